@@ -1,0 +1,1 @@
+"""Launchpad's reusable ComponentResources, one per file."""

@@ -1,0 +1,160 @@
+"""RDS PostgreSQL in the isolated subnets, reachable only from the app security group."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.iam_policy import assume_role_policy
+from components.security_rules import allow_group_to_group
+
+POSTGRES_PORT = 5432
+
+
+@dataclass
+class DatabaseArgs:
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]]
+    app_security_group_id: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    instance_class: str
+    engine_version: str  # "17" or "17.6"
+    allocated_storage_gb: int
+    max_allocated_storage_gb: int
+    multi_az: bool
+    backup_retention_days: int
+    deletion_protection: bool
+    final_snapshot: bool
+    performance_insights: bool
+    monitoring_interval_seconds: int
+    db_name: str = "launchpad"
+    username: str = "launchpad_admin"
+
+
+class Database(pulumi.ComponentResource):
+    address: pulumi.Output[str]
+    port: pulumi.Output[int]
+    db_name: pulumi.Output[str]
+    master_secret_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        major = _validate(args)
+        super().__init__("launchpad:database:Database", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        security_group = _admit_only_app(name, args, child)
+        subnet_group = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=args.subnet_ids, opts=child)
+        parameters = aws.rds.ParameterGroup(
+            f"{name}-params",
+            family=f"postgres{major}",
+            description=f"{name}: TLS required, slow statements logged",
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
+                aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value="1000"),
+            ],
+            opts=child,
+        )
+        monitoring_role = self._monitoring_role(name, args)
+        instance = aws.rds.Instance(
+            f"{name}-instance",
+            identifier_prefix=f"{name}-",
+            engine="postgres",
+            engine_version=args.engine_version,
+            instance_class=args.instance_class,
+            db_name=args.db_name,
+            username=args.username,
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=args.kms_key_arn,
+            storage_type="gp3",
+            allocated_storage=args.allocated_storage_gb,
+            max_allocated_storage=args.max_allocated_storage_gb,
+            storage_encrypted=True,
+            kms_key_id=args.kms_key_arn,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[security_group.id],
+            parameter_group_name=parameters.name,
+            publicly_accessible=False,
+            multi_az=args.multi_az,
+            backup_retention_period=args.backup_retention_days,
+            backup_window="03:00-04:00",
+            maintenance_window="sun:04:30-sun:05:30",
+            copy_tags_to_snapshot=True,
+            deletion_protection=args.deletion_protection,
+            skip_final_snapshot=not args.final_snapshot,
+            final_snapshot_identifier=f"{name}-final" if args.final_snapshot else None,
+            auto_minor_version_upgrade=True,
+            allow_major_version_upgrade=False,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            performance_insights_enabled=args.performance_insights,
+            performance_insights_kms_key_id=args.kms_key_arn if args.performance_insights else None,
+            performance_insights_retention_period=7 if args.performance_insights else None,
+            monitoring_interval=args.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
+            opts=child,
+        )
+        self.address = instance.address
+        self.port = instance.port
+        self.db_name = instance.db_name
+        self.master_secret_arn = instance.master_user_secrets.apply(lambda s: s[0].secret_arn or "")
+        self.security_group_id = security_group.id
+        self.arn = instance.arn
+        self.register_outputs(
+            {
+                "address": self.address,
+                "port": self.port,
+                "master_secret_arn": self.master_secret_arn,
+                "security_group_id": self.security_group_id,
+            }
+        )
+
+    def _monitoring_role(self, name: str, args: DatabaseArgs) -> aws.iam.Role | None:
+        if args.monitoring_interval_seconds == 0:
+            return None
+        role = aws.iam.Role(
+            f"{name}-monitoring-role",
+            assume_role_policy=assume_role_policy("monitoring.rds.amazonaws.com"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring-policy",
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return role
+
+
+def _admit_only_app(name: str, args: DatabaseArgs, child: pulumi.ResourceOptions) -> aws.ec2.SecurityGroup:
+    group = aws.ec2.SecurityGroup(
+        f"{name}-sg",
+        vpc_id=args.vpc_id,
+        description=f"{name}: PostgreSQL from the app group only",
+        opts=child,
+    )
+    allow_group_to_group(
+        f"{name}-app-to-db",
+        source_group_id=args.app_security_group_id,
+        target_group_id=group.id,
+        port=POSTGRES_PORT,
+        service="PostgreSQL",
+        opts=child,
+    )
+    return group
+
+
+def _validate(args: DatabaseArgs) -> int:
+    match = re.fullmatch(r"(\d{2})(\.\d{1,2})?", args.engine_version)
+    if not match:
+        raise ValueError("DatabaseArgs.engine_version must look like '17' or '17.6'")
+    if args.max_allocated_storage_gb < args.allocated_storage_gb:
+        raise ValueError("DatabaseArgs.max_allocated_storage_gb must be >= allocated_storage_gb")
+    if args.monitoring_interval_seconds not in (0, 1, 5, 10, 15, 30, 60):
+        raise ValueError("DatabaseArgs.monitoring_interval_seconds must be 0, 1, 5, 10, 15, 30 or 60")
+    if not 1 <= args.backup_retention_days <= 35:
+        raise ValueError("DatabaseArgs.backup_retention_days must be 1-35")
+    return int(match.group(1))

@@ -1,0 +1,65 @@
+"""Secrets Manager containers for the AI provider keys and the synced token.
+
+By default only the containers exist and their values are written out of band
+(`aws secretsmanager put-secret-value`), so no key ever enters Pulumi state. A value passed in `values`
+(from `pulumi config set --secret`) is written as a secret version instead: convenient, but then the key
+lives, encrypted, in the stack's config and state as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+APP_SECRETS = {
+    "huggingface-api-key": "Hugging Face token for the production primary provider",
+    "gemini-api-key": "Gemini API key",
+    "anthropic-api-key": "Anthropic API key (API key, not a consumer OAuth token)",
+    "synced-token": "Credential minted on a machine with a browser and synced here",
+}
+
+
+@dataclass
+class AppSecretsArgs:
+    path_prefix: str  # secrets are named "<path_prefix>/<role>"
+    kms_key_arn: pulumi.Input[str]
+    values: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
+    recovery_window_days: int = 7
+
+
+class AppSecrets(pulumi.ComponentResource):
+    arns: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: AppSecretsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        unknown = set(args.values) - set(APP_SECRETS)
+        if unknown:
+            raise ValueError(
+                f"AppSecretsArgs.values has unknown secrets {sorted(unknown)}; known: {list(APP_SECRETS)}"
+            )
+        if not 7 <= args.recovery_window_days <= 30:
+            raise ValueError("AppSecretsArgs.recovery_window_days must be 7-30")
+        super().__init__("launchpad:secrets:AppSecrets", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.arns = {}
+        for role, description in APP_SECRETS.items():
+            secret = aws.secretsmanager.Secret(
+                f"{name}-{role}",
+                name=f"{args.path_prefix}/{role}",
+                description=description,
+                kms_key_id=args.kms_key_arn,
+                recovery_window_in_days=args.recovery_window_days,
+                opts=child,
+            )
+            value = args.values.get(role)
+            if value is not None:
+                aws.secretsmanager.SecretVersion(
+                    f"{name}-{role}-value",
+                    secret_id=secret.id,
+                    secret_string=pulumi.Output.secret(value),  # type: ignore[arg-type]
+                    opts=child,
+                )
+            self.arns[role] = secret.arn
+        self.register_outputs({"arns": self.arns})

@@ -1,0 +1,298 @@
+"""Recording mocks that answer like the cloud would, so the program can run with no credentials.
+
+Each resource gets the computed outputs the program reads (ARNs, endpoints, ports, DNS names, generated
+passwords) in the shape the provider returns them, and every registration is recorded with its inputs,
+provider and parent for the tests and the offline plan to inspect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+ZONES = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d")
+GCP_PROJECT = "launchpad-offline"
+
+
+@dataclass
+class Recorded:
+    """One registered resource: what the program asked for and what the mock answered."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    provider: str | None
+    custom: bool
+    id: str = ""
+    urn: str = ""
+    parent_urn: str = ""
+    dependencies: list[str] = field(default_factory=list)
+
+    @property
+    def parent_type(self) -> str:
+        # A URN's type segment is "<parent type>$<own type>"; the part before the last "$" is the parent's.
+        qualified = self.urn.split("::")[2] if self.urn else ""
+        return qualified.rsplit("$", 2)[-2] if qualified.count("$") else ""
+
+
+def _hex(seed: str, length: int) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:length]
+
+
+def _arn(service: str, resource: str, region: str = REGION) -> str:
+    return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource}"
+
+
+def _generated_password(inputs: dict[str, Any]) -> str:
+    """Draws a password the way the random provider does: length, classes, minimums, override_special."""
+    length = int(inputs.get("length", 16))
+    specials = inputs.get("overrideSpecial") or "!@#$%&*()-_=+[]{}<>:?"
+    classes: list[tuple[str, bool, int]] = [
+        (string.ascii_uppercase, inputs.get("upper", True), int(inputs.get("minUpper", 0))),
+        (string.ascii_lowercase, inputs.get("lower", True), int(inputs.get("minLower", 0))),
+        (string.digits, inputs.get("numeric", True), int(inputs.get("minNumeric", 0))),
+        (specials, inputs.get("special", True), int(inputs.get("minSpecial", 0))),
+    ]
+    pool = "".join(chars for chars, enabled, _ in classes if enabled)
+    drawn = [secrets.choice(chars) for chars, enabled, minimum in classes if enabled for _ in range(minimum)]
+    drawn += [secrets.choice(pool) for _ in range(length - len(drawn))]
+    secrets.SystemRandom().shuffle(drawn)
+    return "".join(drawn)
+
+
+def _bucket_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    bucket = inputs.get("bucket") or f"{inputs.get('bucketPrefix', name + '-')}{_hex(name, 12)}"
+    return bucket, {
+        "bucket": bucket,
+        "arn": f"arn:aws:s3:::{bucket}",
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{bucket}.s3.{REGION}.amazonaws.com",
+        "region": REGION,
+    }
+
+
+def _db_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    identifier = inputs.get("identifier") or f"{inputs.get('identifierPrefix', name)}{_hex(name, 6)}"
+    address = f"{identifier}.c{_hex(name, 10)}.{REGION}.rds.amazonaws.com"
+    port = int(inputs.get("port", 5432))
+    secret_arn = _arn("secretsmanager", f"secret:rds!db-{_hex(name, 8)}-{_hex(name + 's', 6)}")
+    return identifier, {
+        "identifier": identifier,
+        "address": address,
+        "endpoint": f"{address}:{port}",
+        "port": port,
+        "arn": _arn("rds", f"db:{identifier}"),
+        "resourceId": f"db-{_hex(name, 26).upper()}",
+        "masterUserSecrets": [
+            {
+                "secretArn": secret_arn,
+                "kmsKeyId": inputs.get("masterUserSecretKmsKeyId"),
+                "secretStatus": "active",
+            }
+        ],
+    }
+
+
+def _cache_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    group_id = inputs.get("replicationGroupId") or name
+    host = f"{group_id}.{_hex(name, 6)}.use1.cache.amazonaws.com"
+    return group_id, {
+        "arn": _arn("elasticache", f"replicationgroup:{group_id}"),
+        "primaryEndpointAddress": f"master.{host}",
+        "readerEndpointAddress": f"replica.{host}",
+        "port": int(inputs.get("port", 6379)),
+        "memberClusters": [f"{group_id}-00{i + 1}" for i in range(int(inputs.get("numCacheClusters", 1)))],
+    }
+
+
+def _secret_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    secret_name = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 6)}"
+    arn = _arn("secretsmanager", f"secret:{secret_name}-{_hex(name, 6)}")
+    return arn, {"arn": arn, "name": secret_name}
+
+
+def _kms_outputs(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    h = _hex(name, 32)
+    key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    return key_id, {"keyId": key_id, "arn": _arn("kms", f"key/{key_id}")}
+
+
+def _named(
+    service: str, kind: str, prefix: str = ""
+) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
+    def outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        own = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 7)}"
+        return (prefix + _hex(name, 17)) if prefix else own, {
+            "name": own,
+            "arn": _arn(service, f"{kind}{own}"),
+        }
+
+    return outputs
+
+
+def _ec2(prefix: str, kind: str) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
+    def outputs(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        rid = f"{prefix}-0{_hex(name, 16)}"
+        return rid, {"arn": _arn("ec2", f"{kind}/{rid}")}
+
+    return outputs
+
+
+def _vpc_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    rid, out = _ec2("vpc", "vpc")(name, inputs)
+    return rid, out | {
+        "defaultSecurityGroupId": f"sg-0{_hex(name + 'default', 16)}",
+        "defaultRouteTableId": f"rtb-0{_hex(name + 'main', 16)}",
+        "defaultNetworkAclId": f"acl-0{_hex(name + 'acl', 16)}",
+    }
+
+
+def _role_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    role = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 7)}"
+    return role, {
+        "name": role,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
+        "uniqueId": f"AROA{_hex(name, 17).upper()}",
+    }
+
+
+def _log_group_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    group = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 7)}"
+    return group, {"name": group, "arn": _arn("logs", f"log-group:{group}")}
+
+
+def _topic_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    topic = inputs.get("name") or f"{name}-{_hex(name, 7)}"
+    arn = _arn("sns", topic)
+    return arn, {"name": topic, "arn": arn}
+
+
+def _random_password(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return f"none-{_hex(name, 8)}", {"result": _generated_password(inputs)}
+
+
+def _provider(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return f"{name}-{_hex(name, 8)}", {}
+
+
+# Type token -> answer. Anything absent gets an id and an ARN shaped from its token.
+_ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]] = {
+    "aws:s3/bucket:Bucket": _bucket_outputs,
+    "aws:rds/instance:Instance": _db_outputs,
+    "aws:elasticache/replicationGroup:ReplicationGroup": _cache_outputs,
+    "aws:secretsmanager/secret:Secret": _secret_outputs,
+    "aws:kms/key:Key": _kms_outputs,
+    "aws:ec2/vpc:Vpc": _vpc_outputs,
+    "aws:ec2/subnet:Subnet": _ec2("subnet", "subnet"),
+    "aws:ec2/securityGroup:SecurityGroup": _ec2("sg", "security-group"),
+    "aws:ec2/internetGateway:InternetGateway": _ec2("igw", "internet-gateway"),
+    "aws:ec2/natGateway:NatGateway": _ec2("nat", "natgateway"),
+    "aws:ec2/eip:Eip": _ec2("eipalloc", "elastic-ip"),
+    "aws:ec2/routeTable:RouteTable": _ec2("rtb", "route-table"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpce", "vpc-endpoint"),
+    "aws:ec2/flowLog:FlowLog": _ec2("fl", "vpc-flow-log"),
+    "aws:iam/role:Role": _role_outputs,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group_outputs,
+    "aws:sns/topic:Topic": _topic_outputs,
+    "aws:rds/parameterGroup:ParameterGroup": _named("rds", "pg:"),
+    "aws:rds/subnetGroup:SubnetGroup": _named("rds", "subgrp:"),
+    "aws:elasticache/subnetGroup:SubnetGroup": _named("elasticache", "subnetgroup:"),
+    "aws:elasticache/parameterGroup:ParameterGroup": _named("elasticache", "parametergroup:"),
+    "aws:kms/alias:Alias": _named("kms", "", ""),
+    "random:index/randomPassword:RandomPassword": _random_password,
+}
+
+
+def _fallback(type_: str, name: str) -> tuple[str, dict[str, Any]]:
+    module = type_.split(":")[1].split("/", maxsplit=1)[0] if ":" in type_ else "unknown"
+    rid = f"{name}-{_hex(type_ + name, 8)}"
+    return rid, {"arn": _arn(module, f"{module}/{rid}")} if type_.startswith("aws:") else {}
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Answers registrations and data-source calls, and records every registration."""
+
+    def __init__(self) -> None:
+        self.resources: list[Recorded] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        answer = _ANSWERS.get(args.typ)
+        if args.typ.startswith("pulumi:providers:"):
+            answer = _provider
+        rid, computed = answer(args.name, args.inputs) if answer else _fallback(args.typ, args.name)
+        outputs = {**args.inputs, **computed}
+        self.resources.append(
+            Recorded(args.typ, args.name, dict(args.inputs), outputs, args.provider, bool(args.custom), rid)
+        )
+        return rid, outputs
+
+    def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        self.calls.append((args.token, dict(args.args)))
+        answer = _CALLS.get(args.token)
+        if answer is None:
+            raise NotImplementedError(f"offline mocks do not answer data source {args.token}")
+        return answer(args.args), []
+
+
+_CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda _a: {
+        "names": list(ZONES),
+        "zoneIds": [f"use1-az{i + 1}" for i in range(len(ZONES))],
+        "id": REGION,
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda _a: {
+        "accountId": ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline",
+        "userId": "AIDAOFFLINE",
+        "id": ACCOUNT_ID,
+    },
+    "aws:index/getRegion:getRegion": lambda _a: {"region": REGION, "name": REGION, "id": REGION},
+    "aws:index/getPartition:getPartition": lambda _a: {
+        "partition": "aws",
+        "dnsSuffix": "amazonaws.com",
+        "id": "aws",
+    },
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda a: {
+        "userName": "AWS",
+        "password": "offline-ecr-token",
+        "proxyEndpoint": f"https://{a.get('registryId', ACCOUNT_ID)}.dkr.ecr.{REGION}.amazonaws.com",
+        "authorizationToken": "QVdTOm9mZmxpbmU=",
+        "id": REGION,
+    },
+    "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
+        "accessToken": "offline-gcp-access-token",
+        "project": GCP_PROJECT,
+        "region": "us-central1",
+        "id": GCP_PROJECT,
+    },
+}
+
+
+class RecordingMonitor(MockMonitor):
+    """Adds the URN, parent and dependencies of each registration to its record."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.recording = mocks
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack" and self.recording.resources:
+            for recorded in reversed(self.recording.resources):
+                if recorded.type == request.type and recorded.name == request.name and not recorded.urn:
+                    recorded.urn = response.urn
+                    recorded.parent_urn = request.parent
+                    recorded.dependencies = list(request.dependencies)
+                    break
+        return response

@@ -1,0 +1,45 @@
+"""Runs `__main__.py` under the recording mocks for one stack and returns what it registered."""
+
+from __future__ import annotations
+
+import runpy
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import _sync_await
+from pulumi.runtime.stack import run_pulumi_func
+
+from offline.mocks import Recorded, RecordingMocks, RecordingMonitor
+from offline.stack_files import PROJECT, REPO_ROOT, StackFileConfig, load_stack_config
+
+
+@dataclass
+class ProgramRun:
+    stack: str
+    resources: list[Recorded]
+    outputs: dict[str, Any]
+    calls: list[tuple[str, dict[str, Any]]]
+
+
+def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun:
+    """Runs the whole program for `stack` (its real stack file unless `config` is given), fully offline."""
+    config = config or load_stack_config(stack)
+    mocks = RecordingMocks()
+    monitor = RecordingMonitor(mocks)
+    runtime_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(config.values, list(config.secret_keys))
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    runtime_settings.SETTINGS.rpc_manager.clear()
+    runtime_settings.SETTINGS.outputs.clear()
+
+    def program() -> None:
+        runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
+
+    _sync_await(run_pulumi_func(program))
+    # set_mocks finishes the root stack before the program runs, so exports stay on the root object.
+    stack_root = runtime_settings.get_root_resource()
+    exported = getattr(stack_root, "outputs", {}) or {}
+    outputs = _sync_await(pulumi.Output.from_input(exported).future()) or {}
+    return ProgramRun(stack, mocks.resources, outputs, mocks.calls)

@@ -1,0 +1,326 @@
+"""One typed, immutable view of a stack's configuration, validated before any resource exists.
+
+Every project key is flat and camelCase (`launchpad:dbMultiAz`), so Pulumi's own project-level schema in
+`Pulumi.yaml` can declare its type, description and default. Pulumi.yaml is the single source of defaults:
+the engine merges them into the stack's config before the program runs. This module adds what that schema
+cannot say (ranges, formats, cross-field rules) and reports every problem at once, each with its key and
+the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
+
+PROJECT = "launchpad"
+
+# Keys read with get_secret so their values stay Outputs marked secret; never part of the plain model.
+SECRET_KEYS = ("huggingfaceApiKey", "geminiApiKey", "anthropicApiKey", "syncedToken")
+
+NatStrategy = Literal["none", "single", "per_az"]
+Target = Literal["aws", "gcp"]
+
+_RDS_INSTANCE_CLASS = re.compile(
+    r"^db\.(t3|t4g|m5|m5d|m6g|m6gd|m6i|m6id|m7g|m7gd|m7i|m8g|r5|r6g|r6gd|r6i|r7g|r7i|r8g|x2g)"
+    r"\.(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge)$"
+)
+_CACHE_NODE_TYPE = re.compile(
+    r"^cache\.(t3|t4g|m5|m6g|m7g|r5|r6g|r7g)\.(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge)$"
+)
+# Major only ("17") lets RDS pick the newest minor and auto-upgrades keep it patched without drift in
+# state; "17.6" pins a minor explicitly. Both name a supported major (13+).
+_POSTGRES_VERSION = re.compile(r"^(1[3-9]|[2-9][0-9])(\.[0-9]{1,2})?$")
+_ENHANCED_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+
+
+class ConfigError(Exception):
+    """Every problem found in a stack's configuration, one per line, each naming its key and fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        listing = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid stack configuration ({len(problems)} problem(s)):\n{listing}")
+
+
+def _fix(hint: str) -> dict[str, Any]:
+    return {"fix": hint}
+
+
+class StackSettings(BaseModel):
+    """The validated shape of the `launchpad:*` keys. Field names are snake_case; keys are camelCase."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=False
+    )
+
+    owner: Annotated[str, Field(min_length=1, json_schema_extra=_fix("pulumi config set owner <team>"))]
+    cost_center: Annotated[
+        str, Field(min_length=1, json_schema_extra=_fix("pulumi config set costCenter <code>"))
+    ]
+    targets: Annotated[
+        tuple[Target, ...],
+        Field(min_length=1, json_schema_extra=_fix("pulumi config set --path 'targets[0]' aws")),
+    ]
+    vpc_cidr: Annotated[
+        ipaddress.IPv4Network, Field(json_schema_extra=_fix("pulumi config set vpcCidr 10.40.0.0/16"))
+    ]
+    az_count: Annotated[
+        int, Field(ge=2, le=3, json_schema_extra=_fix("pulumi config set azCount 2 (2 or 3 zones)"))
+    ]
+    nat_strategy: Annotated[
+        NatStrategy,
+        Field(json_schema_extra=_fix("pulumi config set natStrategy none|single|per_az")),
+    ]
+    public_subnet_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
+    private_subnet_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
+    isolated_subnet_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
+    flow_log_retention_days: Annotated[
+        int, Field(ge=0, le=3653, json_schema_extra=_fix("pulumi config set flowLogRetentionDays 90 (0=off)"))
+    ]
+
+    db_instance_class: Annotated[
+        str,
+        Field(
+            pattern=_RDS_INSTANCE_CLASS.pattern,
+            json_schema_extra=_fix("pulumi config set dbInstanceClass db.t4g.micro"),
+        ),
+    ]
+    db_engine_version: Annotated[
+        str,
+        Field(
+            pattern=_POSTGRES_VERSION.pattern,
+            json_schema_extra=_fix("pulumi config set dbEngineVersion 17 (major, or major.minor)"),
+        ),
+    ]
+    db_allocated_storage_gb: Annotated[
+        int, Field(ge=20, le=65536, json_schema_extra=_fix("pulumi config set dbAllocatedStorageGb 20"))
+    ]
+    db_max_allocated_storage_gb: Annotated[
+        int,
+        Field(ge=20, le=65536, json_schema_extra=_fix("pulumi config set dbMaxAllocatedStorageGb 100")),
+    ]
+    db_multi_az: bool
+    db_backup_retention_days: Annotated[
+        int, Field(ge=1, le=35, json_schema_extra=_fix("pulumi config set dbBackupRetentionDays 14"))
+    ]
+    db_deletion_protection: bool
+    db_final_snapshot: bool
+    db_performance_insights: bool
+    db_monitoring_interval_seconds: Annotated[
+        int, Field(json_schema_extra=_fix("pulumi config set dbMonitoringIntervalSeconds 60"))
+    ]
+
+    cache_engine_version: Annotated[
+        str,
+        Field(
+            pattern=r"^[0-9]+\.[0-9]+$", json_schema_extra=_fix("pulumi config set cacheEngineVersion 8.1")
+        ),
+    ]
+    cache_node_type: Annotated[
+        str,
+        Field(
+            pattern=_CACHE_NODE_TYPE.pattern,
+            json_schema_extra=_fix("pulumi config set cacheNodeType cache.t4g.micro"),
+        ),
+    ]
+    cache_node_count: Annotated[
+        int, Field(ge=1, le=6, json_schema_extra=_fix("pulumi config set cacheNodeCount 2 (1-6)"))
+    ]
+    cache_snapshot_retention_days: Annotated[
+        int, Field(ge=0, le=35, json_schema_extra=_fix("pulumi config set cacheSnapshotRetentionDays 7"))
+    ]
+
+    uploads_expire_days: Annotated[
+        int, Field(ge=1, le=3650, json_schema_extra=_fix("pulumi config set uploadsExpireDays 30"))
+    ]
+    noncurrent_version_expire_days: Annotated[
+        int,
+        Field(ge=1, le=3650, json_schema_extra=_fix("pulumi config set noncurrentVersionExpireDays 30")),
+    ]
+    access_logs: bool
+
+    alert_email: Annotated[
+        EmailStr, Field(json_schema_extra=_fix("pulumi config set alertEmail ops@example.com"))
+    ]
+    monthly_budget_usd: Annotated[
+        int, Field(gt=0, json_schema_extra=_fix("pulumi config set monthlyBudgetUsd 100 (whole USD > 0)"))
+    ]
+
+    @field_validator("db_monitoring_interval_seconds")
+    @classmethod
+    def _monitoring_interval(cls, value: int) -> int:
+        if value not in _ENHANCED_MONITORING_INTERVALS:
+            raise ValueError(f"must be one of {_ENHANCED_MONITORING_INTERVALS} (0 turns it off)")
+        return value
+
+    @field_validator("targets")
+    @classmethod
+    def _distinct_targets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a target twice")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_field_rules(self) -> StackSettings:
+        problems = _subnet_problems(self) + _storage_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _subnet_problems(s: StackSettings) -> list[str]:
+    problems: list[str] = []
+    if s.vpc_cidr.prefixlen > 24 or s.vpc_cidr.prefixlen < 16:
+        problems.append(f"vpcCidr {s.vpc_cidr} must be a /16 to /24 network")
+    explicit = {
+        "publicSubnetCidrs": s.public_subnet_cidrs,
+        "privateSubnetCidrs": s.private_subnet_cidrs,
+        "isolatedSubnetCidrs": s.isolated_subnet_cidrs,
+    }
+    seen: list[tuple[str, ipaddress.IPv4Network]] = []
+    for key, cidrs in explicit.items():
+        if cidrs and len(cidrs) != s.az_count:
+            problems.append(f"{key} lists {len(cidrs)} CIDRs but azCount is {s.az_count}")
+        for cidr in cidrs:
+            if not cidr.subnet_of(s.vpc_cidr):
+                problems.append(f"{key} {cidr} is outside vpcCidr {s.vpc_cidr}")
+            problems.extend(
+                f"{key} {cidr} overlaps {other_key} {other}"
+                for other_key, other in seen
+                if cidr.overlaps(other)
+            )
+            seen.append((key, cidr))
+    return problems
+
+
+def _storage_problems(s: StackSettings) -> list[str]:
+    if s.db_max_allocated_storage_gb < s.db_allocated_storage_gb:
+        return [
+            f"dbMaxAllocatedStorageGb ({s.db_max_allocated_storage_gb}) is below "
+            f"dbAllocatedStorageGb ({s.db_allocated_storage_gb}); raise it to enable storage autoscaling"
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class SecretInputs:
+    """Optional secret values from `pulumi config set --secret`; None means "set out of band"."""
+
+    huggingface_api_key: pulumi.Output[str] | None
+    gemini_api_key: pulumi.Output[str] | None
+    anthropic_api_key: pulumi.Output[str] | None
+    synced_token: pulumi.Output[str] | None
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Everything the program needs to know about the stack it deploys."""
+
+    project: str
+    stack: str
+    aws_region: str
+    settings: StackSettings
+    secrets: SecretInputs
+
+    @property
+    def base_name(self) -> str:
+        return f"{self.project}-{self.stack}"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "owner": self.settings.owner,
+            "cost-center": self.settings.cost_center,
+            "managed-by": "pulumi",
+        }
+
+
+def _all_project_config() -> dict[str, Any]:
+    # pulumi.Config offers no way to list keys; the runtime keeps them in PULUMI_CONFIG (a real run) and
+    # in its config context (set_all_config in tests). Unknown keys can only be found by listing them.
+    merged = {**(runtime_config.get_config_env() or {}), **runtime_config.CONFIG.get()}
+    prefix = f"{PROJECT}:"
+    return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
+
+
+def _decode(value: Any) -> Any:
+    # The engine hands every value over as a string; arrays and numbers arrive JSON-encoded.
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _describe(error: ErrorDetails, known_keys: list[str]) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(stack)"
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(error["loc"][0]), known_keys, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "it is not a Launchpad setting"
+        return f"{PROJECT}:{key}: unknown key ({hint}). Fix: pulumi config rm {key}"
+    if error["type"] == "missing":
+        return f"{PROJECT}:{key}: required but not set. Fix: declare it in Pulumi.yaml or the stack file"
+    field = StackSettings.model_fields.get(_snake(str(error["loc"][0])))
+    extra = field.json_schema_extra if field is not None else None
+    fix = extra.get("fix") if isinstance(extra, dict) else None
+    got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{PROJECT}:{key}: {message}{got}." + (f" Fix: {fix}" if fix else "")
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
+
+
+def parse_settings(raw: dict[str, Any]) -> StackSettings:
+    """Validates raw `launchpad:*` values (JSON strings or decoded) into settings, or raises ConfigError."""
+    plain = {key: _decode(value) for key, value in raw.items() if key not in SECRET_KEYS}
+    # Strings that merely look like JSON numbers must stay strings (e.g. dbEngineVersion "17").
+    for key in ("dbEngineVersion", "cacheEngineVersion", "owner", "costCenter"):
+        if key in raw and isinstance(raw[key], str):
+            plain[key] = raw[key]
+    known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
+    try:
+        return StackSettings.model_validate(plain)
+    except ValidationError as exc:
+        raise ConfigError([_describe(e, known) for e in exc.errors()]) from None
+
+
+def load() -> StackConfig:
+    """Reads and validates the current stack's configuration. Call before creating any resource."""
+    settings = parse_settings(_all_project_config())
+    region = pulumi.Config("aws").get("region")
+    if "aws" in settings.targets and not region:
+        raise ConfigError(
+            ["aws:region: required when targets include aws. Fix: pulumi config set aws:region us-east-1"]
+        )
+    project_config = pulumi.Config(PROJECT)
+    secrets = SecretInputs(*(project_config.get_secret(key) for key in SECRET_KEYS))
+    return StackConfig(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        aws_region=region or "",
+        settings=settings,
+        secrets=secrets,
+    )

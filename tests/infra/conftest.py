@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+
+from offline.program import run_program
+from offline.stack_files import load_stack_config
+from tests.infra.plan_query import Plan
+
+
+@pytest.fixture(scope="session")
+def dev() -> Plan:
+    return Plan(run_program("dev"))
+
+
+@pytest.fixture(scope="session")
+def prod() -> Plan:
+    return Plan(run_program("prod"))
+
+
+@pytest.fixture(params=["dev", "prod"], scope="session")
+def stack_plan(request: pytest.FixtureRequest, dev: Plan, prod: Plan) -> Plan:
+    return {"dev": dev, "prod": prod}[request.param]
+
+
+def plan_with(stack: str, overrides: dict, secrets: dict[str, str] | None = None) -> Plan:
+    """Runs the program for `stack` with some keys of its real stack file changed."""
+    return Plan(run_program(stack, load_stack_config(stack).with_overrides(overrides, secrets)))
