@@ -1,0 +1,229 @@
+"""AWS target: KMS key, network, buckets, secrets, database, cache and budget for one stack.
+
+Each builder below creates one concern from the validated settings; `deploy` wires them together and
+returns what the stack exports. Nothing here branches on the stack's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.bucket import SecureBucket, SecureBucketArgs
+from components.budget import Budget, BudgetArgs
+from components.cache import Cache, CacheArgs
+from components.database import Database, DatabaseArgs
+from components.encryption import Encryption, EncryptionArgs
+from components.network import Network, NetworkArgs
+from components.secrets import AppSecrets, AppSecretsArgs
+from stack_config import StackConfig
+
+
+@dataclass
+class Foundation:
+    """What the compute layer builds on."""
+
+    opts: pulumi.ResourceOptions
+    encryption: Encryption
+    network: Network
+    log_bucket: SecureBucket | None
+    uploads: SecureBucket
+    token_sync: SecureBucket
+    secrets: AppSecrets
+    database: Database
+    cache: Cache
+    budget: Budget
+
+
+def deploy(config: StackConfig) -> dict[str, Any]:
+    """Creates the stack's AWS resources and returns the outputs to export."""
+    f = build_foundation(config)
+    return {
+        "vpc_id": f.network.vpc_id,
+        "public_subnet_ids": f.network.public_subnet_ids,
+        "private_subnet_ids": f.network.private_subnet_ids,
+        "isolated_subnet_ids": f.network.isolated_subnet_ids,
+        "kms_key_arn": f.encryption.key_arn,
+        "uploads_bucket": f.uploads.bucket_name,
+        "token_sync_bucket": f.token_sync.bucket_name,
+        "secret_arns": f.secrets.arns,
+        "db_endpoint": f.database.address,
+        "db_port": f.database.port,
+        "db_master_secret_arn": f.database.master_secret_arn,
+        "redis_endpoint": f.cache.primary_endpoint,
+        "redis_auth_secret_arn": f.cache.auth_secret_arn,
+        "alerts_topic_arn": f.budget.topic_arn,
+    }
+
+
+def build_foundation(config: StackConfig) -> Foundation:
+    # Every AWS resource goes through this provider, so every one carries the stack's tags.
+    provider = aws.Provider(
+        "aws", region=config.aws_region, default_tags=aws.ProviderDefaultTagsArgs(tags=config.tags)
+    )
+    opts = pulumi.ResourceOptions(providers=[provider])
+    encryption = Encryption(config.base_name, EncryptionArgs(alias=config.base_name), opts=opts)
+    network = _network(config, encryption, opts)
+    log_bucket = _log_bucket(config, opts)
+    return Foundation(
+        opts=opts,
+        encryption=encryption,
+        network=network,
+        log_bucket=log_bucket,
+        uploads=_app_bucket(
+            config,
+            "uploads",
+            expire_days=config.settings.uploads_expire_days,
+            encryption=encryption,
+            log_bucket=log_bucket,
+            opts=opts,
+        ),
+        token_sync=_app_bucket(
+            config, "token-sync", expire_days=None, encryption=encryption, log_bucket=log_bucket, opts=opts
+        ),
+        secrets=_secrets(config, encryption, opts),
+        database=_database(config, encryption, network, opts),
+        cache=_cache(config, encryption, network, opts),
+        budget=_budget(config, encryption, opts),
+    )
+
+
+def _network(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Network:
+    s = config.settings
+    return Network(
+        config.base_name,
+        NetworkArgs(
+            cidr=str(s.vpc_cidr),
+            az_count=s.az_count,
+            nat_strategy=s.nat_strategy,
+            kms_key_arn=encryption.key_arn,
+            flow_log_retention_days=s.flow_log_retention_days,
+            subnet_cidrs={
+                "public": [str(c) for c in s.public_subnet_cidrs],
+                "private": [str(c) for c in s.private_subnet_cidrs],
+                "isolated": [str(c) for c in s.isolated_subnet_cidrs],
+            },
+        ),
+        opts=opts,
+    )
+
+
+def _log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> SecureBucket | None:
+    s = config.settings
+    if not s.access_logs:
+        return None
+    return SecureBucket(
+        f"{config.base_name}-logs",
+        SecureBucketArgs(
+            encryption="s3",
+            noncurrent_version_expire_days=s.noncurrent_version_expire_days,
+            # Keep access logs at least 90 days whatever the uploads keep: they serve investigations.
+            expire_days=max(s.uploads_expire_days, 90),
+            log_delivery_source_arns=[f"arn:aws:s3:::{config.base_name}-*"],
+        ),
+        opts=opts,
+    )
+
+
+def _app_bucket(
+    config: StackConfig,
+    role: str,
+    *,
+    expire_days: int | None,
+    encryption: Encryption,
+    log_bucket: SecureBucket | None,
+    opts: pulumi.ResourceOptions,
+) -> SecureBucket:
+    return SecureBucket(
+        f"{config.base_name}-{role}",
+        SecureBucketArgs(
+            encryption="kms",
+            kms_key_arn=encryption.key_arn,
+            noncurrent_version_expire_days=config.settings.noncurrent_version_expire_days,
+            expire_days=expire_days,
+            access_log_bucket=log_bucket.bucket_name if log_bucket else None,
+        ),
+        opts=opts,
+    )
+
+
+def _secrets(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> AppSecrets:
+    values = config.secrets
+    return AppSecrets(
+        f"{config.base_name}-secrets",
+        AppSecretsArgs(
+            path_prefix=f"{config.project}/{config.stack}",
+            kms_key_arn=encryption.key_arn,
+            values={
+                "huggingface-api-key": values.huggingface_api_key,
+                "gemini-api-key": values.gemini_api_key,
+                "anthropic-api-key": values.anthropic_api_key,
+                "synced-token": values.synced_token,
+            },
+        ),
+        opts=opts,
+    )
+
+
+def _database(
+    config: StackConfig, encryption: Encryption, network: Network, opts: pulumi.ResourceOptions
+) -> Database:
+    s = config.settings
+    return Database(
+        f"{config.base_name}-db",
+        DatabaseArgs(
+            vpc_id=network.vpc_id,
+            subnet_ids=network.isolated_subnet_ids,
+            app_security_group_id=network.app_security_group_id,
+            kms_key_arn=encryption.key_arn,
+            instance_class=s.db_instance_class,
+            engine_version=s.db_engine_version,
+            allocated_storage_gb=s.db_allocated_storage_gb,
+            max_allocated_storage_gb=s.db_max_allocated_storage_gb,
+            multi_az=s.db_multi_az,
+            backup_retention_days=s.db_backup_retention_days,
+            deletion_protection=s.db_deletion_protection,
+            final_snapshot=s.db_final_snapshot,
+            performance_insights=s.db_performance_insights,
+            monitoring_interval_seconds=s.db_monitoring_interval_seconds,
+        ),
+        opts=opts,
+    )
+
+
+def _cache(
+    config: StackConfig, encryption: Encryption, network: Network, opts: pulumi.ResourceOptions
+) -> Cache:
+    s = config.settings
+    return Cache(
+        f"{config.base_name}-cache",
+        CacheArgs(
+            vpc_id=network.vpc_id,
+            subnet_ids=network.isolated_subnet_ids,
+            app_security_group_id=network.app_security_group_id,
+            kms_key_arn=encryption.key_arn,
+            node_type=s.cache_node_type,
+            node_count=s.cache_node_count,
+            engine_version=s.cache_engine_version,
+            snapshot_retention_days=s.cache_snapshot_retention_days,
+            auth_secret_name=f"{config.project}/{config.stack}/cache-auth-token",
+        ),
+        opts=opts,
+    )
+
+
+def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Budget:
+    s = config.settings
+    return Budget(
+        f"{config.base_name}-budget",
+        BudgetArgs(
+            monthly_limit_usd=s.monthly_budget_usd,
+            alert_email=str(s.alert_email),
+            kms_key_arn=encryption.key_arn,
+            cost_filter_tag=("stack", config.stack),
+        ),
+        opts=opts,
+    )
