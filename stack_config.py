@@ -13,12 +13,15 @@ import difflib
 import ipaddress
 import json
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pulumi
+from croniter import croniter
 from pulumi.runtime import config as runtime_config
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -36,7 +39,9 @@ PROJECT = "launchpad"
 SECRET_KEYS = ("huggingfaceApiKey", "geminiApiKey", "anthropicApiKey", "syncedToken")
 
 NatStrategy = Literal["none", "single", "per_az"]
-Target = Literal["aws", "gcp"]
+Target = Literal["aws", "gcp", "local"]
+DeploymentEnv = Literal["local", "development", "production"]
+CpuArchitecture = Literal["arm64", "x86_64"]
 
 _RDS_INSTANCE_CLASS = re.compile(
     r"^db\.(t3|t4g|m5|m5d|m6g|m6gd|m6i|m6id|m7g|m7gd|m7i|m8g|r5|r6g|r6gd|r6i|r7g|r7i|r8g|x2g)"
@@ -60,6 +65,15 @@ class ConfigError(Exception):
         super().__init__(f"invalid stack configuration ({len(problems)} problem(s)):\n{listing}")
 
 
+def _origin(value: str) -> str:
+    if value != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", value):
+        raise ValueError(f"{value!r} is not an origin like https://app.example.com")
+    return value
+
+
+AnyHttpUrlStr = Annotated[str, AfterValidator(_origin)]
+
+
 def _fix(hint: str) -> dict[str, Any]:
     return {"fix": hint}
 
@@ -78,6 +92,23 @@ class StackSettings(BaseModel):
     targets: Annotated[
         tuple[Target, ...],
         Field(min_length=1, json_schema_extra=_fix("pulumi config set --path 'targets[0]' aws")),
+    ]
+    deployment_env: Annotated[
+        DeploymentEnv,
+        Field(json_schema_extra=_fix("pulumi config set deploymentEnv development|production|local")),
+    ]
+    cpu_architecture: Annotated[
+        CpuArchitecture, Field(json_schema_extra=_fix("pulumi config set cpuArchitecture arm64|x86_64"))
+    ]
+    cors_origins: tuple[AnyHttpUrlStr, ...] = ()
+    nightly_cron: Annotated[
+        str,
+        Field(
+            json_schema_extra=_fix("pulumi config set nightlyCron '0 2 * * *' (minute hour dom month dow)")
+        ),
+    ]
+    nightly_timezone: Annotated[
+        str, Field(json_schema_extra=_fix("pulumi config set nightlyTimezone UTC (an IANA zone name)"))
     ]
     vpc_cidr: Annotated[
         ipaddress.IPv4Network, Field(json_schema_extra=_fix("pulumi config set vpcCidr 10.40.0.0/16"))
@@ -171,6 +202,28 @@ class StackSettings(BaseModel):
             raise ValueError(f"must be one of {_ENHANCED_MONITORING_INTERVALS} (0 turns it off)")
         return value
 
+    @field_validator("nightly_cron")
+    @classmethod
+    def _standard_cron(cls, value: str) -> str:
+        # One five-field cron serves EventBridge (converted) and Cloud Scheduler (as is).
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError("must be a five-field cron expression such as '0 2 * * *'")
+        return value
+
+    @field_validator("nightly_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise ValueError("must be an IANA time zone name such as UTC or Europe/Berlin")
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(origin.strip() == "*" for origin in value):
+            raise ValueError("must list origins explicitly; '*' is refused")
+        return value
+
     @field_validator("targets")
     @classmethod
     def _distinct_targets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -181,6 +234,8 @@ class StackSettings(BaseModel):
     @model_validator(mode="after")
     def _cross_field_rules(self) -> StackSettings:
         problems = _subnet_problems(self) + _storage_problems(self)
+        if "local" in self.targets and len(self.targets) > 1:
+            problems.append("targets: `local` runs alone (a Docker stack); make a separate stack for clouds")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -286,6 +341,8 @@ def _describe(error: ErrorDetails, known_keys: list[str]) -> str:
     fix = extra.get("fix") if isinstance(extra, dict) else None
     got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
     message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "string_pattern_mismatch":
+        message = "has an invalid format"
     return f"{PROJECT}:{key}: {message}{got}." + (f" Fix: {fix}" if fix else "")
 
 
@@ -297,7 +354,14 @@ def parse_settings(raw: dict[str, Any]) -> StackSettings:
     """Validates raw `launchpad:*` values (JSON strings or decoded) into settings, or raises ConfigError."""
     plain = {key: _decode(value) for key, value in raw.items() if key not in SECRET_KEYS}
     # Strings that merely look like JSON numbers must stay strings (e.g. dbEngineVersion "17").
-    for key in ("dbEngineVersion", "cacheEngineVersion", "owner", "costCenter"):
+    for key in (
+        "dbEngineVersion",
+        "cacheEngineVersion",
+        "owner",
+        "costCenter",
+        "nightlyCron",
+        "nightlyTimezone",
+    ):
         if key in raw and isinstance(raw[key], str):
             plain[key] = raw[key]
     known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
