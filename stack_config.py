@@ -33,6 +33,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
+from targets.cron import eventbridge_cron
+
 PROJECT = "launchpad"
 
 # Keys read with get_secret so their values stay Outputs marked secret; never part of the plain model.
@@ -188,6 +190,74 @@ class StackSettings(BaseModel):
     ]
     access_logs: bool
 
+    # ---- compute (AWS ECS Fargate, ALB, WAF) ----
+    web_cpu: Annotated[int, Field(json_schema_extra=_fix("pulumi config set webCpu 512 (Fargate CPU units)"))]
+    web_memory: Annotated[
+        int, Field(json_schema_extra=_fix("pulumi config set webMemory 1024 (MiB, allowed for webCpu)"))
+    ]
+    web_desired_count: Annotated[
+        int,
+        Field(ge=0, json_schema_extra=_fix("pulumi config set webDesiredCount 2 (webMinCount..webMaxCount)")),
+    ]
+    web_min_count: Annotated[
+        int, Field(ge=0, json_schema_extra=_fix("pulumi config set webMinCount 1 (at most webMaxCount)"))
+    ]
+    web_max_count: Annotated[
+        int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set webMaxCount 4"))
+    ]
+    web_cpu_target_percent: Annotated[
+        int, Field(ge=10, le=90, json_schema_extra=_fix("pulumi config set webCpuTargetPercent 60"))
+    ]
+    web_requests_per_target: Annotated[
+        int, Field(ge=1, json_schema_extra=_fix("pulumi config set webRequestsPerTarget 600 (per minute)"))
+    ]
+    worker_cpu: Annotated[
+        int, Field(json_schema_extra=_fix("pulumi config set workerCpu 512 (Fargate CPU units)"))
+    ]
+    worker_memory: Annotated[
+        int, Field(json_schema_extra=_fix("pulumi config set workerMemory 1024 (MiB, allowed for workerCpu)"))
+    ]
+    worker_min_count: Annotated[
+        int,
+        Field(ge=1, json_schema_extra=_fix("pulumi config set workerMinCount 1 (at most workerMaxCount)")),
+    ]
+    worker_max_count: Annotated[
+        int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set workerMaxCount 4"))
+    ]
+    worker_jobs_per_task: Annotated[
+        int,
+        Field(
+            ge=1, json_schema_extra=_fix("pulumi config set workerJobsPerTask 10 (queued jobs per worker)")
+        ),
+    ]
+    log_retention_days: Annotated[
+        int,
+        Field(json_schema_extra=_fix("pulumi config set logRetentionDays 30 (a CloudWatch retention value)")),
+    ]
+    ecs_exec: bool
+    waf_enabled: bool
+    waf_requests_per_minute: Annotated[
+        int,
+        Field(ge=10, le=2_000_000_000, json_schema_extra=_fix("pulumi config set wafRequestsPerMinute 600")),
+    ]
+    alb_deletion_protection: bool
+    domain_name: Annotated[
+        str,
+        Field(json_schema_extra=_fix("pulumi config set domainName api.example.com (or '' for HTTP only)")),
+    ] = ""
+    hosted_zone_id: Annotated[
+        str, Field(json_schema_extra=_fix("pulumi config set hostedZoneId Z0123456789ABC (Route 53 zone)"))
+    ] = ""
+    certificate_arn: Annotated[
+        str,
+        Field(
+            json_schema_extra=_fix("pulumi config set certificateArn arn:aws:acm:... (or use hostedZoneId)")
+        ),
+    ] = ""
+    ecr_keep_images: Annotated[
+        int, Field(ge=1, le=1000, json_schema_extra=_fix("pulumi config set ecrKeepImages 20"))
+    ]
+
     alert_email: Annotated[
         EmailStr, Field(json_schema_extra=_fix("pulumi config set alertEmail ops@example.com"))
     ]
@@ -208,6 +278,7 @@ class StackSettings(BaseModel):
         # One five-field cron serves EventBridge (converted) and Cloud Scheduler (as is).
         if len(value.split()) != 5 or not croniter.is_valid(value):
             raise ValueError("must be a five-field cron expression such as '0 2 * * *'")
+        eventbridge_cron(value)  # raises when AWS cannot express it
         return value
 
     @field_validator("nightly_timezone")
@@ -233,7 +304,7 @@ class StackSettings(BaseModel):
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> StackSettings:
-        problems = _subnet_problems(self) + _storage_problems(self)
+        problems = _subnet_problems(self) + _storage_problems(self) + _compute_problems(self)
         if "local" in self.targets and len(self.targets) > 1:
             problems.append("targets: `local` runs alone (a Docker stack); make a separate stack for clouds")
         if problems:
@@ -273,6 +344,82 @@ def _storage_problems(s: StackSettings) -> list[str]:
             f"dbAllocatedStorageGb ({s.db_allocated_storage_gb}); raise it to enable storage autoscaling"
         ]
     return []
+
+
+# Fargate's allowed task sizes: CPU units -> (lowest MiB, highest MiB, step MiB).
+FARGATE_MEMORY: dict[int, tuple[int, int, int]] = {
+    256: (512, 2048, 512),  # 512, 1024, 2048 (1536 is not offered)
+    512: (1024, 4096, 1024),
+    1024: (2048, 8192, 1024),
+    2048: (4096, 16384, 1024),
+    4096: (8192, 30720, 1024),
+    8192: (16384, 61440, 4096),
+    16384: (32768, 122880, 8192),
+}
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557)
+
+
+def fargate_memory_choices(cpu: int) -> list[int]:
+    """Memory sizes (MiB) Fargate accepts with `cpu` units; empty if `cpu` is not a Fargate size."""
+    if cpu == 256:
+        return [512, 1024, 2048]
+    low, high, step = FARGATE_MEMORY.get(cpu, (0, -1, 1))
+    return list(range(low, high + 1, step))
+
+
+def _fargate_size_problems(role: str, cpu: int, memory: int) -> list[str]:
+    if cpu not in FARGATE_MEMORY:
+        return [f"{role}Cpu {cpu} is not a Fargate size; use one of {sorted(FARGATE_MEMORY)}"]
+    choices = fargate_memory_choices(cpu)
+    if memory not in choices:
+        low, high, step = FARGATE_MEMORY[cpu]
+        return [
+            f"{role}Memory {memory} is not allowed with {role}Cpu {cpu}; "
+            f"Fargate takes {low}-{high} MiB in steps of {step}"
+        ]
+    return []
+
+
+def _compute_problems(s: StackSettings) -> list[str]:
+    problems = _fargate_size_problems("web", s.web_cpu, s.web_memory)
+    problems += _fargate_size_problems("worker", s.worker_cpu, s.worker_memory)
+    if s.web_min_count > s.web_max_count:
+        problems.append(f"webMinCount ({s.web_min_count}) exceeds webMaxCount ({s.web_max_count})")
+    elif not s.web_min_count <= s.web_desired_count <= s.web_max_count:
+        problems.append(
+            f"webDesiredCount ({s.web_desired_count}) must lie within webMinCount..webMaxCount "
+            f"({s.web_min_count}..{s.web_max_count})"
+        )
+    if s.worker_min_count > s.worker_max_count:
+        problems.append(
+            f"workerMinCount ({s.worker_min_count}) exceeds workerMaxCount ({s.worker_max_count})"
+        )
+    if s.deployment_env == "production" and s.web_min_count < 2:
+        problems.append("webMinCount must be at least 2 when deploymentEnv is production (one task per zone)")
+    if s.log_retention_days not in LOG_RETENTION_DAYS:
+        problems.append(
+            f"logRetentionDays {s.log_retention_days} is not one of CloudWatch's {LOG_RETENTION_DAYS}"
+        )
+    return problems + _https_problems(s)
+
+
+def _https_problems(s: StackSettings) -> list[str]:
+    problems: list[str] = []
+    if s.hosted_zone_id and s.certificate_arn:
+        problems.append(
+            "hostedZoneId and certificateArn exclude each other: pick DNS validation or a certificate"
+        )
+    if s.hosted_zone_id and not s.domain_name:
+        problems.append("hostedZoneId needs domainName (the name to certify and point at the load balancer)")
+    if s.domain_name and not (s.hosted_zone_id or s.certificate_arn):
+        problems.append("domainName needs hostedZoneId (DNS-validated certificate) or certificateArn")
+    if s.domain_name and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}", s.domain_name):
+        problems.append(f"domainName {s.domain_name!r} is not a lower-case DNS name such as api.example.com")
+    if s.certificate_arn and not re.fullmatch(
+        r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[\w-]+", s.certificate_arn
+    ):
+        problems.append(f"certificateArn {s.certificate_arn!r} is not an ACM certificate ARN")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -336,7 +483,7 @@ def _describe(error: ErrorDetails, known_keys: list[str]) -> str:
         return f"{PROJECT}:{key}: unknown key ({hint}). Fix: pulumi config rm {key}"
     if error["type"] == "missing":
         return f"{PROJECT}:{key}: required but not set. Fix: declare it in Pulumi.yaml or the stack file"
-    field = StackSettings.model_fields.get(_snake(str(error["loc"][0])))
+    field = StackSettings.model_fields.get(_snake(str(error["loc"][0]))) if error["loc"] else None
     extra = field.json_schema_extra if field is not None else None
     fix = extra.get("fix") if isinstance(extra, dict) else None
     got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
@@ -361,6 +508,9 @@ def parse_settings(raw: dict[str, Any]) -> StackSettings:
         "costCenter",
         "nightlyCron",
         "nightlyTimezone",
+        "domainName",
+        "hostedZoneId",
+        "certificateArn",
     ):
         if key in raw and isinstance(raw[key], str):
             plain[key] = raw[key]
