@@ -28,7 +28,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
@@ -302,20 +301,19 @@ class StackSettings(BaseModel):
             raise ValueError("lists a target twice")
         return value
 
-    @model_validator(mode="after")
-    def _cross_field_rules(self) -> StackSettings:
-        problems = _subnet_problems(self) + _storage_problems(self) + _compute_problems(self)
-        if "local" in self.targets and len(self.targets) > 1:
-            problems.append("targets: `local` runs alone (a Docker stack); make a separate stack for clouds")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_size(cls, value: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if not 16 <= value.prefixlen <= 24:
+            raise ValueError("must be a /16 to /24 network")
+        return value
 
 
-def _subnet_problems(s: StackSettings) -> list[str]:
-    problems: list[str] = []
-    if s.vpc_cidr.prefixlen > 24 or s.vpc_cidr.prefixlen < 16:
-        problems.append(f"vpcCidr {s.vpc_cidr} must be a /16 to /24 network")
+Problem = tuple[str, str]  # (key, what is wrong and how to fix it)
+
+
+def _subnet_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
     explicit = {
         "publicSubnetCidrs": s.public_subnet_cidrs,
         "privateSubnetCidrs": s.private_subnet_cidrs,
@@ -324,12 +322,12 @@ def _subnet_problems(s: StackSettings) -> list[str]:
     seen: list[tuple[str, ipaddress.IPv4Network]] = []
     for key, cidrs in explicit.items():
         if cidrs and len(cidrs) != s.az_count:
-            problems.append(f"{key} lists {len(cidrs)} CIDRs but azCount is {s.az_count}")
+            problems.append((key, f"lists {len(cidrs)} CIDRs but azCount is {s.az_count}; give one per zone"))
         for cidr in cidrs:
             if not cidr.subnet_of(s.vpc_cidr):
-                problems.append(f"{key} {cidr} is outside vpcCidr {s.vpc_cidr}")
+                problems.append((key, f"{key} {cidr} is outside vpcCidr {s.vpc_cidr}"))
             problems.extend(
-                f"{key} {cidr} overlaps {other_key} {other}"
+                (key, f"{key} {cidr} overlaps {other_key} {other}; pick disjoint blocks")
                 for other_key, other in seen
                 if cidr.overlaps(other)
             )
@@ -337,13 +335,20 @@ def _subnet_problems(s: StackSettings) -> list[str]:
     return problems
 
 
-def _storage_problems(s: StackSettings) -> list[str]:
+def cross_field_problems(s: StackSettings) -> list[Problem]:
+    """Rules between keys; checked once every key is valid on its own."""
+    problems = _subnet_problems(s)
     if s.db_max_allocated_storage_gb < s.db_allocated_storage_gb:
-        return [
-            f"dbMaxAllocatedStorageGb ({s.db_max_allocated_storage_gb}) is below "
-            f"dbAllocatedStorageGb ({s.db_allocated_storage_gb}); raise it to enable storage autoscaling"
-        ]
-    return []
+        problems.append(
+            (
+                "dbMaxAllocatedStorageGb",
+                f"({s.db_max_allocated_storage_gb}) is below dbAllocatedStorageGb "
+                f"({s.db_allocated_storage_gb}); raise it to enable storage autoscaling",
+            )
+        )
+    if "local" in s.targets and len(s.targets) > 1:
+        problems.append(("targets", "`local` runs alone (a Docker stack); make a separate stack for clouds"))
+    return problems + _compute_problems(s)
 
 
 # Fargate's allowed task sizes: CPU units -> (lowest MiB, highest MiB, step MiB).
@@ -367,58 +372,72 @@ def fargate_memory_choices(cpu: int) -> list[int]:
     return list(range(low, high + 1, step))
 
 
-def _fargate_size_problems(role: str, cpu: int, memory: int) -> list[str]:
+def _fargate_size_problems(role: str, cpu: int, memory: int) -> list[Problem]:
     if cpu not in FARGATE_MEMORY:
-        return [f"{role}Cpu {cpu} is not a Fargate size; use one of {sorted(FARGATE_MEMORY)}"]
-    choices = fargate_memory_choices(cpu)
-    if memory not in choices:
+        return [(f"{role}Cpu", f"{cpu} is not a Fargate size; use one of {sorted(FARGATE_MEMORY)}")]
+    if memory not in fargate_memory_choices(cpu):
         low, high, step = FARGATE_MEMORY[cpu]
         return [
-            f"{role}Memory {memory} is not allowed with {role}Cpu {cpu}; "
-            f"Fargate takes {low}-{high} MiB in steps of {step}"
+            (
+                f"{role}Memory",
+                f"{memory} is not allowed with {role}Cpu {cpu}; Fargate takes {low}-{high} MiB in steps of "
+                f"{step}. Fix: pulumi config set {role}Memory {low}",
+            )
         ]
     return []
 
 
-def _compute_problems(s: StackSettings) -> list[str]:
-    problems = _fargate_size_problems("web", s.web_cpu, s.web_memory)
-    problems += _fargate_size_problems("worker", s.worker_cpu, s.worker_memory)
+def _count_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
     if s.web_min_count > s.web_max_count:
-        problems.append(f"webMinCount ({s.web_min_count}) exceeds webMaxCount ({s.web_max_count})")
+        problems.append(("webMinCount", f"({s.web_min_count}) exceeds webMaxCount ({s.web_max_count})"))
     elif not s.web_min_count <= s.web_desired_count <= s.web_max_count:
         problems.append(
-            f"webDesiredCount ({s.web_desired_count}) must lie within webMinCount..webMaxCount "
-            f"({s.web_min_count}..{s.web_max_count})"
-        )
-    if s.worker_min_count > s.worker_max_count:
-        problems.append(
-            f"workerMinCount ({s.worker_min_count}) exceeds workerMaxCount ({s.worker_max_count})"
+            (
+                "webDesiredCount",
+                f"({s.web_desired_count}) must lie within webMinCount..webMaxCount "
+                f"({s.web_min_count}..{s.web_max_count})",
+            )
         )
     if s.deployment_env == "production" and s.web_min_count < 2:
-        problems.append("webMinCount must be at least 2 when deploymentEnv is production (one task per zone)")
+        problems.append(("webMinCount", "must be at least 2 when deploymentEnv is production (one per zone)"))
+    if s.worker_min_count > s.worker_max_count:
+        problems.append(
+            ("workerMinCount", f"({s.worker_min_count}) exceeds workerMaxCount ({s.worker_max_count})")
+        )
+    return problems
+
+
+def _compute_problems(s: StackSettings) -> list[Problem]:
+    problems = _fargate_size_problems("web", s.web_cpu, s.web_memory)
+    problems += _fargate_size_problems("worker", s.worker_cpu, s.worker_memory)
+    problems += _count_problems(s)
     if s.log_retention_days not in LOG_RETENTION_DAYS:
         problems.append(
-            f"logRetentionDays {s.log_retention_days} is not one of CloudWatch's {LOG_RETENTION_DAYS}"
+            ("logRetentionDays", f"{s.log_retention_days} is not one of CloudWatch's {LOG_RETENTION_DAYS}")
         )
     return problems + _https_problems(s)
 
 
-def _https_problems(s: StackSettings) -> list[str]:
-    problems: list[str] = []
+def _https_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
     if s.hosted_zone_id and s.certificate_arn:
         problems.append(
-            "hostedZoneId and certificateArn exclude each other: pick DNS validation or a certificate"
+            ("certificateArn", "excludes hostedZoneId: pick DNS validation or an existing certificate")
         )
     if s.hosted_zone_id and not s.domain_name:
-        problems.append("hostedZoneId needs domainName (the name to certify and point at the load balancer)")
+        problems.append(
+            ("hostedZoneId", "needs domainName (the name to certify and point at the load balancer)")
+        )
     if s.domain_name and not (s.hosted_zone_id or s.certificate_arn):
-        problems.append("domainName needs hostedZoneId (DNS-validated certificate) or certificateArn")
+        problems.append(("domainName", "needs hostedZoneId (DNS-validated certificate) or certificateArn"))
     if s.domain_name and not re.fullmatch(r"(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}", s.domain_name):
-        problems.append(f"domainName {s.domain_name!r} is not a lower-case DNS name such as api.example.com")
-    if s.certificate_arn and not re.fullmatch(
-        r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[\w-]+", s.certificate_arn
-    ):
-        problems.append(f"certificateArn {s.certificate_arn!r} is not an ACM certificate ARN")
+        problems.append(
+            ("domainName", f"{s.domain_name!r} is not a lower-case DNS name such as api.example.com")
+        )
+    arn = r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[\w-]+"
+    if s.certificate_arn and not re.fullmatch(arn, s.certificate_arn):
+        problems.append(("certificateArn", f"{s.certificate_arn!r} is not an ACM certificate ARN"))
     return problems
 
 
@@ -483,9 +502,16 @@ def _describe(error: ErrorDetails, known_keys: list[str]) -> str:
         return f"{PROJECT}:{key}: unknown key ({hint}). Fix: pulumi config rm {key}"
     if error["type"] == "missing":
         return f"{PROJECT}:{key}: required but not set. Fix: declare it in Pulumi.yaml or the stack file"
-    field = StackSettings.model_fields.get(_snake(str(error["loc"][0]))) if error["loc"] else None
+    field = StackSettings.model_fields.get(_snake(str(error["loc"][0])))
     extra = field.json_schema_extra if field is not None else None
     fix = extra.get("fix") if isinstance(extra, dict) else None
+    if fix is None and field is not None:
+        top = str(error["loc"][0])
+        fix = (
+            f"pulumi config set {top} true|false"
+            if field.annotation is bool
+            else f"set {top} as its description in Pulumi.yaml says"
+        )
     got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "string_pattern_mismatch":
@@ -516,9 +542,13 @@ def parse_settings(raw: dict[str, Any]) -> StackSettings:
             plain[key] = raw[key]
     known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
     try:
-        return StackSettings.model_validate(plain)
+        settings = StackSettings.model_validate(plain)
     except ValidationError as exc:
         raise ConfigError([_describe(e, known) for e in exc.errors()]) from None
+    problems = cross_field_problems(settings)
+    if problems:
+        raise ConfigError([f"{PROJECT}:{key}: {message}" for key, message in problems])
+    return settings
 
 
 def load() -> StackConfig:
