@@ -12,6 +12,15 @@ import pulumi_aws as aws
 from components.iam_policy import Condition, Statement, deny_insecure_transport, policy_json
 
 
+@dataclass(frozen=True)
+class LogDelivery:
+    """A service that writes logs here as itself, e.g. ELB access logs: may put objects only under
+    `<prefix>/AWSLogs/<this account>/`."""
+
+    service_principal: str  # e.g. "logdelivery.elasticloadbalancing.amazonaws.com"
+    prefix: str
+
+
 @dataclass
 class SecureBucketArgs:
     # "kms" uses the stack key with bucket keys; "s3" (SSE-S3) only for log buckets, because S3 server
@@ -24,6 +33,8 @@ class SecureBucketArgs:
     access_log_prefix: str = ""
     # Log bucket only: buckets (by ARN) whose access logs S3's logging service may deliver here.
     log_delivery_source_arns: Sequence[pulumi.Input[str]] = field(default_factory=list)
+    # Log bucket only: other services delivering logs (ALB access logs, ...).
+    log_deliveries: Sequence[LogDelivery] = field(default_factory=list)
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -153,6 +164,17 @@ def _policy_statements(bucket: aws.s3.Bucket, args: SecureBucketArgs) -> list[St
                 ],
             )
         )
+    if args.log_deliveries:
+        account = aws.get_caller_identity_output().account_id
+        statements += [
+            Statement(
+                sid=f"LogDelivery{i}",
+                actions=["s3:PutObject"],
+                resources=[pulumi.Output.concat(bucket.arn, f"/{d.prefix}/AWSLogs/", account, "/*")],
+                principals={"Service": [d.service_principal]},
+            )
+            for i, d in enumerate(args.log_deliveries)
+        ]
     return statements
 
 
@@ -163,5 +185,7 @@ def _validate(args: SecureBucketArgs) -> None:
         raise ValueError("a log bucket (encryption 's3') must not log to another bucket")
     if args.expire_days is not None and args.expire_days < 1:
         raise ValueError("SecureBucketArgs.expire_days must be at least 1 day")
+    if args.log_deliveries and args.encryption != "s3":
+        raise ValueError("log delivery services write with SSE-S3 only; use encryption 's3' for a log bucket")
     if args.noncurrent_version_expire_days < 1:
         raise ValueError("SecureBucketArgs.noncurrent_version_expire_days must be at least 1 day")

@@ -19,6 +19,8 @@ APP_SECRETS = {
     "gemini-api-key": "Gemini API key",
     "anthropic-api-key": "Anthropic API key (API key, not a consumer OAuth token)",
     "synced-token": "Credential minted on a machine with a browser and synced here",
+    # The app refuses to start in production without client API keys (API_KEYS_SECRET_ARN).
+    "api-keys": "Comma-separated API keys the service accepts from its clients",
 }
 
 

@@ -214,6 +214,113 @@ def _provider(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"{name}-{_hex(name, 8)}", {}
 
 
+def _uuid(seed: str) -> str:
+    h = _hex(seed, 32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _own_name(name: str, inputs: dict[str, Any], limit: int = 255) -> str:
+    return str(inputs.get("name") or f"{inputs.get('namePrefix', name + '-')}{_hex(name, 7)}")[:limit]
+
+
+def _ecr_repository(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    repo = _own_name(name, inputs)
+    return repo, {
+        "name": repo,
+        "arn": _arn("ecr", f"repository/{repo}"),
+        "registryId": ACCOUNT_ID,
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/{repo}",
+    }
+
+
+def _ecs_cluster(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    cluster = _own_name(name, inputs)
+    arn = _arn("ecs", f"cluster/{cluster}")
+    return arn, {"name": cluster, "arn": arn}
+
+
+def _task_definition(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    family = inputs.get("family") or name
+    return family, {
+        "arn": _arn("ecs", f"task-definition/{family}:1"),
+        "arnWithoutRevision": _arn("ecs", f"task-definition/{family}"),
+        "revision": 1,
+    }
+
+
+def _ecs_service(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    service = _own_name(name, inputs)
+    cluster = str(inputs.get("cluster", "")).rsplit("/", 1)[-1]
+    arn = _arn("ecs", f"service/{cluster}/{service}")
+    return arn, {"name": service, "arn": arn}
+
+
+def _load_balancer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    lb = _own_name(name, inputs, 32)
+    suffix = f"app/{lb}/{_hex(name, 16)}"
+    arn = _arn("elasticloadbalancing", f"loadbalancer/{suffix}")
+    return arn, {
+        "name": lb,
+        "arn": arn,
+        "arnSuffix": suffix,
+        "dnsName": f"{lb}-{int(_hex(name, 8), 16)}.{REGION}.elb.amazonaws.com",
+        "zoneId": "Z35SXDOTRQ7X7K",  # the ELB hosted zone of us-east-1
+    }
+
+
+def _target_group(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    tg = _own_name(name, inputs, 32)
+    suffix = f"targetgroup/{tg}/{_hex(name, 16)}"
+    arn = _arn("elasticloadbalancing", suffix)
+    return arn, {"name": tg, "arn": arn, "arnSuffix": suffix}
+
+
+def _listener(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    arn = _arn("elasticloadbalancing", f"listener/app/{name}/{_hex(name, 16)}/{_hex(name + 'l', 16)}")
+    return arn, {"arn": arn}
+
+
+def _certificate(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    arn = _arn("acm", f"certificate/{_uuid(name)}")
+    domain = inputs.get("domainName", "")
+    return arn, {
+        "arn": arn,
+        "status": "PENDING_VALIDATION",
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{_hex(name, 32)}.{domain}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{_hex(name + 'v', 32)}.{_hex(name, 10)}.acm-validations.aws.",
+            }
+        ],
+    }
+
+
+def _dns_record(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    fqdn = str(inputs.get("name", name)).rstrip(".")
+    return f"{inputs.get('zoneId')}_{fqdn}_{inputs.get('type')}", {"fqdn": fqdn}
+
+
+def _web_acl(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    acl, uid = _own_name(name, inputs, 128), _uuid(name)
+    return uid, {"name": acl, "arn": _arn("wafv2", f"regional/webacl/{acl}/{uid}"), "capacity": 1500}
+
+
+def _schedule(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    schedule = _own_name(name, inputs, 64)
+    return f"default/{schedule}", {"name": schedule, "arn": _arn("scheduler", f"schedule/default/{schedule}")}
+
+
+def _scaling_policy(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    policy = inputs.get("name") or name
+    arn = _arn(
+        "autoscaling",
+        f"scalingPolicy:{_uuid(name)}:resource/ecs/{inputs.get('resourceId')}:policyName/{policy}",
+    )
+    return policy, {"name": policy, "arn": arn, "alarmArns": []}
+
+
 # Type token -> answer. Anything absent gets an id and an ARN shaped from its token.
 _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]] = {
     "aws:s3/bucket:Bucket": _bucket_outputs,
@@ -240,6 +347,18 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:kms/alias:Alias": _named("kms", "", ""),
     "random:index/randomPassword:RandomPassword": _random_password,
     "docker-build:index:Image": _built_image,
+    "aws:ecr/repository:Repository": _ecr_repository,
+    "aws:ecs/cluster:Cluster": _ecs_cluster,
+    "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
+    "aws:ecs/service:Service": _ecs_service,
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:lb/listener:Listener": _listener,
+    "aws:acm/certificate:Certificate": _certificate,
+    "aws:route53/record:Record": _dns_record,
+    "aws:wafv2/webAcl:WebAcl": _web_acl,
+    "aws:scheduler/schedule:Schedule": _schedule,
+    "aws:appautoscaling/policy:Policy": _scaling_policy,
 }
 
 

@@ -6,20 +6,29 @@ returns what the stack exports. Nothing here branches on the stack's name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.bucket import SecureBucket, SecureBucketArgs
+from app import contract
+from components.app_image import RegistryTarget
+from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
 from components.budget import Budget, BudgetArgs
 from components.cache import Cache, CacheArgs
 from components.database import Database, DatabaseArgs
+from components.ecr_repository import EcrRepository, EcrRepositoryArgs
+from components.ecs_cluster import EcsCluster, EcsClusterArgs
 from components.encryption import Encryption, EncryptionArgs
+from components.fargate_service import Container, FargateService, FargateServiceArgs, Scaling, Schedule
+from components.iam_policy import Condition, Statement
+from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
 from components.network import Network, NetworkArgs
 from components.secrets import AppSecrets, AppSecretsArgs
+from components.waf import Waf, WafArgs
 from stack_config import StackConfig
+from targets.cron import eventbridge_cron
 
 
 @dataclass
@@ -36,11 +45,15 @@ class Foundation:
     database: Database
     cache: Cache
     budget: Budget
+    provider: aws.Provider  # the tagged provider behind `opts`, for data-source calls
 
 
 def deploy(config: StackConfig) -> dict[str, Any]:
-    """Creates the stack's AWS resources and returns the outputs to export."""
-    f = build_foundation(config)
+    """Creates the stack's AWS foundation and returns the outputs to export."""
+    return foundation_outputs(build_foundation(config))
+
+
+def foundation_outputs(f: Foundation) -> dict[str, Any]:
     return {
         "vpc_id": f.network.vpc_id,
         "public_subnet_ids": f.network.public_subnet_ids,
@@ -88,6 +101,7 @@ def build_foundation(config: StackConfig) -> Foundation:
         database=_database(config, encryption, network, opts),
         cache=_cache(config, encryption, network, opts),
         budget=_budget(config, encryption, opts),
+        provider=provider,
     )
 
 
@@ -123,6 +137,7 @@ def _log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> SecureBuck
             # Keep access logs at least 90 days whatever the uploads keep: they serve investigations.
             expire_days=max(s.uploads_expire_days, 90),
             log_delivery_source_arns=[f"arn:aws:s3:::{config.base_name}-*"],
+            log_deliveries=[ALB_LOG_DELIVERY],  # the load balancer's access logs
         ),
         opts=opts,
     )
@@ -226,4 +241,310 @@ def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOp
             cost_filter_tag=("stack", config.stack),
         ),
         opts=opts,
+    )
+
+
+# ---- compute: ECR, ECS cluster, ALB (+ WAF), web / worker / nightly Fargate services ----
+
+# The app drains in-flight requests for SHUTDOWN_GRACE_SECONDS after SIGTERM; Fargate must not SIGKILL
+# before that, and the ALB's draining (deregistration delay) must end within the same budget so no
+# request admitted before deregistration outlives the task.
+WEB_STOP_TIMEOUT = 2 * contract.SHUTDOWN_GRACE_SECONDS + 4
+DEREGISTRATION_DELAY = contract.SHUTDOWN_GRACE_SECONDS + 2
+# RQ's warm shutdown lets the running job finish; Fargate's ceiling is 120 s (longer jobs are requeued).
+WORKER_STOP_TIMEOUT = 120
+# Long enough for the migrate container and app start-up before ALB health checks count.
+HEALTH_CHECK_GRACE = 90
+ALB_LOG_DELIVERY = LogDelivery("logdelivery.elasticloadbalancing.amazonaws.com", "alb")
+LIVE_PROBE = [
+    "python",
+    "-c",
+    "import urllib.request as u; "
+    f"u.urlopen('http://127.0.0.1:{contract.CONTAINER_PORT}{contract.LIVE_PATH}', timeout=3)",
+]
+
+
+def ecr_registry(config: StackConfig, foundation: Foundation) -> RegistryTarget:
+    """The stack's ECR repository, with push credentials for AppImage."""
+    repository = EcrRepository(
+        f"{config.base_name}-app",
+        EcrRepositoryArgs(
+            kms_key_arn=foundation.encryption.key_arn, keep_tagged_images=config.settings.ecr_keep_images
+        ),
+        opts=foundation.opts,
+    )
+    token = aws.ecr.get_authorization_token_output(
+        registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(provider=foundation.provider)
+    )
+    return RegistryTarget(
+        name="ecr",
+        repository_url=repository.repository_url,
+        username=token.user_name,
+        password=pulumi.Output.secret(token.password),
+    )
+
+
+def ecr_repository_arn(image_ref: str) -> str:
+    """`<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...` -> the repository's ARN."""
+    host, _, rest = image_ref.partition("/")
+    account, _, _, region = host.split(".")[:4]
+    return f"arn:aws:ecr:{region}:{account}:repository/{rest.split('@')[0].split(':')[0]}"
+
+
+def deploy_compute(
+    config: StackConfig, foundation: Foundation, image_ref: pulumi.Output[str]
+) -> dict[str, Any]:
+    """ECS cluster, ALB, WAF and the three Fargate roles running `image_ref` (pinned by digest)."""
+    s, opts, base = config.settings, foundation.opts, config.base_name
+    cluster = EcsCluster(f"{base}-ecs", EcsClusterArgs(), opts=opts)
+    lb = _load_balancer(config, foundation)
+    if s.waf_enabled:
+        Waf(
+            f"{base}-waf",
+            WafArgs(resource_arn=lb.arn, requests_per_minute=s.waf_requests_per_minute),
+            opts=opts,
+        )
+    common = _service_args(config, foundation, cluster, image_ref)
+    web = FargateService(f"{base}-web", _web_args(config, foundation, lb, common), opts=opts)
+    worker = FargateService(f"{base}-worker", _worker_args(config, common), opts=opts)
+    nightly = FargateService(
+        f"{base}-nightly",
+        replace(
+            common,
+            role="scheduled",
+            container=replace(common.container, command=contract.NIGHTLY_COMMAND),
+            schedule=Schedule(cron=eventbridge_cron(s.nightly_cron), timezone=s.nightly_timezone),
+        ),
+        opts=opts,
+    )
+    warnings = _warnings(lb)
+    for warning in warnings:
+        pulumi.log.warn(warning)
+    return {
+        "service_url": lb.url,
+        "alb_dns_name": lb.dns_name,
+        "https_enabled": lb.https_enabled,
+        "warnings": warnings,
+        "cluster_name": cluster.name,
+        "web_service_name": web.service_name,
+        "worker_service_name": worker.service_name,
+        "nightly_task_definition_arn": nightly.task_definition_arn,
+        "image_ref": image_ref,
+        "task_networking": _task_networking(foundation),
+    }
+
+
+def _warnings(lb: LoadBalancer) -> list[str]:
+    if lb.https_enabled:
+        return []
+    return [
+        "HTTP ONLY: no domainName is configured, so the load balancer serves plain HTTP and API keys "
+        "cross the internet unencrypted. Set domainName with hostedZoneId or certificateArn."
+    ]
+
+
+def _task_networking(foundation: Foundation) -> str:
+    if foundation.network.has_nat:
+        return "private subnets, outbound through NAT, no public IPs"
+    return "public subnets with public IPs (natStrategy none: no NAT gateway); inbound still only via the ALB"
+
+
+def _load_balancer(config: StackConfig, foundation: Foundation) -> LoadBalancer:
+    s = config.settings
+    log_bucket = foundation.log_bucket
+    https = (
+        HttpsArgs(s.domain_name, hosted_zone_id=s.hosted_zone_id, certificate_arn=s.certificate_arn)
+        if s.domain_name
+        else None
+    )
+    return LoadBalancer(
+        f"{config.base_name}-lb",
+        LoadBalancerArgs(
+            vpc_id=foundation.network.vpc_id,
+            subnet_ids=foundation.network.public_subnet_ids,
+            container_port=contract.CONTAINER_PORT,
+            health_check_path=contract.HEALTH_PATH,
+            deregistration_delay_seconds=DEREGISTRATION_DELAY,
+            deletion_protection=s.alb_deletion_protection,
+            https=https,
+            access_log_bucket=log_bucket.bucket_name if log_bucket else None,
+            access_log_prefix=ALB_LOG_DELIVERY.prefix,
+            depends_on=[log_bucket] if log_bucket else [],
+        ),
+        opts=foundation.opts,
+    )
+
+
+def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Input[str]]:
+    """Plain settings only. Provider keys, the synced token and client API keys travel as secret ARNs
+    (an ARN is not a secret): the app reads them at runtime through its task role, so a rotated key is
+    picked up after a 401 and tasks start before an operator has stored the values."""
+    env = contract.ENV
+    arns = f.secrets.arns
+    return {
+        env.DEPLOYMENT_ENV: config.settings.deployment_env,
+        env.DATABASE_HOST: f.database.address,
+        env.DATABASE_PORT: f.database.port.apply(str),
+        env.DATABASE_NAME: f.database.db_name,
+        # RDS forces TLS; verify-full would need the RDS CA bundle in the image.
+        env.DATABASE_SSLMODE: "require",
+        env.REDIS_HOST: f.cache.primary_endpoint,
+        env.REDIS_PORT: f.cache.port.apply(str),
+        env.REDIS_TLS: "true",
+        env.UPLOADS_BUCKET: f.uploads.bucket_name,
+        env.TOKEN_SYNC_BUCKET: f.token_sync.bucket_name,
+        env.HUGGINGFACE_API_KEY_SECRET_ARN: arns["huggingface-api-key"],
+        env.GEMINI_API_KEY_SECRET_ARN: arns["gemini-api-key"],
+        env.ANTHROPIC_API_KEY_SECRET_ARN: arns["anthropic-api-key"],
+        env.SYNCED_TOKEN_SECRET_ARN: arns["synced-token"],
+        env.API_KEYS_SECRET_ARN: arns["api-keys"],
+        env.CORS_ORIGINS: ",".join(config.settings.cors_origins),
+        # aws-embedded-metrics writes EMF to stdout; awslogs ships it and CloudWatch extracts the metrics.
+        env.AWS_EMF_ENVIRONMENT: "Local",
+        env.LOG_LEVEL: "INFO",
+    }
+
+
+def _injected_secrets(f: Foundation) -> dict[str, pulumi.Input[str]]:
+    """Read by the execution role when a task starts; `:key::` picks a field of RDS's JSON secret."""
+    env = contract.ENV
+    return {
+        env.DATABASE_USER: f.database.master_secret_arn.apply(lambda arn: f"{arn}:username::"),
+        env.DATABASE_PASSWORD: f.database.master_secret_arn.apply(lambda arn: f"{arn}:password::"),
+        env.REDIS_AUTH_TOKEN: f.cache.auth_secret_arn,
+    }
+
+
+def _task_statements(f: Foundation) -> list[Statement]:
+    region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(provider=f.provider)).region
+
+    def via(service: str) -> Condition:
+        return Condition(
+            "StringEquals", "kms:ViaService", [region.apply(lambda r: f"{service}.{r}.amazonaws.com")]
+        )
+
+    def objects(bucket: SecureBucket) -> pulumi.Output[str]:
+        return bucket.arn.apply(lambda arn: f"{arn}/*")
+
+    return [
+        Statement(
+            sid="UploadsReadWrite",
+            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            resources=[objects(f.uploads)],
+        ),
+        Statement(sid="TokenSyncRead", actions=["s3:GetObject"], resources=[objects(f.token_sync)]),
+        Statement(
+            sid="ListAppBuckets", actions=["s3:ListBucket"], resources=[f.uploads.arn, f.token_sync.arn]
+        ),
+        Statement(
+            sid="BucketObjectsWithStackKey",
+            actions=["kms:Decrypt", "kms:GenerateDataKey"],
+            resources=[f.encryption.key_arn],
+            conditions=[via("s3")],
+        ),
+        Statement(
+            # aws-secretsmanager-caching calls DescribeSecret to notice a new version.
+            sid="ReadRuntimeSecrets",
+            actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            resources=list(f.secrets.arns.values()),
+        ),
+        Statement(
+            sid="DecryptRuntimeSecrets",
+            actions=["kms:Decrypt"],
+            resources=[f.encryption.key_arn],
+            conditions=[via("secretsmanager")],
+        ),
+    ]
+
+
+def _service_args(
+    config: StackConfig, f: Foundation, cluster: EcsCluster, image_ref: pulumi.Output[str]
+) -> FargateServiceArgs:
+    """What every role shares; each role replaces its own parts."""
+    s = config.settings
+    has_nat = f.network.has_nat
+    return FargateServiceArgs(
+        role="worker",
+        cluster_arn=cluster.arn,
+        cluster_name=cluster.name,
+        container=Container(
+            image=image_ref,
+            command=contract.WORKER_COMMAND,
+            environment=_app_environment(config, f),
+            secrets=_injected_secrets(f),
+            stop_timeout=WORKER_STOP_TIMEOUT,
+        ),
+        cpu=s.worker_cpu,
+        memory=s.worker_memory,
+        cpu_architecture="ARM64" if s.cpu_architecture == "arm64" else "X86_64",
+        # No NAT (dev): public subnets with a public IP reach ECR, Secrets Manager and the AI providers.
+        subnet_ids=f.network.private_subnet_ids if has_nat else f.network.public_subnet_ids,
+        security_group_ids=[f.network.app_security_group_id],
+        assign_public_ip=not has_nat,
+        kms_key_arn=f.encryption.key_arn,
+        repository_arn=image_ref.apply(ecr_repository_arn),
+        log_retention_days=s.log_retention_days,
+        task_statements=_task_statements(f),
+        enable_exec=s.ecs_exec,
+    )
+
+
+def _web_args(
+    config: StackConfig, f: Foundation, lb: LoadBalancer, common: FargateServiceArgs
+) -> FargateServiceArgs:
+    s = config.settings
+    # The ALB's name and the public domain; ALB health checks use the task IP and the app exempts them.
+    hosts = lb.dns_name.apply(lambda dns: ",".join(h for h in (s.domain_name, dns) if h))
+    environment = dict(common.container.environment) | {
+        contract.ENV.PORT: str(contract.CONTAINER_PORT),
+        contract.ENV.ALLOWED_HOSTS: hosts,
+    }
+    return replace(
+        common,
+        role="web",
+        container=replace(
+            common.container,
+            command=None,  # the image's CMD serves HTTP
+            environment=environment,
+            stop_timeout=WEB_STOP_TIMEOUT,
+            port=contract.CONTAINER_PORT,
+            health_check=LIVE_PROBE,
+            migrate_command=contract.MIGRATE_COMMAND,
+        ),
+        cpu=s.web_cpu,
+        memory=s.web_memory,
+        security_group_ids=[lb.targets_security_group_id, f.network.app_security_group_id],
+        target_group_arn=lb.target_group_arn,
+        health_check_grace_seconds=HEALTH_CHECK_GRACE,
+        scaling=Scaling(
+            min_count=s.web_min_count,
+            max_count=s.web_max_count,
+            desired_count=s.web_desired_count,
+            cpu_target_percent=s.web_cpu_target_percent,
+            requests_per_target=s.web_requests_per_target,
+            request_count_label=lb.request_count_label,
+        ),
+    )
+
+
+def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServiceArgs:
+    s = config.settings
+    # The app publishes queue depth under the service's dimensions (see app.contract's catalogue).
+    dimensions = {
+        contract.DIM.SERVICE: contract.SERVICE_NAME,
+        contract.DIM.ENVIRONMENT: s.deployment_env,
+    }
+    if set(dimensions) != set(contract.QUEUE_DEPTH.dimensions[0]):
+        raise ValueError(
+            f"queue depth is published under {contract.QUEUE_DEPTH.dimensions}; update _worker_args"
+        )
+    return replace(
+        common,
+        scaling=Scaling(
+            min_count=s.worker_min_count,
+            max_count=s.worker_max_count,
+            desired_count=s.worker_min_count,
+            per_task_metric=(contract.METRICS_NAMESPACE, contract.QUEUE_DEPTH.name, dimensions),
+            per_task_target=s.worker_jobs_per_task,
+        ),
     )

@@ -10,6 +10,9 @@ from typing import Any
 from offline.mocks import Recorded
 from offline.program import ProgramRun
 
+# Resources whose `policy` input is JSON but not an IAM document.
+NOT_IAM_POLICIES = {"aws:ecr/lifecyclePolicy:LifecyclePolicy"}
+
 
 @dataclass
 class Plan:
@@ -54,6 +57,8 @@ class Plan:
     def policies(self) -> Iterable[tuple[Recorded, str, dict[str, Any]]]:
         """Every IAM-style JSON policy document in the plan, parsed: (resource, input key, document)."""
         for r in self.resources:
+            if r.type in NOT_IAM_POLICIES:
+                continue
             for key in ("policy", "assumeRolePolicy"):
                 if isinstance(r.inputs.get(key), str):
                     yield r, key, json.loads(r.inputs[key])

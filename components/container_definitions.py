@@ -1,0 +1,84 @@
+"""ECS container definitions as plain data: the JSON `RegisterTaskDefinition` receives, built in one place.
+
+Every container runs as the image's unprivileged user on a read-only root filesystem with only /tmp
+writable, drops every Linux capability, runs under an init process (signals reach the app, zombies are
+reaped), and logs to its service's KMS-encrypted log group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+APP_CONTAINER = "app"
+MIGRATE_CONTAINER = "migrate"
+TMP_VOLUME = "tmp"
+TMP_PATH = "/tmp"  # noqa: S108 - the only writable path: a task-local volume
+RUN_AS = "10001:10001"  # the image's `app` user; never root
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """What the service runs; values already resolved (plain strings)."""
+
+    image: str
+    command: Sequence[str] | None
+    environment: Mapping[str, str]
+    secrets: Mapping[str, str]  # env var name -> valueFrom (secret ARN, optionally with a JSON key)
+    stop_timeout: int
+    port: int | None = None
+    health_check: Sequence[str] | None = None  # CMD argv
+    migrate_command: Sequence[str] | None = None  # runs to success before the app container starts
+    log_group: str = ""
+    region: str = ""
+    stream_prefix: str = "app"
+
+
+def _common(spec: ContainerSpec, name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "image": spec.image,
+        "environment": [{"name": k, "value": v} for k, v in sorted(spec.environment.items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(spec.secrets.items())],
+        "readonlyRootFilesystem": True,
+        "user": RUN_AS,
+        "mountPoints": [{"sourceVolume": TMP_VOLUME, "containerPath": TMP_PATH, "readOnly": False}],
+        "linuxParameters": {"initProcessEnabled": True, "capabilities": {"drop": ["ALL"]}},
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": spec.log_group,
+                "awslogs-region": spec.region,
+                "awslogs-stream-prefix": name if name != APP_CONTAINER else spec.stream_prefix,
+            },
+        },
+    }
+
+
+def container_definitions(spec: ContainerSpec) -> list[dict[str, Any]]:
+    app: dict[str, Any] = _common(spec, APP_CONTAINER) | {"essential": True, "stopTimeout": spec.stop_timeout}
+    if spec.command:
+        app["command"] = list(spec.command)
+    if spec.port is not None:
+        app["portMappings"] = [{"containerPort": spec.port, "protocol": "tcp", "name": "http"}]
+    if spec.health_check:
+        app["healthCheck"] = {
+            "command": ["CMD", *spec.health_check],
+            "interval": 30,
+            "timeout": 5,
+            "retries": 3,
+            "startPeriod": 30,
+        }
+    containers = [app]
+    if spec.migrate_command:
+        # Non-essential: it exits when done; the app starts only if it exited 0, so a task never serves
+        # a schema older than its code. Concurrent tasks serialise in app.migrate.
+        migrate = _common(spec, MIGRATE_CONTAINER) | {
+            "essential": False,
+            "command": list(spec.migrate_command),
+            "stopTimeout": spec.stop_timeout,
+        }
+        app["dependsOn"] = [{"containerName": MIGRATE_CONTAINER, "condition": "SUCCESS"}]
+        containers.insert(0, migrate)
+    return containers

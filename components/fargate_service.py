@@ -1,0 +1,495 @@
+"""One Fargate workload in one of three roles: `web` (behind the ALB), `worker` (queue consumer, no
+ingress) or `scheduled` (a one-shot task started on a cron by EventBridge Scheduler).
+
+Each gets its own log group, execution role (pulls the image, writes logs, reads only its `valueFrom`
+secrets) and task role (only what the app does), so no service can read another's secrets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components.container_definitions import (
+    APP_CONTAINER,
+    TMP_VOLUME,
+    ContainerSpec,
+    container_definitions,
+)
+from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
+
+Role = Literal["web", "worker", "scheduled"]
+FARGATE_MAX_STOP_TIMEOUT = 120
+
+
+@dataclass
+class Container:
+    image: pulumi.Input[str]  # "<repository>@sha256:<digest>"
+    command: Sequence[str] | None
+    environment: Mapping[str, pulumi.Input[str]]
+    secrets: Mapping[str, pulumi.Input[str]]  # env var -> valueFrom; read by the execution role
+    stop_timeout: int
+    port: int | None = None
+    health_check: Sequence[str] | None = None
+    migrate_command: Sequence[str] | None = None
+
+
+@dataclass
+class Scaling:
+    min_count: int
+    max_count: int
+    desired_count: int
+    cpu_target_percent: int | None = None
+    requests_per_target: int | None = None  # ALB requests per task per minute
+    request_count_label: pulumi.Input[str] | None = None
+    # Target-track a custom metric divided by the running task count (e.g. queued jobs per worker).
+    per_task_metric: tuple[str, str, Mapping[str, str]] | None = None  # (namespace, name, dimensions)
+    per_task_target: float | None = None
+
+
+@dataclass
+class Schedule:
+    cron: str  # EventBridge Scheduler form: cron(min hour dom month dow year)
+    timezone: str
+
+
+@dataclass
+class FargateServiceArgs:
+    role: Role
+    cluster_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    container: Container
+    cpu: int
+    memory: int
+    cpu_architecture: Literal["ARM64", "X86_64"]
+    subnet_ids: pulumi.Input[Sequence[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    assign_public_ip: bool
+    kms_key_arn: pulumi.Input[str]
+    repository_arn: pulumi.Input[str]
+    log_retention_days: int
+    task_statements: Sequence[Statement] = ()  # what the app itself may do
+    target_group_arn: pulumi.Input[str] | None = None
+    health_check_grace_seconds: int = 60
+    scaling: Scaling | None = None
+    schedule: Schedule | None = None
+    enable_exec: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class FargateService(pulumi.ComponentResource):
+    task_definition_arn: pulumi.Output[str]
+    service_name: pulumi.Output[str] | None
+    log_group_name: pulumi.Output[str]
+    execution_role_arn: pulumi.Output[str]
+    task_role_arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        _validate(args)
+        super().__init__("launchpad:fargate_service:FargateService", name, None, opts)
+        self._name, self._args = name, args
+        self._child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        self._account = aws.get_caller_identity_output(opts=invoke).account_id
+        self._region = aws.get_region_output(opts=invoke).region
+        logs = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            retention_in_days=args.log_retention_days,
+            kms_key_id=args.kms_key_arn,
+            opts=self._child,
+        )
+        execution_role = self._execution_role(logs)
+        task_role = self._task_role()
+        task_definition = self._task_definition(logs, execution_role, task_role)
+        self.service_name = None
+        if args.role == "scheduled":
+            self._schedule(task_definition, [execution_role, task_role])
+        else:
+            self.service_name = self._service(task_definition)
+        self.task_definition_arn = task_definition.arn
+        self.log_group_name = logs.name
+        self.execution_role_arn = execution_role.arn
+        self.task_role_arn = task_role.arn
+        self.register_outputs(
+            {
+                "task_definition_arn": self.task_definition_arn,
+                "service_name": self.service_name,
+                "log_group_name": self.log_group_name,
+            }
+        )
+
+    def _role(self, role: str, service: str, statements: Sequence[Statement]) -> aws.iam.Role:
+        created = aws.iam.Role(
+            f"{self._name}-{role}-role",
+            assume_role_policy=assume_role_policy(service, self._account),
+            opts=self._child,
+        )
+        if statements:
+            aws.iam.RolePolicy(
+                f"{self._name}-{role}-policy",
+                role=created.id,
+                policy=policy_json(statements),
+                opts=self._child,
+            )
+        return created
+
+    def _execution_role(self, logs: aws.cloudwatch.LogGroup) -> aws.iam.Role:
+        args = self._args
+        # "<arn>:username::" names a JSON key of the secret; the permission is on the secret itself.
+        secret_arns = [
+            pulumi.Output.from_input(value).apply(lambda v: ":".join(v.split(":")[:7]))
+            for value in args.container.secrets.values()
+        ]
+        statements = [
+            # GetAuthorizationToken has no resource-level permissions; the pulls are scoped below.
+            Statement(sid="EcrAuth", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+            Statement(
+                sid="PullAppImage",
+                actions=[
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchCheckLayerAvailability",
+                ],
+                resources=[args.repository_arn],
+            ),
+            Statement(
+                sid="WriteOwnLogs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[logs.arn.apply(lambda arn: f"{arn}:*")],
+            ),
+        ]
+        if secret_arns:
+            statements += [
+                Statement(
+                    sid="ReadInjectedSecrets",
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=secret_arns,
+                ),
+                self._decrypt_via("secretsmanager"),
+            ]
+        return self._role("execution", "ecs-tasks.amazonaws.com", statements)
+
+    def _decrypt_via(self, service: str) -> Statement:
+        return Statement(
+            sid=f"DecryptVia{service.capitalize()}",
+            actions=["kms:Decrypt"],
+            resources=[self._args.kms_key_arn],
+            conditions=[
+                Condition(
+                    "StringEquals",
+                    "kms:ViaService",
+                    [self._region.apply(lambda r: f"{service}.{r}.amazonaws.com")],
+                )
+            ],
+        )
+
+    def _task_role(self) -> aws.iam.Role:
+        statements = list(self._args.task_statements)
+        if self._args.enable_exec:
+            # The SSM agent's channels; these actions have no resource-level permissions.
+            statements.append(
+                Statement(
+                    sid="EcsExecChannels",
+                    actions=[
+                        "ssmmessages:CreateControlChannel",
+                        "ssmmessages:CreateDataChannel",
+                        "ssmmessages:OpenControlChannel",
+                        "ssmmessages:OpenDataChannel",
+                    ],
+                    resources=["*"],
+                )
+            )
+        return self._role("task", "ecs-tasks.amazonaws.com", statements)
+
+    def _task_definition(
+        self, logs: aws.cloudwatch.LogGroup, execution_role: aws.iam.Role, task_role: aws.iam.Role
+    ) -> aws.ecs.TaskDefinition:
+        args, c = self._args, self._args.container
+        definitions = pulumi.Output.all(
+            image=c.image,
+            environment=pulumi.Output.all(**dict(c.environment)) if c.environment else {},
+            secrets=pulumi.Output.all(**dict(c.secrets)) if c.secrets else {},
+            log_group=logs.name,
+            region=self._region,
+        ).apply(
+            lambda v: json.dumps(
+                container_definitions(
+                    ContainerSpec(
+                        image=v["image"],
+                        command=c.command,
+                        environment=v["environment"],
+                        secrets=v["secrets"],
+                        stop_timeout=c.stop_timeout,
+                        port=c.port,
+                        health_check=c.health_check,
+                        migrate_command=c.migrate_command,
+                        log_group=v["log_group"],
+                        region=v["region"],
+                        stream_prefix=args.role,
+                    )
+                ),
+                sort_keys=True,
+            )
+        )
+        return aws.ecs.TaskDefinition(
+            f"{self._name}-task",
+            family=self._name,
+            container_definitions=definitions,
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                cpu_architecture=args.cpu_architecture, operating_system_family="LINUX"
+            ),
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=TMP_VOLUME)],  # task-local ephemeral storage
+            execution_role_arn=execution_role.arn,
+            task_role_arn=task_role.arn,
+            opts=self._child,
+        )
+
+    def _service(self, task_definition: aws.ecs.TaskDefinition) -> pulumi.Output[str]:
+        args = self._args
+        scaling = args.scaling
+        assert scaling is not None  # checked in _validate
+        web = args.role == "web"
+        service = aws.ecs.Service(
+            f"{self._name}-service",
+            cluster=args.cluster_arn,
+            task_definition=task_definition.arn,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            desired_count=scaling.desired_count,
+            deployment_minimum_healthy_percent=100,
+            deployment_maximum_percent=200,
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(
+                enable=True, rollback=True
+            ),
+            # ECS moves tasks back when a zone recovers, so the spread over zones survives an outage.
+            availability_zone_rebalancing="ENABLED",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.subnet_ids,
+                security_groups=list(args.security_group_ids),
+                assign_public_ip=args.assign_public_ip,
+            ),
+            load_balancers=_load_balancers(args),
+            health_check_grace_period_seconds=args.health_check_grace_seconds if web else None,
+            enable_execute_command=args.enable_exec,
+            propagate_tags="SERVICE",
+            wait_for_steady_state=False,
+            # Autoscaling owns the count once the service exists; a deploy must not reset it.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"]),
+        )
+        self._autoscaling(service, scaling)
+        return service.name
+
+    def _autoscaling(self, service: aws.ecs.Service, scaling: Scaling) -> None:
+        name, child = self._name, self._child
+        target = aws.appautoscaling.Target(
+            f"{name}-scaling-target",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.concat("service/", self._args.cluster_name, "/", service.name),
+            min_capacity=scaling.min_count,
+            max_capacity=scaling.max_count,
+            opts=child,
+        )
+        for policy, tracking in _tracking_configs(scaling, self._args.cluster_name, service.name).items():
+            aws.appautoscaling.Policy(
+                f"{name}-scale-on-{policy}",
+                policy_type="TargetTrackingScaling",
+                service_namespace=target.service_namespace,
+                scalable_dimension=target.scalable_dimension,
+                resource_id=target.resource_id,
+                target_tracking_scaling_policy_configuration=tracking,
+                opts=child,
+            )
+
+    def _schedule(self, task_definition: aws.ecs.TaskDefinition, task_roles: list[aws.iam.Role]) -> None:
+        args = self._args
+        schedule = args.schedule
+        assert schedule is not None  # checked in _validate
+        cluster_name = pulumi.Output.from_input(args.cluster_name)
+        family_arn = task_definition.arn.apply(lambda arn: arn.rsplit(":", 1)[0] + ":*")
+        task_arns = pulumi.Output.all(self._region, self._account, cluster_name).apply(
+            lambda v: f"arn:aws:ecs:{v[0]}:{v[1]}:task/{v[2]}/*"
+        )
+        invoker = self._role(
+            "scheduler",
+            "scheduler.amazonaws.com",
+            [
+                Statement(
+                    sid="RunNightlyTaskInCluster",
+                    actions=["ecs:RunTask"],
+                    resources=[family_arn],
+                    conditions=[Condition("ArnEquals", "ecs:cluster", [args.cluster_arn])],
+                ),
+                Statement(
+                    sid="TagTasksItStarts",
+                    actions=["ecs:TagResource"],
+                    resources=[task_arns],
+                    conditions=[Condition("StringEquals", "ecs:CreateAction", ["RunTask"])],
+                ),
+                Statement(
+                    sid="PassOnlyTheTaskRoles",
+                    actions=["iam:PassRole"],
+                    resources=[role.arn for role in task_roles],
+                    conditions=[
+                        Condition("StringEquals", "iam:PassedToService", ["ecs-tasks.amazonaws.com"])
+                    ],
+                ),
+            ],
+        )
+        aws.scheduler.Schedule(
+            f"{self._name}-schedule",
+            schedule_expression=schedule.cron,
+            schedule_expression_timezone=schedule.timezone,
+            flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
+            target=aws.scheduler.ScheduleTargetArgs(
+                arn=args.cluster_arn,
+                role_arn=invoker.arn,
+                ecs_parameters=aws.scheduler.ScheduleTargetEcsParametersArgs(
+                    task_definition_arn=task_definition.arn,
+                    launch_type="FARGATE",
+                    platform_version="LATEST",
+                    task_count=1,
+                    propagate_tags="TASK_DEFINITION",
+                    network_configuration=aws.scheduler.ScheduleTargetEcsParametersNetworkConfigurationArgs(
+                        subnets=args.subnet_ids,
+                        security_groups=list(args.security_group_ids),
+                        assign_public_ip=args.assign_public_ip,
+                    ),
+                ),
+                # A nightly job that failed is retried by the next night, not stacked up by retries.
+                retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(maximum_retry_attempts=0),
+            ),
+            opts=self._child,
+        )
+
+
+def _load_balancers(args: FargateServiceArgs) -> list[aws.ecs.ServiceLoadBalancerArgs] | None:
+    port = args.container.port
+    if args.role != "web" or port is None:
+        return None
+    return [
+        aws.ecs.ServiceLoadBalancerArgs(
+            target_group_arn=args.target_group_arn, container_name=APP_CONTAINER, container_port=port
+        )
+    ]
+
+
+TrackingArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
+
+
+def _tracking_configs(
+    scaling: Scaling, cluster_name: pulumi.Input[str], service_name: pulumi.Output[str]
+) -> dict[str, TrackingArgs]:
+    Predefined = (
+        aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
+    )
+    configs: dict[str, TrackingArgs] = {}
+    if scaling.cpu_target_percent is not None:
+        configs["cpu"] = TrackingArgs(
+            target_value=scaling.cpu_target_percent,
+            predefined_metric_specification=Predefined(
+                predefined_metric_type="ECSServiceAverageCPUUtilization"
+            ),
+            scale_in_cooldown=300,
+            scale_out_cooldown=60,
+        )
+    if scaling.requests_per_target is not None:
+        configs["requests"] = TrackingArgs(
+            target_value=scaling.requests_per_target,
+            predefined_metric_specification=Predefined(
+                predefined_metric_type="ALBRequestCountPerTarget", resource_label=scaling.request_count_label
+            ),
+            scale_in_cooldown=300,
+            scale_out_cooldown=60,
+        )
+    if scaling.per_task_metric is not None and scaling.per_task_target is not None:
+        configs["backlog"] = TrackingArgs(
+            target_value=scaling.per_task_target,
+            customized_metric_specification=_per_task_metric(
+                scaling.per_task_metric, cluster_name, service_name
+            ),
+            scale_in_cooldown=300,
+            scale_out_cooldown=60,
+        )
+    return configs
+
+
+_SPEC = "PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification"
+CustomSpec = getattr(aws.appautoscaling, f"{_SPEC}Args")
+MetricQuery = getattr(aws.appautoscaling, f"{_SPEC}MetricArgs")
+MetricStat = getattr(aws.appautoscaling, f"{_SPEC}MetricMetricStatArgs")
+Metric = getattr(aws.appautoscaling, f"{_SPEC}MetricMetricStatMetricArgs")
+Dimension = getattr(aws.appautoscaling, f"{_SPEC}MetricMetricStatMetricDimensionArgs")
+
+
+def _per_task_metric(
+    metric: tuple[str, str, Mapping[str, str]],
+    cluster_name: pulumi.Input[str],
+    service_name: pulumi.Output[str],
+) -> Any:
+    """AWS's "backlog per instance": the metric divided by running tasks, so the target is per task."""
+    namespace, metric_name, dimensions = metric
+    tasks = [
+        Dimension(name="ClusterName", value=cluster_name),
+        Dimension(name="ServiceName", value=service_name),
+    ]
+    return CustomSpec(
+        metrics=[
+            MetricQuery(
+                id="backlog",
+                metric_stat=MetricStat(
+                    metric=Metric(
+                        namespace=namespace,
+                        metric_name=metric_name,
+                        dimensions=[Dimension(name=k, value=v) for k, v in sorted(dimensions.items())],
+                    ),
+                    stat="Average",
+                ),
+                return_data=False,
+            ),
+            MetricQuery(
+                id="tasks",
+                metric_stat=MetricStat(
+                    metric=Metric(
+                        namespace="ECS/ContainerInsights", metric_name="RunningTaskCount", dimensions=tasks
+                    ),
+                    stat="Average",
+                ),
+                return_data=False,
+            ),
+            MetricQuery(
+                id="per_task",
+                expression="IF(tasks > 0, backlog / tasks, backlog)",
+                label=f"{metric_name} per task",
+                return_data=True,
+            ),
+        ]
+    )
+
+
+def _validate(args: FargateServiceArgs) -> None:
+    c = args.container
+    if not 2 <= c.stop_timeout <= FARGATE_MAX_STOP_TIMEOUT:
+        raise ValueError(f"Container.stop_timeout must be 2-{FARGATE_MAX_STOP_TIMEOUT} s on Fargate")
+    if (args.role == "web") != (args.target_group_arn is not None and c.port is not None):
+        raise ValueError("a web service needs target_group_arn and a container port; other roles neither")
+    if (args.role == "scheduled") != (args.schedule is not None):
+        raise ValueError("a schedule is given exactly for the scheduled role")
+    if args.role != "scheduled" and args.scaling is None:
+        raise ValueError(f"a {args.role} service needs scaling bounds")
+    s = args.scaling
+    if s is not None and not s.min_count <= s.desired_count <= s.max_count:
+        raise ValueError("Scaling needs min_count <= desired_count <= max_count")
+    if c.migrate_command and args.role != "web":
+        raise ValueError("only the web role runs migrations before it takes traffic")

@@ -1,0 +1,238 @@
+"""The public Application Load Balancer: the stack's only door from the internet.
+
+Its security group is the only one admitting 0.0.0.0/0 (80, and 443 when HTTPS exists); the targets'
+group admits only the ALB's group on the container port. HTTPS uses an ACM certificate, either issued
+here and DNS-validated in a Route 53 zone, or an existing one; without either the ALB serves HTTP only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.security_rules import allow_group_to_group
+
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 only, forward-secret ciphers
+
+
+@dataclass
+class HttpsArgs:
+    domain_name: str
+    hosted_zone_id: str = ""  # issue and DNS-validate a certificate, and alias the name to the ALB
+    certificate_arn: str = ""  # or use this certificate (DNS for the name is then the owner's)
+
+
+@dataclass
+class LoadBalancerArgs:
+    vpc_id: pulumi.Input[str]
+    subnet_ids: pulumi.Input[Sequence[str]]  # public subnets, one per zone
+    container_port: int
+    health_check_path: str
+    deregistration_delay_seconds: int
+    deletion_protection: bool
+    https: HttpsArgs | None = None
+    access_log_bucket: pulumi.Input[str] | None = None
+    access_log_prefix: str = "alb"
+    # Resources that must exist before the ALB: ELB checks it may write to the log bucket at creation.
+    depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
+
+
+class LoadBalancer(pulumi.ComponentResource):
+    arn: pulumi.Output[str]
+    dns_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    targets_security_group_id: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
+    request_count_label: pulumi.Output[str]  # "<alb arn suffix>/<target group arn suffix>" for scaling
+    url: pulumi.Output[str]
+    https_enabled: bool
+
+    def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _validate(args)
+        super().__init__("launchpad:load_balancer:LoadBalancer", name, None, opts)
+        self._name, self._child = name, pulumi.ResourceOptions(parent=self)
+        self.https_enabled = args.https is not None
+        alb_sg, targets_sg = self._security_groups(args)
+        alb = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            subnets=args.subnet_ids,
+            security_groups=[alb_sg.id],
+            drop_invalid_header_fields=True,
+            desync_mitigation_mode="strictest",
+            enable_deletion_protection=args.deletion_protection,
+            idle_timeout=60,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.access_log_bucket, prefix=args.access_log_prefix, enabled=True
+            )
+            if args.access_log_bucket is not None
+            else None,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+        )
+        target_group = self._target_group(args)
+        self._listeners(alb, target_group, args.https)
+        self.arn = alb.arn
+        self.dns_name = alb.dns_name
+        self.security_group_id = alb_sg.id
+        self.targets_security_group_id = targets_sg.id
+        self.target_group_arn = target_group.arn
+        self.request_count_label = pulumi.Output.concat(alb.arn_suffix, "/", target_group.arn_suffix)
+        self.url = (
+            pulumi.Output.from_input(f"https://{args.https.domain_name}")
+            if args.https
+            else pulumi.Output.concat("http://", alb.dns_name)
+        )
+        self.register_outputs(
+            {
+                "arn": self.arn,
+                "dns_name": self.dns_name,
+                "url": self.url,
+                "target_group_arn": self.target_group_arn,
+            }
+        )
+
+    def _security_groups(self, args: LoadBalancerArgs) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
+        name, child = self._name, self._child
+        alb_sg = aws.ec2.SecurityGroup(
+            f"{name}-alb-sg", vpc_id=args.vpc_id, description=f"{name}: public load balancer", opts=child
+        )
+        for port in (80, 443) if self.https_enabled else (80,):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-alb-in-{port}",
+                security_group_id=alb_sg.id,
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                description=f"public {'HTTPS' if port == 443 else 'HTTP'}",
+                opts=child,
+            )
+        targets_sg = aws.ec2.SecurityGroup(
+            f"{name}-targets-sg",
+            vpc_id=args.vpc_id,
+            description=f"{name}: web tasks, reachable only from the load balancer",
+            opts=child,
+        )
+        allow_group_to_group(
+            f"{name}-alb-to-targets",
+            source_group_id=alb_sg.id,
+            target_group_id=targets_sg.id,
+            port=args.container_port,
+            service="web tasks",
+            opts=child,
+        )
+        return alb_sg, targets_sg
+
+    def _target_group(self, args: LoadBalancerArgs) -> aws.lb.TargetGroup:
+        return aws.lb.TargetGroup(
+            f"{self._name}-tg",
+            target_type="ip",  # awsvpc tasks register by IP
+            port=args.container_port,
+            protocol="HTTP",
+            vpc_id=args.vpc_id,
+            deregistration_delay=args.deregistration_delay_seconds,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                path=args.health_check_path,
+                protocol="HTTP",
+                matcher="200",
+                interval=15,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            opts=self._child,
+        )
+
+    def _listeners(
+        self, alb: aws.lb.LoadBalancer, target_group: aws.lb.TargetGroup, https: HttpsArgs | None
+    ) -> None:
+        name, child = self._name, self._child
+        forward = aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)
+        if https is None:
+            aws.lb.Listener(
+                f"{name}-http",
+                load_balancer_arn=alb.arn,
+                port=80,
+                protocol="HTTP",
+                default_actions=[forward],
+                opts=child,
+            )
+            return
+        aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=alb.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=TLS_POLICY,
+            certificate_arn=self._certificate(alb, https),
+            default_actions=[forward],
+            opts=child,
+        )
+        redirect = aws.lb.ListenerDefaultActionRedirectArgs(
+            protocol="HTTPS", port="443", status_code="HTTP_301"
+        )
+        aws.lb.Listener(
+            f"{name}-http",
+            load_balancer_arn=alb.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[aws.lb.ListenerDefaultActionArgs(type="redirect", redirect=redirect)],
+            opts=child,
+        )
+
+    def _certificate(self, alb: aws.lb.LoadBalancer, https: HttpsArgs) -> pulumi.Input[str]:
+        if https.certificate_arn:
+            return https.certificate_arn
+        name, child = self._name, self._child
+        certificate = aws.acm.Certificate(
+            f"{name}-certificate", domain_name=https.domain_name, validation_method="DNS", opts=child
+        )
+        # One name, so exactly one validation record.
+        option = certificate.domain_validation_options.apply(lambda options: options[0])
+        record = aws.route53.Record(
+            f"{name}-certificate-validation-record",
+            zone_id=https.hosted_zone_id,
+            name=option.apply(lambda o: o.resource_record_name or ""),
+            type=option.apply(lambda o: o.resource_record_type or "CNAME"),
+            records=[option.apply(lambda o: o.resource_record_value or "")],
+            ttl=300,
+            allow_overwrite=True,
+            opts=child,
+        )
+        aws.route53.Record(
+            f"{name}-alias",
+            zone_id=https.hosted_zone_id,
+            name=https.domain_name,
+            type="A",
+            aliases=[
+                aws.route53.RecordAliasArgs(
+                    name=alb.dns_name, zone_id=alb.zone_id, evaluate_target_health=True
+                )
+            ],
+            opts=child,
+        )
+        validation = aws.acm.CertificateValidation(
+            f"{name}-certificate-validation",
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=[record.fqdn],
+            opts=child,
+        )
+        # The listener waits until ACM has issued the certificate.
+        return validation.certificate_arn
+
+
+def _validate(args: LoadBalancerArgs) -> None:
+    if not 1 <= args.container_port <= 65535:
+        raise ValueError("LoadBalancerArgs.container_port must be a TCP port")
+    if not args.health_check_path.startswith("/"):
+        raise ValueError("LoadBalancerArgs.health_check_path must be an absolute path")
+    if not 0 <= args.deregistration_delay_seconds <= 3600:
+        raise ValueError("LoadBalancerArgs.deregistration_delay_seconds must be 0-3600")
+    https = args.https
+    if https is not None and bool(https.hosted_zone_id) == bool(https.certificate_arn):
+        raise ValueError("HttpsArgs needs exactly one of hosted_zone_id and certificate_arn")
