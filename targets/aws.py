@@ -343,10 +343,15 @@ def _warnings(lb: LoadBalancer) -> list[str]:
     ]
 
 
-def _task_networking(foundation: Foundation) -> str:
+def _task_networking(foundation: Foundation) -> dict[str, Any]:
+    """Where tasks run, stated in the outputs so a stack without NAT is never silently public."""
     if foundation.network.has_nat:
-        return "private subnets, outbound through NAT, no public IPs"
-    return "public subnets with public IPs (natStrategy none: no NAT gateway); inbound still only via the ALB"
+        return {"subnet_tier": "private", "assign_public_ip": False, "egress": "NAT gateway"}
+    return {
+        "subnet_tier": "public",
+        "assign_public_ip": True,
+        "egress": "public IP (natStrategy none); inbound still only through the load balancer",
+    }
 
 
 def _load_balancer(config: StackConfig, foundation: Foundation) -> LoadBalancer:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from offline.program import run_program
-from offline.stack_files import load_stack_config
+from offline.stack_files import PROJECT, load_stack_config
 from tests.infra.plan_query import Plan
 
 
@@ -22,6 +24,22 @@ def stack_plan(request: pytest.FixtureRequest, dev: Plan, prod: Plan) -> Plan:
     return {"dev": dev, "prod": prod}[request.param]
 
 
+def raw_config(stack: str, **overrides: Any) -> dict[str, Any]:
+    """The `launchpad:` keys of a real stack file (with Pulumi.yaml defaults), unprefixed, with overrides."""
+    values = load_stack_config(stack).values
+    prefix = f"{PROJECT}:"
+    return {k.removeprefix(prefix): v for k, v in values.items() if k.startswith(prefix)} | overrides
+
+
 def plan_with(stack: str, overrides: dict, secrets: dict[str, str] | None = None) -> Plan:
     """Runs the program for `stack` with some keys of its real stack file changed."""
     return Plan(run_program(stack, load_stack_config(stack).with_overrides(overrides, secrets)))
+
+
+# A real domain for prod (the stack file leaves it to users): HTTPS with a DNS-validated certificate.
+HTTPS_OVERRIDES = {"domainName": "api.launchpad.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}
+
+
+@pytest.fixture(scope="session")
+def prod_https() -> Plan:
+    return plan_with("prod", HTTPS_OVERRIDES)

@@ -6,28 +6,20 @@ from typing import Any
 
 import pytest
 
-from offline.stack_files import PROJECT, load_stack_config
 from stack_config import ConfigError, StackSettings, fargate_memory_choices, parse_settings
 from targets.cron import eventbridge_cron
-
-
-def _raw(stack: str, **overrides: Any) -> dict[str, Any]:
-    values = load_stack_config(stack).values
-    raw: dict[str, Any] = {
-        key.removeprefix(f"{PROJECT}:"): value for key, value in values.items() if key.startswith(PROJECT)
-    }
-    return raw | overrides
+from tests.infra.conftest import raw_config
 
 
 def _problems(stack: str, **overrides: Any) -> str:
     with pytest.raises(ConfigError) as error:
-        parse_settings(_raw(stack, **overrides))
+        parse_settings(raw_config(stack, **overrides))
     return str(error.value)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_stack_files_hold_valid_compute_settings(stack: str) -> None:
-    settings = parse_settings(_raw(stack))
+    settings = parse_settings(raw_config(stack))
     assert settings.web_memory in fargate_memory_choices(settings.web_cpu)
     assert settings.web_min_count <= settings.web_desired_count <= settings.web_max_count
 
