@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam_policy import assume_role_policy
-from components.security_rules import allow_group_to_group
+from components.security_rules import group_admitting
 
 POSTGRES_PORT = 5432
 
@@ -130,21 +130,16 @@ class Database(pulumi.ComponentResource):
 
 
 def _admit_only_app(name: str, args: DatabaseArgs, child: pulumi.ResourceOptions) -> aws.ec2.SecurityGroup:
-    group = aws.ec2.SecurityGroup(
+    return group_admitting(
         f"{name}-sg",
         vpc_id=args.vpc_id,
         description=f"{name}: PostgreSQL from the app group only",
-        opts=child,
-    )
-    allow_group_to_group(
-        f"{name}-app-to-db",
         source_group_id=args.app_security_group_id,
-        target_group_id=group.id,
         port=POSTGRES_PORT,
         service="PostgreSQL",
+        rule_name=f"{name}-app-to-db",
         opts=child,
     )
-    return group
 
 
 def _validate(args: DatabaseArgs) -> int:

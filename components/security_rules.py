@@ -37,3 +37,27 @@ def allow_group_to_group(
         description=f"to {service}",
         opts=opts,
     )
+
+
+def group_admitting(
+    name: str,
+    *,
+    vpc_id: pulumi.Input[str],
+    description: str,
+    source_group_id: pulumi.Input[str],
+    port: int,
+    service: str,
+    rule_name: str,
+    opts: pulumi.ResourceOptions,
+) -> aws.ec2.SecurityGroup:
+    """A new security group whose only ingress is `source` on `port` (a data store, the web tasks)."""
+    group = aws.ec2.SecurityGroup(name, vpc_id=vpc_id, description=description, opts=opts)
+    allow_group_to_group(
+        rule_name,
+        source_group_id=source_group_id,
+        target_group_id=group.id,
+        port=port,
+        service=service,
+        opts=opts,
+    )
+    return group
