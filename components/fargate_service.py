@@ -312,40 +312,43 @@ class FargateService(pulumi.ComponentResource):
                 opts=child,
             )
 
+    def _scheduler_statements(
+        self, task_definition: aws.ecs.TaskDefinition, task_roles: list[aws.iam.Role]
+    ) -> list[Statement]:
+        """EventBridge Scheduler may start this family in this cluster, tag what it starts, and hand
+        the task exactly its two roles; nothing else."""
+        args = self._args
+        family_arn = task_definition.arn.apply(lambda arn: arn.rsplit(":", 1)[0] + ":*")
+        task_arns = pulumi.Output.all(self._region, self._account, args.cluster_name).apply(
+            lambda v: f"arn:aws:ecs:{v[0]}:{v[1]}:task/{v[2]}/*"
+        )
+        return [
+            Statement(
+                sid="RunNightlyTaskInCluster",
+                actions=["ecs:RunTask"],
+                resources=[family_arn],
+                conditions=[Condition("ArnEquals", "ecs:cluster", [args.cluster_arn])],
+            ),
+            Statement(
+                sid="TagTasksItStarts",
+                actions=["ecs:TagResource"],
+                resources=[task_arns],
+                conditions=[Condition("StringEquals", "ecs:CreateAction", ["RunTask"])],
+            ),
+            Statement(
+                sid="PassOnlyTheTaskRoles",
+                actions=["iam:PassRole"],
+                resources=[role.arn for role in task_roles],
+                conditions=[Condition("StringEquals", "iam:PassedToService", ["ecs-tasks.amazonaws.com"])],
+            ),
+        ]
+
     def _schedule(self, task_definition: aws.ecs.TaskDefinition, task_roles: list[aws.iam.Role]) -> None:
         args = self._args
         schedule = args.schedule
         assert schedule is not None  # checked in _validate
-        cluster_name = pulumi.Output.from_input(args.cluster_name)
-        family_arn = task_definition.arn.apply(lambda arn: arn.rsplit(":", 1)[0] + ":*")
-        task_arns = pulumi.Output.all(self._region, self._account, cluster_name).apply(
-            lambda v: f"arn:aws:ecs:{v[0]}:{v[1]}:task/{v[2]}/*"
-        )
         invoker = self._role(
-            "scheduler",
-            "scheduler.amazonaws.com",
-            [
-                Statement(
-                    sid="RunNightlyTaskInCluster",
-                    actions=["ecs:RunTask"],
-                    resources=[family_arn],
-                    conditions=[Condition("ArnEquals", "ecs:cluster", [args.cluster_arn])],
-                ),
-                Statement(
-                    sid="TagTasksItStarts",
-                    actions=["ecs:TagResource"],
-                    resources=[task_arns],
-                    conditions=[Condition("StringEquals", "ecs:CreateAction", ["RunTask"])],
-                ),
-                Statement(
-                    sid="PassOnlyTheTaskRoles",
-                    actions=["iam:PassRole"],
-                    resources=[role.arn for role in task_roles],
-                    conditions=[
-                        Condition("StringEquals", "iam:PassedToService", ["ecs-tasks.amazonaws.com"])
-                    ],
-                ),
-            ],
+            "scheduler", "scheduler.amazonaws.com", self._scheduler_statements(task_definition, task_roles)
         )
         aws.scheduler.Schedule(
             f"{self._name}-schedule",
