@@ -17,8 +17,10 @@ class LogDelivery:
     """A service that writes logs here as itself, e.g. ELB access logs: may put objects only under
     `<prefix>/AWSLogs/<this account>/`."""
 
-    service_principal: str  # e.g. "logdelivery.elasticloadbalancing.amazonaws.com"
     prefix: str
+    service_principals: Sequence[str] = ()  # e.g. "logdelivery.elasticloadbalancing.amazonaws.com"
+    # Some services still deliver from an AWS-owned account in older regions (ELB before Aug 2022).
+    account_principals: Sequence[pulumi.Input[str]] = ()
 
 
 @dataclass
@@ -171,11 +173,20 @@ def _policy_statements(bucket: aws.s3.Bucket, args: SecureBucketArgs) -> list[St
                 sid=f"LogDelivery{i}",
                 actions=["s3:PutObject"],
                 resources=[pulumi.Output.concat(bucket.arn, f"/{d.prefix}/AWSLogs/", account, "/*")],
-                principals={"Service": [d.service_principal]},
+                principals=_delivery_principals(d),
             )
             for i, d in enumerate(args.log_deliveries)
         ]
     return statements
+
+
+def _delivery_principals(delivery: LogDelivery) -> dict[str, Sequence[pulumi.Input[str]]]:
+    principals: dict[str, Sequence[pulumi.Input[str]]] = {}
+    if delivery.service_principals:
+        principals["Service"] = list(delivery.service_principals)
+    if delivery.account_principals:
+        principals["AWS"] = list(delivery.account_principals)
+    return principals
 
 
 def _validate(args: SecureBucketArgs) -> None:
@@ -185,6 +196,8 @@ def _validate(args: SecureBucketArgs) -> None:
         raise ValueError("a log bucket (encryption 's3') must not log to another bucket")
     if args.expire_days is not None and args.expire_days < 1:
         raise ValueError("SecureBucketArgs.expire_days must be at least 1 day")
+    if any(not (d.service_principals or d.account_principals) for d in args.log_deliveries):
+        raise ValueError("each LogDelivery names a service or account principal")
     if args.log_deliveries and args.encryption != "s3":
         raise ValueError("log delivery services write with SSE-S3 only; use encryption 's3' for a log bucket")
     if args.noncurrent_version_expire_days < 1:

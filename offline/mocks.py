@@ -422,6 +422,11 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "authorizationToken": "QVdTOm9mZmxpbmU=",
         "id": REGION,
     },
+    # The ELB log-delivery account of us-east-1, as the provider's built-in table has it.
+    "aws:elb/getServiceAccount:getServiceAccount": lambda _a: {
+        "arn": "arn:aws:iam::127311923021:root",
+        "id": "127311923021",
+    },
     "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
         "accessToken": "offline-gcp-access-token",
         "project": GCP_PROJECT,

@@ -80,7 +80,7 @@ def build_foundation(config: StackConfig) -> Foundation:
     opts = pulumi.ResourceOptions(providers=[provider])
     encryption = Encryption(config.base_name, EncryptionArgs(alias=config.base_name), opts=opts)
     network = _network(config, encryption, opts)
-    log_bucket = _log_bucket(config, opts)
+    log_bucket = _log_bucket(config, opts, provider)
     return Foundation(
         opts=opts,
         encryption=encryption,
@@ -125,7 +125,21 @@ def _network(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceO
     )
 
 
-def _log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> SecureBucket | None:
+def _alb_log_delivery(provider: aws.Provider) -> LogDelivery:
+    """ALB access logs: regions opened before August 2022 (us-east-1 among them) deliver from the
+    region's ELB account, newer ones from the log-delivery service principal; granting both works in
+    either kind of region."""
+    elb_account = aws.elb.get_service_account_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+    return LogDelivery(
+        prefix=ALB_LOG_PREFIX,
+        service_principals=["logdelivery.elasticloadbalancing.amazonaws.com"],
+        account_principals=[elb_account.arn],
+    )
+
+
+def _log_bucket(
+    config: StackConfig, opts: pulumi.ResourceOptions, provider: aws.Provider
+) -> SecureBucket | None:
     s = config.settings
     if not s.access_logs:
         return None
@@ -137,7 +151,7 @@ def _log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> SecureBuck
             # Keep access logs at least 90 days whatever the uploads keep: they serve investigations.
             expire_days=max(s.uploads_expire_days, 90),
             log_delivery_source_arns=[f"arn:aws:s3:::{config.base_name}-*"],
-            log_deliveries=[ALB_LOG_DELIVERY],  # the load balancer's access logs
+            log_deliveries=[_alb_log_delivery(provider)],
         ),
         opts=opts,
     )
@@ -255,7 +269,7 @@ DEREGISTRATION_DELAY = contract.SHUTDOWN_GRACE_SECONDS + 2
 WORKER_STOP_TIMEOUT = 120
 # Long enough for the migrate container and app start-up before ALB health checks count.
 HEALTH_CHECK_GRACE = 90
-ALB_LOG_DELIVERY = LogDelivery("logdelivery.elasticloadbalancing.amazonaws.com", "alb")
+ALB_LOG_PREFIX = "alb"
 LIVE_PROBE = [
     "python",
     "-c",
@@ -373,7 +387,7 @@ def _load_balancer(config: StackConfig, foundation: Foundation) -> LoadBalancer:
             deletion_protection=s.alb_deletion_protection,
             https=https,
             access_log_bucket=log_bucket.bucket_name if log_bucket else None,
-            access_log_prefix=ALB_LOG_DELIVERY.prefix,
+            access_log_prefix=ALB_LOG_PREFIX,
             depends_on=[log_bucket] if log_bucket else [],
         ),
         opts=foundation.opts,

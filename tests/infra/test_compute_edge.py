@@ -40,6 +40,9 @@ def test_prod_alb_is_protected_and_logged(prod: Plan) -> None:
     elb = [s for s in policy["Statement"] if "elasticloadbalancing" in str(s.get("Principal"))]
     prefix = alb["accessLogs"]["prefix"]
     assert [s["Resource"] for s in elb] == [f"{log_bucket.outputs['arn']}/{prefix}/AWSLogs/123456789012/*"]
+    assert elb[0]["Action"] == "s3:PutObject"
+    # both delivery identities: the region's ELB account (older regions) and the service principal
+    assert set(elb[0]["Principal"]) == {"AWS", "Service"}
 
 
 def test_dev_alb_has_no_deletion_protection_or_logs(dev: Plan) -> None:
