@@ -16,6 +16,18 @@ MIGRATE_CONTAINER = "migrate"
 TMP_VOLUME = "tmp"
 TMP_PATH = "/tmp"  # noqa: S108 - the only writable path: a task-local volume
 RUN_AS = "10001:10001"  # the image's `app` user; never root
+# ECS Exec's SSM agent writes here; on a read-only root it crashes unless these are writable volumes
+# (aws/containers-roadmap#1359). Mounted only when ECS Exec is on.
+EXEC_AGENT_VOLUMES = {
+    "exec-agent": "/managed-agents",
+    "exec-state": "/var/lib/amazon/ssm",
+    "exec-logs": "/var/log/amazon/ssm",
+}
+
+
+def writable_volumes(ecs_exec: bool) -> dict[str, str]:
+    """Task-local volumes (name -> container path): the only writable places in a container."""
+    return {TMP_VOLUME: TMP_PATH} | (EXEC_AGENT_VOLUMES if ecs_exec else {})
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,7 @@ class ContainerSpec:
     port: int | None = None
     health_check: Sequence[str] | None = None  # CMD argv
     migrate_command: Sequence[str] | None = None  # runs to success before the app container starts
+    ecs_exec: bool = False
     log_group: str = ""
     region: str = ""
     stream_prefix: str = "app"
@@ -43,7 +56,10 @@ def _common(spec: ContainerSpec, name: str) -> dict[str, Any]:
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(spec.secrets.items())],
         "readonlyRootFilesystem": True,
         "user": RUN_AS,
-        "mountPoints": [{"sourceVolume": TMP_VOLUME, "containerPath": TMP_PATH, "readOnly": False}],
+        "mountPoints": [
+            {"sourceVolume": volume, "containerPath": path, "readOnly": False}
+            for volume, path in writable_volumes(spec.ecs_exec).items()
+        ],
         "linuxParameters": {"initProcessEnabled": True, "capabilities": {"drop": ["ALL"]}},
         "logConfiguration": {
             "logDriver": "awslogs",

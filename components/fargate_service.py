@@ -17,9 +17,9 @@ import pulumi_aws as aws
 
 from components.container_definitions import (
     APP_CONTAINER,
-    TMP_VOLUME,
     ContainerSpec,
     container_definitions,
+    writable_volumes,
 )
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
 
@@ -230,6 +230,7 @@ class FargateService(pulumi.ComponentResource):
                         port=c.port,
                         health_check=c.health_check,
                         migrate_command=c.migrate_command,
+                        ecs_exec=args.enable_exec,
                         log_group=v["log_group"],
                         region=v["region"],
                         stream_prefix=args.role,
@@ -249,7 +250,8 @@ class FargateService(pulumi.ComponentResource):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 cpu_architecture=args.cpu_architecture, operating_system_family="LINUX"
             ),
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=TMP_VOLUME)],  # task-local ephemeral storage
+            # Task-local ephemeral storage: /tmp (and ECS Exec's agent paths when it is on).
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in writable_volumes(args.enable_exec)],
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
             opts=self._child,

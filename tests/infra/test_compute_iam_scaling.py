@@ -70,6 +70,12 @@ def test_ecs_exec_is_off_unless_configured(stack_plan: Plan) -> None:
     assert service(with_exec, "web").inputs["enableExecuteCommand"] is True
     document = policy_of(with_exec, task_definition(with_exec, "web").inputs["taskRoleArn"])
     assert statement(document, "EcsExecChannels")
+    # The agent needs writable paths on a read-only root filesystem; every mount has its volume.
+    task = task_definition(with_exec, "web").inputs
+    volumes = {v["name"] for v in task["volumes"]}
+    mounts = {m["sourceVolume"] for m in app_container(with_exec, "web")["mountPoints"]}
+    assert len(mounts) > 1 and mounts <= volumes
+    assert app_container(with_exec, "web")["readonlyRootFilesystem"] is True
 
 
 def test_scheduler_may_run_only_the_nightly_family_in_its_cluster(stack_plan: Plan) -> None:

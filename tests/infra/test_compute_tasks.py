@@ -32,6 +32,15 @@ def test_task_definitions_validate_against_the_ecs_api_model(stack_plan: Plan, r
     validate_parameters(register_request(task_definition(stack_plan, role)), REGISTER.input_shape)
 
 
+@pytest.mark.parametrize(
+    "overrides", [{"ecsExec": True}, {"cpuArchitecture": "x86_64", "webCpu": 4096, "webMemory": 30720}]
+)
+def test_variant_task_definitions_validate_too(overrides: dict) -> None:
+    plan = plan_with("dev", overrides)
+    for role in ROLES:
+        validate_parameters(register_request(task_definition(plan, role)), REGISTER.input_shape)
+
+
 def test_the_api_model_check_catches_a_malformed_definition(dev: Plan) -> None:
     request = copy.deepcopy(register_request(task_definition(dev, "web")))
     request["containerDefinitions"][0]["stopTimeout"] = "30"  # a string where ECS wants an integer
