@@ -39,6 +39,7 @@ class Recorded:
     parent_urn: str = ""
     secret_paths: set[str] = field(default_factory=set)  # input paths the program marked secret
     dependencies: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
 
     @property
     def parent_type(self) -> str:
@@ -451,5 +452,6 @@ class RecordingMonitor(MockMonitor):
                     recorded.urn = response.urn
                     recorded.parent_urn = request.parent
                     recorded.dependencies = list(request.dependencies)
+                    recorded.ignore_changes = list(request.ignoreChanges)
                     break
         return response

@@ -149,3 +149,8 @@ def test_worker_scales_on_the_apps_queue_depth_per_task(stack_plan: Plan) -> Non
     assert dims[contract.DIM.ENVIRONMENT] == env[contract.ENV.DEPLOYMENT_ENV]
     (returned,) = [m for m in metrics if m.get("returnData")]
     assert all(metric_id in returned["expression"] for metric_id in stats)
+
+
+def test_autoscaling_owns_the_desired_count_after_creation(stack_plan: Plan) -> None:
+    for role in ("web", "worker"):
+        assert "desiredCount" in service(stack_plan, role).ignore_changes
