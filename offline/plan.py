@@ -23,7 +23,7 @@ def render_tree(run: ProgramRun) -> list[str]:
     children: dict[str, list[Recorded]] = defaultdict(list)
     for resource in run.resources:
         children[resource.parent_urn].append(resource)
-    roots = [r for r in run.resources if "pulumi:pulumi:Stack" in r.parent_urn or not r.parent_urn]
+    roots = [r for r in run.resources if r.parent_type in ("", "pulumi:pulumi:Stack")]
     lines: list[str] = []
 
     def walk(resource: Recorded, depth: int) -> None:
