@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.security_rules import group_admitting
+from components.security_rules import private_service_group
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 only, forward-secret ciphers
 
@@ -111,14 +111,13 @@ class LoadBalancer(pulumi.ComponentResource):
                 description=f"public {'HTTPS' if port == 443 else 'HTTP'}",
                 opts=child,
             )
-        targets_sg = group_admitting(
-            f"{name}-targets-sg",
+        targets_sg = private_service_group(
+            f"{name}-targets",
             vpc_id=args.vpc_id,
-            description=f"{name}: web tasks, reachable only from the load balancer",
-            source_group_id=alb_sg.id,
+            client_group_id=alb_sg.id,
             port=args.container_port,
-            service="web tasks",
-            rule_name=f"{name}-alb-to-targets",
+            service="web",
+            client="alb",
             opts=child,
         )
         return alb_sg, targets_sg

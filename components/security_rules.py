@@ -39,22 +39,24 @@ def allow_group_to_group(
     )
 
 
-def group_admitting(
+def private_service_group(
     name: str,
     *,
     vpc_id: pulumi.Input[str],
-    description: str,
-    source_group_id: pulumi.Input[str],
+    client_group_id: pulumi.Input[str],
     port: int,
     service: str,
-    rule_name: str,
     opts: pulumi.ResourceOptions,
+    client: str = "app",  # who the clients are, for the description and the rule's name
 ) -> aws.ec2.SecurityGroup:
-    """A new security group whose only ingress is `source` on `port` (a data store, the web tasks)."""
-    group = aws.ec2.SecurityGroup(name, vpc_id=vpc_id, description=description, opts=opts)
+    """A security group for a private service (a data store, the web tasks) that admits only
+    `client_group_id`, only on `port`."""
+    group = aws.ec2.SecurityGroup(
+        f"{name}-sg", vpc_id=vpc_id, description=f"{name}: {service} from the {client} group only", opts=opts
+    )
     allow_group_to_group(
-        rule_name,
-        source_group_id=source_group_id,
+        f"{name}-{client}-to-{service.lower()}",
+        source_group_id=client_group_id,
         target_group_id=group.id,
         port=port,
         service=service,
