@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pulumi
@@ -79,7 +79,6 @@ class FargateServiceArgs:
     scaling: Scaling | None = None
     schedule: Schedule | None = None
     enable_exec: bool = False
-    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class FargateService(pulumi.ComponentResource):
