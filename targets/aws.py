@@ -1,7 +1,8 @@
-"""AWS target: KMS key, network, buckets, secrets, database, cache and budget for one stack.
+"""AWS target for one stack: the foundation (KMS key, network, buckets, secrets, database, cache,
+budget), the ECR registry the image is pushed to, and the compute layer that runs it.
 
-Each builder below creates one concern from the validated settings; `deploy` wires them together and
-returns what the stack exports. Nothing here branches on the stack's name.
+`__main__` calls `build_foundation`, `ecr_registry` and `deploy_compute` in that order; each builder
+below creates one concern from the validated settings. Nothing here branches on the stack's name.
 """
 
 from __future__ import annotations
@@ -48,12 +49,8 @@ class Foundation:
     provider: aws.Provider  # the tagged provider behind `opts`, for data-source calls
 
 
-def deploy(config: StackConfig) -> dict[str, Any]:
-    """Creates the stack's AWS foundation and returns the outputs to export."""
-    return foundation_outputs(build_foundation(config))
-
-
 def foundation_outputs(f: Foundation) -> dict[str, Any]:
+    """What the stack exports about its foundation."""
     return {
         "vpc_id": f.network.vpc_id,
         "public_subnet_ids": f.network.public_subnet_ids,
