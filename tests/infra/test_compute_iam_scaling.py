@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app import contract
@@ -154,3 +156,22 @@ def test_worker_scales_on_the_apps_queue_depth_per_task(stack_plan: Plan) -> Non
 def test_autoscaling_owns_the_desired_count_after_creation(stack_plan: Plan) -> None:
     for role in ("web", "worker"):
         assert "desiredCount" in service(stack_plan, role).ignore_changes
+
+
+# Actions IAM cannot scope to a resource; anything else granted on "*" is a finding.
+UNSCOPABLE = {
+    "ecr:GetAuthorizationToken",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+}
+
+
+def test_roles_grant_star_resources_only_for_unscopable_actions(stack_plan: Plan) -> None:
+    with_exec = plan_with("dev", {"ecsExec": True})
+    for plan in (stack_plan, with_exec):
+        for resource in plan.of_type("aws:iam/rolePolicy:RolePolicy"):
+            for s in json.loads(resource.inputs["policy"])["Statement"]:
+                if "*" in as_list(s["Resource"]):
+                    assert set(as_list(s["Action"])) <= UNSCOPABLE, f"{resource.name}/{s['Sid']}"
