@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from stack_config import ConfigError, StackSettings, fargate_memory_choices, parse_settings
+from stack_config import ConfigError, fargate_memory_choices, parse_settings
 from targets.cron import eventbridge_cron
 from tests.infra.conftest import raw_config
 
@@ -90,16 +90,3 @@ def test_fargate_sizes_follow_aws_table(cpu: int, memory: int, allowed: bool) ->
 )
 def test_unix_cron_becomes_eventbridge_cron(unix: str, aws: str) -> None:
     assert eventbridge_cron(unix) == aws
-
-
-def test_settings_fields_are_declared_in_pulumi_yaml() -> None:
-    import yaml
-
-    from offline.stack_files import REPO_ROOT
-    from stack_config import SECRET_KEYS
-
-    declared = set(yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"])
-    aliases = {field.alias or name for name, field in StackSettings.model_fields.items()}
-    from pydantic.alias_generators import to_camel
-
-    assert {to_camel(name) for name in StackSettings.model_fields} | set(SECRET_KEYS) <= declared | aliases

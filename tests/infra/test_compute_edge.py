@@ -134,3 +134,11 @@ def test_the_image_is_pushed_with_ecr_credentials(stack_plan: Plan) -> None:
     assert image["registries"][0]["username"] == "AWS"
     token_calls = [c for c in stack_plan.run.calls if c[0].startswith("aws:ecr/getAuthorizationToken")]
     assert token_calls and token_calls[0][1]["registryId"] == repo.split(".")[0]
+
+
+def test_cluster_has_container_insights(stack_plan: Plan) -> None:
+    settings = stack_plan.one("aws:ecs/cluster:Cluster").inputs["settings"]
+    assert {"name": "containerInsights", "value": "enabled"} in settings or {
+        "name": "containerInsights",
+        "value": "enhanced",
+    } in settings
