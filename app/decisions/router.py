@@ -4,9 +4,10 @@ from fastapi import APIRouter
 
 from app.auth.deps import ApiKeyLabel
 from app.core.deps import DecisionServiceDep
+from app.core.errors import V1_ERRORS
 from app.decisions.schemas import DecisionRequest, DecisionResponse
 
-router = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+router = APIRouter(prefix="/v1/decisions", tags=["decisions"], responses=V1_ERRORS)
 
 
 @router.post("", response_model=DecisionResponse)
