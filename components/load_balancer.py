@@ -74,12 +74,14 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         target_group = self._target_group(args)
-        self._listeners(alb, target_group, args.https)
+        forwarding = self._listeners(alb, target_group, args.https)
         self.arn = alb.arn
         self.dns_name = alb.dns_name
         self.security_group_id = alb_sg.id
         self.targets_security_group_id = targets_sg.id
-        self.target_group_arn = target_group.arn
+        # ECS refuses a service whose target group no listener uses yet: handing the ARN out only once
+        # the forwarding listener exists makes every consumer wait for it.
+        self.target_group_arn = pulumi.Output.all(target_group.arn, forwarding.arn).apply(lambda v: v[0])
         self.request_count_label = pulumi.Output.concat(alb.arn_suffix, "/", target_group.arn_suffix)
         self.url = (
             pulumi.Output.from_input(f"https://{args.https.domain_name}")
@@ -145,11 +147,12 @@ class LoadBalancer(pulumi.ComponentResource):
 
     def _listeners(
         self, alb: aws.lb.LoadBalancer, target_group: aws.lb.TargetGroup, https: HttpsArgs | None
-    ) -> None:
+    ) -> aws.lb.Listener:
+        """The listener that forwards to the targets (HTTPS when there is a certificate)."""
         name, child = self._name, self._child
         forward = aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)
         if https is None:
-            aws.lb.Listener(
+            return aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=alb.arn,
                 port=80,
@@ -157,8 +160,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 default_actions=[forward],
                 opts=child,
             )
-            return
-        aws.lb.Listener(
+        forwarding = aws.lb.Listener(
             f"{name}-https",
             load_balancer_arn=alb.arn,
             port=443,
@@ -179,6 +181,7 @@ class LoadBalancer(pulumi.ComponentResource):
             default_actions=[aws.lb.ListenerDefaultActionArgs(type="redirect", redirect=redirect)],
             opts=child,
         )
+        return forwarding
 
     def _certificate(self, alb: aws.lb.LoadBalancer, https: HttpsArgs) -> pulumi.Input[str]:
         if https.certificate_arn:

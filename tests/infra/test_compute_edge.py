@@ -142,3 +142,13 @@ def test_cluster_has_container_insights(stack_plan: Plan) -> None:
         "name": "containerInsights",
         "value": "enhanced",
     } in settings
+
+
+def test_web_service_waits_for_the_forwarding_listener(stack_plan: Plan, prod_https: Plan) -> None:
+    # ECS rejects a service whose target group is not yet behind a listener.
+    for plan in (stack_plan, prod_https):
+        web = plan.one("aws:ecs/service:Service", "-web-")
+        forwarding = next(
+            r for r in plan.of_type(LISTENER) if r.inputs["defaultActions"][0]["type"] == "forward"
+        )
+        assert forwarding.urn in web.dependencies
