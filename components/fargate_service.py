@@ -95,6 +95,9 @@ class FargateService(pulumi.ComponentResource):
         super().__init__("launchpad:fargate_service:FargateService", name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
+        # Tasks (and the scheduler) start only once their roles' policies exist: a task launched
+        # before its execution role may pull the image fails, and enough failures trip the breaker.
+        self._policies: list[aws.iam.RolePolicy] = []
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self._account = aws.get_caller_identity_output(opts=invoke).account_id
         self._region = aws.get_region_output(opts=invoke).region
@@ -131,12 +134,13 @@ class FargateService(pulumi.ComponentResource):
             opts=self._child,
         )
         if statements:
-            aws.iam.RolePolicy(
+            policy = aws.iam.RolePolicy(
                 f"{self._name}-{role}-policy",
                 role=created.id,
                 policy=policy_json(statements),
                 opts=self._child,
             )
+            self._policies.append(policy)
         return created
 
     def _execution_role(self, logs: aws.cloudwatch.LogGroup) -> aws.iam.Role:
@@ -253,7 +257,7 @@ class FargateService(pulumi.ComponentResource):
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in writable_volumes(args.enable_exec)],
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
-            opts=self._child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._policies)),
         )
 
     def _service(self, task_definition: aws.ecs.TaskDefinition) -> pulumi.Output[str]:
@@ -374,7 +378,7 @@ class FargateService(pulumi.ComponentResource):
                 # A nightly job that failed is retried by the next night, not stacked up by retries.
                 retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(maximum_retry_attempts=0),
             ),
-            opts=self._child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._policies)),
         )
 
 

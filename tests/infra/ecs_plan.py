@@ -47,12 +47,17 @@ def register_request(task: Recorded) -> dict[str, Any]:
     return {k: v for k, v in request.items() if v is not None}
 
 
-def policy_of(plan: Plan, role_arn: str) -> dict[str, Any]:
-    """The inline policy document of the role with this ARN."""
+def role_policy(plan: Plan, role_arn: str) -> Recorded:
+    """The one inline policy of the role with this ARN."""
     role = plan.by_id(role_arn)
     policies = [p for p in plan.of_type(ROLE_POLICY) if p.inputs["role"] == role.id]
     assert len(policies) == 1, f"{role.name} has {len(policies)} inline policies"
-    return dict(json.loads(policies[0].inputs["policy"]))
+    return policies[0]
+
+
+def policy_of(plan: Plan, role_arn: str) -> dict[str, Any]:
+    """The inline policy document of the role with this ARN."""
+    return dict(json.loads(role_policy(plan, role_arn).inputs["policy"]))
 
 
 def statement(document: dict[str, Any], sid: str) -> dict[str, Any]:

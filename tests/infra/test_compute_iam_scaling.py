@@ -16,6 +16,7 @@ from tests.infra.ecs_plan import (
     app_container,
     as_list,
     policy_of,
+    role_policy,
     secret_arn,
     service,
     statement,
@@ -175,3 +176,13 @@ def test_roles_grant_star_resources_only_for_unscopable_actions(stack_plan: Plan
             for s in json.loads(resource.inputs["policy"])["Statement"]:
                 if "*" in as_list(s["Resource"]):
                     assert set(as_list(s["Action"])) <= UNSCOPABLE, f"{resource.name}/{s['Sid']}"
+
+
+def test_tasks_and_schedule_wait_for_their_role_policies(stack_plan: Plan) -> None:
+    policies = {p.urn for p in stack_plan.of_type("aws:iam/rolePolicy:RolePolicy")}
+    for role in ROLES:
+        task = task_definition(stack_plan, role)
+        execution = role_policy(stack_plan, task.inputs["executionRoleArn"])
+        assert execution.urn in task.dependencies and execution.urn in policies
+    schedule = stack_plan.one(SCHEDULE)
+    assert role_policy(stack_plan, schedule.inputs["target"]["roleArn"]).urn in schedule.dependencies
