@@ -490,8 +490,10 @@ def _validate(args: FargateServiceArgs) -> None:
     c = args.container
     if not 2 <= c.stop_timeout <= FARGATE_MAX_STOP_TIMEOUT:
         raise ValueError(f"Container.stop_timeout must be 2-{FARGATE_MAX_STOP_TIMEOUT} s on Fargate")
-    if (args.role == "web") != (args.target_group_arn is not None and c.port is not None):
-        raise ValueError("a web service needs target_group_arn and a container port; other roles neither")
+    if args.role == "web" and (args.target_group_arn is None or c.port is None):
+        raise ValueError("a web service needs target_group_arn and a container port")
+    if args.role != "web" and (args.target_group_arn is not None or c.port is not None):
+        raise ValueError(f"a {args.role} takes no traffic: no target_group_arn, no container port")
     if (args.role == "scheduled") != (args.schedule is not None):
         raise ValueError("a schedule is given exactly for the scheduled role")
     if args.role != "scheduled" and args.scaling is None:

@@ -1,0 +1,80 @@
+"""Compute components refuse contradictory arguments before any resource exists."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from components.ecr_repository import EcrRepository, EcrRepositoryArgs
+from components.fargate_service import Container, FargateService, FargateServiceArgs, Scaling, Schedule
+from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.waf import Waf, WafArgs
+
+WORKER = FargateServiceArgs(
+    role="worker",
+    cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/c",
+    cluster_name="c",
+    container=Container(
+        image="r@sha256:" + "0" * 64, command=["run"], environment={}, secrets={}, stop_timeout=120
+    ),
+    cpu=256,
+    memory=512,
+    cpu_architecture="ARM64",
+    subnet_ids=["subnet-1"],
+    security_group_ids=["sg-1"],
+    assign_public_ip=False,
+    kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k",
+    repository_arn="arn:aws:ecr:us-east-1:123456789012:repository/r",
+    log_retention_days=7,
+    scaling=Scaling(min_count=1, max_count=2, desired_count=1),
+)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"role": "web"},  # no target group or port
+        {"target_group_arn": "arn:tg"},  # a worker behind a load balancer
+        {"container": replace(WORKER.container, stop_timeout=300)},  # beyond Fargate's 120 s
+        {"scaling": None},
+        {"scaling": Scaling(min_count=3, max_count=2, desired_count=2)},
+        {"schedule": Schedule(cron="cron(0 2 * * ? *)", timezone="UTC")},  # a schedule on a service
+        {"container": replace(WORKER.container, migrate_command=["migrate"])},  # only web migrates
+    ],
+)
+def test_fargate_service_refuses_contradictions(change: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        FargateService("svc", replace(WORKER, **change))
+
+
+LB = LoadBalancerArgs(
+    vpc_id="vpc-1",
+    subnet_ids=["subnet-1", "subnet-2"],
+    container_port=8000,
+    health_check_path="/health",
+    deregistration_delay_seconds=10,
+    deletion_protection=False,
+)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"https": HttpsArgs("api.example.com")},  # neither zone nor certificate
+        {"https": HttpsArgs("api.example.com", hosted_zone_id="Z1", certificate_arn="arn:cert")},
+        {"health_check_path": "health"},
+        {"container_port": 0},
+    ],
+)
+def test_load_balancer_refuses_contradictions(change: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        LoadBalancer("lb", replace(LB, **change))
+
+
+def test_waf_and_ecr_refuse_impossible_limits() -> None:
+    with pytest.raises(ValueError):
+        Waf("waf", WafArgs(resource_arn="arn:alb", requests_per_minute=5))
+    with pytest.raises(ValueError):
+        EcrRepository("repo", EcrRepositoryArgs(kms_key_arn="arn:key", keep_tagged_images=0))
