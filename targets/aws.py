@@ -379,7 +379,10 @@ def _load_balancer(config: StackConfig, foundation: Foundation) -> LoadBalancer:
             vpc_id=foundation.network.vpc_id,
             subnet_ids=foundation.network.public_subnet_ids,
             container_port=contract.CONTAINER_PORT,
-            health_check_path=contract.HEALTH_PATH,
+            # Liveness, not the deep HEALTH_PATH: decisions are served with the database or Redis down,
+            # and a deep check would make the ALB fail every task and ECS replace them all in an outage.
+            # HEALTH_PATH is for monitoring, where a 503 naming the dependency belongs.
+            health_check_path=contract.LIVE_PATH,
             deregistration_delay_seconds=DEREGISTRATION_DELAY,
             deletion_protection=s.alb_deletion_protection,
             https=https,

@@ -104,9 +104,10 @@ def test_waf_guards_the_prod_alb_with_rate_limit_and_managed_rules(prod: Plan, d
     assert dev.count("aws:wafv2/webAcl:WebAcl") == 0
 
 
-def test_target_group_checks_the_apps_health_route(stack_plan: Plan) -> None:
+def test_target_group_checks_the_apps_liveness_route(stack_plan: Plan) -> None:
+    # The deep route answers 503 in a dependency outage that the app is built to ride out.
     tg = stack_plan.one(TG).inputs
-    assert tg["healthCheck"]["path"] == contract.HEALTH_PATH
+    assert tg["healthCheck"]["path"] == contract.LIVE_PATH != contract.HEALTH_PATH
     assert tg["port"] == contract.CONTAINER_PORT and tg["targetType"] == "ip"
 
 
