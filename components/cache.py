@@ -51,27 +51,7 @@ class Cache(pulumi.ComponentResource):
             service="Valkey",
             opts=child,
         )
-        token = random.RandomPassword(
-            f"{name}-auth-token",
-            length=AUTH_TOKEN_LENGTH,
-            special=True,
-            override_special=AUTH_TOKEN_SPECIALS,
-            min_upper=4,
-            min_lower=4,
-            min_numeric=4,
-            opts=child,
-        )
-        secret = aws.secretsmanager.Secret(
-            f"{name}-auth-secret",
-            name=args.auth_secret_name,
-            description=f"{name}: Valkey AUTH token",
-            kms_key_id=args.kms_key_arn,
-            recovery_window_in_days=7,
-            opts=child,
-        )
-        aws.secretsmanager.SecretVersion(
-            f"{name}-auth-secret-value", secret_id=secret.id, secret_string=token.result, opts=child
-        )
+        token, secret = self._auth_token(name, args)
         subnet_group = aws.elasticache.SubnetGroup(f"{name}-subnets", subnet_ids=args.subnet_ids, opts=child)
         replicated = args.node_count >= 2
         replication_group = aws.elasticache.ReplicationGroup(
@@ -110,6 +90,34 @@ class Cache(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
             }
         )
+
+    def _auth_token(
+        self, name: str, args: CacheArgs
+    ) -> tuple[random.RandomPassword, aws.secretsmanager.Secret]:
+        """A token ElastiCache accepts, and a secret holding it for the app."""
+        child = pulumi.ResourceOptions(parent=self)
+        token = random.RandomPassword(
+            f"{name}-auth-token",
+            length=AUTH_TOKEN_LENGTH,
+            special=True,
+            override_special=AUTH_TOKEN_SPECIALS,
+            min_upper=4,
+            min_lower=4,
+            min_numeric=4,
+            opts=child,
+        )
+        secret = aws.secretsmanager.Secret(
+            f"{name}-auth-secret",
+            name=args.auth_secret_name,
+            description=f"{name}: Valkey AUTH token",
+            kms_key_id=args.kms_key_arn,
+            recovery_window_in_days=7,
+            opts=child,
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-auth-secret-value", secret_id=secret.id, secret_string=token.result, opts=child
+        )
+        return token, secret
 
 
 def _validate(args: CacheArgs) -> None:

@@ -55,16 +55,7 @@ class Database(pulumi.ComponentResource):
             opts=child,
         )
         subnet_group = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=args.subnet_ids, opts=child)
-        parameters = aws.rds.ParameterGroup(
-            f"{name}-params",
-            family=f"postgres{major}",
-            description=f"{name}: TLS required, slow statements logged",
-            parameters=[
-                aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
-                aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value="1000"),
-            ],
-            opts=child,
-        )
+        parameters = self._parameter_group(name, major)
         monitoring_role = self._monitoring_role(name, args)
         instance = aws.rds.Instance(
             f"{name}-instance",
@@ -118,6 +109,20 @@ class Database(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
             }
         )
+
+    def _parameter_group(self, name: str, major: int) -> aws.rds.ParameterGroup:
+        child = pulumi.ResourceOptions(parent=self)
+        parameters = aws.rds.ParameterGroup(
+            f"{name}-params",
+            family=f"postgres{major}",
+            description=f"{name}: TLS required, slow statements logged",
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1"),
+                aws.rds.ParameterGroupParameterArgs(name="log_min_duration_statement", value="1000"),
+            ],
+            opts=child,
+        )
+        return parameters
 
     def _monitoring_role(self, name: str, args: DatabaseArgs) -> aws.iam.Role | None:
         if args.monitoring_interval_seconds == 0:

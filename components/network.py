@@ -49,11 +49,6 @@ class Network(pulumi.ComponentResource):
         super().__init__("launchpad:network:Network", name, None, opts)
         self._name = name
         self._child = pulumi.ResourceOptions(parent=self)
-        zones = aws.get_availability_zones_output(
-            state="available", opts=pulumi.InvokeOutputOptions(parent=self)
-        ).names
-        cidrs = plan_subnets(args.cidr, args.az_count, args.subnet_cidrs)
-
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=args.cidr,
@@ -63,7 +58,44 @@ class Network(pulumi.ComponentResource):
         )
         # Adopting the default security group with no rules strips the allow-all rules AWS puts on it.
         aws.ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=vpc.id, opts=self._child)
-        subnets = {
+        subnets = self._subnets(vpc, args)
+        route_tables = self._routing(vpc, subnets, args.nat_strategy)
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        aws.ec2.VpcEndpoint(
+            f"{name}-s3-endpoint",
+            vpc_id=vpc.id,
+            service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
+            vpc_endpoint_type="Gateway",
+            route_table_ids=[rt.id for rt in route_tables],
+            opts=self._child,
+        )
+        if args.flow_log_retention_days > 0:
+            self._flow_logs(vpc, args)
+        app_sg = self._app_security_group(vpc)
+
+        self.vpc_id = vpc.id
+        self.public_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["public"]])
+        self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["private"]])
+        self.isolated_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["isolated"]])
+        self.app_security_group_id = app_sg.id
+        self.has_nat = args.nat_strategy != "none"
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc_id,
+                "public_subnet_ids": self.public_subnet_ids,
+                "private_subnet_ids": self.private_subnet_ids,
+                "isolated_subnet_ids": self.isolated_subnet_ids,
+                "app_security_group_id": self.app_security_group_id,
+            }
+        )
+
+    def _subnets(self, vpc: aws.ec2.Vpc, args: NetworkArgs) -> dict[str, list[aws.ec2.Subnet]]:
+        zones = aws.get_availability_zones_output(
+            state="available", opts=pulumi.InvokeOutputOptions(parent=self)
+        ).names
+        cidrs = plan_subnets(args.cidr, args.az_count, args.subnet_cidrs)
+        name = self._name
+        return {
             tier: [
                 aws.ec2.Subnet(
                     f"{name}-{tier}-{z}",
@@ -78,18 +110,9 @@ class Network(pulumi.ComponentResource):
             ]
             for tier in TIERS
         }
-        route_tables = self._routing(vpc, subnets, args.nat_strategy)
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
-        aws.ec2.VpcEndpoint(
-            f"{name}-s3-endpoint",
-            vpc_id=vpc.id,
-            service_name=region.apply(lambda r: f"com.amazonaws.{r}.s3"),
-            vpc_endpoint_type="Gateway",
-            route_table_ids=[rt.id for rt in route_tables],
-            opts=self._child,
-        )
-        if args.flow_log_retention_days > 0:
-            self._flow_logs(vpc, args)
+
+    def _app_security_group(self, vpc: aws.ec2.Vpc) -> aws.ec2.SecurityGroup:
+        name = self._name
         app_sg = aws.ec2.SecurityGroup(
             f"{name}-app-sg",
             vpc_id=vpc.id,
@@ -107,22 +130,7 @@ class Network(pulumi.ComponentResource):
             description="HTTPS to AI providers and AWS APIs",
             opts=self._child,
         )
-
-        self.vpc_id = vpc.id
-        self.public_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["public"]])
-        self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["private"]])
-        self.isolated_subnet_ids = pulumi.Output.all(*[s.id for s in subnets["isolated"]])
-        self.app_security_group_id = app_sg.id
-        self.has_nat = args.nat_strategy != "none"
-        self.register_outputs(
-            {
-                "vpc_id": self.vpc_id,
-                "public_subnet_ids": self.public_subnet_ids,
-                "private_subnet_ids": self.private_subnet_ids,
-                "isolated_subnet_ids": self.isolated_subnet_ids,
-                "app_security_group_id": self.app_security_group_id,
-            }
-        )
+        return app_sg
 
     def _routing(
         self, vpc: aws.ec2.Vpc, subnets: dict[str, list[aws.ec2.Subnet]], nat: NatStrategy
