@@ -1,0 +1,3 @@
+"""Launchpad decision service."""
+
+__version__ = "0.1.0"

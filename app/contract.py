@@ -1,0 +1,165 @@
+"""What the infrastructure needs to know about the app, and nothing else.
+
+Standard library only: the Pulumi program imports this module without pulling in FastAPI or pydantic.
+The app reads the same constants, so renaming a route or a variable here changes both sides at once.
+"""
+
+# ruff: noqa: S105 - these are names of variables that hold secrets, not secrets
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SERVICE_NAME = "launchpad"
+CONTAINER_PORT: int = 8000
+HEALTH_PATH = "/health"
+LIVE_PATH = "/health/live"
+# Cloud Run sends SIGTERM and kills 10 s later; uvicorn must finish in-flight requests before that.
+SHUTDOWN_GRACE_SECONDS: int = 8
+
+WORKER_COMMAND: list[str] = ["python", "-m", "app.worker"]
+MIGRATE_COMMAND: list[str] = ["python", "-m", "app.migrate"]
+NIGHTLY_COMMAND: list[str] = ["python", "-m", "app.nightly"]
+NIGHTLY_SCHEDULE_CRON = "0 2 * * *"
+
+DEPLOYMENT_ENVIRONMENTS: tuple[str, ...] = ("local", "development", "production")
+
+
+@dataclass(frozen=True)
+class EnvNames:
+    """Names of the environment variables the infrastructure injects."""
+
+    DEPLOYMENT_ENV: str = "DEPLOYMENT_ENV"
+    AI_PROVIDERS: str = "AI_PROVIDERS"
+    AI_DISABLED: str = "AI_DISABLED"
+    DATABASE_URL: str = "DATABASE_URL"
+    DATABASE_HOST: str = "DATABASE_HOST"
+    DATABASE_PORT: str = "DATABASE_PORT"
+    DATABASE_NAME: str = "DATABASE_NAME"
+    DATABASE_USER: str = "DATABASE_USER"
+    DATABASE_PASSWORD: str = "DATABASE_PASSWORD"
+    DATABASE_SSLMODE: str = "DATABASE_SSLMODE"
+    REDIS_URL: str = "REDIS_URL"
+    REDIS_HOST: str = "REDIS_HOST"
+    REDIS_PORT: str = "REDIS_PORT"
+    REDIS_TLS: str = "REDIS_TLS"
+    REDIS_AUTH_TOKEN: str = "REDIS_AUTH_TOKEN"
+    UPLOADS_BUCKET: str = "UPLOADS_BUCKET"
+    TOKEN_SYNC_BUCKET: str = "TOKEN_SYNC_BUCKET"
+    HUGGINGFACE_API_KEY: str = "HUGGINGFACE_API_KEY"
+    HUGGINGFACE_API_KEY_SECRET_ARN: str = "HUGGINGFACE_API_KEY_SECRET_ARN"
+    GEMINI_API_KEY: str = "GEMINI_API_KEY"
+    GEMINI_API_KEY_SECRET_ARN: str = "GEMINI_API_KEY_SECRET_ARN"
+    ANTHROPIC_API_KEY: str = "ANTHROPIC_API_KEY"
+    ANTHROPIC_API_KEY_SECRET_ARN: str = "ANTHROPIC_API_KEY_SECRET_ARN"
+    SYNCED_TOKEN_SECRET_ARN: str = "SYNCED_TOKEN_SECRET_ARN"
+    API_KEYS: str = "API_KEYS"
+    API_KEYS_SECRET_ARN: str = "API_KEYS_SECRET_ARN"
+    CORS_ORIGINS: str = "CORS_ORIGINS"
+    ALLOWED_HOSTS: str = "ALLOWED_HOSTS"
+    AWS_EMF_ENVIRONMENT: str = "AWS_EMF_ENVIRONMENT"
+    PORT: str = "PORT"
+    LOG_LEVEL: str = "LOG_LEVEL"
+
+
+ENV = EnvNames()
+
+# Variables whose values are secrets: the infra must inject them from a secret store, never as plain values.
+SECRET_ENV_VARS: tuple[str, ...] = (
+    ENV.DATABASE_URL,
+    ENV.DATABASE_PASSWORD,
+    ENV.REDIS_URL,
+    ENV.REDIS_AUTH_TOKEN,
+    ENV.HUGGINGFACE_API_KEY,
+    ENV.GEMINI_API_KEY,
+    ENV.ANTHROPIC_API_KEY,
+    ENV.API_KEYS,
+)
+
+# Provider keys that may instead be read from Secrets Manager through `<NAME>_SECRET_ARN`.
+PROVIDER_KEY_ENV_VARS: dict[str, str] = {
+    "huggingface": ENV.HUGGINGFACE_API_KEY,
+    "gemini": ENV.GEMINI_API_KEY,
+    "claude": ENV.ANTHROPIC_API_KEY,
+}
+
+
+def secret_arn_env(name: str) -> str:
+    """The `<NAME>_SECRET_ARN` variable that replaces the plain `<NAME>` variable."""
+    return f"{name}_SECRET_ARN"
+
+
+# ---- Metrics catalogue: the app emits exactly these, the alarms are built from them. ----
+
+METRICS_NAMESPACE = "Launchpad"
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    SERVICE: str = "Service"
+    ENVIRONMENT: str = "Environment"
+    ROUTE: str = "Route"
+    PROVIDER: str = "Provider"
+
+
+DIM = Dimensions()
+SERVICE_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT)
+ROUTE_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.ROUTE)
+PROVIDER_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.PROVIDER)
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric. `dimensions` lists the dimension sets it is published under (each an exact set)."""
+
+    name: str
+    unit: str
+    dimensions: tuple[tuple[str, ...], ...]
+    description: str
+
+
+REQUESTS = MetricSpec("requests", "Count", (SERVICE_DIMS, ROUTE_DIMS), "HTTP requests answered")
+REQUEST_LATENCY = MetricSpec(
+    "request_latency", "Milliseconds", (SERVICE_DIMS, ROUTE_DIMS), "Time to answer an HTTP request"
+)
+HTTP_5XX = MetricSpec("http_5xx", "Count", (SERVICE_DIMS, ROUTE_DIMS), "Responses with a 5xx status")
+AI_CALLS = MetricSpec("ai_calls", "Count", (SERVICE_DIMS, PROVIDER_DIMS), "Calls made to an AI provider")
+AI_FAILURES = MetricSpec(
+    "ai_failures",
+    "Count",
+    (SERVICE_DIMS, PROVIDER_DIMS),
+    "AI calls that failed (timeout, 429, 5xx, auth, malformed answer)",
+)
+AI_LATENCY = MetricSpec("ai_latency", "Milliseconds", (SERVICE_DIMS, PROVIDER_DIMS), "Duration of an AI call")
+AI_COST_USD = MetricSpec(
+    "ai_cost_usd", "None", (SERVICE_DIMS, PROVIDER_DIMS), "Estimated cost of AI calls in USD"
+)
+AI_TOKENS_IN = MetricSpec("ai_tokens_in", "Count", (SERVICE_DIMS, PROVIDER_DIMS), "Prompt tokens sent")
+AI_TOKENS_OUT = MetricSpec(
+    "ai_tokens_out", "Count", (SERVICE_DIMS, PROVIDER_DIMS), "Completion tokens received"
+)
+CACHE_HITS = MetricSpec("cache_hits", "Count", (SERVICE_DIMS,), "Decisions answered from the cache")
+CACHE_MISSES = MetricSpec("cache_misses", "Count", (SERVICE_DIMS,), "Decisions computed afresh")
+QUEUE_DEPTH = MetricSpec("queue_depth", "Count", (SERVICE_DIMS,), "Jobs waiting in the queue")
+JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job")
+
+METRICS: tuple[MetricSpec, ...] = (
+    REQUESTS,
+    REQUEST_LATENCY,
+    HTTP_5XX,
+    AI_CALLS,
+    AI_FAILURES,
+    AI_LATENCY,
+    AI_COST_USD,
+    AI_TOKENS_IN,
+    AI_TOKENS_OUT,
+    CACHE_HITS,
+    CACHE_MISSES,
+    QUEUE_DEPTH,
+    JOB_DURATION,
+)
+
+# Alarm thresholds the service is designed around (seed 001).
+ALARM_ERROR_RATE = 0.05
+ALARM_LATENCY_MS = 2000
+ALARM_AI_FAILURE_RATE = 0.20

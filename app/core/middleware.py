@@ -1,0 +1,138 @@
+"""Pure ASGI middleware (BaseHTTPMiddleware costs a task and a copy per request; see bench/)."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Iterable
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import contract
+from app.core.errors import PayloadTooLargeError, error_body
+from app.core.logging import request_id_var
+from app.core.metrics import Metrics
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_DOC_PATHS = ("/docs", "/redoc", "/openapi.json")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+async def send_json_error(send: Send, status: int, code: str, message: str) -> None:
+    import json  # noqa: PLC0415 - only on the error path
+
+    body = json.dumps(error_body(status, code, message)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware:
+    """Request id, security headers and the per-route request metrics, on every response."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if not scope["path"].startswith(_DOC_PATHS):
+                    headers.setdefault("Content-Security-Policy", API_CSP)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            await self.metrics.emit(
+                {
+                    contract.REQUESTS: 1,
+                    contract.REQUEST_LATENCY: (time.perf_counter() - started) * 1000,
+                    contract.HTTP_5XX: 1 if status >= 500 else 0,
+                },
+                **{contract.DIM.ROUTE: route},
+            )
+            request_id_var.reset(token)
+
+
+class TrustedHostMiddleware:
+    """Starlette's version answers in plain text; ours keeps the one JSON error shape and lets the health
+    paths through, because load balancers probe with the task's IP as Host."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str], exempt_paths: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = [host.lower() for host in allowed_hosts]
+        self.exempt = frozenset(exempt_paths)
+        self.allow_any = "*" in self.allowed
+
+    def host_allowed(self, host: str) -> bool:
+        host = host.split(":", maxsplit=1)[0].lower()
+        for pattern in self.allowed:
+            if host == pattern or (pattern.startswith("*.") and host.endswith(pattern[1:])):
+                return True
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.allow_any or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        if not self.host_allowed(Headers(scope=scope).get("host", "")):
+            await send_json_error(send, 400, "invalid_host", "invalid host header")
+            return
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Rejects bodies over the limit by Content-Length up front, and by counting when it is absent."""
+
+    def __init__(self, app: ASGIApp, default_limit: int, path_limits: dict[str, int]) -> None:
+        self.app = app
+        self.default_limit = default_limit
+        self.path_limits = path_limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.path_limits.get(scope["path"], self.default_limit)
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await send_json_error(send, 413, "payload_too_large", f"body exceeds {limit} bytes")
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise PayloadTooLargeError(f"body exceeds {limit} bytes")
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -1,0 +1,75 @@
+"""Secrets from env or, when `<NAME>_SECRET_ARN` is set, from Secrets Manager via aws-secretsmanager-caching.
+
+A provider answering 401/403 calls `refresh`, so a rotated key is picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from aws_secretsmanager_caching import SecretCache, SecretCacheConfig
+
+from app.contract import secret_arn_env
+
+logger = logging.getLogger(__name__)
+# Keys looked up, in order, when a secret is a JSON object (RDS-style secrets hold several fields).
+_JSON_FIELDS = ("api_key", "token", "value", "key")
+
+
+class SecretReader:
+    def __init__(
+        self, values: dict[str, str | None], client_factory: Any = None, ttl_seconds: int = 3600
+    ) -> None:
+        """`values` maps env names (and `<NAME>_SECRET_ARN` names) to their configured values."""
+        self._values = values
+        self._client_factory = client_factory
+        self._ttl_seconds = ttl_seconds
+        self._cache: SecretCache | None = None
+        self._lock = threading.Lock()
+
+    def _secret_cache(self) -> SecretCache:
+        with self._lock:
+            if self._cache is None:
+                import boto3  # noqa: PLC0415 - only processes that read a secret pay for boto3
+
+                client = self._client_factory() if self._client_factory else boto3.client("secretsmanager")
+                config = SecretCacheConfig(secret_refresh_interval=self._ttl_seconds)
+                self._cache = SecretCache(config=config, client=client)
+            return self._cache
+
+    def arn_for(self, name: str) -> str | None:
+        return self._values.get(secret_arn_env(name))
+
+    def get(self, name: str) -> str | None:
+        """The secret's value, from Secrets Manager if it has an ARN, otherwise from the plain variable."""
+        arn = self.arn_for(name)
+        if not arn:
+            return self._values.get(name) or None
+        raw = self._secret_cache().get_secret_string(arn)
+        return _unwrap(raw, name)
+
+    def refresh(self, name: str) -> None:
+        arn = self.arn_for(name)
+        if arn:
+            logger.info("refreshing secret", extra={"secret_name": name})
+            self._secret_cache().refresh_secret_now(arn)
+
+    def configured(self, name: str) -> bool:
+        return bool(self.arn_for(name) or self._values.get(name))
+
+
+def _unwrap(raw: str, name: str) -> str:
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw.strip()
+    if isinstance(parsed, dict):
+        for field in (name.lower(), *_JSON_FIELDS):
+            if isinstance(parsed.get(field), str):
+                return str(parsed[field])
+    if isinstance(parsed, str):
+        return parsed
+    return raw.strip()

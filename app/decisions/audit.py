@@ -1,0 +1,60 @@
+"""Audit rows are written in batches off the request path; when the database is down they go to the log."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from app.core.db import Database
+from app.decisions.models import AuditRecord
+
+logger = logging.getLogger(__name__)
+
+
+class AuditWriter:
+    def __init__(self, db: Database, interval_seconds: float = 0.5, max_batch: int = 500) -> None:
+        self._db = db
+        self._interval = interval_seconds
+        self._max_batch = max_batch
+        self._pending: list[dict[str, Any]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def record(self, row: dict[str, Any]) -> None:
+        self._pending.append(row)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.flush()
+
+    async def flush(self) -> int:
+        """Write what is pending; returns the number of rows that reached the database."""
+        written = 0
+        while self._pending:
+            rows, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+            try:
+                await asyncio.to_thread(self._write, rows)
+                written += len(rows)
+            except Exception as exc:
+                for row in rows:
+                    logger.warning(
+                        "audit record not stored: database unavailable",
+                        extra={"audit": row, "error_type": type(exc).__name__},
+                    )
+        return written
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        with self._db.session() as session:
+            session.add_all(AuditRecord(**row) for row in rows)

@@ -1,0 +1,99 @@
+"""Rules first, the AI chain only when rules are not confident, identical requests from the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+from app import contract
+from app.core.cache import Cache
+from app.core.logging import request_id_var
+from app.core.metrics import Metrics
+from app.decisions import rules
+from app.decisions.audit import AuditWriter
+from app.decisions.chain import ChainOutcome, ProviderChain
+from app.decisions.schemas import DecisionRequest, DecisionResponse, Verdict
+
+
+class DecisionService:
+    def __init__(
+        self,
+        *,
+        chain: ProviderChain,
+        cache: Cache,
+        audit: AuditWriter,
+        metrics: Metrics,
+        cache_ttl_seconds: int,
+        confidence_threshold: float,
+    ) -> None:
+        self.chain = chain
+        self.cache = cache
+        self.audit = audit
+        self.metrics = metrics
+        self.cache_ttl_seconds = cache_ttl_seconds
+        self.confidence_threshold = confidence_threshold
+
+    def cache_key(self, request: DecisionRequest) -> str:
+        # The chain is part of the key: flipping the kill switch must not serve answers from the AI.
+        payload = json.dumps([request.model_dump(mode="json"), self.chain.names], sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    async def decide(self, request: DecisionRequest, api_key_label: str | None) -> DecisionResponse:
+        started = time.perf_counter()
+        key = self.cache_key(request)
+        cached = await self.cache.get(key)
+        if cached is not None:
+            outcome = _load(cached)
+            await self.metrics.emit({contract.CACHE_HITS: 1})
+        else:
+            outcome = await self._compute(request)
+            await self.cache.set(key, _dump(outcome), self.cache_ttl_seconds)
+            await self.metrics.emit({contract.CACHE_MISSES: 1})
+        is_cached = cached is not None
+        response = DecisionResponse(
+            **outcome.verdict.model_dump(),
+            source=outcome.source,
+            cached=is_cached,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            # A cached answer spent nothing now; its cost was recorded when it was computed.
+            tokens_in=0 if is_cached else outcome.tokens_in,
+            tokens_out=0 if is_cached else outcome.tokens_out,
+            cost_usd=0.0 if is_cached else round(outcome.cost_usd, 8),
+        )
+        self.audit.record(_audit_row(request, response, api_key_label))
+        return response
+
+    async def _compute(self, request: DecisionRequest) -> ChainOutcome:
+        verdict = rules.evaluate(request.message, request.customer_plan)
+        if verdict.confidence >= self.confidence_threshold:
+            return ChainOutcome(verdict=verdict, source="rules")
+        return await self.chain.run(request, verdict)
+
+
+def _dump(outcome: ChainOutcome) -> str:
+    return json.dumps({"verdict": outcome.verdict.model_dump(mode="json"), "source": outcome.source})
+
+
+def _load(raw: str) -> ChainOutcome:
+    data = json.loads(raw)
+    return ChainOutcome(verdict=Verdict.model_validate(data["verdict"]), source=str(data["source"]))
+
+
+def _audit_row(
+    request: DecisionRequest, response: DecisionResponse, api_key_label: str | None
+) -> dict[str, object]:
+    return {
+        "request_id": request_id_var.get(),
+        "api_key_label": api_key_label,
+        "message_sha256": hashlib.sha256(request.message.encode()).hexdigest(),
+        "decision": response.decision.value,
+        "churn_risk": response.churn_risk.value,
+        "confidence": response.confidence,
+        "source": response.source,
+        "cached": response.cached,
+        "latency_ms": response.latency_ms,
+        "tokens_in": response.tokens_in,
+        "tokens_out": response.tokens_out,
+        "cost_usd": response.cost_usd,
+    }

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app import __version__, contract
+from app.core.deps import ServicesDep
+from app.core.services import Services
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["health"])
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class Live(BaseModel):
+    status: str
+
+
+class Check(BaseModel):
+    ok: bool
+    required: bool
+    error: str | None = None
+
+
+class ProviderInfo(BaseModel):
+    name: str
+    configured: bool
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    environment: str
+    failing: list[str]
+    checks: dict[str, Check]
+    queue_depth: int | None
+    providers: list[ProviderInfo]
+
+
+@router.get(contract.LIVE_PATH, response_model=Live)
+async def live() -> Live:
+    """Cheap: the process answers. For container health checks."""
+    return Live(status="ok")
+
+
+async def _check(name: str, probe: object) -> Check:
+    try:
+        await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)  # type: ignore[arg-type]
+    except Exception as exc:
+        logger.warning("health check failed", extra={"check": name, "error_type": type(exc).__name__})
+        return Check(ok=False, required=True, error=type(exc).__name__)
+    return Check(ok=True, required=True)
+
+
+def _select_one(services: Services) -> None:
+    with services.db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+async def _queue_depth(services: Services) -> int | None:
+    try:
+        depth = await asyncio.wait_for(services.jobs.depth(), CHECK_TIMEOUT_SECONDS)
+    except Exception:
+        return None
+    await services.metrics.emit({contract.QUEUE_DEPTH: depth})
+    return depth
+
+
+@router.get(
+    contract.HEALTH_PATH,
+    response_model=Health,
+    responses={503: {"model": Health, "description": "A dependency is down"}},
+)
+async def health(services: ServicesDep) -> JSONResponse:
+    """Deep: database, Redis (when configured), queue depth, providers, version. 503 names what is down."""
+    checks = {"database": await _check("database", asyncio.to_thread(_select_one, services))}
+    if services.async_redis is not None:
+        checks["redis"] = await _check("redis", services.async_redis.ping())
+    failing = sorted(name for name, check in checks.items() if check.required and not check.ok)
+    body = Health(
+        status="ok" if not failing else "unavailable",
+        version=__version__,
+        environment=services.settings.deployment_env,
+        failing=failing,
+        checks=checks,
+        queue_depth=await _queue_depth(services),
+        providers=[ProviderInfo(name=p.name, configured=p.configured()) for p in services.chain.providers],
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=503 if failing else 200)

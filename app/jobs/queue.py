@@ -1,0 +1,208 @@
+"""Job queues: RQ on Redis (JSON serializer, explicit timeouts and TTLs), or in-process threads in the
+embedded profile. Both keep the durable record in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+import redis
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.command import send_stop_job_command
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Job
+from rq.job import JobStatus as RqStatus
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.serializers import JSONSerializer
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.errors import ConflictError, NotFoundError, ServiceUnavailableError
+from app.core.metrics import Metrics
+from app.jobs import store, tasks
+from app.jobs.schemas import JobRequest, JobStatus, JobView
+
+logger = logging.getLogger(__name__)
+TASK_PATH = f"{tasks.__name__}.{tasks.run_analysis.__name__}"
+_FROM_RQ = {
+    RqStatus.QUEUED: JobStatus.QUEUED,
+    RqStatus.DEFERRED: JobStatus.QUEUED,
+    RqStatus.SCHEDULED: JobStatus.QUEUED,
+    RqStatus.STARTED: JobStatus.STARTED,
+    RqStatus.FINISHED: JobStatus.FINISHED,
+    RqStatus.FAILED: JobStatus.FAILED,
+    RqStatus.STOPPED: JobStatus.FAILED,
+    RqStatus.CANCELED: JobStatus.CANCELED,
+}
+_ENDED = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED})
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, request: JobRequest) -> str: ...
+
+    async def get(self, job_id: str) -> JobView: ...
+
+    async def cancel(self, job_id: str) -> JobView: ...
+
+    async def recent(self, limit: int) -> list[JobView]: ...
+
+    async def depth(self) -> int: ...
+
+
+def make_rq_queue(connection: redis.Redis, settings: Settings) -> Queue:
+    return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer)
+
+
+def requeue_abandoned(queue: Queue) -> list[str]:
+    """Jobs left "started" by a dead worker (expired heartbeat) go back on the queue; jobs are idempotent."""
+    abandoned: list[str] = []
+
+    def remember(job: Job, *_: Any) -> bool:
+        abandoned.append(job.id)
+        return True
+
+    registry = StartedJobRegistry(queue=queue)
+    registry.cleanup(exception_handlers=[remember])
+    failed = FailedJobRegistry(queue=queue)
+    for job_id in abandoned:
+        try:
+            failed.requeue(job_id)
+        except (InvalidJobOperation, NoSuchJobError):
+            continue
+        logger.warning("requeued abandoned job", extra={"job_id": job_id})
+    return abandoned
+
+
+def _error_of(job: Job) -> str | None:
+    """The exception line only: a traceback would leak paths and payloads to API clients."""
+    latest = job.latest_result()
+    if latest is None or not latest.exc_string:
+        return None
+    return latest.exc_string.strip().splitlines()[-1][:500]
+
+
+class RqJobQueue:
+    def __init__(self, connection: redis.Redis, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.queue = make_rq_queue(connection, settings)
+
+    async def enqueue(self, request: JobRequest) -> str:
+        return await self._redis_call(self._enqueue, request)
+
+    def _enqueue(self, request: JobRequest) -> str:
+        job_id = uuid.uuid4().hex
+        try:
+            store.create(self.db, job_id, request.name)
+        except Exception as exc:
+            logger.warning(
+                "job record not stored", extra={"job_id": job_id, "error_type": type(exc).__name__}
+            )
+        self.queue.enqueue(
+            TASK_PATH,
+            job_id,
+            request.name,
+            request.description,
+            job_id=job_id,
+            job_timeout=self.settings.job_timeout_seconds,
+            result_ttl=self.settings.job_result_ttl_seconds,
+            failure_ttl=self.settings.job_result_ttl_seconds,
+            description=f"analysis {job_id}",
+        )
+        return job_id
+
+    async def get(self, job_id: str) -> JobView:
+        return await self._redis_call(self._get, job_id)
+
+    def _get(self, job_id: str) -> JobView:
+        try:
+            job = Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer)
+        except NoSuchJobError:
+            found = store.get(self.db, job_id)  # older than the Redis TTL: the database copy
+            if found is None:
+                raise NotFoundError(f"job {job_id} not found") from None
+            return found
+        status = _FROM_RQ.get(job.get_status(), JobStatus.QUEUED)
+        result = job.return_value() if status == JobStatus.FINISHED else None
+        error = _error_of(job) if status == JobStatus.FAILED else None
+        name = job.args[1] if len(job.args) > 1 else ""
+        return JobView(
+            job_id=job.id,
+            name=str(name),
+            status=status,
+            created_at=job.created_at,
+            ended_at=job.ended_at,
+            result=result,
+            error=error,
+        )
+
+    async def cancel(self, job_id: str) -> JobView:
+        return await self._redis_call(self._cancel, job_id)
+
+    def _cancel(self, job_id: str) -> JobView:
+        current = self._get(job_id)
+        if current.status in _ENDED:
+            raise ConflictError(f"job {job_id} already {current.status.value}")
+        if current.status == JobStatus.STARTED:
+            send_stop_job_command(self.queue.connection, job_id, serializer=JSONSerializer)
+        Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer).cancel()
+        tasks._safe_update(self.db, job_id, JobStatus.CANCELED)
+        return self._get(job_id)
+
+    async def recent(self, limit: int) -> list[JobView]:
+        return await asyncio.to_thread(store.recent, self.db, limit)
+
+    async def depth(self) -> int:
+        return await self._redis_call(lambda: self.queue.count)
+
+    async def _redis_call(self, func: Any, *args: Any) -> Any:
+        try:
+            return await asyncio.to_thread(func, *args)
+        except (RedisError, OSError) as exc:
+            raise ServiceUnavailableError("job queue unavailable") from exc
+
+
+class InProcessJobQueue:
+    """Embedded profile: one background thread, state only in the database."""
+
+    def __init__(self, db: Database, metrics: Metrics) -> None:
+        self.db = db
+        self.metrics = metrics
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
+        self._futures: dict[str, Future[Any]] = {}
+
+    async def enqueue(self, request: JobRequest) -> str:
+        job_id = uuid.uuid4().hex
+        await asyncio.to_thread(store.create, self.db, job_id, request.name)
+        self._futures[job_id] = self._executor.submit(
+            tasks.execute_analysis, self.db, self.metrics, job_id, request.name, request.description
+        )
+        return job_id
+
+    async def get(self, job_id: str) -> JobView:
+        found = await asyncio.to_thread(store.get, self.db, job_id)
+        if found is None:
+            raise NotFoundError(f"job {job_id} not found")
+        return found
+
+    async def cancel(self, job_id: str) -> JobView:
+        current = await self.get(job_id)
+        future = self._futures.get(job_id)
+        if current.status in _ENDED or future is None or not future.cancel():
+            raise ConflictError(f"job {job_id} can no longer be canceled")
+        await asyncio.to_thread(store.update, self.db, job_id, JobStatus.CANCELED)
+        return await self.get(job_id)
+
+    async def recent(self, limit: int) -> list[JobView]:
+        return await asyncio.to_thread(store.recent, self.db, limit)
+
+    async def depth(self) -> int:
+        self._futures = {k: f for k, f in self._futures.items() if not f.done()}
+        return len(self._futures)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

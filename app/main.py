@@ -1,0 +1,80 @@
+"""`app.main:app`: the ASGI application, built by `create_app()`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__, contract
+from app.core.config import Settings, get_settings
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.metrics import Metrics
+from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, TrustedHostMiddleware
+from app.core.services import Overrides, start_services, stop_services
+from app.decisions.router import router as decisions_router
+from app.health.router import router as health_router
+from app.jobs.router import router as jobs_router
+from app.uploads.router import router as uploads_router
+
+UPLOAD_ENVELOPE_BYTES = 64 * 1024  # multipart boundaries and part headers around the file
+
+
+def create_app(settings: Settings | None = None, overrides: Overrides | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = await start_services(settings, overrides)
+        try:
+            yield
+        finally:
+            await stop_services(app.state.services)
+
+    production = settings.deployment_env == "production"
+    app = FastAPI(
+        title="Launchpad decision service",
+        version=__version__,
+        lifespan=lifespan,
+        debug=settings.debug,
+        docs_url=None if production else "/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    for router in (health_router, decisions_router, jobs_router, uploads_router):
+        app.include_router(router)
+    # Added innermost first: the request context wraps everything, so even a 400/413 has an id and headers.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        path_limits={uploads_router.prefix: settings.max_upload_bytes + UPLOAD_ENVELOPE_BYTES},
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["X-API-Key", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(
+        TrustedHostMiddleware,
+        allowed_hosts=settings.allowed_host_list,
+        exempt_paths=(contract.HEALTH_PATH, contract.LIVE_PATH),
+    )
+    metrics = Metrics(settings.deployment_env, settings.aws_emf_environment, settings.metrics_enabled)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # Built on first access so that importing app.main (tests, the worker) does not read the environment.
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

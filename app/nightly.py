@@ -1,0 +1,84 @@
+"""`python -m app.nightly`: the 02:00 maintenance run (contract.NIGHTLY_SCHEDULE_CRON).
+
+Requeues abandoned RQ jobs, marks jobs whose record says "started" for longer than the job timeout as
+failed, and deletes audit rows and upload metadata (and objects) past their retention.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from app.core.config import Settings, get_settings
+from app.core.db import Database, make_engine, utcnow
+from app.core.logging import configure_logging
+from app.core.redis import make_sync_redis
+from app.core.services import Overrides, make_upload_storage
+from app.decisions.models import AuditRecord
+from app.jobs.models import JobRecord
+from app.jobs.queue import make_rq_queue, requeue_abandoned
+from app.jobs.schemas import JobStatus
+from app.uploads.models import Upload
+
+logger = logging.getLogger(__name__)
+
+
+def expire_stale_job_records(db: Database, settings: Settings) -> int:
+    # Twice the timeout: RQ would have killed such a job; a record still "started" lost its worker.
+    cutoff = utcnow() - timedelta(seconds=2 * settings.job_timeout_seconds)
+    with db.session() as session:
+        result = session.execute(
+            update(JobRecord)
+            .where(JobRecord.status == JobStatus.STARTED.value, JobRecord.started_at < cutoff)
+            .values(status=JobStatus.FAILED.value, error="abandoned", ended_at=utcnow())
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_audit(db: Database, settings: Settings) -> int:
+    cutoff = utcnow() - timedelta(days=settings.audit_retention_days)
+    with db.session() as session:
+        result = session.execute(delete(AuditRecord).where(AuditRecord.created_at < cutoff))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_uploads(db: Database, settings: Settings, overrides: Overrides | None = None) -> int:
+    cutoff = utcnow() - timedelta(days=settings.upload_retention_days)
+    storage = make_upload_storage(settings, overrides or Overrides())
+    with db.session() as session:
+        expired = list(session.scalars(select(Upload).where(Upload.created_at < cutoff)))
+        for upload in expired:
+            storage.delete(upload.storage_key)
+            session.delete(upload)
+        return len(expired)
+
+
+def run(settings: Settings, overrides: Overrides | None = None) -> dict[str, Any]:
+    db = Database(make_engine(settings))
+    report: dict[str, Any] = {}
+    try:
+        connection = make_sync_redis(settings)
+        if connection is not None:
+            report["requeued_jobs"] = len(requeue_abandoned(make_rq_queue(connection, settings)))
+        report["expired_job_records"] = expire_stale_job_records(db, settings)
+        report["purged_audit_rows"] = purge_audit(db, settings)
+        report["purged_uploads"] = purge_uploads(db, settings, overrides)
+    finally:
+        db.dispose()
+    logger.info("nightly maintenance done", extra=report)
+    return report
+
+
+def main() -> int:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    run(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
