@@ -28,7 +28,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
@@ -231,20 +230,19 @@ class StackSettings(BaseModel):
             raise ValueError("lists a target twice")
         return value
 
-    @model_validator(mode="after")
-    def _cross_field_rules(self) -> StackSettings:
-        problems = _subnet_problems(self) + _storage_problems(self)
-        if "local" in self.targets and len(self.targets) > 1:
-            problems.append("targets: `local` runs alone (a Docker stack); make a separate stack for clouds")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_size(cls, value: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if not 16 <= value.prefixlen <= 24:
+            raise ValueError("must be a /16 to /24 network")
+        return value
 
 
-def _subnet_problems(s: StackSettings) -> list[str]:
-    problems: list[str] = []
-    if s.vpc_cidr.prefixlen > 24 or s.vpc_cidr.prefixlen < 16:
-        problems.append(f"vpcCidr {s.vpc_cidr} must be a /16 to /24 network")
+Problem = tuple[str, str]  # (key, what is wrong and how to fix it)
+
+
+def _subnet_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
     explicit = {
         "publicSubnetCidrs": s.public_subnet_cidrs,
         "privateSubnetCidrs": s.private_subnet_cidrs,
@@ -253,12 +251,12 @@ def _subnet_problems(s: StackSettings) -> list[str]:
     seen: list[tuple[str, ipaddress.IPv4Network]] = []
     for key, cidrs in explicit.items():
         if cidrs and len(cidrs) != s.az_count:
-            problems.append(f"{key} lists {len(cidrs)} CIDRs but azCount is {s.az_count}")
+            problems.append((key, f"lists {len(cidrs)} CIDRs but azCount is {s.az_count}; give one per zone"))
         for cidr in cidrs:
             if not cidr.subnet_of(s.vpc_cidr):
-                problems.append(f"{key} {cidr} is outside vpcCidr {s.vpc_cidr}")
+                problems.append((key, f"{key} {cidr} is outside vpcCidr {s.vpc_cidr}"))
             problems.extend(
-                f"{key} {cidr} overlaps {other_key} {other}"
+                (key, f"{key} {cidr} overlaps {other_key} {other}; pick disjoint blocks")
                 for other_key, other in seen
                 if cidr.overlaps(other)
             )
@@ -266,13 +264,20 @@ def _subnet_problems(s: StackSettings) -> list[str]:
     return problems
 
 
-def _storage_problems(s: StackSettings) -> list[str]:
+def cross_field_problems(s: StackSettings) -> list[Problem]:
+    """Rules between keys; checked once every key is valid on its own."""
+    problems = _subnet_problems(s)
     if s.db_max_allocated_storage_gb < s.db_allocated_storage_gb:
-        return [
-            f"dbMaxAllocatedStorageGb ({s.db_max_allocated_storage_gb}) is below "
-            f"dbAllocatedStorageGb ({s.db_allocated_storage_gb}); raise it to enable storage autoscaling"
-        ]
-    return []
+        problems.append(
+            (
+                "dbMaxAllocatedStorageGb",
+                f"({s.db_max_allocated_storage_gb}) is below dbAllocatedStorageGb "
+                f"({s.db_allocated_storage_gb}); raise it to enable storage autoscaling",
+            )
+        )
+    if "local" in s.targets and len(s.targets) > 1:
+        problems.append(("targets", "`local` runs alone (a Docker stack); make a separate stack for clouds"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -339,6 +344,13 @@ def _describe(error: ErrorDetails, known_keys: list[str]) -> str:
     field = StackSettings.model_fields.get(_snake(str(error["loc"][0])))
     extra = field.json_schema_extra if field is not None else None
     fix = extra.get("fix") if isinstance(extra, dict) else None
+    if fix is None and field is not None:
+        top = str(error["loc"][0])
+        fix = (
+            f"pulumi config set {top} true|false"
+            if field.annotation is bool
+            else f"set {top} as its description in Pulumi.yaml says"
+        )
     got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "string_pattern_mismatch":
@@ -366,9 +378,13 @@ def parse_settings(raw: dict[str, Any]) -> StackSettings:
             plain[key] = raw[key]
     known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
     try:
-        return StackSettings.model_validate(plain)
+        settings = StackSettings.model_validate(plain)
     except ValidationError as exc:
         raise ConfigError([_describe(e, known) for e in exc.errors()]) from None
+    problems = cross_field_problems(settings)
+    if problems:
+        raise ConfigError([f"{PROJECT}:{key}: {message}" for key, message in problems])
+    return settings
 
 
 def load() -> StackConfig:

@@ -66,12 +66,13 @@ def _key_policy(account: pulumi.Output[str], region: pulumi.Output[str]) -> pulu
             ),
             Statement(
                 sid="CloudWatchLogsEncryptsItsGroups",
-                actions=use_actions,
+                # Only calls that carry the log group's encryption context, which the condition pins.
+                actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
                 resources=["*"],
                 principals={"Service": [region.apply(lambda r: f"logs.{r}.amazonaws.com")]},
                 conditions=[
                     Condition(
-                        "ArnLike",
+                        "StringLike",
                         "kms:EncryptionContext:aws:logs:arn",
                         [
                             pulumi.Output.all(region, account).apply(

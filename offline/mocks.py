@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 ACCOUNT_ID = "123456789012"
@@ -36,6 +37,7 @@ class Recorded:
     id: str = ""
     urn: str = ""
     parent_urn: str = ""
+    secret_paths: set[str] = field(default_factory=set)  # input paths the program marked secret
     dependencies: list[str] = field(default_factory=list)
 
     @property
@@ -43,6 +45,22 @@ class Recorded:
         # A URN's type segment is "<parent type>$<own type>"; the part before the last "$" is the parent's.
         qualified = self.urn.split("::")[2] if self.urn else ""
         return qualified.rsplit("$", 2)[-2] if qualified.count("$") else ""
+
+
+_SIG_KEY = rpc._special_sig_key  # the wire envelope of a secret: {sig key: secret sig, "value": ...}
+_SECRET_SIG = rpc._special_secret_sig
+
+
+def unwrap_secrets(value: Any, path: str, secret_paths: set[str]) -> Any:
+    """Removes Pulumi's secret envelopes, noting the path of each secret value."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            secret_paths.add(path)
+            return unwrap_secrets(value.get("value"), path, secret_paths)
+        return {k: unwrap_secrets(v, f"{path}.{k}" if path else k, secret_paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap_secrets(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
+    return value
 
 
 def _hex(seed: str, length: int) -> str:
@@ -181,6 +199,17 @@ def _random_password(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, 
     return f"none-{_hex(name, 8)}", {"result": _generated_password(inputs)}
 
 
+def _built_image(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # The digest of what would be pushed: a function of the build's inputs, like a reproducible build.
+    digest = "sha256:" + hashlib.sha256(repr(sorted(inputs.items())).encode()).hexdigest()
+    tags = inputs.get("tags") or []
+    pushed = bool(inputs.get("push"))
+    return digest, {
+        "digest": digest if pushed else "",
+        "ref": f"{tags[0]}@{digest}" if pushed and tags else "",
+    }
+
+
 def _provider(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"{name}-{_hex(name, 8)}", {}
 
@@ -210,6 +239,7 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:elasticache/parameterGroup:ParameterGroup": _named("elasticache", "parametergroup:"),
     "aws:kms/alias:Alias": _named("kms", "", ""),
     "random:index/randomPassword:RandomPassword": _random_password,
+    "docker-build:index:Image": _built_image,
 }
 
 
@@ -227,15 +257,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        secret_paths: set[str] = set()
+        inputs = unwrap_secrets(dict(args.inputs), "", secret_paths)
         answer = _ANSWERS.get(args.typ)
         if args.typ.startswith("pulumi:providers:"):
             answer = _provider
-        rid, computed = answer(args.name, args.inputs) if answer else _fallback(args.typ, args.name)
-        outputs = {**args.inputs, **computed}
-        self.resources.append(
-            Recorded(args.typ, args.name, dict(args.inputs), outputs, args.provider, bool(args.custom), rid)
+        rid, computed = answer(args.name, inputs) if answer else _fallback(args.typ, args.name)
+        recorded = Recorded(
+            args.typ, args.name, inputs, {**inputs, **computed}, args.provider, bool(args.custom), rid
         )
-        return rid, outputs
+        recorded.secret_paths = secret_paths
+        self.resources.append(recorded)
+        return rid, {**args.inputs, **computed}
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         self.calls.append((args.token, dict(args.args)))

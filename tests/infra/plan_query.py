@@ -51,12 +51,12 @@ class Plan:
                 return r
         raise AssertionError(f"no resource has id {resource_id}")
 
-    def policies(self) -> Iterable[tuple[Recorded, dict[str, Any]]]:
-        """Every IAM-style JSON policy document in the plan, parsed, with its resource."""
+    def policies(self) -> Iterable[tuple[Recorded, str, dict[str, Any]]]:
+        """Every IAM-style JSON policy document in the plan, parsed: (resource, input key, document)."""
         for r in self.resources:
             for key in ("policy", "assumeRolePolicy"):
                 if isinstance(r.inputs.get(key), str):
-                    yield r, json.loads(r.inputs[key])
+                    yield r, key, json.loads(r.inputs[key])
 
 
 def assert_properties(resource: Recorded, **expected: Any) -> None:

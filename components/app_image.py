@@ -1,0 +1,137 @@
+"""The app's container image: built once from `app/Dockerfile`, pushed to every registry, pinned by digest.
+
+pulumi-docker-build rather than pulumi-docker's `Image`: it builds several platforms in one BuildKit
+build (Graviton tasks on AWS and amd64 for Cloud Run from the same sources), pushes the one manifest to
+several registries, and reports the digest that task definitions and Cloud Run pin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import pulumi_docker_build as docker_build
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What the root .dockerignore admits into the build context; the tag is a hash of exactly this.
+CONTEXT_FILES = ("pyproject.toml", "uv.lock")
+CONTEXT_DIRS = ("app",)
+DOCKERFILE = "app/Dockerfile"
+SUPPORTED_PLATFORMS = ("linux/amd64", "linux/arm64")
+
+
+@dataclass
+class RegistryTarget:
+    name: str  # the key of this registry's ref in AppImage.refs, e.g. "ecr"
+    repository_url: pulumi.Input[str]  # "<host>/<path>", no tag
+    username: pulumi.Input[str]
+    password: pulumi.Input[str]
+
+
+@dataclass
+class AppImageArgs:
+    platforms: Sequence[str]
+    registries: Sequence[RegistryTarget] = field(default_factory=list)
+    load_locally: bool = False  # build into the local Docker engine (the `local` stack); needs one platform
+    tag: str | None = None  # defaults to a hash of the build context
+    context_root: Path = REPO_ROOT
+
+
+def context_files(root: Path) -> list[Path]:
+    files = [root / name for name in CONTEXT_FILES]
+    for directory in CONTEXT_DIRS:
+        files += [
+            p
+            for p in sorted((root / directory).rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        ]
+    return files
+
+
+def content_tag(root: Path, files: Iterable[Path] | None = None) -> str:
+    """A tag that changes exactly when the build context changes (ECR tags are immutable)."""
+    digest = hashlib.sha256()
+    for path in files if files is not None else context_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return f"ctx-{digest.hexdigest()[:20]}"
+
+
+def platforms_for(cpu_architecture: str, targets: Iterable[str]) -> list[str]:
+    """AWS tasks run on the configured CPU; Cloud Run and most laptops' Docker engines need amd64."""
+    wanted = {"arm64": "linux/arm64", "x86_64": "linux/amd64"}[cpu_architecture]
+    if "local" in targets:
+        return [wanted]
+    return sorted({wanted, "linux/amd64"} if "gcp" in targets else {wanted})
+
+
+def _registry_host(repository_url: str) -> str:
+    return repository_url.split("/", 1)[0]
+
+
+class AppImage(pulumi.ComponentResource):
+    digest: pulumi.Output[str]
+    refs: dict[str, pulumi.Output[str]]
+    local_ref: pulumi.Output[str] | None
+    tag: str
+
+    def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _validate(args)
+        super().__init__("launchpad:image:AppImage", name, None, opts)
+        self.tag = args.tag or content_tag(args.context_root)
+        local_tag = f"launchpad-app:{self.tag}"
+        tags: list[pulumi.Input[str]] = [
+            pulumi.Output.from_input(r.repository_url).apply(lambda url: f"{url}:{self.tag}")
+            for r in args.registries
+        ]
+        image = docker_build.Image(
+            f"{name}-build",
+            context=docker_build.BuildContextArgs(location=str(args.context_root)),
+            dockerfile=docker_build.DockerfileArgs(location=str(args.context_root / DOCKERFILE)),
+            platforms=[docker_build.Platform(p) for p in args.platforms],
+            tags=[*tags, local_tag] if args.load_locally else tags,
+            push=bool(args.registries),
+            load=args.load_locally,
+            registries=[
+                docker_build.RegistryArgs(
+                    address=pulumi.Output.from_input(r.repository_url).apply(_registry_host),
+                    username=r.username,
+                    password=pulumi.Output.secret(r.password),
+                )
+                for r in args.registries
+            ],
+            # Labels let an operator trace a running image back to the sources that made it.
+            labels={"org.opencontainers.image.title": "launchpad-app", "org.launchpad.context": self.tag},
+            # Previews (PR checks) must not need a Docker engine; the digest is known at `up`.
+            build_on_preview=False,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.digest = image.digest
+        self.refs = {
+            r.name: pulumi.Output.all(r.repository_url, image.digest).apply(
+                lambda parts: f"{parts[0]}@{parts[1]}"
+            )
+            for r in args.registries
+        }
+        self.local_ref = pulumi.Output.from_input(local_tag) if args.load_locally else None
+        self.register_outputs({"digest": self.digest, "refs": self.refs, "tag": self.tag})
+
+
+def _validate(args: AppImageArgs) -> None:
+    unsupported = [p for p in args.platforms if p not in SUPPORTED_PLATFORMS]
+    if not args.platforms or unsupported:
+        raise ValueError(
+            f"AppImageArgs.platforms must be some of {SUPPORTED_PLATFORMS}; got {list(args.platforms)}"
+        )
+    if not args.registries and not args.load_locally:
+        raise ValueError("AppImageArgs needs at least one registry to push to, or load_locally=True")
+    if args.load_locally and len(args.platforms) != 1:
+        raise ValueError("AppImageArgs.load_locally builds for one platform (the Docker engine's own)")
+    names = [r.name for r in args.registries]
+    if len(set(names)) != len(names):
+        raise ValueError(f"AppImageArgs.registries has duplicate names {names}")

@@ -1,0 +1,133 @@
+"""Bad configuration fails before any resource exists, with one error naming every key and its fix."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+import yaml
+
+import stack_config
+from offline.program import run_program
+from offline.stack_files import REPO_ROOT, load_stack_config
+from stack_config import ConfigError, StackSettings, parse_settings
+
+
+def _raw(stack: str, **changes: object) -> dict[str, object]:
+    values = load_stack_config(stack).with_overrides(changes).values
+    return {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("launchpad:")}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_real_stack_files_are_valid(stack: str) -> None:
+    settings = parse_settings(_raw(stack))
+    assert settings.owner and settings.cost_center
+
+
+@pytest.mark.parametrize(
+    ("key", "bad_value", "fix_mentions"),
+    [
+        ("azCount", 4, "azCount"),
+        ("azCount", 1, "azCount"),
+        ("vpcCidr", "10.0.0.0/33", "vpcCidr"),
+        ("vpcCidr", "not-a-cidr", "vpcCidr"),
+        ("vpcCidr", "10.0.0.0/8", "/16 to /24"),
+        ("natStrategy", "double", "none|single|per_az"),
+        ("dbInstanceClass", "m5.large", "dbInstanceClass"),
+        ("dbInstanceClass", "db.t4g.gigantic", "dbInstanceClass"),
+        ("dbEngineVersion", "seventeen", "dbEngineVersion"),
+        ("dbEngineVersion", "9.6", "dbEngineVersion"),
+        ("alertEmail", "ops-at-example.com", "alertEmail"),
+        ("monthlyBudgetUsd", 0, "monthlyBudgetUsd"),
+        ("monthlyBudgetUsd", -20, "monthlyBudgetUsd"),
+        ("azCount", "two", "azCount"),
+        ("dbMultiAz", "perhaps", "dbMultiAz"),
+        ("nightlyCron", "61 2 * * *", "nightlyCron"),
+        ("nightlyTimezone", "Mars/Olympus", "nightlyTimezone"),
+        ("corsOrigins", ["*"], "corsOrigins"),
+        ("dbMonitoringIntervalSeconds", 7, "dbMonitoringIntervalSeconds"),
+    ],
+)
+def test_each_invalid_value_is_reported_with_its_key_and_fix(
+    key: str, bad_value: object, fix_mentions: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(_raw("dev", **{key: bad_value}))
+    problem = next(p for p in caught.value.problems if p.startswith(f"launchpad:{key}:"))
+    assert fix_mentions in problem
+    assert "Fix:" in problem
+
+
+def test_overlapping_and_stray_subnet_cidrs_are_rejected() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(
+            _raw(
+                "dev",
+                publicSubnetCidrs=["10.40.0.0/24", "10.40.1.0/24"],
+                privateSubnetCidrs=["10.40.1.128/25", "10.41.0.0/24"],
+            )
+        )
+    text = str(caught.value)
+    assert "privateSubnetCidrs 10.40.1.128/25 overlaps publicSubnetCidrs 10.40.1.0/24" in text
+    assert "privateSubnetCidrs 10.41.0.0/24 is outside vpcCidr" in text
+
+
+def test_unknown_keys_fail_and_suggest_the_close_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(_raw("prod", dbMultiAZ=True, colour="blue"))
+    problems = caught.value.problems
+    assert any("launchpad:dbMultiAZ: unknown key (did you mean `dbMultiAz`?)" in p for p in problems)
+    assert any(p.startswith("launchpad:colour: unknown key") for p in problems)
+
+
+def test_all_problems_arrive_in_one_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(_raw("dev", azCount=9, natStrategy="maybe", alertEmail="x", typo=1))
+    keys = {p.split(":")[1] for p in caught.value.problems}
+    assert {"azCount", "natStrategy", "alertEmail", "typo"} <= keys
+
+
+def test_a_bad_config_creates_nothing() -> None:
+    config = load_stack_config("dev").with_overrides({"azCount": 7})
+    with pytest.raises(ConfigError):
+        run_program("dev", config)
+
+
+def test_local_target_must_run_alone() -> None:
+    with pytest.raises(ConfigError, match="`local` runs alone"):
+        parse_settings(_raw("dev", targets=["local", "aws"]))
+
+
+def test_aws_target_needs_a_region() -> None:
+    config = load_stack_config("dev").with_overrides({"aws:region": None})
+    with pytest.raises(ConfigError, match="aws:region"):
+        run_program("dev", config)
+
+
+def _pulumi_type(annotation: object) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _pulumi_type(typing.get_args(annotation)[0])
+    if origin is tuple:
+        return "array"
+    return {bool: "boolean", int: "integer"}.get(annotation, "string")  # type: ignore[call-overload]
+
+
+def test_pulumi_yaml_declares_every_setting_with_its_type() -> None:
+    declared = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    fields = StackSettings.model_fields
+    camel = {field.alias: field for field in fields.values()}
+    assert set(camel) <= set(declared), f"undeclared keys: {set(camel) - set(declared)}"
+    for key, field in camel.items():
+        assert declared[key]["type"] == _pulumi_type(field.annotation), key
+        assert declared[key].get("description"), f"{key} needs a description"
+    for key in stack_config.SECRET_KEYS:
+        assert declared[key]["secret"] is True
+
+
+def test_stack_files_differ_only_in_values_not_in_keys_they_may_use() -> None:
+    declared = set(yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"])
+    for stack in ("dev", "prod"):
+        stack_keys = yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+        project_keys = {k.split(":", 1)[1] for k in stack_keys if k.startswith("launchpad:")}
+        assert project_keys <= declared, f"{stack} sets undeclared keys {project_keys - declared}"
