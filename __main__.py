@@ -5,10 +5,40 @@ from __future__ import annotations
 import pulumi
 
 import stack_config
+from components.app_image import AppImage, AppImageArgs, RegistryTarget, platforms_for
 from targets import aws as aws_target
+from targets import gcp as gcp_target
+from targets import local as local_target
 
 config = stack_config.load()  # raises one ConfigError listing every problem, before any resource exists
+targets = config.settings.targets
+outputs: dict[str, object] = {}
+registries: list[RegistryTarget] = []
 
-if "aws" in config.settings.targets:
-    for key, value in aws_target.deploy(config).items():
-        pulumi.export(key, value)
+if "aws" in targets:
+    outputs |= aws_target.deploy(config)
+
+gcp_base = gcp_target.prepare(config) if "gcp" in targets else None
+if gcp_base is not None:
+    registries.append(gcp_target.registry(config, gcp_base))
+
+# One build for every target; pushed to each registry, or loaded into the local engine.
+image = (
+    AppImage(
+        f"{config.base_name}-image",
+        AppImageArgs(
+            platforms=platforms_for(config.settings.cpu_architecture, targets),
+            registries=registries,
+            load_locally="local" in targets,
+        ),
+    )
+    if registries or "local" in targets
+    else None
+)
+if image is not None and gcp_base is not None:
+    outputs |= gcp_target.deploy(config, gcp_base, image.refs[gcp_target.REGISTRY_NAME])
+if image is not None and image.local_ref is not None:
+    outputs |= local_target.deploy(config, image.local_ref)
+
+for key, value in outputs.items():
+    pulumi.export(key, value)

@@ -1,0 +1,36 @@
+"""Local target: the whole system on this machine's Docker engine, no cloud account and no cloud config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from app.contract import ENV
+from components.local_stack import LocalStack, LocalStackArgs
+from stack_config import StackConfig
+
+
+def deploy(config: StackConfig, image_ref: pulumi.Input[str]) -> dict[str, Any]:
+    """Postgres, Valkey, migrations, web and worker around the locally built image."""
+    s = config.settings
+    values = config.secrets
+    stack = LocalStack(
+        config.base_name,
+        LocalStackArgs(
+            image=image_ref,
+            postgres_image=s.local_postgres_image,
+            redis_image=s.local_redis_image,
+            web_port=s.local_web_port,
+            postgres_port=s.local_postgres_port,
+            deployment_env=s.deployment_env,
+            cors_origins=list(s.cors_origins),
+            secret_env={
+                ENV.HUGGINGFACE_API_KEY: values.huggingface_api_key,
+                ENV.GEMINI_API_KEY: values.gemini_api_key,
+                ENV.ANTHROPIC_API_KEY: values.anthropic_api_key,
+            },
+            labels=config.tags,
+        ),
+    )
+    return {"local_url": stack.url, "local_migrate_exit_code": stack.migrate_exit_code}
