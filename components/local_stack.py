@@ -97,9 +97,7 @@ class LocalStack(pulumi.ComponentResource):
             f"{name}-postgres",
             name=f"{name}-postgres",
             image=self._pull("postgres", args.postgres_image).image_id,
-            envs=password.result.apply(
-                lambda pw: [f"POSTGRES_USER={DB_USER}", f"POSTGRES_DB={DB_NAME}", f"POSTGRES_PASSWORD={pw}"]
-            ),
+            envs=pulumi.Output.secret(password.result.apply(_postgres_env)),  # type: ignore[arg-type]
             volumes=[
                 docker.ContainerVolumeArgs(volume_name=volume.name, container_path="/var/lib/postgresql/data")
             ],
@@ -189,7 +187,11 @@ def _app_env(args: LocalStackArgs, password: pulumi.Output[str]) -> pulumi.Outpu
         pairs = {**plain, env.DATABASE_URL: url, **dict(zip(names, secrets, strict=True))}
         return [f"{k}={v}" for k, v in sorted(pairs.items())]
 
-    return pulumi.Output.all(password, *(given[n] for n in names)).apply(render)
+    return pulumi.Output.secret(pulumi.Output.all(password, *(given[n] for n in names)).apply(render))
+
+
+def _postgres_env(password: str) -> list[str]:
+    return [f"POSTGRES_USER={DB_USER}", f"POSTGRES_DB={DB_NAME}", f"POSTGRES_PASSWORD={password}"]
 
 
 def _loopback(internal: int, external: int) -> docker.ContainerPortArgs:
