@@ -40,6 +40,7 @@ class LocalStackArgs:
 class LocalStack(pulumi.ComponentResource):
     url: pulumi.Output[str]
     migrate_exit_code: pulumi.Output[int]
+    postgres_url: pulumi.Output[str] | None  # from this machine, when Postgres is published
 
     def __init__(self, name: str, args: LocalStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _validate(args)
@@ -70,6 +71,15 @@ class LocalStack(pulumi.ComponentResource):
         self._app("web", env, after=ready, command=None, gate=gate)
         self._app("worker", env, after=ready, command=contract.WORKER_COMMAND, gate=gate)
         self.url = pulumi.Output.from_input(f"http://{LOOPBACK}:{args.web_port}")
+        self.postgres_url = (
+            pulumi.Output.secret(
+                pulumi.Output.concat(
+                    f"postgresql://{DB_USER}:", password.result, f"@{LOOPBACK}:{args.postgres_port}/{DB_NAME}"
+                )
+            )
+            if args.postgres_port
+            else None
+        )
         self.register_outputs({"url": self.url, "migrate_exit_code": self.migrate_exit_code})
 
     def _child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:

@@ -159,7 +159,7 @@ def _job_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) 
         scheduler_account_id=account_id(config.base_name, "nightly"),
         cron=s.nightly_cron,
         time_zone=s.nightly_timezone,
-        cpu=1,
+        cpu=s.cloud_run_cpu,  # memory above 4Gi needs 2+ vCPU, so the job follows the service
         memory=s.cloud_run_memory,
         deletion_protection=s.cloud_run_deletion_protection,
         # Same settings as the service: production refuses to start without its API keys.

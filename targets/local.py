@@ -33,4 +33,7 @@ def deploy(config: StackConfig, image_ref: pulumi.Input[str]) -> dict[str, Any]:
             labels=config.tags,
         ),
     )
-    return {"local_url": stack.url, "local_migrate_exit_code": stack.migrate_exit_code}
+    outputs: dict[str, Any] = {"local_url": stack.url, "local_migrate_exit_code": stack.migrate_exit_code}
+    if stack.postgres_url is not None:
+        outputs["local_postgres_url"] = stack.postgres_url
+    return outputs

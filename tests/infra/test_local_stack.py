@@ -92,6 +92,7 @@ def test_app_is_wired_to_the_containers_by_name_with_the_generated_password(loca
         assert values[ENV.DEPLOYMENT_ENV] == "local"
         assert "envs" in c[role].secret_paths, f"{role} env carries the password in plain text"
     assert f"POSTGRES_PASSWORD={password}" in c["postgres"].inputs["envs"]
+    assert local.outputs["local_postgres_url"].endswith(f":{password}@127.0.0.1:55432/launchpad")
 
 
 def test_app_containers_run_the_locally_built_image_hardened(local: Plan) -> None:
