@@ -32,6 +32,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
+from app.contract import ENV
+
 PROJECT = "launchpad"
 
 # Keys read with get_secret so their values stay Outputs marked secret; never part of the plain model.
@@ -398,6 +400,14 @@ class SecretInputs:
     gemini_api_key: pulumi.Output[str] | None
     anthropic_api_key: pulumi.Output[str] | None
     synced_token: pulumi.Output[str] | None
+
+    def provider_keys(self) -> dict[str, pulumi.Output[str] | None]:
+        """The AI provider keys, by the env variable the app reads each from."""
+        return {
+            ENV.HUGGINGFACE_API_KEY: self.huggingface_api_key,
+            ENV.GEMINI_API_KEY: self.gemini_api_key,
+            ENV.ANTHROPIC_API_KEY: self.anthropic_api_key,
+        }
 
 
 @dataclass(frozen=True)

@@ -188,12 +188,8 @@ def mounted_secret_env(config: StackConfig, secrets: GcpSecrets) -> dict[str, pu
 
 
 def _secret_values(config: StackConfig) -> dict[str, pulumi.Output[str] | None]:
-    values = config.secrets
-    return {
-        "huggingface-api-key": values.huggingface_api_key,
-        "gemini-api-key": values.gemini_api_key,
-        "anthropic-api-key": values.anthropic_api_key,
-    }
+    keys = config.secrets.provider_keys()
+    return {role: keys[env] for role, env in SECRET_ENV.items() if env in keys}
 
 
 def labels(tags: dict[str, str]) -> dict[str, str]:

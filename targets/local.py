@@ -6,7 +6,6 @@ from typing import Any
 
 import pulumi
 
-from app.contract import ENV
 from components.local_stack import LocalStack, LocalStackArgs
 from stack_config import StackConfig
 
@@ -14,7 +13,6 @@ from stack_config import StackConfig
 def deploy(config: StackConfig, image_ref: pulumi.Input[str]) -> dict[str, Any]:
     """Postgres, Valkey, migrations, web and worker around the locally built image."""
     s = config.settings
-    values = config.secrets
     stack = LocalStack(
         config.base_name,
         LocalStackArgs(
@@ -25,11 +23,7 @@ def deploy(config: StackConfig, image_ref: pulumi.Input[str]) -> dict[str, Any]:
             postgres_port=s.local_postgres_port,
             deployment_env=s.deployment_env,
             cors_origins=list(s.cors_origins),
-            secret_env={
-                ENV.HUGGINGFACE_API_KEY: values.huggingface_api_key,
-                ENV.GEMINI_API_KEY: values.gemini_api_key,
-                ENV.ANTHROPIC_API_KEY: values.anthropic_api_key,
-            },
+            secret_env=config.secrets.provider_keys(),
             labels=config.tags,
         ),
     )

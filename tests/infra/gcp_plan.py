@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from offline.mocks import Recorded
-from offline.stack_files import load_stack_config
-from stack_config import StackSettings, parse_settings
 from tests.infra.plan_query import Plan
 
 SERVICE = "gcp:cloudrunv2/service:Service"
@@ -21,11 +19,6 @@ SCHEDULER = "gcp:cloudscheduler/job:Job"
 API = "gcp:projects/service:Service"
 REPOSITORY = "gcp:artifactregistry/repository:Repository"
 BUILD = "docker-build:index:Image"
-
-
-def settings_of(stack: str) -> StackSettings:
-    values = load_stack_config(stack).values
-    return parse_settings({k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("launchpad:")})
 
 
 def container(resource: Recorded) -> dict[str, Any]:

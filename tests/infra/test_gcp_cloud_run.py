@@ -15,9 +15,8 @@ from tests.infra.gcp_plan import (
     container,
     env_of,
     runtime_account,
-    settings_of,
 )
-from tests.infra.plan_query import Plan
+from tests.infra.plan_query import Plan, settings_of
 
 INGRESS_VALUES = {
     "all": "INGRESS_TRAFFIC_ALL",

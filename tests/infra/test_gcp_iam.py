@@ -19,9 +19,8 @@ from tests.infra.gcp_plan import (
     SERVICE_INVOKER,
     runtime_account,
     scheduler_account,
-    settings_of,
 )
-from tests.infra.plan_query import Plan
+from tests.infra.plan_query import Plan, settings_of
 
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 PUBLIC = {"allUsers", "allAuthenticatedUsers"}

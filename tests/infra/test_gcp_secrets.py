@@ -14,9 +14,8 @@ from tests.infra.gcp_plan import (
     SECRET_VERSION,
     SERVICE,
     env_of,
-    settings_of,
 )
-from tests.infra.plan_query import Plan
+from tests.infra.plan_query import Plan, settings_of
 
 
 def secret_refs(plan: Plan) -> dict[str, str]:
