@@ -21,6 +21,7 @@ LOOPBACK = "127.0.0.1"
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
 DB_NAME = DB_USER = "launchpad"
+WAIT_SECONDS = 180  # first start initialises the Postgres volume; a cold pull can take a while too
 
 
 @dataclass
@@ -117,6 +118,7 @@ class LocalStack(pulumi.ComponentResource):
             ports=published,
             healthcheck=_healthcheck(["CMD", "pg_isready", "-U", DB_USER, "-d", DB_NAME]),
             wait=True,
+            wait_timeout=WAIT_SECONDS,
             restart="unless-stopped",
             labels=self._labels,
             opts=self._child(),
@@ -134,6 +136,7 @@ class LocalStack(pulumi.ComponentResource):
             ],
             healthcheck=_healthcheck(["CMD", cli, "ping"]),
             wait=True,
+            wait_timeout=WAIT_SECONDS,
             restart="unless-stopped",
             labels=self._labels,
             opts=self._child(),
@@ -165,6 +168,7 @@ class LocalStack(pulumi.ComponentResource):
             if web
             else None,
             wait=web,
+            wait_timeout=WAIT_SECONDS,
             # A one-shot container runs to completion while Pulumi waits, and its exit code is kept.
             must_run=not one_shot,
             attach=one_shot,

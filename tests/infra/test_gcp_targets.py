@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from offline.program import run_program
@@ -9,7 +12,7 @@ from offline.stack_files import load_stack_config
 from stack_config import ConfigError
 from tests.infra.conftest import plan_with
 from tests.infra.gcp_plan import BUILD, REPOSITORY, SERVICE, container
-from tests.infra.plan_query import Plan
+from tests.infra.plan_query import Plan, settings_of
 
 
 def clouds(plan: Plan) -> set[str]:
@@ -44,3 +47,15 @@ def test_gcp_target_requires_its_project_and_region(missing: str) -> None:
     config = load_stack_config("dev").with_overrides({missing: None})
     with pytest.raises(ConfigError, match=missing):
         run_program("dev", config)
+
+
+def test_every_gcp_resource_goes_through_the_stack_provider_with_valid_labels(stack_plan: Plan) -> None:
+    (provider,) = [r for r in stack_plan.resources if r.type == "pulumi:providers:gcp"]
+    s = settings_of(stack_plan.run.stack)
+    assert provider.inputs["project"].endswith("-example"), "stack files carry placeholder project ids"
+    labels = json.loads(provider.inputs["defaultLabels"])
+    assert labels["owner"] == s.owner and labels["stack"] == stack_plan.run.stack
+    for key, value in labels.items():
+        assert re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", key) and re.fullmatch(r"[a-z0-9_-]{0,63}", value)
+    gcp_resources = [r for r in stack_plan.resources if r.custom and r.type.startswith("gcp:")]
+    assert all(r.provider and r.provider.startswith(provider.urn) for r in gcp_resources)
