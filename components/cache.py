@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.security_rules import allow_group_to_group
+from components.security_rules import private_service_group
 
 CACHE_PORT = 6379
 # ElastiCache AUTH tokens: 16-128 printable characters; of the specials only these are allowed.
@@ -43,16 +43,10 @@ class Cache(pulumi.ComponentResource):
         _validate(args)
         super().__init__("launchpad:cache:Cache", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
+        group = private_service_group(
+            name,
             vpc_id=args.vpc_id,
-            description=f"{name}: Valkey from the app group only",
-            opts=child,
-        )
-        allow_group_to_group(
-            f"{name}-app-to-cache",
-            source_group_id=args.app_security_group_id,
-            target_group_id=group.id,
+            client_group_id=args.app_security_group_id,
             port=CACHE_PORT,
             service="Valkey",
             opts=child,

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam_policy import assume_role_policy
-from components.security_rules import allow_group_to_group
+from components.security_rules import private_service_group
 
 POSTGRES_PORT = 5432
 
@@ -46,7 +46,14 @@ class Database(pulumi.ComponentResource):
         major = _validate(args)
         super().__init__("launchpad:database:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        security_group = _admit_only_app(name, args, child)
+        security_group = private_service_group(
+            name,
+            vpc_id=args.vpc_id,
+            client_group_id=args.app_security_group_id,
+            port=POSTGRES_PORT,
+            service="PostgreSQL",
+            opts=child,
+        )
         subnet_group = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=args.subnet_ids, opts=child)
         parameters = aws.rds.ParameterGroup(
             f"{name}-params",
@@ -127,24 +134,6 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return role
-
-
-def _admit_only_app(name: str, args: DatabaseArgs, child: pulumi.ResourceOptions) -> aws.ec2.SecurityGroup:
-    group = aws.ec2.SecurityGroup(
-        f"{name}-sg",
-        vpc_id=args.vpc_id,
-        description=f"{name}: PostgreSQL from the app group only",
-        opts=child,
-    )
-    allow_group_to_group(
-        f"{name}-app-to-db",
-        source_group_id=args.app_security_group_id,
-        target_group_id=group.id,
-        port=POSTGRES_PORT,
-        service="PostgreSQL",
-        opts=child,
-    )
-    return group
 
 
 def _validate(args: DatabaseArgs) -> int:

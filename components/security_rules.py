@@ -37,3 +37,27 @@ def allow_group_to_group(
         description=f"to {service}",
         opts=opts,
     )
+
+
+def private_service_group(
+    name: str,
+    *,
+    vpc_id: pulumi.Input[str],
+    client_group_id: pulumi.Input[str],
+    port: int,
+    service: str,
+    opts: pulumi.ResourceOptions,
+) -> aws.ec2.SecurityGroup:
+    """A security group for a data store that admits only `client_group_id`, only on `port`."""
+    group = aws.ec2.SecurityGroup(
+        f"{name}-sg", vpc_id=vpc_id, description=f"{name}: {service} from the app group only", opts=opts
+    )
+    allow_group_to_group(
+        f"{name}-app-to-{service.lower()}",
+        source_group_id=client_group_id,
+        target_group_id=group.id,
+        port=port,
+        service=service,
+        opts=opts,
+    )
+    return group

@@ -1,7 +1,8 @@
 """`python -m offline.plan --stack dev`: the stack's plan, computed offline under Pulumi's mocks.
 
-Prints every resource the program would create, nested under its component, then the stack outputs.
-It runs the real program with the real stack file; no cloud credentials, no Pulumi CLI.
+Prints every resource the program would create, nested under its component, the stack outputs, and the
+policy pack's review. It runs the real program with the real stack file; no cloud credentials, no Pulumi
+CLI. Exits 1 when a mandatory policy is violated, 2 when the stack's config is invalid.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import sys
 from collections import defaultdict
 
 from offline.mocks import Recorded
+from offline.policy_check import Violation, check
 from offline.program import ProgramRun, run_program
-from offline.stack_files import available_stacks
+from offline.stack_files import available_stacks, load_stack_config
 from stack_config import ConfigError
 
 
@@ -21,7 +23,7 @@ def render_tree(run: ProgramRun) -> list[str]:
     children: dict[str, list[Recorded]] = defaultdict(list)
     for resource in run.resources:
         children[resource.parent_urn].append(resource)
-    roots = [r for r in run.resources if "pulumi:pulumi:Stack" in r.parent_urn or not r.parent_urn]
+    roots = [r for r in run.resources if r.parent_type in ("", "pulumi:pulumi:Stack")]
     lines: list[str] = []
 
     def walk(resource: Recorded, depth: int) -> None:
@@ -34,13 +36,36 @@ def render_tree(run: ProgramRun) -> list[str]:
     return lines
 
 
+def _overrides(assignments: list[str]) -> dict[str, object]:
+    overrides: dict[str, object] = {}
+    for assignment in assignments:
+        key, separator, value = assignment.partition("=")
+        if not separator:
+            raise SystemExit(f"--set {assignment!r}: expected KEY=VALUE, e.g. --set azCount=3")
+        try:
+            overrides[key] = json.loads(value)
+        except ValueError:
+            overrides[key] = value
+    return overrides
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", default="dev", help=f"one of {available_stacks()} (default: dev)")
+    parser.add_argument(
+        "--stack", default="dev", choices=available_stacks(), help="stack to plan (default: dev)"
+    )
     parser.add_argument("--json", action="store_true", help="print the inventory as JSON")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="try a config change without editing the stack file, e.g. --set natStrategy=single",
+    )
     options = parser.parse_args(argv)
     try:
-        run = run_program(options.stack)
+        config = load_stack_config(options.stack).with_overrides(_overrides(options.set))
+        run = run_program(options.stack, config)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -64,7 +89,20 @@ def main(argv: list[str] | None = None) -> int:
     print("\nOutputs:")
     for key, value in sorted(run.outputs.items()):
         print(f"  {key}: {json.dumps(value, default=str)}")
-    return 0
+    violations = check(run)
+    print("\n".join(render_policy_review(violations)))
+    return 1 if any(v.level == "mandatory" for v in violations) else 0
+
+
+def render_policy_review(violations: list[Violation]) -> list[str]:
+    """What `pulumi preview --policy-pack policies` reports with the stack's policies/config file."""
+    if not violations:
+        return ["\nPolicy review (policies/): no violations"]
+    lines = [f"\nPolicy review (policies/): {len(violations)} violation(s)"]
+    for v in sorted(violations, key=lambda v: (v.level != "mandatory", v.policy)):
+        resource = v.resource.rsplit("::", 1)[-1] or "(stack)"
+        lines.append(f"  [{v.level}] {v.policy}: {resource}: {v.message}")
+    return lines
 
 
 if __name__ == "__main__":

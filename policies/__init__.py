@@ -1,0 +1,1 @@
+"""Launchpad's CrossGuard policy pack (rules in `rules.py`; the pack itself in `__main__.py`)."""
