@@ -16,6 +16,7 @@ from app.core.metrics import Metrics
 from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, TrustedHostMiddleware
 from app.core.services import Overrides, start_services, stop_services
 from app.decisions.router import router as decisions_router
+from app.health.router import live
 from app.health.router import router as health_router
 from app.jobs.router import router as jobs_router
 from app.uploads.router import router as uploads_router
@@ -26,10 +27,16 @@ UPLOAD_ENVELOPE_BYTES = 64 * 1024  # multipart boundaries and part headers aroun
 def create_app(settings: Settings | None = None, overrides: Overrides | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    metrics = Metrics(
+        settings.deployment_env,
+        settings.aws_emf_environment,
+        settings.metrics_enabled,
+        flush_interval_seconds=settings.metrics_flush_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = await start_services(settings, overrides)
+        app.state.services = await start_services(settings, metrics, overrides)
         try:
             yield
         finally:
@@ -45,6 +52,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_route(contract.LIVE_PATH, live, methods=["GET"], include_in_schema=False)
     for router in (health_router, decisions_router, jobs_router, uploads_router):
         app.include_router(router)
     # Added innermost first: the request context wraps everything, so even a 400/413 has an id and headers.
@@ -66,7 +74,6 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         allowed_hosts=settings.allowed_host_list,
         exempt_paths=(contract.HEALTH_PATH, contract.LIVE_PATH),
     )
-    metrics = Metrics(settings.deployment_env, settings.aws_emf_environment, settings.metrics_enabled)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 

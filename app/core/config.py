@@ -113,6 +113,7 @@ class Settings(BaseSettings):
     rate_limit_per_ip: str = "10/second"
     aws_emf_environment: str = Field("Local", validation_alias=_env(ENV.AWS_EMF_ENVIRONMENT))
     metrics_enabled: bool = True
+    metrics_flush_seconds: float = Field(1.0, ge=0, le=60)
 
     cache_ttl_seconds: int = Field(3600, ge=1)
     job_timeout_seconds: int = Field(600, ge=1)

@@ -1,4 +1,7 @@
-"""Small `Depends` getters over the lifespan's clients; tests override them with `dependency_overrides`."""
+"""Small `Depends` getters over the lifespan's clients; tests override them with `dependency_overrides`.
+
+They are `async def` on purpose: FastAPI runs plain `def` dependencies in the thread pool, per request.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from app.jobs.queue import JobQueue
 from app.uploads.service import UploadService
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -21,19 +24,19 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings_dep(services: ServicesDep) -> Settings:
+async def get_settings_dep(services: ServicesDep) -> Settings:
     return services.settings
 
 
-def get_decision_service(services: ServicesDep) -> DecisionService:
+async def get_decision_service(services: ServicesDep) -> DecisionService:
     return services.decisions
 
 
-def get_job_queue(services: ServicesDep) -> JobQueue:
+async def get_job_queue(services: ServicesDep) -> JobQueue:
     return services.jobs
 
 
-def get_upload_service(services: ServicesDep) -> UploadService:
+async def get_upload_service(services: ServicesDep) -> UploadService:
     return services.uploads
 
 

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
+_HANDLER_NAME = "launchpad-json"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
@@ -29,10 +30,13 @@ def configure_logging(level: str = "INFO") -> None:
         )
     )
     handler.addFilter(RequestIdFilter())
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers = [handler]
+    # Replace only our own handler (create_app may run more than once); leave others, e.g. pytest's.
+    root.handlers = [h for h in root.handlers if h.get_name() != _HANDLER_NAME] + [handler]
     root.setLevel(level.upper())
     # uvicorn's access log repeats what the metrics middleware already records, without the request id.
     logging.getLogger("uvicorn.access").disabled = True
-    for name in ("httpx2", "httpcore", "botocore", "urllib3", "huggingface_hub"):
+    # SDK debug logs carry prompts (message bodies) and headers: keep them quiet even at LOG_LEVEL=DEBUG.
+    for name in ("httpx2", "httpcore", "botocore", "urllib3", "huggingface_hub", "anthropic", "google_genai"):
         logging.getLogger(name).setLevel(logging.WARNING)

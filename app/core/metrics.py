@@ -1,8 +1,16 @@
-"""CloudWatch Embedded Metric Format. Every name, unit and dimension set comes from `app.contract`."""
+"""CloudWatch Embedded Metric Format. Every name, unit and dimension set comes from `app.contract`.
+
+The API process buffers values and writes one EMF record per dimension combination each flush interval
+(values as arrays, so percentiles stay exact): a record per request cost more than the request itself.
+The worker and the nightly job write immediately (`emit_sync`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,43 +20,110 @@ from aws_embedded_metrics.logger.metrics_logger_factory import create_metrics_lo
 from app.contract import DIM, METRICS_NAMESPACE, SERVICE_NAME, MetricSpec
 
 logger = logging.getLogger(__name__)
+MAX_VALUES_PER_RECORD = 100  # EMF's limit of values per metric in one record
+# (the dimension sets, the dimension values): metrics sharing both share an EMF record.
+DimensionKey = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]]
 
 
 class Metrics:
-    def __init__(self, environment: str, emf_environment: str = "Local", enabled: bool = True) -> None:
+    def __init__(
+        self,
+        environment: str,
+        emf_environment: str = "Local",
+        enabled: bool = True,
+        flush_interval_seconds: float = 0.0,
+    ) -> None:
+        """`flush_interval_seconds` 0 writes every emit at once; above 0, values wait for `flush()`."""
         self.environment = environment
         self.enabled = enabled
+        self.flush_interval_seconds = flush_interval_seconds
+        self._pending: dict[DimensionKey, dict[MetricSpec, list[float]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self._task: asyncio.Task[None] | None = None
         # Without "Local" the library ships to an agent on port 25888 that Fargate/Cloud Run do not run.
         get_config().environment = emf_environment
 
-    def _record(self, values: Mapping[MetricSpec, float], dimension_values: Mapping[str, str]) -> Any:
+    def _dimensions(
+        self, values: Mapping[MetricSpec, Any], dimension_values: Mapping[str, str]
+    ) -> DimensionKey:
         dimension_sets = {spec.dimensions for spec in values}
         if len(dimension_sets) != 1:
             raise ValueError("metrics emitted together must share their dimension sets")
+        sets = dimension_sets.pop()
         known = {DIM.SERVICE: SERVICE_NAME, DIM.ENVIRONMENT: self.environment, **dimension_values}
+        names = sorted({name for dims in sets for name in dims})
+        return sets, tuple((name, known[name]) for name in names)
+
+    def _record(self, series: Mapping[MetricSpec, list[float]], key: DimensionKey) -> Any:
+        dimension_sets, dimension_values = key
+        known = dict(dimension_values)
         record = create_metrics_logger()
         record.set_namespace(METRICS_NAMESPACE)
         record.set_dimensions(
-            *({name: known[name] for name in dims} for dims in dimension_sets.pop()), use_default=False
+            *({name: known[name] for name in dims} for dims in dimension_sets), use_default=False
         )
-        for spec, value in values.items():
-            record.put_metric(spec.name, value, spec.unit)
+        for spec, values in series.items():
+            for value in values:
+                record.put_metric(spec.name, value, spec.unit)
         return record
 
     async def emit(self, values: Mapping[MetricSpec, float], **dimension_values: str) -> None:
-        """Publish metrics sharing one set of dimension sets in one EMF record."""
+        """Record metrics that share one set of dimension sets."""
         if not self.enabled or not values:
             return
-        try:
-            await self._record(values, dimension_values).flush()
-        except Exception as exc:  # metrics must never fail a request
-            logger.warning("metrics flush failed", extra={"error_type": type(exc).__name__})
+        key = self._dimensions(values, dimension_values)
+        if self.flush_interval_seconds <= 0:
+            await self._write({spec: [value] for spec, value in values.items()}, key)
+            return
+        pending = self._pending[key]
+        for spec, value in values.items():
+            series = pending[spec]
+            if spec.unit == "Count" and series:
+                series[0] += value  # counts are alarmed on by Sum: one summed value keeps records small
+            else:
+                series.append(value)
 
     def emit_sync(self, values: Mapping[MetricSpec, float], **dimension_values: str) -> None:
         """For the RQ worker and the nightly job, which have no event loop."""
         if not self.enabled or not values:
             return
         try:
-            self._record(values, dimension_values).flush_sync()
+            key = self._dimensions(values, dimension_values)
+            self._record({spec: [value] for spec, value in values.items()}, key).flush_sync()
         except Exception as exc:
             logger.warning("metrics flush failed", extra={"error_type": type(exc).__name__})
+
+    async def _write(self, series: Mapping[MetricSpec, list[float]], key: DimensionKey) -> None:
+        try:
+            await self._record(series, key).flush()
+        except Exception as exc:  # metrics must never fail a request
+            logger.warning("metrics flush failed", extra={"error_type": type(exc).__name__})
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, defaultdict(lambda: defaultdict(list))
+        for key, series in pending.items():
+            longest = max(len(values) for values in series.values())
+            for start in range(0, longest, MAX_VALUES_PER_RECORD):
+                chunk = {
+                    spec: values[start : start + MAX_VALUES_PER_RECORD]
+                    for spec, values in series.items()
+                    if values[start : start + MAX_VALUES_PER_RECORD]
+                }
+                await self._write(chunk, key)
+
+    async def start(self) -> None:
+        if self.flush_interval_seconds > 0:
+            self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_interval_seconds)
+            await self.flush()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()

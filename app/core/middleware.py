@@ -11,7 +11,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import contract
-from app.core.errors import PayloadTooLargeError, error_body
+from app.core.errors import error_body
 from app.core.logging import request_id_var
 from app.core.metrics import Metrics
 
@@ -125,14 +125,28 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await send_json_error(send, 413, "payload_too_large", f"body exceeds {limit} bytes")
             return
-        received = 0
+        state = {"received": 0, "exceeded": False, "started": False}
 
         async def counting_receive() -> Message:
-            nonlocal received
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise PayloadTooLargeError(f"body exceeds {limit} bytes")
+            state["received"] += len(message.get("body", b""))
+            if state["received"] > limit:
+                # Ending the stream makes the app stop reading; its answer is replaced by the 413 below.
+                state["exceeded"] = True
+                return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counting_receive, send)
+        async def guarded_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                if state["started"]:
+                    return
+                state["started"] = True
+                if state["exceeded"]:
+                    await send_json_error(send, 413, "payload_too_large", f"body exceeds {limit} bytes")
+                    return
+            if not state["exceeded"]:
+                await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
+        if state["exceeded"] and not state["started"]:
+            await send_json_error(send, 413, "payload_too_large", f"body exceeds {limit} bytes")

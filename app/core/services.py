@@ -91,9 +91,11 @@ def _migrate_embedded(db: Database) -> None:
         upgrade(db.engine)
 
 
-async def start_services(settings: Settings, overrides: Overrides | None = None) -> Services:
+async def start_services(
+    settings: Settings, metrics: Metrics, overrides: Overrides | None = None
+) -> Services:
     overrides = overrides or Overrides()
-    metrics = Metrics(settings.deployment_env, settings.aws_emf_environment, settings.metrics_enabled)
+    await metrics.start()
     db = Database(make_engine(settings))
     await asyncio.to_thread(_migrate_embedded, db)
     secrets = SecretReader(
@@ -147,3 +149,4 @@ async def stop_services(services: Services) -> None:
     if services.sync_redis is not None:
         services.sync_redis.close()
     services.db.dispose()
+    await services.metrics.stop()

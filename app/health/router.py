@@ -3,8 +3,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
@@ -17,8 +17,7 @@ router = APIRouter(tags=["health"])
 CHECK_TIMEOUT_SECONDS = 2.0
 
 
-class Live(BaseModel):
-    status: str
+_LIVE_BODY = b'{"status":"ok"}'
 
 
 class Check(BaseModel):
@@ -42,10 +41,10 @@ class Health(BaseModel):
     providers: list[ProviderInfo]
 
 
-@router.get(contract.LIVE_PATH, response_model=Live)
-async def live() -> Live:
-    """Cheap: the process answers. For container health checks."""
-    return Live(status="ok")
+async def live(_: Request) -> Response:
+    """Cheap: the process answers. For container health checks, so it is a plain Starlette route
+    (no dependency resolution or response validation) registered by `create_app`."""
+    return Response(_LIVE_BODY, media_type="application/json")
 
 
 async def _check(name: str, probe: object) -> Check:

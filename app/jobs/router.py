@@ -6,9 +6,11 @@ from fastapi import APIRouter, Path, Query
 
 from app.auth.deps import ApiKeyLabel
 from app.core.deps import JobQueueDep
+from app.core.errors import V1_ERRORS, error_responses
 from app.jobs.schemas import JobAccepted, JobList, JobRequest, JobView
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+ROUTE_ERRORS = {**V1_ERRORS, **error_responses(404, 409, 503)}
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ROUTE_ERRORS)
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 

@@ -6,9 +6,11 @@ from fastapi import APIRouter, File, UploadFile
 
 from app.auth.deps import ApiKeyLabel
 from app.core.deps import UploadServiceDep
+from app.core.errors import V1_ERRORS, error_responses
 from app.uploads.service import UploadResult
 
-router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
+ROUTE_ERRORS = {**V1_ERRORS, **error_responses(415)}
+router = APIRouter(prefix="/v1/uploads", tags=["uploads"], responses=ROUTE_ERRORS)
 
 
 @router.post("", status_code=201, response_model=UploadResult)

@@ -33,3 +33,14 @@ def db_rows(url: str, sql: str) -> list[Any]:
 def flush_audit(client: Any) -> int:
     """Write the pending audit rows now, on the app's own event loop."""
     return int(client.portal.call(client.app.state.services.audit.flush))
+
+
+def flush_metrics(client: Any) -> None:
+    """Write the buffered EMF records now (the app flushes on an interval)."""
+    client.portal.call(client.app.state.services.metrics.flush)
+
+
+def emitted_records(client: Any, capsys: Any) -> list[dict[str, Any]]:
+    """Every EMF record the app has written so far, after flushing its buffer."""
+    flush_metrics(client)
+    return emf_records(capsys.readouterr().out)

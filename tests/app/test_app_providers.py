@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_testing import db_rows, emf_records, flush_audit
+from app_testing import db_rows, emitted_records, flush_audit
 from fake_ai import HOSTS, FakeAI
 
 from app import contract
@@ -65,7 +65,7 @@ def test_a_failing_provider_hands_over_to_the_next(ai_client, fake, capsys, fail
     assert body["decision"] == fake.verdict["decision"]
     failures = {
         record[contract.DIM.PROVIDER]: record[contract.AI_FAILURES.name]
-        for record in emf_records(capsys.readouterr().out)
+        for record in emitted_records(client, capsys)
         if contract.AI_FAILURES.name in record
     }
     assert failures == {"claude": 1, "huggingface": 0}
@@ -115,7 +115,7 @@ def test_tokens_and_cost_are_recorded_per_call(ai_client, fake, capsys, database
     assert body["cost_usd"] == pytest.approx(expected_cost)
     costs = {
         r[contract.DIM.PROVIDER]: r[contract.AI_COST_USD.name]
-        for r in emf_records(capsys.readouterr().out)
+        for r in emitted_records(client, capsys)
         if contract.AI_COST_USD.name in r
     }
     assert sum(costs.values()) == pytest.approx(expected_cost)

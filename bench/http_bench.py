@@ -1,0 +1,188 @@
+"""HTTP benchmark: the service next to a bare Starlette app, both under uvicorn on 127.0.0.1, driven by wrk.
+
+    python bench/http_bench.py                 # side-by-side runs + the 1,000-connection load run
+    python bench/http_bench.py --skip-load     # side-by-side only
+
+Needs `wrk` (Debian: apt-get install wrk). Loopback only; every run is bounded by --duration.
+Targets: service >= 0.6x the bare app's req/s, p99 <= 50 ms at 100 connections; 0 errors at 1,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+API_KEY = "bench-key-0123456789"
+UNCACHED_LUA = """
+local counter = 0
+local thread_no = 0
+setup = function(thread) thread:set("tid", thread_no); thread_no = thread_no + 1 end
+request = function()
+  counter = counter + 1
+  local body = '{"message": "I want to cancel my subscription, ticket ' .. tid .. '-' .. counter .. '"}'
+  return wrk.format("POST", "/v1/decisions", HEADERS, body)
+end
+"""
+CACHED_LUA = """
+request = function()
+  return wrk.format("POST", "/v1/decisions", HEADERS, '{"message": "I want to cancel my subscription"}')
+end
+"""
+HEADERS_LUA = f'HEADERS = {{["Content-Type"] = "application/json", ["X-API-Key"] = "{API_KEY}"}}\n'
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(port: int, path: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+@contextmanager
+def server(target: str, env: dict[str, str]):
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--no-access-log", "--log-level", "warning", "--backlog", "4096"]
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_ready(port, "/health/live")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(port: int, path: str, script: str | None, connections: int, duration: int) -> Result:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(HEADERS_LUA + (script or ""))
+    command += ["-s", lua.name, f"http://127.0.0.1:{port}{path}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=duration + 60).stdout
+    os.unlink(lua.name)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0) + (
+        int(non_2xx.group(1)) if non_2xx else 0
+    )
+    return Result(
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        errors=errors,
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
+    )
+
+
+def service_env(workdir: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "AWS_"))}
+    env.update(
+        DEPLOYMENT_ENV="development",
+        API_KEYS=API_KEY,
+        SQLITE_PATH=f"{workdir}/bench.sqlite",
+        LOCAL_UPLOADS_DIR=f"{workdir}/uploads",
+        RATE_LIMIT_PER_IP="100000000/second",  # the bench measures serving, not limiting
+        RATE_LIMIT_PER_KEY="100000000/second",
+        LOG_LEVEL="WARNING",
+        AWS_EMF_ENVIRONMENT="Local",
+    )
+    return env
+
+
+SCENARIOS = [
+    ("GET /health/live", "/health/live", None),
+    ("POST /v1/decisions (rules path)", "/v1/decisions", UNCACHED_LUA),
+    ("POST /v1/decisions (cache hit)", "/v1/decisions", CACHED_LUA),
+]
+
+
+def side_by_side(connections: int, duration: int, workdir: str) -> bool:
+    print(f"{'scenario':34} {'bare req/s':>11} {'app req/s':>10} {'ratio':>6} {'app p50':>8} {'app p99':>8}")
+    ok = True
+    with (
+        server("bench.bare_app:app", dict(os.environ)) as bare_port,
+        server("app.main:app", service_env(workdir)) as port,
+    ):
+        for name, path, script in SCENARIOS:
+            bare = wrk(bare_port, path, script, connections, duration)
+            app = wrk(port, path, script, connections, duration)
+            ratio = app.rps / bare.rps
+            ok &= ratio >= 0.6 and app.p99_ms <= 50 and app.errors == 0
+            print(
+                f"{name:34} {bare.rps:11.0f} {app.rps:10.0f} {ratio:6.2f} {app.p50_ms:6.1f}ms {app.p99_ms:6.1f}ms"
+                + (f"  errors={app.errors}" if app.errors else "")
+            )
+    return ok
+
+
+def load_run(connections: int, duration: int, workdir: str) -> bool:
+    with server("app.main:app", service_env(workdir)) as port:
+        result = wrk(port, "/v1/decisions", UNCACHED_LUA, connections, duration)
+    print(
+        f"load: {connections} connections x {duration}s on POST /v1/decisions: {result.requests} requests, "
+        f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f}ms, p99 {result.p99_ms:.1f}ms, errors {result.errors}"
+    )
+    return result.errors == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--load-connections", type=int, default=1000)
+    parser.add_argument("--load-duration", type=int, default=30)
+    parser.add_argument("--skip-load", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk not found: apt-get install wrk", file=sys.stderr)
+        return 2
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 8192), hard), hard))  # 1,000 sockets each side
+    with tempfile.TemporaryDirectory(prefix="lp-bench-") as workdir:
+        ok = side_by_side(args.connections, args.duration, workdir)
+        if not args.skip_load:
+            ok &= load_run(args.load_connections, args.load_duration, workdir)
+    print("targets met" if ok else "targets NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Jobs on a real Redis with RQ workers (a real `python -m app.worker --burst` process, and in-process
+SimpleWorkers where a test needs to slow the task down)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from app_testing import db_rows
+from rq import SimpleWorker
+from rq.job import Job
+from rq.registry import StartedJobRegistry
+from rq.serializers import JSONSerializer
+
+from app import contract
+from app.core.config import get_settings
+from app.jobs import analysis
+from app.jobs.queue import make_rq_queue, requeue_abandoned
+
+REPO = Path(__file__).resolve().parents[2]
+JOB = {"name": "Acme renewal", "description": "The app is terrible lately. We are switching to a competitor."}
+
+
+def run_worker_process(database_url: str, redis_url: str) -> None:
+    env = {**os.environ, contract.ENV.DATABASE_URL: database_url, contract.ENV.REDIS_URL: redis_url}
+    command = [sys.executable, *contract.WORKER_COMMAND[1:], "--burst"]
+    subprocess.run(command, cwd=REPO, env=env, check=True, timeout=60, capture_output=True)
+
+
+@pytest.fixture
+def worker_env(monkeypatch, database_url, redis_server):
+    """In-process workers read settings from the environment, like the real worker does."""
+    monkeypatch.setenv(contract.ENV.DATABASE_URL, database_url)
+    monkeypatch.setenv(contract.ENV.REDIS_URL, redis_server.url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def run_simple_worker(client) -> None:
+    queue = client.app.state.services.jobs.queue
+    SimpleWorker([queue], connection=queue.connection, serializer=JSONSerializer).work(burst=True)
+
+
+def test_job_runs_in_the_worker_and_its_result_is_in_redis_and_postgres(client, database_url, redis_server):
+    accepted = client.post("/v1/jobs", json=JOB)
+    assert accepted.status_code == 202
+    job_id = accepted.json()["job_id"]
+    assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "queued"
+
+    run_worker_process(database_url, redis_server.url)
+
+    view = client.get(f"/v1/jobs/{job_id}").json()
+    assert view["status"] == "finished"
+    assert view["result"]["overall_churn_risk"] == "high"
+    connection = redis.Redis.from_url(redis_server.url)
+    job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
+    assert job.return_value() == view["result"]
+    result_ttl = client.app.state.services.settings.job_result_ttl_seconds
+    assert result_ttl - 60 < connection.ttl(job.key) <= result_ttl
+    [row] = db_rows(database_url, "SELECT status, result, duration_seconds FROM jobs")
+    assert (row.status, row.result) == ("finished", view["result"])
+    assert row.duration_seconds >= 0
+
+
+def test_the_database_copy_answers_after_redis_forgot_the_job(client, database_url, redis_server):
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    run_worker_process(database_url, redis_server.url)
+    redis.Redis.from_url(redis_server.url).delete(f"rq:job:{job_id}")
+    view = client.get(f"/v1/jobs/{job_id}").json()
+    assert view["status"] == "finished"
+    assert view["result"]["name"] == JOB["name"]
+    assert [job["job_id"] for job in client.get("/v1/jobs").json()["jobs"]] == [job_id]
+
+
+def test_a_canceled_job_never_runs(client, database_url, redis_server):
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    assert client.delete(f"/v1/jobs/{job_id}").json()["status"] == "canceled"
+    run_worker_process(database_url, redis_server.url)
+    assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "canceled"
+    [row] = db_rows(database_url, "SELECT status, result FROM jobs")
+    assert (row.status, row.result) == ("canceled", None)
+    assert client.delete(f"/v1/jobs/{job_id}").status_code == 409
+
+
+def test_a_job_over_its_timeout_fails_and_is_recorded(make_client, database_url, worker_env, monkeypatch):
+    client = make_client(job_timeout_seconds=1)
+    monkeypatch.setattr(analysis, "analyse", lambda *_: time.sleep(10))
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    started = time.monotonic()
+    run_simple_worker(client)
+    assert time.monotonic() - started < 8
+    view = client.get(f"/v1/jobs/{job_id}").json()
+    assert view["status"] == "failed"
+    assert "JobTimeoutException" in view["error"]
+    [row] = db_rows(database_url, "SELECT status, error FROM jobs")
+    assert (row.status, row.error) == ("failed", "JobTimeoutException")
+
+
+def test_an_abandoned_started_job_is_requeued_and_then_completes(client, redis_server, worker_env):
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    queue = make_rq_queue(redis.Redis.from_url(redis_server.url), client.app.state.services.settings)
+    # What a worker killed mid-job leaves behind: the job "started", its heartbeat long expired.
+    job = Job.fetch(job_id, connection=queue.connection, serializer=JSONSerializer)
+    queue.remove(job)
+    job.set_status("started")
+    registry = StartedJobRegistry(queue=queue)
+    queue.connection.zadd(registry.key, {f"{job_id}:dead-execution": time.time() - 60})
+
+    assert requeue_abandoned(queue) == [job_id]
+    assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "queued"
+    run_simple_worker(client)
+    assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "finished"
+
+
+def test_embedded_profile_runs_jobs_in_process(make_client):
+    client = make_client(redis_url=None)
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    deadline = time.monotonic() + 10
+    while (view := client.get(f"/v1/jobs/{job_id}").json())["status"] != "finished":
+        assert time.monotonic() < deadline, view
+        time.sleep(0.05)
+    assert view["result"]["sentences"] == 2
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"name": "", "description": "long enough text"},
+        {"name": "x", "description": "short"},
+        {"name": "x" * 201},
+    ],
+)
+def test_invalid_job_requests_are_422(client, payload):
+    response = client.post("/v1/jobs", json=payload)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_unknown_job_is_404(client):
+    assert client.get(f"/v1/jobs/{'0' * 32}").status_code == 404
