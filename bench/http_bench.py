@@ -87,8 +87,11 @@ def server(target: str, env: dict[str, str]):
 
 
 def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", value)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {value!r}")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def wrk(port: int, path: str, script: str | None, connections: int, duration: int) -> Result:
@@ -105,8 +108,8 @@ def wrk(port: int, path: str, script: str | None, connections: int, duration: in
     )
     return Result(
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        p50_ms=_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        p99_ms=_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
         errors=errors,
         requests=int(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
     )
@@ -135,7 +138,10 @@ SCENARIOS = [
 
 
 def side_by_side(connections: int, duration: int, workdir: str) -> bool:
-    print(f"{'scenario':34} {'bare req/s':>11} {'app req/s':>10} {'ratio':>6} {'app p50':>8} {'app p99':>8}")
+    header = (
+        f"{'scenario':34} {'bare req/s':>11} {'app req/s':>10} {'ratio':>6} {'app p50':>8} {'app p99':>8}"
+    )
+    print(header + f" {'bare p99':>9}")
     ok = True
     with (
         server("bench.bare_app:app", dict(os.environ)) as bare_port,
@@ -146,10 +152,10 @@ def side_by_side(connections: int, duration: int, workdir: str) -> bool:
             app = wrk(port, path, script, connections, duration)
             ratio = app.rps / bare.rps
             ok &= ratio >= 0.6 and app.p99_ms <= 50 and app.errors == 0
-            print(
-                f"{name:34} {bare.rps:11.0f} {app.rps:10.0f} {ratio:6.2f} {app.p50_ms:6.1f}ms {app.p99_ms:6.1f}ms"
-                + (f"  errors={app.errors}" if app.errors else "")
-            )
+            latency = f"{app.p50_ms:6.1f}ms {app.p99_ms:6.1f}ms"
+            latency += f" {bare.p99_ms:7.1f}ms"
+            errors = f"  errors={app.errors}" if app.errors else ""
+            print(f"{name:34} {bare.rps:11.0f} {app.rps:10.0f} {ratio:6.2f} {latency}{errors}")
     return ok
 
 
@@ -158,7 +164,8 @@ def load_run(connections: int, duration: int, workdir: str) -> bool:
         result = wrk(port, "/v1/decisions", UNCACHED_LUA, connections, duration)
     print(
         f"load: {connections} connections x {duration}s on POST /v1/decisions: {result.requests} requests, "
-        f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f}ms, p99 {result.p99_ms:.1f}ms, errors {result.errors}"
+        f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f}ms, p99 {result.p99_ms:.1f}ms, "
+        f"errors {result.errors}"
     )
     return result.errors == 0
 

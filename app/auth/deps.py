@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
-from app.core.deps import ServicesDep
+from app.core.deps import get_services
 from app.core.errors import UnauthorizedError
 
 logger = logging.getLogger(__name__)
@@ -16,9 +16,11 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
 async def require_api_key(
-    request: Request, services: ServicesDep, raw_key: Annotated[str | None, Security(api_key_header)]
+    request: Request, raw_key: Annotated[str | None, Security(api_key_header)]
 ) -> str | None:
     """The caller's key label (None only on a laptop with no keys configured)."""
+    # Called directly, not through Depends: each dependency node costs FastAPI measurable time per request.
+    services = await get_services(request)
     label: str | None = None
     if services.api_keys.enabled:
         if not raw_key:

@@ -25,6 +25,10 @@ MAX_VALUES_PER_RECORD = 100  # EMF's limit of values per metric in one record
 DimensionKey = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, str], ...]]
 
 
+def _empty() -> dict[DimensionKey, dict[MetricSpec, list[float]]]:
+    return defaultdict(lambda: defaultdict(list))
+
+
 class Metrics:
     def __init__(
         self,
@@ -101,7 +105,7 @@ class Metrics:
             logger.warning("metrics flush failed", extra={"error_type": type(exc).__name__})
 
     async def flush(self) -> None:
-        pending, self._pending = self._pending, defaultdict(lambda: defaultdict(list))
+        pending, self._pending = self._pending, _empty()
         for key, series in pending.items():
             longest = max(len(values) for values in series.values())
             for start in range(0, longest, MAX_VALUES_PER_RECORD):
