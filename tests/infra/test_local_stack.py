@@ -105,3 +105,12 @@ def test_app_containers_run_the_locally_built_image_hardened(local: Plan) -> Non
         assert inputs["readOnly"] is True and inputs["capabilities"]["drops"] == ["ALL"]
     pulled = {r.inputs["name"] for r in local.of_type("docker:index/remoteImage:RemoteImage")}
     assert all(":" in name.rsplit("/", 1)[-1] and not name.endswith(":latest") for name in pulled)
+
+
+def test_every_local_resource_is_a_named_child_of_a_component(local: Plan) -> None:
+    components = {r.urn: r for r in local.resources if r.type.startswith("launchpad:")}
+    for resource in local.resources:
+        if resource.type.startswith(("pulumi:providers:", "launchpad:")):
+            continue
+        parent = components.get(resource.parent_urn)
+        assert parent is not None and resource.name.startswith(f"{parent.name}-"), resource.name
