@@ -44,6 +44,8 @@ Target = Literal["aws", "gcp", "local"]
 DeploymentEnv = Literal["local", "development", "production"]
 CpuArchitecture = Literal["arm64", "x86_64"]
 _CLOUD_RUN_CPUS = (1, 2, 4, 6, 8)
+# Service account ids are "<project>-<stack>-<role>", at most 30 characters; "-nightly" is the longest role.
+GCP_MAX_BASE_NAME = 30 - len("-nightly")
 CloudRunIngress = Literal["all", "internal", "internal-and-cloud-load-balancing"]
 # App secrets kept in Secret Manager on GCP; listed in gcpPopulatedSecrets once a value exists.
 GcpAppSecret = Literal["huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys"]
@@ -529,6 +531,12 @@ def load() -> StackConfig:
             )
             if not value
         ]
+        base_name = f"{pulumi.get_project()}-{pulumi.get_stack()}"
+        if len(base_name) > GCP_MAX_BASE_NAME:
+            problems.append(
+                f"stack name: `{base_name}` is longer than {GCP_MAX_BASE_NAME} characters, too long for the "
+                "service account ids derived from it (30 at most). Fix: use a shorter stack name"
+            )
     if problems:
         raise ConfigError(problems)
     project_config = pulumi.Config(PROJECT)

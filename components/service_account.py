@@ -16,6 +16,16 @@ import pulumi_gcp as gcp
 _ACCOUNT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 
 
+def check_account_id(account_id: str) -> str:
+    """Raises unless `account_id` is a valid service account id; returns it."""
+    if not _ACCOUNT_ID.fullmatch(account_id):
+        raise ValueError(
+            f"service account id {account_id!r} must be 6-30 lowercase letters, digits or hyphens, "
+            "starting with a letter (shorten the stack name)"
+        )
+    return account_id
+
+
 @dataclass
 class ServiceAccountArgs:
     project: str
@@ -31,11 +41,7 @@ class ServiceAccount(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ServiceAccountArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        if not _ACCOUNT_ID.fullmatch(args.account_id):
-            raise ValueError(
-                f"ServiceAccountArgs.account_id {args.account_id!r} must be 6-30 lowercase letters, "
-                "digits or hyphens, starting with a letter (shorten the stack name)"
-            )
+        check_account_id(args.account_id)
         super().__init__("launchpad:service_account:ServiceAccount", name, None, opts)
         account = gcp.serviceaccount.Account(
             f"{name}-account",

@@ -38,6 +38,7 @@ SECRET_ENV = {
     "anthropic-api-key": ENV.ANTHROPIC_API_KEY,
     "api-keys": ENV.API_KEYS,
 }
+ACCOUNT_ROLES = ("run", "nightly")  # the runtime identity and the nightly trigger's
 REGISTRY_NAME = "artifact-registry"
 REGISTRY_USERNAME = "oauth2accesstoken"  # Artifact Registry's user for an OAuth access token
 
@@ -79,7 +80,7 @@ def prepare(config: StackConfig) -> GcpBase:
         f"{config.base_name}-run-identity",
         ServiceAccountArgs(
             project=config.gcp_project,
-            account_id=account_id(config.base_name, "run"),
+            account_id=account_id(config.base_name, ACCOUNT_ROLES[0]),
             purpose=f"{config.base_name}: Cloud Run service and nightly job",
             depends_on=apis.needed_by(IAM_API),
         ),
@@ -156,7 +157,7 @@ def _job_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) 
         image=image_ref,
         command=NIGHTLY_COMMAND,
         service_account_email=base.runtime_account.email,
-        scheduler_account_id=account_id(config.base_name, "nightly"),
+        scheduler_account_id=account_id(config.base_name, ACCOUNT_ROLES[1]),
         cron=s.nightly_cron,
         time_zone=s.nightly_timezone,
         cpu=s.cloud_run_cpu,  # memory above 4Gi needs 2+ vCPU, so the job follows the service

@@ -59,3 +59,10 @@ def test_every_gcp_resource_goes_through_the_stack_provider_with_valid_labels(st
         assert re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", key) and re.fullmatch(r"[a-z0-9_-]{0,63}", value)
     gcp_resources = [r for r in stack_plan.resources if r.custom and r.type.startswith("gcp:")]
     assert all(r.provider and r.provider.startswith(provider.urn) for r in gcp_resources)
+
+
+def test_a_stack_name_too_long_for_service_account_ids_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="shorter stack name"):
+        run_program("staging-europe-west", load_stack_config("dev"))
+    # The same name is fine where no service account is derived from it.
+    run_program("staging-europe-west", load_stack_config("dev").with_overrides({"targets": ["aws"]}))
