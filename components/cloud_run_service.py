@@ -45,6 +45,8 @@ class CloudRunServiceArgs:
     request_timeout_seconds: int
     env: Mapping[str, str] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
+    # Best-effort stickiness, for state kept per instance (the embedded profile's SQLite and job threads).
+    session_affinity: bool = False
     depends_on: Sequence[pulumi.Resource] = ()
 
 
@@ -67,6 +69,7 @@ class CloudRunService(pulumi.ComponentResource):
                 service_account=args.service_account_email,
                 execution_environment="EXECUTION_ENVIRONMENT_GEN2",
                 max_instance_request_concurrency=args.concurrency,
+                session_affinity=args.session_affinity,
                 timeout=f"{args.request_timeout_seconds}s",
                 scaling=run.ServiceTemplateScalingArgs(
                     min_instance_count=args.min_instances, max_instance_count=args.max_instances

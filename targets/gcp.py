@@ -145,6 +145,9 @@ def _service_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[st
         request_timeout_seconds=s.cloud_run_request_timeout_seconds,
         env=app_env(config),
         secret_env=mounted_secret_env(config, base.secrets),
+        # No Postgres/Redis on GCP yet: each instance keeps its own SQLite and job threads, so a client
+        # should keep reaching the instance that holds its jobs.
+        session_affinity=True,
         depends_on=_ready(base),
     )
 

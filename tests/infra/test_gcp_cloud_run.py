@@ -88,6 +88,8 @@ def test_typed_args_refuse_a_misspelt_nested_key() -> None:
 
 
 def test_env_is_stateless_profile_with_secrets_only_by_reference(stack_plan: Plan) -> None:
+    # Per-instance state (SQLite, in-process jobs) wants a client kept on one instance.
+    assert stack_plan.one(SERVICE).inputs["template"]["sessionAffinity"] is True
     for resource in (stack_plan.one(SERVICE), stack_plan.one(JOB)):
         env = env_of(resource)
         assert ENV.PORT not in env, "Cloud Run injects PORT from the container port"
