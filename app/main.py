@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         lifespan=lifespan,
         debug=settings.debug,
         docs_url=None if production else "/docs",
+        openapi_url=None if production else "/openapi.json",
         redoc_url=None,
     )
     install_error_handlers(app)

@@ -7,8 +7,6 @@ The worker and the nightly job write immediately (`emit_sync`).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
@@ -18,6 +16,7 @@ from aws_embedded_metrics.config import get_config
 from aws_embedded_metrics.logger.metrics_logger_factory import create_metrics_logger
 
 from app.contract import DIM, METRICS_NAMESPACE, SERVICE_NAME, MetricSpec
+from app.core.periodic import PeriodicFlusher
 
 logger = logging.getLogger(__name__)
 MAX_VALUES_PER_RECORD = 100  # EMF's limit of values per metric in one record
@@ -29,7 +28,7 @@ def _empty() -> dict[DimensionKey, dict[MetricSpec, list[float]]]:
     return defaultdict(lambda: defaultdict(list))
 
 
-class Metrics:
+class Metrics(PeriodicFlusher):
     def __init__(
         self,
         environment: str,
@@ -44,7 +43,6 @@ class Metrics:
         self._pending: dict[DimensionKey, dict[MetricSpec, list[float]]] = defaultdict(
             lambda: defaultdict(list)
         )
-        self._task: asyncio.Task[None] | None = None
         # Without "Local" the library ships to an agent on port 25888 that Fargate/Cloud Run do not run.
         get_config().environment = emf_environment
 
@@ -115,19 +113,3 @@ class Metrics:
                     if values[start : start + MAX_VALUES_PER_RECORD]
                 }
                 await self._write(chunk, key)
-
-    async def start(self) -> None:
-        if self.flush_interval_seconds > 0:
-            self._task = asyncio.create_task(self._run())
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.flush_interval_seconds)
-            await self.flush()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.flush()

@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
 from app.core.db import Database
+from app.core.periodic import PeriodicFlusher
 from app.decisions.models import AuditRecord
 
 logger = logging.getLogger(__name__)
 
 
-class AuditWriter:
+class AuditWriter(PeriodicFlusher):
     def __init__(self, db: Database, interval_seconds: float = 0.5, max_batch: int = 500) -> None:
         self._db = db
-        self._interval = interval_seconds
+        self.flush_interval_seconds = interval_seconds
         self._max_batch = max_batch
         self._pending: list[dict[str, Any]] = []
-        self._task: asyncio.Task[None] | None = None
 
     def record(self, row: dict[str, Any]) -> None:
         self._pending.append(row)
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.flush()
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            await self.flush()
 
     async def flush(self) -> int:
         """Write what is pending; returns the number of rows that reached the database."""

@@ -4,6 +4,7 @@ provider chain otherwise, so a decision is always returned."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from app.decisions.schemas import ChurnRisk, Decision, Verdict
 
@@ -28,33 +29,28 @@ def _raise(risk: ChurnRisk) -> ChurnRisk:
     return order[min(order.index(risk) + 1, len(order) - 1)]
 
 
+def _verdict(decision: Decision, risk: ChurnRisk, confidence: float, reason: str) -> Verdict:
+    return Verdict(decision=decision, churn_risk=risk, confidence=confidence, reason=reason)
+
+
+def _is_noise(text: str) -> bool:
+    return len(_LETTER.findall(text)) < 2 or bool(_THANKS.match(text))
+
+
+# First match wins. Confidence below the threshold (settings) sends the message on to the AI chain.
+RULES: tuple[tuple[Callable[[str], object], Verdict], ...] = (
+    (_SPAM.search, _verdict(Decision.IGNORE, ChurnRisk.LOW, 0.95, "spam")),
+    (_is_noise, _verdict(Decision.IGNORE, ChurnRisk.LOW, 0.9, "noise")),
+    (_LEGAL.search, _verdict(Decision.ESCALATE, ChurnRisk.HIGH, 0.95, "legal or security")),
+    (_CHURN.search, _verdict(Decision.ESCALATE, ChurnRisk.HIGH, 0.9, "explicit churn intent")),
+    (_ANGRY.search, _verdict(Decision.ESCALATE, ChurnRisk.MEDIUM, 0.6, "negative sentiment")),
+)
+NO_MATCH = _verdict(Decision.AUTO_REPLY, ChurnRisk.LOW, 0.5, "no rule matched")
+
+
 def _classify(message: str) -> Verdict:
     text = message.strip()
-    if _SPAM.search(text):
-        return Verdict(decision=Decision.IGNORE, churn_risk=ChurnRisk.LOW, confidence=0.95, reason="spam")
-    if len(_LETTER.findall(text)) < 2 or _THANKS.match(text):
-        return Verdict(decision=Decision.IGNORE, churn_risk=ChurnRisk.LOW, confidence=0.9, reason="noise")
-    if _LEGAL.search(text):
-        return Verdict(
-            decision=Decision.ESCALATE, churn_risk=ChurnRisk.HIGH, confidence=0.95, reason="legal or security"
-        )
-    if _CHURN.search(text):
-        return Verdict(
-            decision=Decision.ESCALATE,
-            churn_risk=ChurnRisk.HIGH,
-            confidence=0.9,
-            reason="explicit churn intent",
-        )
-    if _ANGRY.search(text):
-        return Verdict(
-            decision=Decision.ESCALATE,
-            churn_risk=ChurnRisk.MEDIUM,
-            confidence=0.6,
-            reason="negative sentiment",
-        )
-    return Verdict(
-        decision=Decision.AUTO_REPLY, churn_risk=ChurnRisk.LOW, confidence=0.5, reason="no rule matched"
-    )
+    return next((verdict for matches, verdict in RULES if matches(text)), NO_MATCH)
 
 
 def evaluate(message: str, customer_plan: str | None = None) -> Verdict:

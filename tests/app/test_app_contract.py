@@ -166,3 +166,24 @@ def test_migrate_command_builds_the_schema(postgres) -> None:
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert {"api_keys", "decision_audit", "jobs", "uploads", "alembic_version"} <= tables
+
+
+def test_migrations_match_the_models(database_url) -> None:
+    """A model changed without a migration shows up here as a schema difference."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from app.models import Base
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_production_hides_the_api_docs(make_client) -> None:
+    client = make_client(deployment_env="production", cors_origins="https://app.example.com")
+    assert client.get("/openapi.json").status_code == 404
+    assert client.get("/docs").status_code == 404
