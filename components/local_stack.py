@@ -104,6 +104,9 @@ class LocalStack(pulumi.ComponentResource):
             opts=self._child(),
         )
         published = [_loopback(POSTGRES_PORT, args.postgres_port)] if args.postgres_port else []
+        networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name, aliases=["postgres"])]
+        if published:  # Docker publishes no port from an internal-only network; loopback still bounds it
+            networks.append(docker.ContainerNetworksAdvancedArgs(name=self._app_net.name))
         return docker.Container(
             f"{name}-postgres",
             name=f"{name}-postgres",
@@ -112,9 +115,7 @@ class LocalStack(pulumi.ComponentResource):
             volumes=[
                 docker.ContainerVolumeArgs(volume_name=volume.name, container_path="/var/lib/postgresql/data")
             ],
-            networks_advanced=[
-                docker.ContainerNetworksAdvancedArgs(name=self._data_net.name, aliases=["postgres"])
-            ],
+            networks_advanced=networks,
             ports=published,
             healthcheck=_healthcheck(["CMD", "pg_isready", "-U", DB_USER, "-d", DB_NAME]),
             wait=True,

@@ -70,19 +70,26 @@ def test_migrations_run_once_to_completion(local: Plan) -> None:
     assert local.outputs["local_migrate_exit_code"] == 0
 
 
-def test_data_stores_sit_on_an_internal_network_only(local: Plan) -> None:
-    networks = {n.outputs["name"]: n for n in local.of_type(NETWORK)}
-    c = containers(local)
-    for role in ("postgres", "redis", "migrate"):
+@pytest.mark.parametrize(("postgres_port", "internal_only"), [(0, True), (55432, False)])
+def test_data_stores_stay_internal_unless_published(postgres_port: int, internal_only: bool) -> None:
+    plan = plan_with("local", {"localPostgresPort": postgres_port})
+    networks = {n.outputs["name"]: n for n in plan.of_type(NETWORK)}
+    c = containers(plan)
+
+    def internal(role: str) -> bool:
         attached = [networks[n["name"]] for n in c[role].inputs["networksAdvanced"]]
-        assert attached and all(n.inputs.get("internal") is True for n in attached), role
+        return bool(attached) and all(n.inputs.get("internal") is True for n in attached)
+
+    assert internal("redis") and internal("migrate")
+    # Docker cannot publish a port from an internal-only network, so a published Postgres also joins `app`.
+    assert internal("postgres") is internal_only
 
 
 def test_app_is_wired_to_the_containers_by_name_with_the_generated_password(local: Plan) -> None:
     password = local.one("random:index/randomPassword:RandomPassword").outputs["result"]
     c = containers(local)
     aliases = {
-        a for r in ("postgres", "redis") for n in c[r].inputs["networksAdvanced"] for a in n["aliases"]
+        a for r in ("postgres", "redis") for n in c[r].inputs["networksAdvanced"] for a in n.get("aliases", [])
     }
     for role in ("migrate", "web", "worker"):
         values = env(c[role])
