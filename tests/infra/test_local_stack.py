@@ -88,9 +88,8 @@ def test_data_stores_stay_internal_unless_published(postgres_port: int, internal
 def test_app_is_wired_to_the_containers_by_name_with_the_generated_password(local: Plan) -> None:
     password = local.one("random:index/randomPassword:RandomPassword").outputs["result"]
     c = containers(local)
-    aliases = {
-        a for r in ("postgres", "redis") for n in c[r].inputs["networksAdvanced"] for a in n.get("aliases", [])
-    }
+    attached = [n for r in ("postgres", "redis") for n in c[r].inputs["networksAdvanced"]]
+    aliases = {a for n in attached for a in n.get("aliases", [])}
     for role in ("migrate", "web", "worker"):
         values = env(c[role])
         assert values[ENV.DATABASE_URL].startswith("postgresql://")
