@@ -5,23 +5,41 @@ from __future__ import annotations
 import pulumi
 
 import stack_config
-from components.app_image import AppImage, AppImageArgs, platforms_for
+from components.app_image import AppImage, AppImageArgs, RegistryTarget, platforms_for
 from targets import aws as aws_target
+from targets import gcp as gcp_target
+from targets import local as local_target
 
 config = stack_config.load()  # raises one ConfigError listing every problem, before any resource exists
-settings = config.settings
+targets = config.settings.targets
+outputs: dict[str, object] = {}
+registries: list[RegistryTarget] = []
 
-if "aws" in settings.targets:
-    foundation = aws_target.build_foundation(config)
-    ecr = aws_target.ecr_registry(config, foundation)
-    image = AppImage(
-        f"{config.base_name}-image",
-        AppImageArgs(platforms=platforms_for(settings.cpu_architecture, settings.targets), registries=[ecr]),
-        opts=foundation.opts,
-    )
-    outputs = aws_target.foundation_outputs(foundation) | aws_target.deploy_compute(
-        config, foundation, image.refs["ecr"]
-    )
-    for key, value in outputs.items():
-        pulumi.export(key, value)
-    pulumi.export("image_digest", image.digest)
+foundation = aws_target.build_foundation(config) if "aws" in targets else None
+if foundation is not None:
+    registries.append(aws_target.ecr_registry(config, foundation))
+gcp_base = gcp_target.prepare(config) if "gcp" in targets else None
+if gcp_base is not None:
+    registries.append(gcp_target.registry(config, gcp_base))
+
+# One build for every target: pushed to each registry, or loaded into the local Docker engine.
+image = AppImage(
+    f"{config.base_name}-image",
+    AppImageArgs(
+        platforms=platforms_for(config.settings.cpu_architecture, targets),
+        registries=registries,
+        load_locally="local" in targets,
+    ),
+)
+if foundation is not None:
+    outputs |= aws_target.foundation_outputs(foundation)
+    outputs |= aws_target.deploy_compute(config, foundation, image.refs[aws_target.REGISTRY_NAME])
+if gcp_base is not None:
+    outputs |= gcp_target.deploy(config, gcp_base, image.refs[gcp_target.REGISTRY_NAME])
+if image.local_ref is not None:
+    outputs |= local_target.deploy(config, image.local_ref)
+if registries:
+    outputs["image_digest"] = image.digest
+
+for key, value in outputs.items():
+    pulumi.export(key, value)

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
+from app.contract import ENV
 from targets.cron import eventbridge_cron
 
 PROJECT = "launchpad"
@@ -43,6 +44,15 @@ NatStrategy = Literal["none", "single", "per_az"]
 Target = Literal["aws", "gcp", "local"]
 DeploymentEnv = Literal["local", "development", "production"]
 CpuArchitecture = Literal["arm64", "x86_64"]
+_CLOUD_RUN_CPUS = (1, 2, 4, 6, 8)
+# Service account ids are "<project>-<stack>-<role>", at most 30 characters; "-nightly" is the longest role.
+GCP_MAX_BASE_NAME = 30 - len("-nightly")
+CloudRunIngress = Literal["all", "internal", "internal-and-cloud-load-balancing"]
+# App secrets kept in Secret Manager on GCP; listed in gcpPopulatedSecrets once a value exists.
+GcpAppSecret = Literal["huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys"]
+# A tag is required (no implicit :latest); a digest may follow.
+_PINNED_IMAGE = re.compile(r"^[a-z0-9./_-]+:[A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?$")
+_IAM_MEMBER = re.compile(r"^(user|group|serviceAccount|domain|principal|principalSet):\S+$")
 
 _RDS_INSTANCE_CLASS = re.compile(
     r"^db\.(t3|t4g|m5|m5d|m6g|m6gd|m6i|m6id|m7g|m7gd|m7i|m8g|r5|r6g|r6gd|r6i|r7g|r7i|r8g|x2g)"
@@ -73,6 +83,18 @@ def _origin(value: str) -> str:
 
 
 AnyHttpUrlStr = Annotated[str, AfterValidator(_origin)]
+
+
+def _iam_member(value: str) -> str:
+    if not _IAM_MEMBER.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not an IAM member like group:team@example.com "
+            "(allUsers is refused: set cloudRunPublic true instead)"
+        )
+    return value
+
+
+IamMember = Annotated[str, AfterValidator(_iam_member)]
 
 
 def _fix(hint: str) -> dict[str, Any]:
@@ -264,11 +286,85 @@ class StackSettings(BaseModel):
         int, Field(gt=0, json_schema_extra=_fix("pulumi config set monthlyBudgetUsd 100 (whole USD > 0)"))
     ]
 
+    # ---- Google Cloud Run (used when targets include gcp) ----
+    cloud_run_cpu: Annotated[
+        int, Field(json_schema_extra=_fix("pulumi config set cloudRunCpu 1 (1, 2, 4, 6 or 8)"))
+    ]
+    cloud_run_memory: Annotated[
+        str,
+        Field(
+            pattern=r"^[1-9][0-9]*(Mi|Gi)$",
+            json_schema_extra=_fix("pulumi config set cloudRunMemory 512Mi (Mi or Gi)"),
+        ),
+    ]
+    cloud_run_concurrency: Annotated[
+        int, Field(ge=1, le=1000, json_schema_extra=_fix("pulumi config set cloudRunConcurrency 80"))
+    ]
+    cloud_run_min_instances: Annotated[
+        int, Field(ge=0, le=100, json_schema_extra=_fix("pulumi config set cloudRunMinInstances 0"))
+    ]
+    cloud_run_max_instances: Annotated[
+        int, Field(ge=1, le=1000, json_schema_extra=_fix("pulumi config set cloudRunMaxInstances 3"))
+    ]
+    cloud_run_cpu_always_allocated: bool
+    cloud_run_ingress: Annotated[
+        CloudRunIngress,
+        Field(
+            json_schema_extra=_fix(
+                "pulumi config set cloudRunIngress all|internal|internal-and-cloud-load-balancing"
+            )
+        ),
+    ]
+    cloud_run_public: bool
+    cloud_run_invokers: tuple[IamMember, ...] = ()
+    cloud_run_deletion_protection: bool
+    cloud_run_request_timeout_seconds: Annotated[
+        int,
+        Field(ge=1, le=3600, json_schema_extra=_fix("pulumi config set cloudRunRequestTimeoutSeconds 60")),
+    ]
+    gcp_populated_secrets: tuple[GcpAppSecret, ...] = ()
+    gcp_secret_write_version: Annotated[
+        int, Field(ge=1, json_schema_extra=_fix("pulumi config set gcpSecretWriteVersion 2 (bump by one)"))
+    ]
+    artifact_keep_count: Annotated[
+        int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set artifactKeepCount 10"))
+    ]
+
+    # ---- Local Docker stack (targets: [local]) ----
+    local_web_port: Annotated[
+        int, Field(ge=1024, le=65535, json_schema_extra=_fix("pulumi config set localWebPort 8000"))
+    ]
+    local_postgres_port: Annotated[
+        int,
+        Field(ge=0, le=65535, json_schema_extra=_fix("pulumi config set localPostgresPort 55432 (0=off)")),
+    ]
+    local_postgres_image: Annotated[
+        str,
+        Field(
+            pattern=_PINNED_IMAGE.pattern,
+            json_schema_extra=_fix("pulumi config set localPostgresImage postgres:17.6-bookworm"),
+        ),
+    ]
+    local_redis_image: Annotated[
+        str,
+        Field(
+            pattern=_PINNED_IMAGE.pattern,
+            json_schema_extra=_fix("pulumi config set localRedisImage valkey/valkey:8.1.3-bookworm"),
+        ),
+    ]
+
     @field_validator("db_monitoring_interval_seconds")
     @classmethod
     def _monitoring_interval(cls, value: int) -> int:
         if value not in _ENHANCED_MONITORING_INTERVALS:
             raise ValueError(f"must be one of {_ENHANCED_MONITORING_INTERVALS} (0 turns it off)")
+        return value
+
+    @field_validator("cloud_run_cpu")
+    @classmethod
+    def _cloud_run_cpu(cls, value: int) -> int:
+        if value not in _CLOUD_RUN_CPUS:
+            raise ValueError(f"must be one of {_CLOUD_RUN_CPUS} whole vCPUs")
         return value
 
     @field_validator("nightly_cron")
@@ -348,7 +444,7 @@ def cross_field_problems(s: StackSettings) -> list[Problem]:
         )
     if "local" in s.targets and len(s.targets) > 1:
         problems.append(("targets", "`local` runs alone (a Docker stack); make a separate stack for clouds"))
-    return problems + _compute_problems(s)
+    return problems + _compute_problems(s) + _cloud_run_problems(s)
 
 
 # Fargate's allowed task sizes: CPU units -> (lowest MiB, highest MiB, step MiB).
@@ -441,6 +537,23 @@ def _https_problems(s: StackSettings) -> list[Problem]:
     return problems
 
 
+def _cloud_run_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
+    if s.cloud_run_min_instances > s.cloud_run_max_instances:
+        problems.append(
+            (
+                "cloudRunMinInstances",
+                f"({s.cloud_run_min_instances}) exceeds cloudRunMaxInstances ({s.cloud_run_max_instances});"
+                " lower it or raise the maximum",
+            )
+        )
+    if s.cloud_run_public and s.cloud_run_invokers:
+        problems.append(
+            ("cloudRunInvokers", "is redundant when cloudRunPublic is true (allUsers); remove one of them")
+        )
+    return problems
+
+
 @dataclass(frozen=True)
 class SecretInputs:
     """Optional secret values from `pulumi config set --secret`; None means "set out of band"."""
@@ -449,6 +562,14 @@ class SecretInputs:
     gemini_api_key: pulumi.Output[str] | None
     anthropic_api_key: pulumi.Output[str] | None
     synced_token: pulumi.Output[str] | None
+
+    def provider_keys(self) -> dict[str, pulumi.Output[str] | None]:
+        """The AI provider keys, by the env variable the app reads each from."""
+        return {
+            ENV.HUGGINGFACE_API_KEY: self.huggingface_api_key,
+            ENV.GEMINI_API_KEY: self.gemini_api_key,
+            ENV.ANTHROPIC_API_KEY: self.anthropic_api_key,
+        }
 
 
 @dataclass(frozen=True)
@@ -460,6 +581,8 @@ class StackConfig:
     aws_region: str
     settings: StackSettings
     secrets: SecretInputs
+    gcp_project: str = ""
+    gcp_region: str = ""
 
     @property
     def base_name(self) -> str:
@@ -555,10 +678,30 @@ def load() -> StackConfig:
     """Reads and validates the current stack's configuration. Call before creating any resource."""
     settings = parse_settings(_all_project_config())
     region = pulumi.Config("aws").get("region")
+    gcp = pulumi.Config("gcp")
+    gcp_project, gcp_region = gcp.get("project"), gcp.get("region")
+    problems = []
     if "aws" in settings.targets and not region:
-        raise ConfigError(
-            ["aws:region: required when targets include aws. Fix: pulumi config set aws:region us-east-1"]
+        problems.append(
+            "aws:region: required when targets include aws. Fix: pulumi config set aws:region us-east-1"
         )
+    if "gcp" in settings.targets:
+        problems += [
+            f"gcp:{key}: required when targets include gcp. Fix: pulumi config set gcp:{key} {example}"
+            for key, value, example in (
+                ("project", gcp_project, "my-project-id"),
+                ("region", gcp_region, "us-central1"),
+            )
+            if not value
+        ]
+        base_name = f"{pulumi.get_project()}-{pulumi.get_stack()}"
+        if len(base_name) > GCP_MAX_BASE_NAME:
+            problems.append(
+                f"stack name: `{base_name}` is longer than {GCP_MAX_BASE_NAME} characters, too long for the "
+                "service account ids derived from it (30 at most). Fix: use a shorter stack name"
+            )
+    if problems:
+        raise ConfigError(problems)
     project_config = pulumi.Config(PROJECT)
     secrets = SecretInputs(*(project_config.get_secret(key) for key in SECRET_KEYS))
     return StackConfig(
@@ -567,4 +710,6 @@ def load() -> StackConfig:
         aws_region=region or "",
         settings=settings,
         secrets=secrets,
+        gcp_project=gcp_project or "",
+        gcp_region=gcp_region or "",
     )

@@ -118,7 +118,8 @@ class AppImage(pulumi.ComponentResource):
             )
             for r in args.registries
         }
-        self.local_ref = pulumi.Output.from_input(local_tag) if args.load_locally else None
+        # Derived from the build's id, so whatever runs the local tag waits for the build to finish.
+        self.local_ref = image.id.apply(lambda _: local_tag) if args.load_locally else None
         self.register_outputs({"digest": self.digest, "refs": self.refs, "tag": self.tag})
 
 

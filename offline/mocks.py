@@ -18,6 +18,8 @@ import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
+from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
+
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 ZONES = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d")
@@ -361,6 +363,7 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:scheduler/schedule:Schedule": _schedule,
     "aws:appautoscaling/policy:Policy": _scaling_policy,
 }
+_ANSWERS.update(GCP_AND_DOCKER_ANSWERS)
 
 
 def _fallback(type_: str, name: str) -> tuple[str, dict[str, Any]]:

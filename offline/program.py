@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import runpy
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +24,22 @@ class ProgramRun:
     calls: list[tuple[str, dict[str, Any]]]
 
 
+def ensure_event_loop() -> None:
+    # Pulumi's runtime creates futures on the current loop; pytest-asyncio (the app tests) closes its loops
+    # and leaves none set, after which the infra tests would fail with "no current event loop".
+    policy = asyncio.get_event_loop_policy()
+    try:
+        loop = policy.get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        policy.set_event_loop(policy.new_event_loop())
+
+
 def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun:
     """Runs the whole program for `stack` (its real stack file unless `config` is given), fully offline."""
     config = config or load_stack_config(stack)
+    ensure_event_loop()
     mocks = RecordingMocks()
     monitor = RecordingMonitor(mocks)
     runtime_settings.ROOT.set(None)

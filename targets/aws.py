@@ -31,6 +31,7 @@ from components.waf import Waf, WafArgs
 from stack_config import StackConfig
 from targets.cron import eventbridge_cron
 
+REGISTRY_NAME = "ecr"  # the key of this registry's ref in AppImage.refs
 
 @dataclass
 class Foundation:
@@ -288,7 +289,7 @@ def ecr_registry(config: StackConfig, foundation: Foundation) -> RegistryTarget:
         registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(provider=foundation.provider)
     )
     return RegistryTarget(
-        name="ecr",
+        name=REGISTRY_NAME,
         repository_url=repository.repository_url,
         username=token.user_name,
         password=pulumi.Output.secret(token.password),

@@ -4,9 +4,15 @@ from typing import Any
 
 import pytest
 
-from offline.program import run_program
+from offline.program import ensure_event_loop, run_program
 from offline.stack_files import PROJECT, load_stack_config
 from tests.infra.plan_query import Plan
+
+
+@pytest.fixture(autouse=True)
+def _event_loop_for_pulumi() -> None:
+    # Tests that call set_mocks themselves need a current loop too, even after the app's async tests.
+    ensure_event_loop()
 
 
 @pytest.fixture(scope="session")

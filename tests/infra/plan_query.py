@@ -9,6 +9,8 @@ from typing import Any
 
 from offline.mocks import Recorded
 from offline.program import ProgramRun
+from offline.stack_files import load_stack_config
+from stack_config import StackSettings, parse_settings
 
 # Resources whose `policy` input is JSON but not an IAM document.
 NOT_IAM_POLICIES = {"aws:ecr/lifecyclePolicy:LifecyclePolicy"}
@@ -69,3 +71,9 @@ def assert_properties(resource: Recorded, **expected: Any) -> None:
     for key, value in expected.items():
         actual = resource.inputs.get(key)
         assert actual == value, f"{resource.name}.{key}: expected {value!r}, got {actual!r}"
+
+
+def settings_of(stack: str, **overrides: Any) -> StackSettings:
+    """The validated settings of a real stack file, with some keys changed; raises ConfigError."""
+    values = load_stack_config(stack).with_overrides(overrides).values
+    return parse_settings({k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("launchpad:")})

@@ -14,9 +14,8 @@ def test_dev_plan_lists_every_resource_and_passes_policy(
     assert main(["--stack", "dev"]) == 0
     out = capsys.readouterr().out
     for resource in dev.resources:
-        assert out.count(f"{resource.type}  {resource.name}\n") == 1, (
-            f"{resource.name} listed other than once"
-        )
+        line = f"{resource.type}  {resource.name}\n"
+        assert out.count(line) == 1, f"{resource.name} listed other than once"
     custom = [r for r in dev.resources if r.custom and not r.type.startswith("pulumi:providers:")]
     assert f"{len(custom)} cloud resources to create:" in out
     assert "Policy review (policies/): " in out and "[mandatory]" not in out

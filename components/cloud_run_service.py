@@ -1,0 +1,138 @@
+"""A Cloud Run v2 service running the app image by digest, and who may invoke it.
+
+Second-generation execution environment, a dedicated service account, secrets as env through
+`secret_key_ref`, startup probe on the readiness route (dependencies up) and liveness probe on the
+liveness route (process up: a database outage must not restart every instance). Invokers are allUsers
+only when `public` is set; otherwise exactly the listed members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+from pulumi_gcp import cloudrunv2 as run
+
+from app import contract
+from components.cloud_run_env import check_env, env_entries
+
+INVOKER_ROLE = "roles/run.invoker"
+INGRESS = {
+    "all": "INGRESS_TRAFFIC_ALL",
+    "internal": "INGRESS_TRAFFIC_INTERNAL_ONLY",
+    "internal-and-cloud-load-balancing": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+}
+
+
+@dataclass
+class CloudRunServiceArgs:
+    project: str
+    location: str
+    image: pulumi.Input[str]  # "<repository>@sha256:..."
+    service_account_email: pulumi.Input[str]
+    cpu: int
+    memory: str
+    concurrency: int
+    min_instances: int
+    max_instances: int
+    cpu_always_allocated: bool
+    ingress: Literal["all", "internal", "internal-and-cloud-load-balancing"]
+    public: bool
+    invokers: Sequence[str]
+    deletion_protection: bool
+    request_timeout_seconds: int
+    env: Mapping[str, str] = field(default_factory=dict)
+    secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
+    # Best-effort stickiness, for state kept per instance (the embedded profile's SQLite and job threads).
+    session_affinity: bool = False
+    depends_on: Sequence[pulumi.Resource] = ()
+
+
+class CloudRunService(pulumi.ComponentResource):
+    url: pulumi.Output[str]
+    name: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: CloudRunServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        _validate(args)
+        super().__init__("launchpad:cloud_run_service:CloudRunService", name, None, opts)
+        service = run.Service(
+            f"{name}-service",
+            project=args.project,
+            location=args.location,
+            ingress=INGRESS[args.ingress],
+            deletion_protection=args.deletion_protection,
+            template=run.ServiceTemplateArgs(
+                service_account=args.service_account_email,
+                execution_environment="EXECUTION_ENVIRONMENT_GEN2",
+                max_instance_request_concurrency=args.concurrency,
+                session_affinity=args.session_affinity,
+                timeout=f"{args.request_timeout_seconds}s",
+                scaling=run.ServiceTemplateScalingArgs(
+                    min_instance_count=args.min_instances, max_instance_count=args.max_instances
+                ),
+                containers=[_container(args)],
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+        )
+        members = ["allUsers"] if args.public else list(args.invokers)
+        for index, member in enumerate(members):
+            run.ServiceIamMember(
+                f"{name}-invoker-{index}",
+                project=args.project,
+                location=args.location,
+                name=service.name,
+                role=INVOKER_ROLE,
+                member=member,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.url = service.uri
+        self.name = service.name
+        self.register_outputs({"url": self.url, "name": self.name})
+
+
+def _container(args: CloudRunServiceArgs) -> run.ServiceTemplateContainerArgs:
+    return run.ServiceTemplateContainerArgs(
+        image=args.image,
+        # v8+: one port object, not a list. Cloud Run injects PORT from it.
+        ports=run.ServiceTemplateContainerPortsArgs(name="http1", container_port=contract.CONTAINER_PORT),
+        resources=run.ServiceTemplateContainerResourcesArgs(
+            limits={"cpu": str(args.cpu), "memory": args.memory},
+            cpu_idle=not args.cpu_always_allocated,
+            startup_cpu_boost=True,
+        ),
+        envs=env_entries(
+            args.env,
+            args.secret_env,
+            env_cls=run.ServiceTemplateContainerEnvArgs,
+            source_cls=run.ServiceTemplateContainerEnvValueSourceArgs,
+            ref_cls=run.ServiceTemplateContainerEnvValueSourceSecretKeyRefArgs,
+        ),
+        startup_probe=run.ServiceTemplateContainerStartupProbeArgs(
+            http_get=run.ServiceTemplateContainerStartupProbeHttpGetArgs(path=contract.HEALTH_PATH),
+            period_seconds=5,
+            timeout_seconds=3,
+            failure_threshold=24,  # two minutes for migrations of the embedded database on first start
+        ),
+        liveness_probe=run.ServiceTemplateContainerLivenessProbeArgs(
+            http_get=run.ServiceTemplateContainerLivenessProbeHttpGetArgs(path=contract.LIVE_PATH),
+            period_seconds=30,
+            timeout_seconds=3,
+            failure_threshold=3,
+        ),
+    )
+
+
+def _validate(args: CloudRunServiceArgs) -> None:
+    if args.min_instances > args.max_instances:
+        raise ValueError("CloudRunServiceArgs.min_instances exceeds max_instances")
+    if args.public and args.invokers:
+        raise ValueError("CloudRunServiceArgs: public and invokers are mutually exclusive")
+    if any(m in ("allUsers", "allAuthenticatedUsers") for m in args.invokers):
+        raise ValueError("CloudRunServiceArgs.invokers must name principals; use public=True for allUsers")
+    if contract.ENV.PORT in args.env:
+        raise ValueError("Cloud Run reserves PORT; it is set from the container port")
+    check_env(args.env, args.secret_env)

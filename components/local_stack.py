@@ -1,0 +1,234 @@
+"""The whole system on the local Docker engine: Postgres, Valkey, migrations, web and worker.
+
+Two networks: `data` is internal (no route out) and holds the data stores; `app` gives web and worker
+egress to the AI providers. Every published port is bound to 127.0.0.1, never to all interfaces.
+Migrations run as a one-shot container that must exit 0 before web and worker are created; the data
+stores are waited on until their health checks pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_docker as docker
+import pulumi_random as random
+
+from app import contract
+
+LOOPBACK = "127.0.0.1"
+POSTGRES_PORT = 5432
+REDIS_PORT = 6379
+DB_NAME = DB_USER = "launchpad"
+WAIT_SECONDS = 180  # first start initialises the Postgres volume; a cold pull can take a while too
+
+
+@dataclass
+class LocalStackArgs:
+    image: pulumi.Input[str]  # the app image, built into the local engine
+    postgres_image: str
+    redis_image: str
+    web_port: int
+    postgres_port: int  # 0 keeps Postgres unpublished
+    deployment_env: str
+    cors_origins: Sequence[str] = ()
+    # Optional provider keys as env (env name -> value); they stay on this machine.
+    secret_env: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class LocalStack(pulumi.ComponentResource):
+    url: pulumi.Output[str]
+    migrate_exit_code: pulumi.Output[int]
+    postgres_url: pulumi.Output[str] | None  # from this machine, when Postgres is published
+
+    def __init__(self, name: str, args: LocalStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _validate(args)
+        super().__init__("launchpad:local_stack:LocalStack", name, None, opts)
+        self._name, self._args = name, args
+        self._labels = [docker.ContainerLabelArgs(label=k, value=v) for k, v in sorted(args.labels.items())]
+        self._data_net = docker.Network(
+            f"{name}-data", name=f"{name}-data", internal=True, labels=self._net_labels(), opts=self._child()
+        )
+        self._app_net = docker.Network(
+            f"{name}-app", name=f"{name}-app", labels=self._net_labels(), opts=self._child()
+        )
+        # Local only: the password lives in the container env and in (local) state, and never leaves the
+        # machine; Postgres is reachable only on the internal network (and, if published, on loopback).
+        password = random.RandomPassword(
+            f"{name}-postgres-password", length=32, special=False, opts=self._child()
+        )
+        postgres = self._postgres(password)
+        redis = self._redis()
+        env = _app_env(args, password.result)
+        migrate = self._app("migrate", env, command=contract.MIGRATE_COMMAND, after=[postgres], one_shot=True)
+        self.migrate_exit_code = migrate.exit_code.apply(_require_success)
+        ready = [postgres, redis, migrate]
+        # Web and worker read the exit code, so a failed migration stops them being (re)created.
+        gate = docker.ContainerLabelArgs(
+            label="launchpad.migrations-exit-code", value=self.migrate_exit_code.apply(str)
+        )
+        self._app("web", env, after=ready, command=None, gate=gate)
+        self._app("worker", env, after=ready, command=contract.WORKER_COMMAND, gate=gate)
+        self.url = pulumi.Output.from_input(f"http://{LOOPBACK}:{args.web_port}")
+        self.postgres_url = (
+            pulumi.Output.secret(
+                pulumi.Output.concat(
+                    f"postgresql://{DB_USER}:", password.result, f"@{LOOPBACK}:{args.postgres_port}/{DB_NAME}"
+                )
+            )
+            if args.postgres_port
+            else None
+        )
+        self.register_outputs({"url": self.url, "migrate_exit_code": self.migrate_exit_code})
+
+    def _child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+        # Docker names are unique: a replacement must remove the old container or network first.
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on), delete_before_replace=True)
+
+    def _net_labels(self) -> list[docker.NetworkLabelArgs]:
+        return [docker.NetworkLabelArgs(label=k, value=v) for k, v in sorted(self._args.labels.items())]
+
+    def _pull(self, role: str, image: str) -> docker.RemoteImage:
+        return docker.RemoteImage(
+            f"{self._name}-{role}-image", name=image, keep_locally=True, opts=self._child()
+        )
+
+    def _postgres(self, password: random.RandomPassword) -> docker.Container:
+        name, args = self._name, self._args
+        volume = docker.Volume(
+            f"{name}-pgdata",
+            name=f"{name}-pgdata",
+            labels=[docker.VolumeLabelArgs(label=k, value=v) for k, v in sorted(args.labels.items())],
+            opts=self._child(),
+        )
+        published = [_loopback(POSTGRES_PORT, args.postgres_port)] if args.postgres_port else []
+        networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name, aliases=["postgres"])]
+        if published:  # Docker publishes no port from an internal-only network; loopback still bounds it
+            networks.append(docker.ContainerNetworksAdvancedArgs(name=self._app_net.name))
+        return docker.Container(
+            f"{name}-postgres",
+            name=f"{name}-postgres",
+            image=self._pull("postgres", args.postgres_image).image_id,
+            envs=pulumi.Output.secret(password.result.apply(_postgres_env)),  # type: ignore[arg-type]
+            volumes=[
+                docker.ContainerVolumeArgs(volume_name=volume.name, container_path="/var/lib/postgresql/data")
+            ],
+            networks_advanced=networks,
+            ports=published,
+            healthcheck=_healthcheck(["CMD", "pg_isready", "-U", DB_USER, "-d", DB_NAME]),
+            wait=True,
+            wait_timeout=WAIT_SECONDS,
+            restart="unless-stopped",
+            labels=self._labels,
+            opts=self._child(),
+        )
+
+    def _redis(self) -> docker.Container:
+        cli = "valkey-cli" if "valkey" in self._args.redis_image else "redis-cli"
+        return docker.Container(
+            f"{self._name}-redis",
+            name=f"{self._name}-redis",
+            image=self._pull("redis", self._args.redis_image).image_id,
+            # No auth: the store sits on the internal network only and is never published.
+            networks_advanced=[
+                docker.ContainerNetworksAdvancedArgs(name=self._data_net.name, aliases=["redis"])
+            ],
+            healthcheck=_healthcheck(["CMD", cli, "ping"]),
+            wait=True,
+            wait_timeout=WAIT_SECONDS,
+            restart="unless-stopped",
+            labels=self._labels,
+            opts=self._child(),
+        )
+
+    def _app(
+        self,
+        role: str,
+        env: pulumi.Output[list[str]],
+        *,
+        command: Sequence[str] | None,
+        after: Sequence[pulumi.Resource],
+        one_shot: bool = False,
+        gate: docker.ContainerLabelArgs | None = None,
+    ) -> docker.Container:
+        web = role == "web"
+        networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name)]
+        if not one_shot:  # migrations need the database only; web and worker call the AI providers
+            networks.append(docker.ContainerNetworksAdvancedArgs(name=self._app_net.name))
+        return docker.Container(
+            f"{self._name}-{role}",
+            name=f"{self._name}-{role}",
+            image=self._args.image,
+            command=list(command) if command else None,
+            envs=env,
+            networks_advanced=networks,
+            ports=[_loopback(contract.CONTAINER_PORT, self._args.web_port)] if web else [],
+            healthcheck=_healthcheck(["CMD", "python", "-c", "from app.serve import probe; probe()"])
+            if web
+            else None,
+            wait=web,
+            wait_timeout=WAIT_SECONDS,
+            # A one-shot container runs to completion while Pulumi waits, and its exit code is kept.
+            must_run=not one_shot,
+            attach=one_shot,
+            logs=one_shot,
+            restart="no" if one_shot else "unless-stopped",
+            read_only=True,
+            tmpfs={"/tmp": "rw,noexec,nosuid,size=256m"},  # noqa: S108 - the app's only writable path
+            capabilities=docker.ContainerCapabilitiesArgs(drops=["ALL"]),
+            security_opts=["no-new-privileges:true"],
+            destroy_grace_seconds=contract.SHUTDOWN_GRACE_SECONDS + 2,
+            labels=[*self._labels, gate] if gate else self._labels,
+            opts=self._child(after),
+        )
+
+
+def _app_env(args: LocalStackArgs, password: pulumi.Output[str]) -> pulumi.Output[list[str]]:
+    env = contract.ENV
+    plain = {
+        env.DEPLOYMENT_ENV: args.deployment_env,
+        env.REDIS_URL: f"redis://redis:{REDIS_PORT}/0",
+        env.CORS_ORIGINS: ",".join(args.cors_origins),
+        env.ALLOWED_HOSTS: f"localhost,{LOOPBACK}",
+    }
+    given = {name: value for name, value in args.secret_env.items() if value is not None}
+    names = sorted(given)
+
+    def render(values: list[str]) -> list[str]:
+        pw, secrets = values[0], values[1:]
+        url = f"postgresql://{DB_USER}:{pw}@postgres:{POSTGRES_PORT}/{DB_NAME}"
+        pairs = {**plain, env.DATABASE_URL: url, **dict(zip(names, secrets, strict=True))}
+        return [f"{k}={v}" for k, v in sorted(pairs.items())]
+
+    return pulumi.Output.secret(pulumi.Output.all(password, *(given[n] for n in names)).apply(render))
+
+
+def _postgres_env(password: str) -> list[str]:
+    return [f"POSTGRES_USER={DB_USER}", f"POSTGRES_DB={DB_NAME}", f"POSTGRES_PASSWORD={password}"]
+
+
+def _loopback(internal: int, external: int) -> docker.ContainerPortArgs:
+    return docker.ContainerPortArgs(internal=internal, external=external, ip=LOOPBACK, protocol="tcp")
+
+
+def _healthcheck(test: list[str]) -> docker.ContainerHealthcheckArgs:
+    return docker.ContainerHealthcheckArgs(
+        tests=test, interval="5s", timeout="3s", retries=12, start_period="10s"
+    )
+
+
+def _require_success(code: int | None) -> int:
+    if code not in (None, 0):
+        raise RuntimeError(f"migrations exited with {code}; see the migrate container's logs")
+    return code or 0
+
+
+def _validate(args: LocalStackArgs) -> None:
+    ports = [p for p in (args.web_port, args.postgres_port) if p]
+    if len(set(ports)) != len(ports):
+        raise ValueError("LocalStackArgs.web_port and postgres_port must differ")
+    for image in (args.postgres_image, args.redis_image):
+        if ":" not in image.rsplit("/", 1)[-1]:
+            raise ValueError(f"{image!r} must pin a tag (no implicit :latest)")

@@ -1,0 +1,222 @@
+"""GCP target: Cloud Run service and nightly job, Artifact Registry, Secret Manager, service accounts.
+
+`prepare` creates everything that does not need the image (APIs, repository, runtime identity, secrets);
+`registry` says where the image goes and how to log in; `deploy` runs the pushed image by digest.
+Nothing here branches on the stack's name: every difference comes from the stack's settings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from app.contract import ENV, NIGHTLY_COMMAND
+from components.app_image import RegistryTarget
+from components.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
+from components.cloud_run_job import ScheduledJob, ScheduledJobArgs
+from components.cloud_run_service import CloudRunService, CloudRunServiceArgs
+from components.gcp_apis import ProjectApis, ProjectApisArgs
+from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
+from components.service_account import ServiceAccount, ServiceAccountArgs
+from stack_config import StackConfig
+
+RUN_API = "run.googleapis.com"
+REGISTRY_API = "artifactregistry.googleapis.com"
+SECRETS_API = "secretmanager.googleapis.com"
+SCHEDULER_API = "cloudscheduler.googleapis.com"
+IAM_API = "iam.googleapis.com"
+APIS = (RUN_API, REGISTRY_API, SECRETS_API, SCHEDULER_API, IAM_API)
+
+# Secret Manager secret role -> the env variable the app reads it from.
+SECRET_ENV = {
+    "huggingface-api-key": ENV.HUGGINGFACE_API_KEY,
+    "gemini-api-key": ENV.GEMINI_API_KEY,
+    "anthropic-api-key": ENV.ANTHROPIC_API_KEY,
+    "api-keys": ENV.API_KEYS,
+}
+ACCOUNT_ROLES = ("run", "nightly")  # the runtime identity and the nightly trigger's
+REGISTRY_NAME = "artifact-registry"
+REGISTRY_USERNAME = "oauth2accesstoken"  # Artifact Registry's user for an OAuth access token
+
+
+@dataclass
+class GcpBase:
+    """What exists before the image: the deploy step builds on it."""
+
+    provider: gcp.Provider
+    opts: pulumi.ResourceOptions
+    apis: ProjectApis
+    registry: ArtifactRegistry
+    runtime_account: ServiceAccount
+    secrets: GcpSecrets
+
+
+def prepare(config: StackConfig) -> GcpBase:
+    """APIs, the image repository, the service's identity and its secrets."""
+    s = config.settings
+    provider = gcp.Provider(
+        "gcp", project=config.gcp_project, region=config.gcp_region, default_labels=labels(config.tags)
+    )
+    opts = pulumi.ResourceOptions(providers=[provider])
+    apis = ProjectApis(f"{config.base_name}-apis", ProjectApisArgs(config.gcp_project, APIS), opts=opts)
+    registry = ArtifactRegistry(
+        f"{config.base_name}-registry",
+        ArtifactRegistryArgs(
+            project=config.gcp_project,
+            location=config.gcp_region,
+            repository_id=config.base_name,
+            keep_count=s.artifact_keep_count,
+            depends_on=apis.needed_by(REGISTRY_API),
+        ),
+        opts=opts,
+    )
+    # Dedicated identity with no project roles (Cloud Run ships stdout to Cloud Logging itself); it may
+    # read only its own secrets, bound on each secret.
+    account = ServiceAccount(
+        f"{config.base_name}-run-identity",
+        ServiceAccountArgs(
+            project=config.gcp_project,
+            account_id=account_id(config.base_name, ACCOUNT_ROLES[0]),
+            purpose=f"{config.base_name}: Cloud Run service and nightly job",
+            depends_on=apis.needed_by(IAM_API),
+        ),
+        opts=opts,
+    )
+    secrets = GcpSecrets(
+        f"{config.base_name}-gcp-secrets",
+        GcpSecretsArgs(
+            project=config.gcp_project,
+            id_prefix=config.base_name,
+            roles=list(SECRET_ENV),
+            accessor_member=account.member,
+            values=_secret_values(config),
+            write_version=s.gcp_secret_write_version,
+            depends_on=apis.needed_by(SECRETS_API),
+        ),
+        opts=opts,
+    )
+    return GcpBase(
+        provider=provider, opts=opts, apis=apis, registry=registry, runtime_account=account, secrets=secrets
+    )
+
+
+def deploy(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> dict[str, Any]:
+    """The Cloud Run service and nightly job on the pushed image; returns the outputs to export."""
+    service = CloudRunService(
+        f"{config.base_name}-web", _service_args(config, base, image_ref), opts=base.opts
+    )
+    job = ScheduledJob(f"{config.base_name}-nightly", _job_args(config, base, image_ref), opts=base.opts)
+    return {
+        "gcp_service_url": service.url,
+        "gcp_image_digest": pulumi.Output.from_input(image_ref).apply(lambda ref: ref.partition("@")[2]),
+        "gcp_service_account": base.runtime_account.email,
+        "gcp_registry": base.registry.repository_url,
+        "gcp_nightly_job": job.job_name,
+    }
+
+
+def _ready(base: GcpBase, *apis: str) -> list[pulumi.Resource]:
+    # Depending on the secrets component waits for every accessor binding: a revision whose account
+    # cannot read its secrets never becomes ready.
+    return [*base.apis.needed_by(RUN_API, *apis), base.secrets]
+
+
+def _service_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> CloudRunServiceArgs:
+    s = config.settings
+    return CloudRunServiceArgs(
+        project=config.gcp_project,
+        location=config.gcp_region,
+        image=image_ref,
+        service_account_email=base.runtime_account.email,
+        cpu=s.cloud_run_cpu,
+        memory=s.cloud_run_memory,
+        concurrency=s.cloud_run_concurrency,
+        min_instances=s.cloud_run_min_instances,
+        max_instances=s.cloud_run_max_instances,
+        cpu_always_allocated=s.cloud_run_cpu_always_allocated,
+        ingress=s.cloud_run_ingress,
+        public=s.cloud_run_public,
+        invokers=list(s.cloud_run_invokers),
+        deletion_protection=s.cloud_run_deletion_protection,
+        request_timeout_seconds=s.cloud_run_request_timeout_seconds,
+        env=app_env(config),
+        secret_env=mounted_secret_env(config, base.secrets),
+        # No Postgres/Redis on GCP yet: each instance keeps its own SQLite and job threads, so a client
+        # should keep reaching the instance that holds its jobs.
+        session_affinity=True,
+        depends_on=_ready(base),
+    )
+
+
+def _job_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> ScheduledJobArgs:
+    s = config.settings
+    return ScheduledJobArgs(
+        project=config.gcp_project,
+        location=config.gcp_region,
+        image=image_ref,
+        command=NIGHTLY_COMMAND,
+        service_account_email=base.runtime_account.email,
+        scheduler_account_id=account_id(config.base_name, ACCOUNT_ROLES[1]),
+        cron=s.nightly_cron,
+        time_zone=s.nightly_timezone,
+        cpu=s.cloud_run_cpu,  # memory above 4Gi needs 2+ vCPU, so the job follows the service
+        memory=s.cloud_run_memory,
+        deletion_protection=s.cloud_run_deletion_protection,
+        # Same settings as the service: production refuses to start without its API keys.
+        env=app_env(config),
+        secret_env=mounted_secret_env(config, base.secrets),
+        depends_on=_ready(base, SCHEDULER_API),
+    )
+
+
+def app_env(config: StackConfig) -> dict[str, str]:
+    """Plain env. No DATABASE_*/REDIS_* here: the app then runs its stateless (embedded) profile."""
+    env: dict[str, str] = {ENV.DEPLOYMENT_ENV: config.settings.deployment_env}
+    if config.settings.cors_origins:
+        env[ENV.CORS_ORIGINS] = ",".join(config.settings.cors_origins)
+    return env
+
+
+def mounted_secret_env(config: StackConfig, secrets: GcpSecrets) -> dict[str, pulumi.Output[str]]:
+    """Secrets that have a version (written by Pulumi or declared populated), as env name -> secret id.
+
+    Cloud Run refuses a revision that references a secret with no version, so empty containers stay
+    unmounted until `gcpPopulatedSecrets` lists them.
+    """
+    ready = set(config.settings.gcp_populated_secrets) | set(secrets.versions)
+    return {SECRET_ENV[role]: secret_id for role, secret_id in secrets.secret_ids.items() if role in ready}
+
+
+def _secret_values(config: StackConfig) -> dict[str, pulumi.Output[str] | None]:
+    keys = config.secrets.provider_keys()
+    return {role: keys[env] for role, env in SECRET_ENV.items() if env in keys}
+
+
+def labels(tags: dict[str, str]) -> dict[str, str]:
+    """GCP labels allow lowercase letters, digits, `_` and `-`, at most 63 characters."""
+    return {_label(key): _label(value) for key, value in tags.items()}
+
+
+def _label(text: str) -> str:
+    return re.sub(r"[^a-z0-9_-]", "-", text.lower())[:63]
+
+
+def account_id(base_name: str, role: str) -> str:
+    """A service account id from the stack's base name (ServiceAccount checks the 6-30 char rule)."""
+    return f"{base_name}-{role}"
+
+
+def registry(config: StackConfig, base: GcpBase) -> RegistryTarget:
+    """Where AppImage pushes for Cloud Run: the stack's repository, logged in with an access token."""
+    del config  # the repository already carries project and region
+    client = gcp.organizations.get_client_config_output(opts=pulumi.InvokeOptions(provider=base.provider))
+    return RegistryTarget(
+        name=REGISTRY_NAME,
+        repository_url=base.registry.repository_url,
+        username=REGISTRY_USERNAME,
+        password=pulumi.Output.secret(client.access_token),
+    )

@@ -1,0 +1,142 @@
+"""The Cloud Run service and nightly job: settings per stack file, probes, ports, env, digest, outputs."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi_gcp import cloudrunv2 as run
+
+from app.contract import CONTAINER_PORT, ENV, HEALTH_PATH, LIVE_PATH, NIGHTLY_COMMAND, SECRET_ENV_VARS
+from tests.infra.gcp_plan import (
+    API,
+    BUILD,
+    JOB,
+    SCHEDULER,
+    SERVICE,
+    container,
+    env_of,
+    runtime_account,
+)
+from tests.infra.plan_query import Plan, settings_of
+
+INGRESS_VALUES = {
+    "all": "INGRESS_TRAFFIC_ALL",
+    "internal": "INGRESS_TRAFFIC_INTERNAL_ONLY",
+    "internal-and-cloud-load-balancing": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_service_settings_follow_the_stack_file(stack: str, request: pytest.FixtureRequest) -> None:
+    plan: Plan = request.getfixturevalue(stack)
+    s = settings_of(stack)
+    service = plan.one(SERVICE).inputs
+    template = service["template"]
+    assert template["scaling"] == {
+        "minInstanceCount": s.cloud_run_min_instances,
+        "maxInstanceCount": s.cloud_run_max_instances,
+    }
+    assert template["maxInstanceRequestConcurrency"] == s.cloud_run_concurrency
+    assert template["timeout"] == f"{s.cloud_run_request_timeout_seconds}s"
+    resources = container(plan.one(SERVICE))["resources"]
+    assert resources["limits"] == {"cpu": str(s.cloud_run_cpu), "memory": s.cloud_run_memory}
+    assert resources["cpuIdle"] is not s.cloud_run_cpu_always_allocated
+    assert service["ingress"] == INGRESS_VALUES[s.cloud_run_ingress]
+    assert service["deletionProtection"] is s.cloud_run_deletion_protection
+    assert env_of(plan.one(SERVICE))[ENV.DEPLOYMENT_ENV]["value"] == s.deployment_env
+
+
+def test_dev_scales_to_zero_and_can_be_torn_down(dev: Plan) -> None:
+    service = dev.one(SERVICE).inputs
+    assert service["template"]["scaling"]["minInstanceCount"] == 0
+    assert service["deletionProtection"] is False
+
+
+def test_prod_stays_warm_and_is_protected(prod: Plan) -> None:
+    service = prod.one(SERVICE).inputs
+    assert service["template"]["scaling"]["minInstanceCount"] >= 1
+    assert service["deletionProtection"] is True
+    assert prod.one(JOB).inputs["deletionProtection"] is True
+
+
+def test_second_generation_environment_for_service_and_job(stack_plan: Plan) -> None:
+    assert stack_plan.one(SERVICE).inputs["template"]["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
+    task = stack_plan.one(JOB).inputs["template"]["template"]
+    assert task["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
+
+
+def test_probes_use_the_apps_own_health_routes(stack_plan: Plan) -> None:
+    main = container(stack_plan.one(SERVICE))
+    assert main["startupProbe"]["httpGet"]["path"] == HEALTH_PATH
+    # Liveness must not depend on the database: an outage would otherwise restart every instance.
+    assert main["livenessProbe"]["httpGet"]["path"] == LIVE_PATH
+    for probe in (main["startupProbe"], main["livenessProbe"]):
+        assert probe["httpGet"].get("port", CONTAINER_PORT) == CONTAINER_PORT
+
+
+def test_container_port_is_one_object_not_a_list(stack_plan: Plan) -> None:
+    ports = container(stack_plan.one(SERVICE))["ports"]
+    assert isinstance(ports, dict), f"pulumi-gcp 8+ wants an object, got {type(ports).__name__}"
+    assert ports["containerPort"] == CONTAINER_PORT
+
+
+def test_typed_args_refuse_a_misspelt_nested_key() -> None:
+    # The reason nested inputs are built with Args classes: a raw dict would carry this typo to `pulumi up`.
+    with pytest.raises(TypeError):
+        run.ServiceTemplateContainerPortsArgs(containerPort=CONTAINER_PORT)  # type: ignore[call-arg]
+    built = run.ServiceTemplateContainerPortsArgs(container_port=CONTAINER_PORT)
+    assert built.container_port == CONTAINER_PORT
+
+
+def test_env_is_stateless_profile_with_secrets_only_by_reference(stack_plan: Plan) -> None:
+    # Per-instance state (SQLite, in-process jobs) wants a client kept on one instance.
+    assert stack_plan.one(SERVICE).inputs["template"]["sessionAffinity"] is True
+    for resource in (stack_plan.one(SERVICE), stack_plan.one(JOB)):
+        env = env_of(resource)
+        assert ENV.PORT not in env, "Cloud Run injects PORT from the container port"
+        assert not [name for name in env if name.startswith(("DATABASE_", "REDIS_"))]
+        for name, entry in env.items():
+            if name in SECRET_ENV_VARS:
+                assert "value" not in entry and entry["valueSource"]["secretKeyRef"]["secret"], name
+            else:
+                assert "valueSource" not in entry, name
+
+
+def test_nightly_job_runs_the_nightly_command_on_the_same_image(stack_plan: Plan) -> None:
+    job = container(stack_plan.one(JOB))
+    assert job["commands"] == NIGHTLY_COMMAND
+    assert job["image"] == container(stack_plan.one(SERVICE))["image"]
+    assert (
+        stack_plan.one(JOB).inputs["template"]["template"]["serviceAccount"]
+        == (runtime_account(stack_plan).outputs["email"])
+    )
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_scheduler_fires_the_job_on_the_configured_cron(stack: str, request: pytest.FixtureRequest) -> None:
+    plan: Plan = request.getfixturevalue(stack)
+    s = settings_of(stack)
+    trigger = plan.one(SCHEDULER).inputs
+    assert (trigger["schedule"], trigger["timeZone"]) == (s.nightly_cron, s.nightly_timezone)
+    job_name = plan.one(JOB).outputs["name"]
+    assert trigger["httpTarget"]["uri"].endswith(f"/jobs/{job_name}:run")
+    assert trigger["httpTarget"]["uri"].startswith("https://run.googleapis.com/v2/")
+    assert trigger["httpTarget"]["httpMethod"] == "POST"
+    assert "oauthToken" in trigger["httpTarget"] and "oidcToken" not in trigger["httpTarget"]
+
+
+def test_resources_wait_for_the_apis_they_call(stack_plan: Plan) -> None:
+    apis = {r.inputs["service"]: r.urn for r in stack_plan.of_type(API)}
+    assert all(r.inputs["disableOnDestroy"] is False for r in stack_plan.of_type(API))
+    assert apis["run.googleapis.com"] in stack_plan.one(SERVICE).dependencies
+    assert apis["run.googleapis.com"] in stack_plan.one(JOB).dependencies
+    assert apis["cloudscheduler.googleapis.com"] in stack_plan.one(SCHEDULER).dependencies
+    repo = stack_plan.one("gcp:artifactregistry/repository:Repository")
+    assert apis["artifactregistry.googleapis.com"] in repo.dependencies
+
+
+def test_outputs_name_the_url_digest_and_identity(stack_plan: Plan) -> None:
+    outputs = stack_plan.outputs
+    assert outputs["gcp_service_url"] == stack_plan.one(SERVICE).outputs["uri"]
+    assert outputs["gcp_image_digest"] == stack_plan.one(BUILD).outputs["digest"]
+    assert outputs["gcp_image_digest"].startswith("sha256:")
+    assert outputs["gcp_service_account"] == runtime_account(stack_plan).outputs["email"]

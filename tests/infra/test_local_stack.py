@@ -1,0 +1,122 @@
+"""The local stack: Docker only, loopback only, and web starts after Postgres, Valkey and migrations."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from app.contract import ENV, MIGRATE_COMMAND, WORKER_COMMAND
+from offline.mocks import Recorded
+from offline.program import run_program
+from offline.stack_files import REPO_ROOT
+from tests.infra.conftest import plan_with
+from tests.infra.plan_query import Plan
+
+CONTAINER = "docker:index/container:Container"
+NETWORK = "docker:index/network:Network"
+
+
+@pytest.fixture(scope="module")
+def local() -> Plan:
+    return Plan(run_program("local"))
+
+
+def containers(plan: Plan) -> dict[str, Recorded]:
+    return {r.name.rsplit("-", 1)[-1]: r for r in plan.of_type(CONTAINER)}
+
+
+def env(resource: Recorded) -> dict[str, str]:
+    return dict(entry.split("=", 1) for entry in resource.inputs["envs"])
+
+
+def test_local_stack_needs_and_creates_nothing_in_any_cloud(local: Plan) -> None:
+    keys = yaml.safe_load((REPO_ROOT / "Pulumi.local.yaml").read_text())["config"]
+    assert not [k for k in keys if k.startswith(("aws:", "gcp:"))]
+    clouds = [
+        r for r in local.resources if r.type.split(":")[0] in ("aws", "gcp") or "providers:aws" in r.type
+    ]
+    assert not clouds
+    assert set(containers(local)) == {"postgres", "redis", "migrate", "web", "worker"}
+
+
+@pytest.mark.parametrize("postgres_port", [55432, 0])
+def test_every_published_port_is_bound_to_loopback(postgres_port: int) -> None:
+    plan = plan_with("local", {"localPostgresPort": postgres_port})
+    published = [(c.name, p) for c in plan.of_type(CONTAINER) for p in c.inputs.get("ports") or []]
+    assert published, "the web container must be reachable from this machine"
+    assert all(port["ip"] == "127.0.0.1" for _, port in published), published
+    assert any(name.endswith("-postgres") for name, _ in published) is bool(postgres_port)
+
+
+def test_web_and_worker_start_after_postgres_redis_and_migrations(local: Plan) -> None:
+    c = containers(local)
+    for role in ("web", "worker"):
+        needed = {c["postgres"].urn, c["redis"].urn, c["migrate"].urn}
+        assert needed <= set(c[role].dependencies), f"{role} may start before its dependencies"
+    assert c["postgres"].urn in c["migrate"].dependencies
+
+
+def test_data_stores_are_waited_on_until_healthy(local: Plan) -> None:
+    c = containers(local)
+    for role in ("postgres", "redis", "web"):
+        assert c[role].inputs["wait"] is True and c[role].inputs["healthcheck"]["tests"], role
+
+
+def test_migrations_run_once_to_completion(local: Plan) -> None:
+    migrate = containers(local)["migrate"].inputs
+    assert migrate["command"] == MIGRATE_COMMAND
+    assert migrate["mustRun"] is False and migrate["attach"] is True
+    assert containers(local)["worker"].inputs["command"] == WORKER_COMMAND
+    assert local.outputs["local_migrate_exit_code"] == 0
+
+
+@pytest.mark.parametrize(("postgres_port", "internal_only"), [(0, True), (55432, False)])
+def test_data_stores_stay_internal_unless_published(postgres_port: int, internal_only: bool) -> None:
+    plan = plan_with("local", {"localPostgresPort": postgres_port})
+    networks = {n.outputs["name"]: n for n in plan.of_type(NETWORK)}
+    c = containers(plan)
+
+    def internal(role: str) -> bool:
+        attached = [networks[n["name"]] for n in c[role].inputs["networksAdvanced"]]
+        return bool(attached) and all(n.inputs.get("internal") is True for n in attached)
+
+    assert internal("redis") and internal("migrate")
+    # Docker cannot publish a port from an internal-only network, so a published Postgres also joins `app`.
+    assert internal("postgres") is internal_only
+
+
+def test_app_is_wired_to_the_containers_by_name_with_the_generated_password(local: Plan) -> None:
+    password = local.one("random:index/randomPassword:RandomPassword").outputs["result"]
+    c = containers(local)
+    attached = [n for r in ("postgres", "redis") for n in c[r].inputs["networksAdvanced"]]
+    aliases = {a for n in attached for a in n.get("aliases", [])}
+    for role in ("migrate", "web", "worker"):
+        values = env(c[role])
+        assert values[ENV.DATABASE_URL].startswith("postgresql://")
+        assert f":{password}@postgres:" in values[ENV.DATABASE_URL]
+        assert values[ENV.REDIS_URL].split("//")[1].split(":")[0] in aliases
+        assert values[ENV.DEPLOYMENT_ENV] == "local"
+        assert "envs" in c[role].secret_paths, f"{role} env carries the password in plain text"
+    assert f"POSTGRES_PASSWORD={password}" in c["postgres"].inputs["envs"]
+    assert local.outputs["local_postgres_url"].endswith(f":{password}@127.0.0.1:55432/launchpad")
+
+
+def test_app_containers_run_the_locally_built_image_hardened(local: Plan) -> None:
+    build = local.one("docker-build:index:Image").inputs
+    assert build["load"] is True and not build.get("push")
+    c = containers(local)
+    for role in ("migrate", "web", "worker"):
+        inputs = c[role].inputs
+        assert inputs["image"] in build["tags"]
+        assert inputs["readOnly"] is True and inputs["capabilities"]["drops"] == ["ALL"]
+    pulled = {r.inputs["name"] for r in local.of_type("docker:index/remoteImage:RemoteImage")}
+    assert all(":" in name.rsplit("/", 1)[-1] and not name.endswith(":latest") for name in pulled)
+
+
+def test_every_local_resource_is_a_named_child_of_a_component(local: Plan) -> None:
+    components = {r.urn: r for r in local.resources if r.type.startswith("launchpad:")}
+    for resource in local.resources:
+        if resource.type.startswith(("pulumi:providers:", "launchpad:")):
+            continue
+        parent = components.get(resource.parent_urn)
+        assert parent is not None and resource.name.startswith(f"{parent.name}-"), resource.name
