@@ -279,12 +279,14 @@ class StackSettings(BaseModel):
         int, Field(ge=1, le=1000, json_schema_extra=_fix("pulumi config set ecrKeepImages 20"))
     ]
 
+    # Required where a budget is created (AWS targets); see cross_field_problems.
     alert_email: Annotated[
-        EmailStr, Field(json_schema_extra=_fix("pulumi config set alertEmail ops@example.com"))
-    ]
+        EmailStr | None, Field(json_schema_extra=_fix("pulumi config set alertEmail ops@example.com"))
+    ] = None
     monthly_budget_usd: Annotated[
-        int, Field(gt=0, json_schema_extra=_fix("pulumi config set monthlyBudgetUsd 100 (whole USD > 0)"))
-    ]
+        int | None,
+        Field(gt=0, json_schema_extra=_fix("pulumi config set monthlyBudgetUsd 100 (whole USD > 0)")),
+    ] = None
 
     # ---- Google Cloud Run (used when targets include gcp) ----
     cloud_run_cpu: Annotated[
@@ -442,6 +444,19 @@ def cross_field_problems(s: StackSettings) -> list[Problem]:
                 f"({s.db_allocated_storage_gb}); raise it to enable storage autoscaling",
             )
         )
+    if "aws" in s.targets:
+        problems += [
+            (
+                key,
+                f"required when targets include aws (it drives the AWS Budget). "
+                f"Fix: pulumi config set {key} {hint}",
+            )
+            for key, value, hint in (
+                ("alertEmail", s.alert_email, "ops@example.com"),
+                ("monthlyBudgetUsd", s.monthly_budget_usd, "100"),
+            )
+            if value is None
+        ]
     if "local" in s.targets and len(s.targets) > 1:
         problems.append(("targets", "`local` runs alone (a Docker stack); make a separate stack for clouds"))
     return problems + _compute_problems(s) + _cloud_run_problems(s)

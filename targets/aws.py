@@ -33,6 +33,7 @@ from targets.cron import eventbridge_cron
 
 REGISTRY_NAME = "ecr"  # the key of this registry's ref in AppImage.refs
 
+
 @dataclass
 class Foundation:
     """What the compute layer builds on."""
@@ -244,11 +245,12 @@ def _cache(
 
 def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Budget:
     s = config.settings
+    # stack_config requires both for AWS targets; BudgetArgs refuses anything else.
     return Budget(
         f"{config.base_name}-budget",
         BudgetArgs(
-            monthly_limit_usd=s.monthly_budget_usd,
-            alert_email=str(s.alert_email),
+            monthly_limit_usd=s.monthly_budget_usd or 0,
+            alert_email=s.alert_email or "",
             kms_key_arn=encryption.key_arn,
             cost_filter_tag=("stack", config.stack),
         ),

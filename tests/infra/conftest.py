@@ -49,3 +49,28 @@ HTTPS_OVERRIDES = {"domainName": "api.launchpad.example.com", "hostedZoneId": "Z
 @pytest.fixture(scope="session")
 def prod_https() -> Plan:
     return plan_with("prod", HTTPS_OVERRIDES)
+
+
+# dev and prod deploy to AWS only; their Cloud Run settings apply once a user adds the gcp target and a
+# project. These run the real stack files with exactly that change.
+GCP_PROJECT = "launchpad-test-project"
+
+
+def plan_with_gcp(stack: str, overrides: dict, secrets: dict[str, str] | None = None) -> Plan:
+    both = {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}
+    return plan_with(stack, both | overrides, secrets)
+
+
+@pytest.fixture(scope="session")
+def dev_gcp() -> Plan:
+    return plan_with_gcp("dev", {})
+
+
+@pytest.fixture(scope="session")
+def prod_gcp() -> Plan:
+    return plan_with_gcp("prod", {})
+
+
+@pytest.fixture(params=["dev", "prod"], scope="session")
+def gcp_stack_plan(request: pytest.FixtureRequest, dev_gcp: Plan, prod_gcp: Plan) -> Plan:
+    return {"dev": dev_gcp, "prod": prod_gcp}[request.param]

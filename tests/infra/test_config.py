@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import typing
 
 import pytest
@@ -110,6 +111,8 @@ def _pulumi_type(annotation: object) -> str:
         return _pulumi_type(typing.get_args(annotation)[0])
     if origin is tuple:
         return "array"
+    if origin in (typing.Union, types.UnionType):  # optional keys: the type of what may be set
+        return _pulumi_type(next(a for a in typing.get_args(annotation) if a is not type(None)))
     return {bool: "boolean", int: "integer"}.get(annotation, "string")  # type: ignore[call-overload]
 
 
@@ -131,3 +134,17 @@ def test_stack_files_differ_only_in_values_not_in_keys_they_may_use() -> None:
         stack_keys = yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
         project_keys = {k.split(":", 1)[1] for k in stack_keys if k.startswith("launchpad:")}
         assert project_keys <= declared, f"{stack} sets undeclared keys {project_keys - declared}"
+
+
+@pytest.mark.parametrize("key", ["alertEmail", "monthlyBudgetUsd"])
+def test_budget_keys_are_required_exactly_where_a_budget_is_created(key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(_raw("dev", **{key: None}))
+    assert [
+        p
+        for p in caught.value.problems
+        if p.startswith(f"launchpad:{key}: required when targets include aws")
+    ]
+    local = _raw("local")
+    assert "alertEmail" not in local and "monthlyBudgetUsd" not in local
+    assert parse_settings(local).targets == ("local",)

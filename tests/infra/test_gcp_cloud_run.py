@@ -27,7 +27,7 @@ INGRESS_VALUES = {
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_service_settings_follow_the_stack_file(stack: str, request: pytest.FixtureRequest) -> None:
-    plan: Plan = request.getfixturevalue(stack)
+    plan: Plan = request.getfixturevalue(f"{stack}_gcp")
     s = settings_of(stack)
     service = plan.one(SERVICE).inputs
     template = service["template"]
@@ -45,27 +45,29 @@ def test_service_settings_follow_the_stack_file(stack: str, request: pytest.Fixt
     assert env_of(plan.one(SERVICE))[ENV.DEPLOYMENT_ENV]["value"] == s.deployment_env
 
 
-def test_dev_scales_to_zero_and_can_be_torn_down(dev: Plan) -> None:
-    service = dev.one(SERVICE).inputs
+def test_dev_scales_to_zero_and_can_be_torn_down(dev_gcp: Plan) -> None:
+    service = dev_gcp.one(SERVICE).inputs
     assert service["template"]["scaling"]["minInstanceCount"] == 0
     assert service["deletionProtection"] is False
 
 
-def test_prod_stays_warm_and_is_protected(prod: Plan) -> None:
-    service = prod.one(SERVICE).inputs
+def test_prod_stays_warm_and_is_protected(prod_gcp: Plan) -> None:
+    service = prod_gcp.one(SERVICE).inputs
     assert service["template"]["scaling"]["minInstanceCount"] >= 1
     assert service["deletionProtection"] is True
-    assert prod.one(JOB).inputs["deletionProtection"] is True
+    assert prod_gcp.one(JOB).inputs["deletionProtection"] is True
 
 
-def test_second_generation_environment_for_service_and_job(stack_plan: Plan) -> None:
-    assert stack_plan.one(SERVICE).inputs["template"]["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
-    task = stack_plan.one(JOB).inputs["template"]["template"]
+def test_second_generation_environment_for_service_and_job(gcp_stack_plan: Plan) -> None:
+    assert (
+        gcp_stack_plan.one(SERVICE).inputs["template"]["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
+    )
+    task = gcp_stack_plan.one(JOB).inputs["template"]["template"]
     assert task["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
 
 
-def test_probes_use_the_apps_own_health_routes(stack_plan: Plan) -> None:
-    main = container(stack_plan.one(SERVICE))
+def test_probes_use_the_apps_own_health_routes(gcp_stack_plan: Plan) -> None:
+    main = container(gcp_stack_plan.one(SERVICE))
     assert main["startupProbe"]["httpGet"]["path"] == HEALTH_PATH
     # Liveness must not depend on the database: an outage would otherwise restart every instance.
     assert main["livenessProbe"]["httpGet"]["path"] == LIVE_PATH
@@ -73,8 +75,8 @@ def test_probes_use_the_apps_own_health_routes(stack_plan: Plan) -> None:
         assert probe["httpGet"].get("port", CONTAINER_PORT) == CONTAINER_PORT
 
 
-def test_container_port_is_one_object_not_a_list(stack_plan: Plan) -> None:
-    ports = container(stack_plan.one(SERVICE))["ports"]
+def test_container_port_is_one_object_not_a_list(gcp_stack_plan: Plan) -> None:
+    ports = container(gcp_stack_plan.one(SERVICE))["ports"]
     assert isinstance(ports, dict), f"pulumi-gcp 8+ wants an object, got {type(ports).__name__}"
     assert ports["containerPort"] == CONTAINER_PORT
 
@@ -87,10 +89,10 @@ def test_typed_args_refuse_a_misspelt_nested_key() -> None:
     assert built.container_port == CONTAINER_PORT
 
 
-def test_env_is_stateless_profile_with_secrets_only_by_reference(stack_plan: Plan) -> None:
+def test_env_is_stateless_profile_with_secrets_only_by_reference(gcp_stack_plan: Plan) -> None:
     # Per-instance state (SQLite, in-process jobs) wants a client kept on one instance.
-    assert stack_plan.one(SERVICE).inputs["template"]["sessionAffinity"] is True
-    for resource in (stack_plan.one(SERVICE), stack_plan.one(JOB)):
+    assert gcp_stack_plan.one(SERVICE).inputs["template"]["sessionAffinity"] is True
+    for resource in (gcp_stack_plan.one(SERVICE), gcp_stack_plan.one(JOB)):
         env = env_of(resource)
         assert ENV.PORT not in env, "Cloud Run injects PORT from the container port"
         assert not [name for name in env if name.startswith(("DATABASE_", "REDIS_"))]
@@ -101,19 +103,19 @@ def test_env_is_stateless_profile_with_secrets_only_by_reference(stack_plan: Pla
                 assert "valueSource" not in entry, name
 
 
-def test_nightly_job_runs_the_nightly_command_on_the_same_image(stack_plan: Plan) -> None:
-    job = container(stack_plan.one(JOB))
+def test_nightly_job_runs_the_nightly_command_on_the_same_image(gcp_stack_plan: Plan) -> None:
+    job = container(gcp_stack_plan.one(JOB))
     assert job["commands"] == NIGHTLY_COMMAND
-    assert job["image"] == container(stack_plan.one(SERVICE))["image"]
+    assert job["image"] == container(gcp_stack_plan.one(SERVICE))["image"]
     assert (
-        stack_plan.one(JOB).inputs["template"]["template"]["serviceAccount"]
-        == (runtime_account(stack_plan).outputs["email"])
+        gcp_stack_plan.one(JOB).inputs["template"]["template"]["serviceAccount"]
+        == (runtime_account(gcp_stack_plan).outputs["email"])
     )
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_scheduler_fires_the_job_on_the_configured_cron(stack: str, request: pytest.FixtureRequest) -> None:
-    plan: Plan = request.getfixturevalue(stack)
+    plan: Plan = request.getfixturevalue(f"{stack}_gcp")
     s = settings_of(stack)
     trigger = plan.one(SCHEDULER).inputs
     assert (trigger["schedule"], trigger["timeZone"]) == (s.nightly_cron, s.nightly_timezone)
@@ -124,19 +126,19 @@ def test_scheduler_fires_the_job_on_the_configured_cron(stack: str, request: pyt
     assert "oauthToken" in trigger["httpTarget"] and "oidcToken" not in trigger["httpTarget"]
 
 
-def test_resources_wait_for_the_apis_they_call(stack_plan: Plan) -> None:
-    apis = {r.inputs["service"]: r.urn for r in stack_plan.of_type(API)}
-    assert all(r.inputs["disableOnDestroy"] is False for r in stack_plan.of_type(API))
-    assert apis["run.googleapis.com"] in stack_plan.one(SERVICE).dependencies
-    assert apis["run.googleapis.com"] in stack_plan.one(JOB).dependencies
-    assert apis["cloudscheduler.googleapis.com"] in stack_plan.one(SCHEDULER).dependencies
-    repo = stack_plan.one("gcp:artifactregistry/repository:Repository")
+def test_resources_wait_for_the_apis_they_call(gcp_stack_plan: Plan) -> None:
+    apis = {r.inputs["service"]: r.urn for r in gcp_stack_plan.of_type(API)}
+    assert all(r.inputs["disableOnDestroy"] is False for r in gcp_stack_plan.of_type(API))
+    assert apis["run.googleapis.com"] in gcp_stack_plan.one(SERVICE).dependencies
+    assert apis["run.googleapis.com"] in gcp_stack_plan.one(JOB).dependencies
+    assert apis["cloudscheduler.googleapis.com"] in gcp_stack_plan.one(SCHEDULER).dependencies
+    repo = gcp_stack_plan.one("gcp:artifactregistry/repository:Repository")
     assert apis["artifactregistry.googleapis.com"] in repo.dependencies
 
 
-def test_outputs_name_the_url_digest_and_identity(stack_plan: Plan) -> None:
-    outputs = stack_plan.outputs
-    assert outputs["gcp_service_url"] == stack_plan.one(SERVICE).outputs["uri"]
-    assert outputs["gcp_image_digest"] == stack_plan.one(BUILD).outputs["digest"]
+def test_outputs_name_the_url_digest_and_identity(gcp_stack_plan: Plan) -> None:
+    outputs = gcp_stack_plan.outputs
+    assert outputs["gcp_service_url"] == gcp_stack_plan.one(SERVICE).outputs["uri"]
+    assert outputs["gcp_image_digest"] == gcp_stack_plan.one(BUILD).outputs["digest"]
     assert outputs["gcp_image_digest"].startswith("sha256:")
-    assert outputs["gcp_service_account"] == runtime_account(stack_plan).outputs["email"]
+    assert outputs["gcp_service_account"] == runtime_account(gcp_stack_plan).outputs["email"]

@@ -7,7 +7,7 @@ import pytest
 from offline.program import run_program
 from offline.stack_files import load_stack_config
 from stack_config import ConfigError
-from tests.infra.conftest import plan_with
+from tests.infra.conftest import plan_with_gcp
 from tests.infra.gcp_plan import (
     ACCOUNT,
     JOB,
@@ -35,26 +35,26 @@ def iam_grants(plan: Plan) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_service_runs_as_its_own_account_not_the_default_compute_one(stack_plan: Plan) -> None:
-    email = stack_plan.one(SERVICE).inputs["template"]["serviceAccount"]
-    assert email == runtime_account(stack_plan).outputs["email"]
+def test_service_runs_as_its_own_account_not_the_default_compute_one(gcp_stack_plan: Plan) -> None:
+    email = gcp_stack_plan.one(SERVICE).inputs["template"]["serviceAccount"]
+    assert email == runtime_account(gcp_stack_plan).outputs["email"]
     assert not email.endswith("-compute@developer.gserviceaccount.com")
     assert not email.endswith("@appspot.gserviceaccount.com")
 
 
-def test_no_basic_roles_and_nothing_granted_at_project_level(stack_plan: Plan) -> None:
-    grants = iam_grants(stack_plan)
+def test_no_basic_roles_and_nothing_granted_at_project_level(gcp_stack_plan: Plan) -> None:
+    grants = iam_grants(gcp_stack_plan)
     assert grants, "expected secret, invoker and job bindings"
     assert not [g for g in grants if g[1] in BASIC_ROLES]
-    project_level = [r for r in stack_plan.resources if r.type.startswith("gcp:projects/iAM")]
+    project_level = [r for r in gcp_stack_plan.resources if r.type.startswith("gcp:projects/iAM")]
     assert not project_level, "roles are bound on the one secret or job that needs them"
 
 
-def test_runtime_account_holds_exactly_one_accessor_per_secret(stack_plan: Plan) -> None:
-    member = runtime_account(stack_plan).outputs["member"]
-    held = [g for g in iam_grants(stack_plan) if g[2] == member]
-    secrets = {s.outputs["secretId"] for s in stack_plan.of_type(SECRET)}
-    bindings = stack_plan.of_type(SECRET_BINDING)
+def test_runtime_account_holds_exactly_one_accessor_per_secret(gcp_stack_plan: Plan) -> None:
+    member = runtime_account(gcp_stack_plan).outputs["member"]
+    held = [g for g in iam_grants(gcp_stack_plan) if g[2] == member]
+    secrets = {s.outputs["secretId"] for s in gcp_stack_plan.of_type(SECRET)}
+    bindings = gcp_stack_plan.of_type(SECRET_BINDING)
     assert {b.inputs["secretId"] for b in bindings} == secrets and len(bindings) == len(secrets)
     for binding in bindings:
         assert binding.inputs["role"] == "roles/secretmanager.secretAccessor"
@@ -62,23 +62,23 @@ def test_runtime_account_holds_exactly_one_accessor_per_secret(stack_plan: Plan)
     assert {g[1] for g in held} == {"roles/secretmanager.secretAccessor"}
 
 
-def test_scheduler_account_can_only_run_the_nightly_job(stack_plan: Plan) -> None:
-    scheduler = scheduler_account(stack_plan).outputs
-    held = [g for g in iam_grants(stack_plan) if g[2] == scheduler["member"]]
+def test_scheduler_account_can_only_run_the_nightly_job(gcp_stack_plan: Plan) -> None:
+    scheduler = scheduler_account(gcp_stack_plan).outputs
+    held = [g for g in iam_grants(gcp_stack_plan) if g[2] == scheduler["member"]]
     assert held == [(JOB_INVOKER, "roles/run.invoker", scheduler["member"])]
-    binding = stack_plan.one(JOB_INVOKER).inputs
-    assert binding["name"] == stack_plan.one(JOB).outputs["name"]
-    trigger = stack_plan.one(SCHEDULER).inputs["httpTarget"]
+    binding = gcp_stack_plan.one(JOB_INVOKER).inputs
+    assert binding["name"] == gcp_stack_plan.one(JOB).outputs["name"]
+    trigger = gcp_stack_plan.one(SCHEDULER).inputs["httpTarget"]
     assert trigger["oauthToken"]["serviceAccountEmail"] == scheduler["email"]
-    assert scheduler["email"] != runtime_account(stack_plan).outputs["email"]
-    assert len(stack_plan.of_type(ACCOUNT)) == 2
+    assert scheduler["email"] != runtime_account(gcp_stack_plan).outputs["email"]
+    assert len(gcp_stack_plan.of_type(ACCOUNT)) == 2
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_invokers_are_the_configured_members_and_never_public(
     stack: str, request: pytest.FixtureRequest
 ) -> None:
-    plan: Plan = request.getfixturevalue(stack)
+    plan: Plan = request.getfixturevalue(f"{stack}_gcp")
     invokers = plan.of_type(SERVICE_INVOKER)
     assert not settings_of(stack).cloud_run_public
     assert not [i for i in invokers if i.inputs["member"] in PUBLIC]
@@ -88,7 +88,7 @@ def test_invokers_are_the_configured_members_and_never_public(
 
 
 def test_public_true_grants_all_users_and_only_that() -> None:
-    plan = plan_with("prod", {"cloudRunPublic": True, "cloudRunInvokers": []})
+    plan = plan_with_gcp("prod", {"cloudRunPublic": True, "cloudRunInvokers": []})
     (invoker,) = plan.of_type(SERVICE_INVOKER)
     assert invoker.inputs["member"] == "allUsers"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.contract import ENV
 from offline.stack_files import placeholder
-from tests.infra.conftest import plan_with
+from tests.infra.conftest import plan_with_gcp
 from tests.infra.gcp_plan import (
     BUILD,
     JOB,
@@ -28,35 +28,35 @@ def secret_refs(plan: Plan) -> dict[str, str]:
     return refs
 
 
-def test_every_secret_key_ref_resolves_to_a_secret_in_the_stack(stack_plan: Plan) -> None:
-    created = {s.outputs["secretId"] for s in stack_plan.of_type(SECRET)}
-    for name, secret_id in secret_refs(stack_plan).items():
+def test_every_secret_key_ref_resolves_to_a_secret_in_the_stack(gcp_stack_plan: Plan) -> None:
+    created = {s.outputs["secretId"] for s in gcp_stack_plan.of_type(SECRET)}
+    for name, secret_id in secret_refs(gcp_stack_plan).items():
         assert secret_id in created, f"{name} references {secret_id}, which this stack does not create"
 
 
-def test_the_service_waits_for_its_secret_bindings(stack_plan: Plan) -> None:
+def test_the_service_waits_for_its_secret_bindings(gcp_stack_plan: Plan) -> None:
     # A revision whose account cannot yet read its secrets never becomes ready.
-    bindings = {b.urn for b in stack_plan.of_type(SECRET_BINDING)}
-    assert bindings <= set(stack_plan.one(SERVICE).dependencies)
-    assert bindings <= set(stack_plan.one(JOB).dependencies)
+    bindings = {b.urn for b in gcp_stack_plan.of_type(SECRET_BINDING)}
+    assert bindings <= set(gcp_stack_plan.one(SERVICE).dependencies)
+    assert bindings <= set(gcp_stack_plan.one(JOB).dependencies)
 
 
-def test_only_secrets_with_a_value_are_mounted(dev: Plan, prod: Plan) -> None:
+def test_only_secrets_with_a_value_are_mounted(dev_gcp: Plan, prod_gcp: Plan) -> None:
     # dev declares none populated and sets none in config: nothing to mount (Cloud Run would refuse it).
-    assert secret_refs(dev) == {}
+    assert secret_refs(dev_gcp) == {}
     populated = settings_of("prod").gcp_populated_secrets
     assert "api-keys" in populated, "production refuses to start without API keys"
-    by_id = {s.outputs["secretId"]: s for s in prod.of_type(SECRET)}
+    by_id = {s.outputs["secretId"]: s for s in prod_gcp.of_type(SECRET)}
     mounted = {
-        by_id[secret_id].inputs["secretId"].rsplit("-", 0)[0] for secret_id in secret_refs(prod).values()
+        by_id[secret_id].inputs["secretId"].rsplit("-", 0)[0] for secret_id in secret_refs(prod_gcp).values()
     }
-    assert ENV.API_KEYS in secret_refs(prod)
+    assert ENV.API_KEYS in secret_refs(prod_gcp)
     assert len(mounted) == len(populated)
 
 
 def test_a_key_set_in_config_is_written_write_only_as_a_secret_and_mounted() -> None:
     value = placeholder("launchpad:geminiApiKey")
-    plan = plan_with("dev", {}, secrets={"geminiApiKey": value})
+    plan = plan_with_gcp("dev", {}, secrets={"geminiApiKey": value})
     (version,) = plan.of_type(SECRET_VERSION)
     assert version.inputs["secretDataWo"] == value and "secretData" not in version.inputs
     assert "secretDataWo" in version.secret_paths
@@ -69,16 +69,16 @@ def test_a_key_set_in_config_is_written_write_only_as_a_secret_and_mounted() -> 
     assert not leaked
 
 
-def test_registry_is_docker_with_cleanup_and_logs_in_with_the_access_token(stack_plan: Plan) -> None:
-    repo = stack_plan.one(REPOSITORY).inputs
+def test_registry_is_docker_with_cleanup_and_logs_in_with_the_access_token(gcp_stack_plan: Plan) -> None:
+    repo = gcp_stack_plan.one(REPOSITORY).inputs
     assert repo["format"] == "DOCKER"
     keep = [p for p in repo["cleanupPolicies"] if p["action"] == "KEEP"]
     assert [p["mostRecentVersions"]["keepCount"] for p in keep] == [
-        settings_of(stack_plan.run.stack).artifact_keep_count
+        settings_of(gcp_stack_plan.run.stack).artifact_keep_count
     ]
     assert any(p["action"] == "DELETE" for p in repo["cleanupPolicies"])
-    build = stack_plan.one(BUILD)
-    host = stack_plan.one(REPOSITORY).outputs["registryUri"].split("/")[0]
+    build = gcp_stack_plan.one(BUILD)
+    host = gcp_stack_plan.one(REPOSITORY).outputs["registryUri"].split("/")[0]
     (login,) = [r for r in build.inputs["registries"] if r["address"] == host]
     assert login["username"] == "oauth2accesstoken"
     assert login["password"] == "offline-gcp-access-token"

@@ -10,7 +10,7 @@ import pytest
 from offline.program import run_program
 from offline.stack_files import load_stack_config
 from stack_config import ConfigError
-from tests.infra.conftest import plan_with
+from tests.infra.conftest import GCP_PROJECT, plan_with_gcp
 from tests.infra.gcp_plan import BUILD, REPOSITORY, SERVICE, container
 from tests.infra.plan_query import Plan, settings_of
 
@@ -19,50 +19,54 @@ def clouds(plan: Plan) -> set[str]:
     return {r.type.split(":", 1)[0] for r in plan.resources if r.custom} & {"aws", "gcp"}
 
 
-def test_dev_and_prod_deploy_both_clouds_from_one_image(stack_plan: Plan) -> None:
-    assert clouds(stack_plan) == {"aws", "gcp"}
-    (build,) = stack_plan.of_type(BUILD)
-    registry = stack_plan.one(REPOSITORY).outputs["registryUri"]
+def test_dev_and_prod_deploy_both_clouds_from_one_image(gcp_stack_plan: Plan) -> None:
+    assert clouds(gcp_stack_plan) == {"aws", "gcp"}
+    (build,) = gcp_stack_plan.of_type(BUILD)
+    registry = gcp_stack_plan.one(REPOSITORY).outputs["registryUri"]
     assert any(tag.startswith(f"{registry}:") for tag in build.inputs["tags"])
     # Cloud Run pins the digest that build pushed, never a tag.
-    assert container(stack_plan.one(SERVICE))["image"] == f"{registry}@{build.outputs['digest']}"
+    assert container(gcp_stack_plan.one(SERVICE))["image"] == f"{registry}@{build.outputs['digest']}"
     assert "linux/amd64" in build.inputs["platforms"]
 
 
 def test_gcp_alone_needs_no_aws_config_and_creates_nothing_on_aws() -> None:
-    plan = plan_with("prod", {"targets": ["gcp"], "aws:region": None})
+    plan = plan_with_gcp("prod", {"targets": ["gcp"], "aws:region": None})
     assert clouds(plan) == {"gcp"}
     assert not [r for r in plan.resources if r.type == "pulumi:providers:aws"]
     assert plan.outputs["gcp_service_url"].startswith("https://")
 
 
 def test_aws_alone_creates_nothing_on_gcp() -> None:
-    plan = plan_with("dev", {"targets": ["aws"], "gcp:project": None, "gcp:region": None})
+    plan = plan_with_gcp("dev", {"targets": ["aws"], "gcp:project": None, "gcp:region": None})
     assert clouds(plan) == {"aws"}
     assert not [r for r in plan.resources if r.type.startswith(("gcp:", "pulumi:providers:gcp"))]
 
 
 @pytest.mark.parametrize("missing", ["gcp:project", "gcp:region"])
 def test_gcp_target_requires_its_project_and_region(missing: str) -> None:
-    config = load_stack_config("dev").with_overrides({missing: None})
+    both_clouds = {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}
+    config = load_stack_config("dev").with_overrides(both_clouds | {missing: None})
     with pytest.raises(ConfigError, match=missing):
         run_program("dev", config)
 
 
-def test_every_gcp_resource_goes_through_the_stack_provider_with_valid_labels(stack_plan: Plan) -> None:
-    (provider,) = [r for r in stack_plan.resources if r.type == "pulumi:providers:gcp"]
-    s = settings_of(stack_plan.run.stack)
-    assert provider.inputs["project"].endswith("-example"), "stack files carry placeholder project ids"
+def test_every_gcp_resource_goes_through_the_stack_provider_with_valid_labels(gcp_stack_plan: Plan) -> None:
+    (provider,) = [r for r in gcp_stack_plan.resources if r.type == "pulumi:providers:gcp"]
+    s = settings_of(gcp_stack_plan.run.stack)
+    assert provider.inputs["project"] == GCP_PROJECT
     labels = json.loads(provider.inputs["defaultLabels"])
-    assert labels["owner"] == s.owner and labels["stack"] == stack_plan.run.stack
+    assert labels["owner"] == s.owner and labels["stack"] == gcp_stack_plan.run.stack
     for key, value in labels.items():
         assert re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", key) and re.fullmatch(r"[a-z0-9_-]{0,63}", value)
-    gcp_resources = [r for r in stack_plan.resources if r.custom and r.type.startswith("gcp:")]
+    gcp_resources = [r for r in gcp_stack_plan.resources if r.custom and r.type.startswith("gcp:")]
     assert all(r.provider and r.provider.startswith(provider.urn) for r in gcp_resources)
 
 
 def test_a_stack_name_too_long_for_service_account_ids_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="shorter stack name"):
-        run_program("staging-europe-west", load_stack_config("dev"))
+        run_program(
+            "staging-europe-west",
+            load_stack_config("dev").with_overrides({"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}),
+        )
     # The same name is fine where no service account is derived from it.
     run_program("staging-europe-west", load_stack_config("dev").with_overrides({"targets": ["aws"]}))
