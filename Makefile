@@ -16,7 +16,7 @@ STACK ?= dev
 setup: .venv/.synced
 
 plan: setup
-	.venv/bin/python -m offline.plan --stack $(STACK)
+	.venv/bin/python -m offline.plan --stack $(STACK) $(PLAN_ARGS)
 
 lint: setup
 	.venv/bin/ruff check .
