@@ -119,6 +119,7 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(600, ge=1)
     job_result_ttl_seconds: int = Field(24 * 3600, ge=1)
     queue_name: str = "analysis"
+    queue_depth_interval_seconds: float = Field(30.0, ge=0, le=300)
     audit_retention_days: int = Field(90, ge=1)
     upload_retention_days: int = Field(30, ge=1)
 
