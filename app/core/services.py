@@ -80,8 +80,14 @@ def make_upload_storage(settings: Settings, overrides: Overrides) -> UploadStora
 
 def _bootstrap_keys(settings: Settings, secrets: SecretReader, store: ApiKeyStore) -> None:
     store.bootstrap(parse_key_list(settings.api_keys), "env")
-    if settings.api_keys_secret_arn:
-        store.bootstrap(parse_key_list(secrets.get(ENV.API_KEYS)), "secret")
+    if not settings.api_keys_secret_arn:
+        return
+    try:
+        raw = secrets.get(ENV.API_KEYS)
+    except Exception as exc:  # keys bootstrapped earlier are in the database; start and serve with those
+        logger.error("API keys secret unreadable", extra={"error_type": type(exc).__name__})
+        return
+    store.bootstrap(parse_key_list(raw), "secret")
 
 
 def _migrate_embedded(db: Database) -> None:

@@ -172,3 +172,10 @@ def test_a_provider_key_of_its_own_wins_over_the_synced_token(make_client, aws) 
     )
     client.post("/v1/decisions", json={"message": UNCERTAIN})
     assert [item.headers["authorization"] for item in fake.seen] == ["Bearer hf_own"]
+
+
+def test_an_unreadable_key_secret_does_not_stop_the_service(make_client, aws) -> None:
+    missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"
+    client = make_client(overrides=Overrides(boto_client=boto_client), api_keys_secret_arn=missing)
+    assert client.get("/health").status_code == 200
+    assert client.post("/v1/decisions", json={"message": "hello there"}).status_code == 200  # env key
