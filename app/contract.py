@@ -110,17 +110,19 @@ PROVIDER_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.PROVIDER)
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """One metric. `dimensions` lists the dimension sets it is published under (each an exact set)."""
+    """One metric. `dimensions` lists the dimension sets it is published under (each an exact set);
+    `statistic` is the one alarms and scaling should read it with."""
 
     name: str
     unit: str
     dimensions: tuple[tuple[str, ...], ...]
     description: str
+    statistic: str = "Sum"
 
 
 REQUESTS = MetricSpec("requests", "Count", (SERVICE_DIMS, ROUTE_DIMS), "HTTP requests answered")
 REQUEST_LATENCY = MetricSpec(
-    "request_latency", "Milliseconds", (SERVICE_DIMS, ROUTE_DIMS), "Time to answer an HTTP request"
+    "request_latency", "Milliseconds", (SERVICE_DIMS, ROUTE_DIMS), "Time to answer an HTTP request", "p99"
 )
 HTTP_5XX = MetricSpec("http_5xx", "Count", (SERVICE_DIMS, ROUTE_DIMS), "Responses with a 5xx status")
 AI_CALLS = MetricSpec("ai_calls", "Count", (SERVICE_DIMS, PROVIDER_DIMS), "Calls made to an AI provider")
@@ -130,7 +132,9 @@ AI_FAILURES = MetricSpec(
     (SERVICE_DIMS, PROVIDER_DIMS),
     "AI calls that failed (timeout, 429, 5xx, auth, malformed answer)",
 )
-AI_LATENCY = MetricSpec("ai_latency", "Milliseconds", (SERVICE_DIMS, PROVIDER_DIMS), "Duration of an AI call")
+AI_LATENCY = MetricSpec(
+    "ai_latency", "Milliseconds", (SERVICE_DIMS, PROVIDER_DIMS), "Duration of an AI call", "p99"
+)
 AI_COST_USD = MetricSpec(
     "ai_cost_usd", "None", (SERVICE_DIMS, PROVIDER_DIMS), "Estimated cost of AI calls in USD"
 )
@@ -140,8 +144,14 @@ AI_TOKENS_OUT = MetricSpec(
 )
 CACHE_HITS = MetricSpec("cache_hits", "Count", (SERVICE_DIMS,), "Decisions answered from the cache")
 CACHE_MISSES = MetricSpec("cache_misses", "Count", (SERVICE_DIMS,), "Decisions computed afresh")
-QUEUE_DEPTH = MetricSpec("queue_depth", "Count", (SERVICE_DIMS,), "Jobs waiting in the queue")
-JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job")
+QUEUE_DEPTH = MetricSpec(
+    "queue_depth",
+    "Count",
+    (SERVICE_DIMS,),
+    "Jobs waiting in the queue (every API task samples it)",
+    "Maximum",
+)
+JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job", "p99")
 
 METRICS: tuple[MetricSpec, ...] = (
     REQUESTS,

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
         None, validation_alias=_env(ENV.ANTHROPIC_API_KEY_SECRET_ARN)
     )
     synced_token_secret_arn: str | None = Field(None, validation_alias=_env(ENV.SYNCED_TOKEN_SECRET_ARN))
+    # Which provider the synced token is a key for (used when that provider has no key of its own).
+    synced_token_provider: Literal["claude", "gemini", "huggingface"] | None = None
     secret_cache_ttl_seconds: int = Field(3600, ge=1)
 
     database_url: str | None = Field(None, validation_alias=_env(ENV.DATABASE_URL))
@@ -119,6 +121,7 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(600, ge=1)
     job_result_ttl_seconds: int = Field(24 * 3600, ge=1)
     queue_name: str = "analysis"
+    queue_depth_interval_seconds: float = Field(30.0, ge=0, le=300)
     audit_retention_days: int = Field(90, ge=1)
     upload_retention_days: int = Field(30, ge=1)
 

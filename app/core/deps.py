@@ -1,6 +1,7 @@
 """Small `Depends` getters over the lifespan's clients; tests override them with `dependency_overrides`.
 
-They are `async def` on purpose: FastAPI runs plain `def` dependencies in the thread pool, per request.
+They are `async def` and flat (each reads app state itself) on purpose: FastAPI runs plain `def`
+dependencies in the thread pool, and every nested dependency node costs measurable time per request.
 """
 
 from __future__ import annotations
@@ -21,25 +22,23 @@ async def get_services(request: Request) -> Services:
     return services
 
 
+async def get_settings_dep(request: Request) -> Settings:
+    return (await get_services(request)).settings
+
+
+async def get_decision_service(request: Request) -> DecisionService:
+    return (await get_services(request)).decisions
+
+
+async def get_job_queue(request: Request) -> JobQueue:
+    return (await get_services(request)).jobs
+
+
+async def get_upload_service(request: Request) -> UploadService:
+    return (await get_services(request)).uploads
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
-
-
-async def get_settings_dep(services: ServicesDep) -> Settings:
-    return services.settings
-
-
-async def get_decision_service(services: ServicesDep) -> DecisionService:
-    return services.decisions
-
-
-async def get_job_queue(services: ServicesDep) -> JobQueue:
-    return services.jobs
-
-
-async def get_upload_service(services: ServicesDep) -> UploadService:
-    return services.uploads
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DecisionServiceDep = Annotated[DecisionService, Depends(get_decision_service)]
 JobQueueDep = Annotated[JobQueue, Depends(get_job_queue)]

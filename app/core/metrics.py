@@ -1,7 +1,8 @@
 """CloudWatch Embedded Metric Format. Every name, unit and dimension set comes from `app.contract`.
 
 The API process buffers values and writes one EMF record per dimension combination each flush interval
-(values as arrays, so percentiles stay exact): a record per request cost more than the request itself.
+(a record per request cost more than the request itself). Metrics read by Sum are summed in the buffer;
+the others stay arrays of values, so percentiles and maximums remain exact.
 The worker and the nightly job write immediately (`emit_sync`).
 """
 
@@ -81,8 +82,8 @@ class Metrics(PeriodicFlusher):
         pending = self._pending[key]
         for spec, value in values.items():
             series = pending[spec]
-            if spec.unit == "Count" and series:
-                series[0] += value  # counts are alarmed on by Sum: one summed value keeps records small
+            if spec.statistic == "Sum" and series:
+                series[0] += value  # read by Sum anyway: one summed value keeps records small
             else:
                 series.append(value)
 

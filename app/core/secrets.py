@@ -12,9 +12,12 @@ from typing import Any
 
 from aws_secretsmanager_caching import SecretCache, SecretCacheConfig
 
-from app.contract import secret_arn_env
+from app.contract import ENV, secret_arn_env
 
 logger = logging.getLogger(__name__)
+# The credential minted on a machine with a browser and synced to Secrets Manager (seed 000): read like a
+# provider key, under this name, from SYNCED_TOKEN_SECRET_ARN.
+SYNCED_TOKEN = ENV.SYNCED_TOKEN_SECRET_ARN.removesuffix("_SECRET_ARN")
 # Keys looked up, in order, when a secret is a JSON object (RDS-style secrets hold several fields).
 _JSON_FIELDS = ("api_key", "token", "value", "key")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -24,6 +24,7 @@ from app.decisions.audit import AuditWriter
 from app.decisions.chain import ProviderChain
 from app.decisions.providers import build_providers
 from app.decisions.service import DecisionService
+from app.jobs.depth import QueueDepthSampler
 from app.jobs.queue import InProcessJobQueue, JobQueue, RqJobQueue
 from app.uploads.service import UploadService
 from app.uploads.storage import LocalStorage, S3Storage, UploadStorage
@@ -55,7 +56,7 @@ class Services:
     jobs: JobQueue
     uploads: UploadService
     api_keys: ApiKeyStore
-    closers: list[Any] = field(default_factory=list)
+    depth_sampler: QueueDepthSampler
 
 
 def secret_values(settings: Settings) -> dict[str, str | None]:
@@ -79,8 +80,14 @@ def make_upload_storage(settings: Settings, overrides: Overrides) -> UploadStora
 
 def _bootstrap_keys(settings: Settings, secrets: SecretReader, store: ApiKeyStore) -> None:
     store.bootstrap(parse_key_list(settings.api_keys), "env")
-    if settings.api_keys_secret_arn:
-        store.bootstrap(parse_key_list(secrets.get(ENV.API_KEYS)), "secret")
+    if not settings.api_keys_secret_arn:
+        return
+    try:
+        raw = secrets.get(ENV.API_KEYS)
+    except Exception as exc:  # keys bootstrapped earlier are in the database; start and serve with those
+        logger.error("API keys secret unreadable", extra={"error_type": type(exc).__name__})
+        return
+    store.bootstrap(parse_key_list(raw), "secret")
 
 
 def _migrate_embedded(db: Database) -> None:
@@ -121,6 +128,8 @@ async def start_services(
         confidence_threshold=settings.rules_confidence_threshold,
     )
     jobs: JobQueue = RqJobQueue(sync_redis, db, settings) if sync_redis else InProcessJobQueue(db, metrics)
+    depth_sampler = QueueDepthSampler(jobs, metrics, settings.queue_depth_interval_seconds)
+    await depth_sampler.start()
     return Services(
         settings=settings,
         db=db,
@@ -136,10 +145,12 @@ async def start_services(
         jobs=jobs,
         uploads=UploadService(make_upload_storage(settings, overrides), db, settings.max_upload_bytes),
         api_keys=api_keys,
+        depth_sampler=depth_sampler,
     )
 
 
 async def stop_services(services: Services) -> None:
+    await services.depth_sampler.stop()
     await services.audit.stop()
     await services.chain.aclose()
     if isinstance(services.jobs, InProcessJobQueue):

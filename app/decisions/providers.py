@@ -18,7 +18,7 @@ from huggingface_hub import AsyncInferenceClient
 
 from app.contract import ENV
 from app.core.config import Settings
-from app.core.secrets import SecretReader
+from app.core.secrets import SYNCED_TOKEN, SecretReader
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class AiProvider(ABC):
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self.secrets = secrets
+        self.use_synced_token = False
         self.model = model
         self.timeout = timeout
         self.max_tokens = max_tokens
@@ -98,14 +99,21 @@ class AiProvider(ABC):
         self._client: Any = None
         self._client_key: str | None = None
 
+    @property
+    def key_name(self) -> str:
+        """The provider's own key; the synced token only when chosen for this provider and no key is set."""
+        if self.use_synced_token and not self.secrets.configured(self.key_env):
+            return SYNCED_TOKEN
+        return self.key_env
+
     def configured(self) -> bool:
-        return self.secrets.configured(self.key_env)
+        return self.secrets.configured(self.key_name)
 
     def _http(self) -> httpx2.AsyncClient:
         return httpx2.AsyncClient(transport=self.transport, timeout=self.timeout)
 
     async def _client_for_current_key(self) -> Any:
-        key = await asyncio.to_thread(self.secrets.get, self.key_env)
+        key = await asyncio.to_thread(self.secrets.get, self.key_name)
         if not key:
             raise ProviderFailure(self.name, "not_configured")
         if key != self._client_key:
@@ -123,8 +131,8 @@ class AiProvider(ABC):
                 raise
             except Exception as exc:
                 reason = classify(exc)
-                if reason == "auth" and attempt == 1 and self.secrets.arn_for(self.key_env):
-                    await asyncio.to_thread(self.secrets.refresh, self.key_env)
+                if reason == "auth" and attempt == 1 and self.secrets.arn_for(self.key_name):
+                    await asyncio.to_thread(self.secrets.refresh, self.key_name)
                     continue
                 raise ProviderFailure(self.name, reason) from exc
         raise ProviderFailure(self.name, "auth")
@@ -255,4 +263,7 @@ def build_providers(
             **common,
         ),
     }
-    return [factories[name]() for name in settings.provider_chain if name in factories]
+    providers = [factories[name]() for name in settings.provider_chain if name in factories]
+    for provider in providers:
+        provider.use_synced_token = settings.synced_token_provider == provider.name
+    return providers

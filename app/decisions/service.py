@@ -8,6 +8,7 @@ import time
 
 from app import contract
 from app.core.cache import Cache
+from app.core.db import utcnow
 from app.core.logging import request_id_var
 from app.core.metrics import Metrics
 from app.decisions import rules
@@ -84,6 +85,7 @@ def _audit_row(
     request: DecisionRequest, response: DecisionResponse, api_key_label: str | None
 ) -> dict[str, object]:
     return {
+        "created_at": utcnow(),
         "request_id": request_id_var.get(),
         "api_key_label": api_key_label,
         "message_sha256": hashlib.sha256(request.message.encode()).hexdigest(),

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from app import __version__, contract
 from app.core.deps import ServicesDep
 from app.core.services import Services
+from app.jobs.depth import sample_queue_depth
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
@@ -61,15 +62,6 @@ def _select_one(services: Services) -> None:
         connection.execute(text("SELECT 1"))
 
 
-async def _queue_depth(services: Services) -> int | None:
-    try:
-        depth = await asyncio.wait_for(services.jobs.depth(), CHECK_TIMEOUT_SECONDS)
-    except Exception:
-        return None
-    await services.metrics.emit({contract.QUEUE_DEPTH: depth})
-    return depth
-
-
 @router.get(
     contract.HEALTH_PATH,
     response_model=Health,
@@ -87,7 +79,7 @@ async def health(services: ServicesDep) -> JSONResponse:
         environment=services.settings.deployment_env,
         failing=failing,
         checks=checks,
-        queue_depth=await _queue_depth(services),
+        queue_depth=await sample_queue_depth(services.jobs, services.metrics),
         providers=[ProviderInfo(name=p.name, configured=p.configured()) for p in services.chain.providers],
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if failing else 200)

@@ -5,7 +5,6 @@ No test reaches the network: AI SDKs get an httpx2 MockTransport, AWS is moto, s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,10 +22,13 @@ from app.migrate import upgrade
 
 TABLES = ("api_keys", "decision_audit", "jobs", "uploads")
 
-# No real credentials can leak into a test, and boto3 never looks for an instance profile.
-for _name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-    os.environ[_name] = "testing"
-os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+
+@pytest.fixture(autouse=True)
+def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real credentials can reach a test, and boto3 never looks for an instance profile."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
 
 
 @pytest.fixture(scope="session")

@@ -143,3 +143,39 @@ def test_api_keys_can_come_from_a_secret(make_client, aws) -> None:
     bad = client.post("/v1/decisions", json={"message": "hello there"}, headers={"X-API-Key": "gamma"})
     assert ok.status_code == 200
     assert bad.status_code == 401
+
+
+def test_the_synced_token_stands_in_for_a_missing_provider_key(make_client, aws) -> None:
+    arn = boto_client("secretsmanager").create_secret(Name="synced", SecretString="hf_synced_from_laptop")[
+        "ARN"
+    ]
+    fake = FakeAI()
+    client = make_client(
+        overrides=Overrides(ai_transport=fake.transport, boto_client=boto_client),
+        ai_providers="huggingface",
+        synced_token_secret_arn=arn,
+        synced_token_provider="huggingface",
+    )
+    assert client.post("/v1/decisions", json={"message": UNCERTAIN}).json()["source"] == "huggingface"
+    assert [item.headers["authorization"] for item in fake.seen] == ["Bearer hf_synced_from_laptop"]
+
+
+def test_a_provider_key_of_its_own_wins_over_the_synced_token(make_client, aws) -> None:
+    arn = boto_client("secretsmanager").create_secret(Name="synced2", SecretString="hf_synced")["ARN"]
+    fake = FakeAI()
+    client = make_client(
+        overrides=Overrides(ai_transport=fake.transport, boto_client=boto_client),
+        ai_providers="huggingface",
+        huggingface_api_key="hf_own",
+        synced_token_secret_arn=arn,
+        synced_token_provider="huggingface",
+    )
+    client.post("/v1/decisions", json={"message": UNCERTAIN})
+    assert [item.headers["authorization"] for item in fake.seen] == ["Bearer hf_own"]
+
+
+def test_an_unreadable_key_secret_does_not_stop_the_service(make_client, aws) -> None:
+    missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"
+    client = make_client(overrides=Overrides(boto_client=boto_client), api_keys_secret_arn=missing)
+    assert client.get("/health").status_code == 200
+    assert client.post("/v1/decisions", json={"message": "hello there"}).status_code == 200  # env key

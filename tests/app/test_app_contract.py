@@ -66,15 +66,15 @@ def test_secret_env_vars_are_contract_names_and_cover_every_provider_key() -> No
         assert contract.secret_arn_env(key_env) in ENV_NAMES
 
 
-def _doc_rows() -> dict[str, tuple[str, str]]:
+def _doc_rows() -> dict[str, tuple[str, str, str]]:
     text = (REPO / "docs" / "metrics.md").read_text()
-    rows = re.findall(r"^\| `([a-z0-9_]+)` \| (\w+) \| ([^|]+) \|", text, flags=re.M)
-    return {name: (unit, dims.strip()) for name, unit, dims in rows}
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \| (\w+) \| (\w+) \| ([^|]+) \|", text, flags=re.M)
+    return {name: (unit, statistic, dims.strip()) for name, unit, statistic, dims in rows}
 
 
 def test_metrics_doc_lists_exactly_the_catalogue() -> None:
     expected = {
-        spec.name: (spec.unit, "; ".join(", ".join(dims) for dims in spec.dimensions))
+        spec.name: (spec.unit, spec.statistic, "; ".join(", ".join(dims) for dims in spec.dimensions))
         for spec in contract.METRICS
     }
     assert _doc_rows() == expected

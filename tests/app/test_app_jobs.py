@@ -144,3 +144,20 @@ def test_invalid_job_requests_are_422(client, payload):
 
 def test_unknown_job_is_404(client):
     assert client.get(f"/v1/jobs/{'0' * 32}").status_code == 404
+
+
+def test_queue_depth_is_published_without_anyone_calling_health(make_client, capsys):
+    from app_testing import emitted_records
+
+    client = make_client(queue_depth_interval_seconds=0.1)
+    for _ in range(2):
+        client.post("/v1/jobs", json=JOB)
+    time.sleep(0.5)
+    depths = [
+        r[contract.QUEUE_DEPTH.name]
+        for r in emitted_records(client, capsys)
+        if contract.QUEUE_DEPTH.name in r
+    ]
+    flat = [value for d in depths for value in (d if isinstance(d, list) else [d])]
+    assert flat
+    assert flat[-1] == 2
