@@ -39,6 +39,8 @@ class EnvNames:
     DATABASE_USER: str = "DATABASE_USER"
     DATABASE_PASSWORD: str = "DATABASE_PASSWORD"
     DATABASE_SSLMODE: str = "DATABASE_SSLMODE"
+    # An RDS-managed secret ({"username", "password"}) read at connect time, so rotation never locks out.
+    DATABASE_SECRET_ARN: str = "DATABASE_SECRET_ARN"
     REDIS_URL: str = "REDIS_URL"
     REDIS_HOST: str = "REDIS_HOST"
     REDIS_PORT: str = "REDIS_PORT"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from app.core.config import get_settings
 from app.core.db import make_engine
@@ -17,10 +17,17 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 logger = logging.getLogger(__name__)
 
 
+# Every new web task runs migrations before it serves (ECS starts several at once): a transaction-scoped
+# advisory lock makes them take turns, so the first migrates and the rest find the schema at head.
+MIGRATION_LOCK_KEY = 0x4C61756E6368  # "Launch"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

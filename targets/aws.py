@@ -398,9 +398,10 @@ def _load_balancer(config: StackConfig, foundation: Foundation) -> LoadBalancer:
 
 
 def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Input[str]]:
-    """Plain settings only. Provider keys, the synced token and client API keys travel as secret ARNs
-    (an ARN is not a secret): the app reads them at runtime through its task role, so a rotated key is
-    picked up after a 401 and tasks start before an operator has stored the values."""
+    """Plain settings only. Provider keys, the synced token, client API keys and the database login
+    travel as secret ARNs (an ARN is not a secret): the app reads them at runtime through its task role,
+    so a rotated key or password is picked up without a restart, and tasks start before an operator has
+    stored the provider keys."""
     env = contract.ENV
     arns = f.secrets.arns
     return {
@@ -408,6 +409,7 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
         env.DATABASE_HOST: f.database.address,
         env.DATABASE_PORT: f.database.port.apply(str),
         env.DATABASE_NAME: f.database.db_name,
+        env.DATABASE_SECRET_ARN: f.database.master_secret_arn,
         # RDS forces TLS; verify-full would need the RDS CA bundle in the image.
         env.DATABASE_SSLMODE: "require",
         env.REDIS_HOST: f.cache.primary_endpoint,
@@ -428,13 +430,9 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
 
 
 def _injected_secrets(f: Foundation) -> dict[str, pulumi.Input[str]]:
-    """Read by the execution role when a task starts; `:key::` picks a field of RDS's JSON secret."""
-    env = contract.ENV
-    return {
-        env.DATABASE_USER: f.database.master_secret_arn.apply(lambda arn: f"{arn}:username::"),
-        env.DATABASE_PASSWORD: f.database.master_secret_arn.apply(lambda arn: f"{arn}:password::"),
-        env.REDIS_AUTH_TOKEN: f.cache.auth_secret_arn,
-    }
+    """Read by the execution role when a task starts. The database password is not among them: RDS
+    rotates it, so the app reads the managed secret at connect time (DATABASE_SECRET_ARN) instead."""
+    return {contract.ENV.REDIS_AUTH_TOKEN: f.cache.auth_secret_arn}
 
 
 def _task_statements(f: Foundation) -> list[Statement]:
@@ -468,7 +466,7 @@ def _task_statements(f: Foundation) -> list[Statement]:
             # aws-secretsmanager-caching calls DescribeSecret to notice a new version.
             sid="ReadRuntimeSecrets",
             actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-            resources=list(f.secrets.arns.values()),
+            resources=[*f.secrets.arns.values(), f.database.master_secret_arn],
         ),
         Statement(
             sid="DecryptRuntimeSecrets",

@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     database_user: str | None = Field(None, validation_alias=_env(ENV.DATABASE_USER))
     database_password: str | None = Field(None, validation_alias=_env(ENV.DATABASE_PASSWORD))
     database_sslmode: str | None = Field(None, validation_alias=_env(ENV.DATABASE_SSLMODE))
+    database_secret_arn: str | None = Field(None, validation_alias=_env(ENV.DATABASE_SECRET_ARN))
     database_sslrootcert: str | None = None
     sqlite_path: str = "/tmp/launchpad.db"  # noqa: S108 - the only writable place on a read-only root FS
 

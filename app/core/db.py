@@ -3,14 +3,17 @@ installed, and one code path for both keeps the embedded profile honest."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from app.contract import ENV
 from app.core.config import Settings
+from app.core.secrets import SecretReader
 
 
 class Base(DeclarativeBase):
@@ -27,7 +30,7 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=5,
@@ -35,6 +38,39 @@ def make_engine(settings: Settings) -> Engine:
         pool_timeout=2,
         connect_args={"connect_timeout": 3},
     )
+    if settings.database_secret_arn:
+        credentials = SecretReader({ENV.DATABASE_SECRET_ARN: settings.database_secret_arn})
+        event.listen(engine, "do_connect", _connect_with_current_credentials(credentials))
+    return engine
+
+
+DATABASE = ENV.DATABASE_SECRET_ARN.removesuffix("_SECRET_ARN")
+AUTH_FAILED = "28P01"  # invalid_password
+
+
+def _connect_with_current_credentials(credentials: SecretReader) -> Callable[..., Any]:
+    """RDS rotates its managed master password (every 7 days by default). Credentials injected at task
+    start would lock new connections out after a rotation; reading the secret at connect time, and once
+    more when the server refuses the cached password, follows the rotation without a restart."""
+
+    def connect(dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
+        cparams.update(_login(credentials.get_fields(DATABASE)))
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as error:
+            if getattr(error, "sqlstate", None) != AUTH_FAILED and "password authentication" not in str(
+                error
+            ):
+                raise
+            credentials.refresh(DATABASE)
+            cparams.update(_login(credentials.get_fields(DATABASE)))
+            return dialect.connect(*cargs, **cparams)
+
+    return connect
+
+
+def _login(fields: dict[str, str]) -> dict[str, str]:
+    return {"user": fields["username"], "password": fields["password"]}
 
 
 def _sqlite_pragmas(dbapi_connection: object, _: object) -> None:

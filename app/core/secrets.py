@@ -54,6 +54,14 @@ class SecretReader:
         raw = self._secret_cache().get_secret_string(arn)
         return _unwrap(raw, name)
 
+    def get_fields(self, name: str) -> dict[str, str]:
+        """A JSON secret's fields (RDS-managed secrets hold `username` and `password`)."""
+        arn = self.arn_for(name)
+        if not arn:
+            return {}
+        parsed = json.loads(self._secret_cache().get_secret_string(arn))
+        return {k: str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+
     def refresh(self, name: str) -> None:
         arn = self.arn_for(name)
         if arn:

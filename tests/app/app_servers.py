@@ -72,6 +72,9 @@ def start_postgres() -> Postgres:
     bindir = pg_bin_dir()
     initdb = [str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
     subprocess.run([*prefix, *initdb], check=True, capture_output=True)
+    # Everyone is trusted except members of `password_login`, so credential rotation can be tested.
+    hba = datadir / "pg_hba.conf"
+    hba.write_text("host all +password_login 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     port = free_port()
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
     start = [

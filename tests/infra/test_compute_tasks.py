@@ -147,8 +147,11 @@ def test_secrets_are_references_to_secrets_created_in_the_stack(stack_plan: Plan
     created |= {db.outputs["masterUserSecrets"][0]["secretArn"] for db in databases}
     for c in containers(stack_plan, role):
         injected = {s["name"]: s["valueFrom"] for s in c["secrets"]}
-        assert {contract.ENV.DATABASE_PASSWORD, contract.ENV.REDIS_AUTH_TOKEN} <= set(injected)
+        assert set(injected) == {contract.ENV.REDIS_AUTH_TOKEN}
         assert {secret_arn(v) for v in injected.values()} <= created
+        # The database login rotates, so it is read at connect time rather than injected at start.
+        env = {e["name"] for e in c["environment"]}
+        assert contract.ENV.DATABASE_PASSWORD not in env and contract.ENV.DATABASE_USER not in env
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -161,6 +164,7 @@ def test_runtime_secret_arns_name_the_stacks_secrets(stack_plan: Plan, role: str
         contract.ENV.ANTHROPIC_API_KEY_SECRET_ARN: arns["anthropic-api-key"],
         contract.ENV.SYNCED_TOKEN_SECRET_ARN: arns["synced-token"],
         contract.ENV.API_KEYS_SECRET_ARN: arns["api-keys"],
+        contract.ENV.DATABASE_SECRET_ARN: stack_plan.outputs["db_master_secret_arn"],
     }
     assert {k: env.get(k) for k in expected} == expected
     assert env[contract.ENV.DEPLOYMENT_ENV] in contract.DEPLOYMENT_ENVIRONMENTS
