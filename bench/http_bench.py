@@ -41,6 +41,7 @@ request = function()
   return wrk.format("POST", "/v1/decisions", HEADERS, '{"message": "I want to cancel my subscription"}')
 end
 """
+WARMUP_SECONDS = 2
 HEADERS_LUA = f'HEADERS = {{["Content-Type"] = "application/json", ["X-API-Key"] = "{API_KEY}"}}\n'
 
 
@@ -148,6 +149,8 @@ def side_by_side(connections: int, duration: int, workdir: str) -> bool:
         server("app.main:app", service_env(workdir)) as port,
     ):
         for name, path, script in SCENARIOS:
+            for warm_port in (bare_port, port):  # first requests pay for lazy imports and connection setup
+                wrk(warm_port, path, script, connections, WARMUP_SECONDS)
             bare = wrk(bare_port, path, script, connections, duration)
             app = wrk(port, path, script, connections, duration)
             ratio = app.rps / bare.rps

@@ -40,6 +40,7 @@ class ApiKeyStore:
         # Keys from configuration stay valid while Postgres is down: decisions must still be served.
         self._bootstrap: dict[str, str] = {}
         self._has_stored_keys = False
+        self._inflight: dict[str, asyncio.Future[str | None]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -66,14 +67,21 @@ class ApiKeyStore:
         hit = self._cache.get(key_hash)
         if hit is not None and hit[0] > time.monotonic():
             return hit[1]
+        # One lookup per key at a time: when the entry expires under load, every request in flight would
+        # otherwise queue its own database lookup on the small thread pool and wait seconds for it.
+        pending = self._inflight.get(key_hash)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup_and_cache(key_hash))
+            self._inflight[key_hash] = pending
+            pending.add_done_callback(lambda _: self._inflight.pop(key_hash, None))
+        return await asyncio.shield(pending)
+
+    async def _lookup_and_cache(self, key_hash: str) -> str | None:
         try:
             label = await asyncio.to_thread(self._lookup, key_hash)
         except Exception as exc:
             logger.warning("api key lookup failed", extra={"error_type": type(exc).__name__})
-            label = next(
-                (lbl for h, lbl in self._bootstrap.items() if hmac.compare_digest(h, key_hash)), None
-            )
-            return label
+            return next((lbl for h, lbl in self._bootstrap.items() if hmac.compare_digest(h, key_hash)), None)
         self._cache[key_hash] = (time.monotonic() + self._cache_seconds, label)
         return label
 

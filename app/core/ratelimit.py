@@ -1,4 +1,4 @@
-"""Rate limits per API key and per client IP with `limits` (moving window).
+"""Rate limits per API key and per client IP with `limits` (sliding window counter).
 
 Redis storage uses limits' redis-py async implementation; the coredis extra conflicts with pulumi's pins.
 """
@@ -11,7 +11,7 @@ import time
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from app.core.config import Settings
 from app.core.errors import RateLimitedError
@@ -32,7 +32,9 @@ def make_storage(settings: Settings) -> Storage:
 
 class RateLimiter:
     def __init__(self, storage: Storage, per_key: str, per_ip: str) -> None:
-        self._limiter = MovingWindowRateLimiter(storage)
+        # Sliding window counter: O(1) per hit in memory and in Redis, where a moving window keeps (and
+        # scans) one entry per request in the window.
+        self._limiter = SlidingWindowCounterRateLimiter(storage)
         self._per_key = parse(per_key)
         self._per_ip = parse(per_ip)
 

@@ -144,3 +144,25 @@ def test_logs_never_hold_keys_tokens_or_message_bodies(make_client, caplog) -> N
     assert "ai call" in logged  # the provider calls were logged...
     for secret in (secret_message, API_KEY, "wrong-key-xyz", "sk-ant-secret-value", "gemini-secret-value"):
         assert secret not in logged  # ...without any of these
+
+
+async def test_concurrent_requests_share_one_key_lookup(database_url, clean_state) -> None:
+    import asyncio
+
+    from app.auth.service import ApiKeyStore
+    from app.core.config import Settings
+    from app.core.db import Database, make_engine
+
+    store = ApiKeyStore(Database(make_engine(Settings(database_url=database_url))))
+    store.bootstrap([API_KEY], "env")
+    lookups = []
+    original = store._lookup
+
+    def counting_lookup(key_hash: str):
+        lookups.append(key_hash)
+        return original(key_hash)
+
+    store._lookup = counting_lookup  # type: ignore[method-assign]
+    labels = await asyncio.gather(*(store.verify(API_KEY) for _ in range(50)))
+    assert len(set(labels)) == 1 and labels[0] is not None
+    assert len(lookups) == 1
