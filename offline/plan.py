@@ -72,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     custom = [r for r in run.resources if r.custom and not r.type.startswith("pulumi:providers:")]
     if options.json:
         inventory = [{"type": r.type, "name": r.name, "parent": r.parent_type} for r in run.resources]
+        outputs = {k: "[secret]" if k in run.secret_outputs else v for k, v in run.outputs.items()}
         print(
             json.dumps(
-                {"stack": run.stack, "resources": inventory, "outputs": run.outputs}, indent=2, default=str
+                {"stack": run.stack, "resources": inventory, "outputs": outputs}, indent=2, default=str
             )
         )
         return 0
@@ -88,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {count:3d}  {type_}")
     print("\nOutputs:")
     for key, value in sorted(run.outputs.items()):
-        print(f"  {key}: {json.dumps(value, default=str)}")
+        shown = "[secret]" if key in run.secret_outputs else json.dumps(value, default=str)
+        print(f"  {key}: {shown}")
     violations = check(run)
     print("\n".join(render_policy_review(violations)))
     return 1 if any(v.level == "mandatory" for v in violations) else 0

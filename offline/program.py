@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -22,6 +22,7 @@ class ProgramRun:
     resources: list[Recorded]
     outputs: dict[str, Any]
     calls: list[tuple[str, dict[str, Any]]]
+    secret_outputs: set[str] = field(default_factory=set)  # shown as [secret], as `pulumi` does
 
 
 def ensure_event_loop() -> None:
@@ -56,4 +57,7 @@ def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun
     stack_root = runtime_settings.get_root_resource()
     exported = getattr(stack_root, "outputs", {}) or {}
     outputs = _sync_await(pulumi.Output.from_input(exported).future()) or {}
-    return ProgramRun(stack, mocks.resources, outputs, mocks.calls)
+    secret = {
+        key for key, value in exported.items() if _sync_await(pulumi.Output.from_input(value).is_secret())
+    }
+    return ProgramRun(stack, mocks.resources, outputs, mocks.calls, secret_outputs=secret)

@@ -35,3 +35,14 @@ def test_bad_config_exits_2_naming_every_key(capsys: pytest.CaptureFixture[str])
 def test_malformed_assignment_is_refused() -> None:
     with pytest.raises(SystemExit, match="expected KEY=VALUE"):
         main(["--set", "azCount"])
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_secret_outputs_are_masked_like_pulumi_does(
+    capsys: pytest.CaptureFixture[str], as_json: bool
+) -> None:
+    # The local stack exports a connection URL with its generated password: a CI log must not show it.
+    assert main(["--stack", "local", *(["--json"] if as_json else [])]) == 0
+    out = capsys.readouterr().out
+    assert "local_postgres_url" in out and "[secret]" in out
+    assert "postgresql://" not in out
