@@ -33,6 +33,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
 from app.contract import ENV
+from components.database import ENHANCED_MONITORING_INTERVALS
 from targets.cron import eventbridge_cron
 
 PROJECT = "launchpad"
@@ -64,7 +65,6 @@ _CACHE_NODE_TYPE = re.compile(
 # Major only ("17") lets RDS pick the newest minor and auto-upgrades keep it patched without drift in
 # state; "17.6" pins a minor explicitly. Both name a supported major (13+).
 _POSTGRES_VERSION = re.compile(r"^(1[3-9]|[2-9][0-9])(\.[0-9]{1,2})?$")
-_ENHANCED_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 
 
 class ConfigError(Exception):
@@ -358,8 +358,8 @@ class StackSettings(BaseModel):
     @field_validator("db_monitoring_interval_seconds")
     @classmethod
     def _monitoring_interval(cls, value: int) -> int:
-        if value not in _ENHANCED_MONITORING_INTERVALS:
-            raise ValueError(f"must be one of {_ENHANCED_MONITORING_INTERVALS} (0 turns it off)")
+        if value not in ENHANCED_MONITORING_INTERVALS:
+            raise ValueError(f"must be one of {ENHANCED_MONITORING_INTERVALS} (0 turns it off)")
         return value
 
     @field_validator("cloud_run_cpu")

@@ -12,6 +12,8 @@ from components.iam_policy import assume_role_policy
 from components.security_rules import private_service_group
 
 POSTGRES_PORT = 5432
+# The only intervals RDS enhanced monitoring accepts; 0 turns it off.
+ENHANCED_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 
 
 @dataclass
@@ -147,8 +149,10 @@ def _validate(args: DatabaseArgs) -> int:
         raise ValueError("DatabaseArgs.engine_version must look like '17' or '17.6'")
     if args.max_allocated_storage_gb < args.allocated_storage_gb:
         raise ValueError("DatabaseArgs.max_allocated_storage_gb must be >= allocated_storage_gb")
-    if args.monitoring_interval_seconds not in (0, 1, 5, 10, 15, 30, 60):
-        raise ValueError("DatabaseArgs.monitoring_interval_seconds must be 0, 1, 5, 10, 15, 30 or 60")
+    if args.monitoring_interval_seconds not in ENHANCED_MONITORING_INTERVALS:
+        raise ValueError(
+            f"DatabaseArgs.monitoring_interval_seconds must be one of {ENHANCED_MONITORING_INTERVALS}"
+        )
     if not 1 <= args.backup_retention_days <= 35:
         raise ValueError("DatabaseArgs.backup_retention_days must be 1-35")
     return int(match.group(1))

@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.core.config import Settings
 from app.core.services import Services
 from app.decisions.service import DecisionService
 from app.jobs.queue import JobQueue
@@ -20,10 +19,6 @@ from app.uploads.service import UploadService
 async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-async def get_settings_dep(request: Request) -> Settings:
-    return (await get_services(request)).settings
 
 
 async def get_decision_service(request: Request) -> DecisionService:
@@ -39,7 +34,6 @@ async def get_upload_service(request: Request) -> UploadService:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DecisionServiceDep = Annotated[DecisionService, Depends(get_decision_service)]
 JobQueueDep = Annotated[JobQueue, Depends(get_job_queue)]
 UploadServiceDep = Annotated[UploadService, Depends(get_upload_service)]
