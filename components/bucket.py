@@ -86,7 +86,7 @@ class SecureBucket(pulumi.ComponentResource):
         aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.id,
-            policy=policy_json(_policy_statements(bucket, args)),
+            policy=policy_json(_policy_statements(bucket, args, self._account(args))),
             # A policy put before the public-access block could be judged public and be refused.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public_block, ownership]),
         )
@@ -101,6 +101,12 @@ class SecureBucket(pulumi.ComponentResource):
         self.bucket_name = bucket.bucket
         self.arn = bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name, "arn": self.arn})
+
+    def _account(self, args: SecureBucketArgs) -> pulumi.Output[str] | None:
+        """The stack's account, read once through this component's provider, for log-delivery grants."""
+        if not (args.log_delivery_source_arns or args.log_deliveries):
+            return None
+        return aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
 
 def _encryption_rule(args: SecureBucketArgs) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
@@ -150,10 +156,11 @@ def _lifecycle_rules(args: SecureBucketArgs) -> list[aws.s3.BucketLifecycleConfi
     return rules
 
 
-def _policy_statements(bucket: aws.s3.Bucket, args: SecureBucketArgs) -> list[Statement]:
+def _policy_statements(
+    bucket: aws.s3.Bucket, args: SecureBucketArgs, account: pulumi.Output[str] | None
+) -> list[Statement]:
     statements = [deny_insecure_transport(bucket.arn)]
-    if args.log_delivery_source_arns:
-        account = aws.get_caller_identity_output().account_id
+    if args.log_delivery_source_arns and account is not None:
         statements.append(
             Statement(
                 sid="S3ServerAccessLogDelivery",
@@ -166,8 +173,7 @@ def _policy_statements(bucket: aws.s3.Bucket, args: SecureBucketArgs) -> list[St
                 ],
             )
         )
-    if args.log_deliveries:
-        account = aws.get_caller_identity_output().account_id
+    if args.log_deliveries and account is not None:
         statements += [
             Statement(
                 sid=f"LogDelivery{i}",

@@ -377,7 +377,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def __init__(self) -> None:
         self.resources: list[Recorded] = []
-        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.calls: list[tuple[str, dict[str, Any], str]] = []  # (token, args, provider reference)
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         secret_paths: set[str] = set()
@@ -394,7 +394,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return rid, {**args.inputs, **computed}
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        self.calls.append((args.token, dict(args.args)))
+        self.calls.append((args.token, dict(args.args), args.provider))
         answer = _CALLS.get(args.token)
         if answer is None:
             raise NotImplementedError(f"offline mocks do not answer data source {args.token}")

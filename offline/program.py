@@ -21,7 +21,7 @@ class ProgramRun:
     stack: str
     resources: list[Recorded]
     outputs: dict[str, Any]
-    calls: list[tuple[str, dict[str, Any]]]
+    calls: list[tuple[str, dict[str, Any], str]]
     secret_outputs: set[str] = field(default_factory=set)  # shown as [secret], as `pulumi` does
 
 

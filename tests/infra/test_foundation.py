@@ -323,6 +323,16 @@ def test_every_aws_resource_goes_through_the_tagged_provider(stack_plan: Plan) -
     assert not untagged
 
 
+def test_every_aws_data_source_is_read_through_the_stack_provider(stack_plan: Plan) -> None:
+    # An invoke without the component's parent or provider falls back to the default provider: another
+    # account or region than the stack's, if the environment says so.
+    provider = stack_plan.one("pulumi:providers:aws")
+    reference = f"{provider.urn}::{provider.id}"
+    aws_calls = [(token, via) for token, _, via in stack_plan.run.calls if token.startswith("aws:")]
+    assert aws_calls
+    assert [token for token, via in aws_calls if via != reference] == []
+
+
 def test_every_resource_is_a_named_child_of_a_component(stack_plan: Plan) -> None:
     components = {r.urn: r for r in stack_plan.resources if r.type.startswith("launchpad:")}
     for resource in stack_plan.resources:
