@@ -16,8 +16,9 @@ outputs: dict[str, object] = {}
 registries: list[RegistryTarget] = []
 
 foundation = aws_target.build_foundation(config) if "aws" in targets else None
-if foundation is not None:
-    registries.append(aws_target.ecr_registry(config, foundation))
+ecr = aws_target.ecr_registry(config, foundation) if foundation is not None else None
+if ecr is not None:
+    registries.append(ecr.target)
 gcp_base = gcp_target.prepare(config) if "gcp" in targets else None
 if gcp_base is not None:
     registries.append(gcp_target.registry(config, gcp_base))
@@ -31,9 +32,9 @@ image = AppImage(
         load_locally="local" in targets,
     ),
 )
-if foundation is not None:
+if foundation is not None and ecr is not None:
     outputs |= aws_target.foundation_outputs(foundation)
-    outputs |= aws_target.deploy_compute(config, foundation, image.refs[aws_target.REGISTRY_NAME])
+    outputs |= aws_target.deploy_compute(config, foundation, image.refs[aws_target.REGISTRY_NAME], ecr)
 if gcp_base is not None:
     outputs |= gcp_target.deploy(config, gcp_base, image.refs[gcp_target.REGISTRY_NAME])
 if image.local_ref is not None:

@@ -278,7 +278,13 @@ LIVE_PROBE = [
 ]
 
 
-def ecr_registry(config: StackConfig, foundation: Foundation) -> RegistryTarget:
+@dataclass
+class EcrRegistry:
+    target: RegistryTarget  # where AppImage pushes, with credentials
+    repository_arn: pulumi.Output[str]  # what the execution roles may pull from
+
+
+def ecr_registry(config: StackConfig, foundation: Foundation) -> EcrRegistry:
     """The stack's ECR repository, with push credentials for AppImage."""
     repository = EcrRepository(
         f"{config.base_name}-app",
@@ -290,23 +296,17 @@ def ecr_registry(config: StackConfig, foundation: Foundation) -> RegistryTarget:
     token = aws.ecr.get_authorization_token_output(
         registry_id=repository.registry_id, opts=pulumi.InvokeOutputOptions(provider=foundation.provider)
     )
-    return RegistryTarget(
+    target = RegistryTarget(
         name=REGISTRY_NAME,
         repository_url=repository.repository_url,
         username=token.user_name,
         password=pulumi.Output.secret(token.password),
     )
-
-
-def ecr_repository_arn(image_ref: str) -> str:
-    """`<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...` -> the repository's ARN."""
-    host, _, rest = image_ref.partition("/")
-    account, _, _, region = host.split(".")[:4]
-    return f"arn:aws:ecr:{region}:{account}:repository/{rest.split('@')[0].split(':')[0]}"
+    return EcrRegistry(target=target, repository_arn=repository.arn)
 
 
 def deploy_compute(
-    config: StackConfig, foundation: Foundation, image_ref: pulumi.Output[str]
+    config: StackConfig, foundation: Foundation, image_ref: pulumi.Output[str], ecr: EcrRegistry
 ) -> dict[str, Any]:
     """ECS cluster, ALB, WAF and the three Fargate roles running `image_ref` (pinned by digest)."""
     s, opts, base = config.settings, foundation.opts, config.base_name
@@ -318,7 +318,7 @@ def deploy_compute(
             WafArgs(resource_arn=lb.arn, requests_per_minute=s.waf_requests_per_minute),
             opts=opts,
         )
-    common = _service_args(config, foundation, cluster, image_ref)
+    common = _service_args(config, foundation, cluster, image_ref, ecr.repository_arn)
     web = FargateService(f"{base}-web", _web_args(config, foundation, lb, common), opts=opts)
     worker = FargateService(f"{base}-worker", _worker_args(config, common), opts=opts)
     nightly = FargateService(
@@ -478,7 +478,11 @@ def _task_statements(f: Foundation) -> list[Statement]:
 
 
 def _service_args(
-    config: StackConfig, f: Foundation, cluster: EcsCluster, image_ref: pulumi.Output[str]
+    config: StackConfig,
+    f: Foundation,
+    cluster: EcsCluster,
+    image_ref: pulumi.Output[str],
+    repository_arn: pulumi.Output[str],
 ) -> FargateServiceArgs:
     """What every role shares; each role replaces its own parts."""
     s = config.settings
@@ -502,7 +506,7 @@ def _service_args(
         security_group_ids=[f.network.app_security_group_id],
         assign_public_ip=not has_nat,
         kms_key_arn=f.encryption.key_arn,
-        repository_arn=image_ref.apply(ecr_repository_arn),
+        repository_arn=repository_arn,
         log_retention_days=s.log_retention_days,
         task_statements=_task_statements(f),
         enable_exec=s.ecs_exec,
