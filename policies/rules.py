@@ -219,11 +219,15 @@ def _ingress_rule(props: Mapping[str, Any]) -> list[str]:
 
 
 def _inline_ingress(props: Mapping[str, Any]) -> list[str]:
-    return [
-        m
-        for rule in props.get("ingress") or []
-        for m in _ingress_rule({**rule, "cidrIpv4": (rule.get("cidrBlocks") or [None])[0]})
-    ]
+    """Inline rules list several CIDRs each; every one is judged like a standalone rule."""
+    problems: list[str] = []
+    for rule in props.get("ingress") or []:
+        ports = {"fromPort": rule.get("fromPort"), "toPort": rule.get("toPort")}
+        for cidr in rule.get("cidrBlocks") or []:
+            problems += _ingress_rule({**ports, "cidrIpv4": cidr})
+        for cidr in rule.get("ipv6CidrBlocks") or []:
+            problems += _ingress_rule({**ports, "cidrIpv6": cidr})
+    return problems
 
 
 def _policy_actions(props: Mapping[str, Any]) -> list[str]:

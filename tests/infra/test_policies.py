@@ -206,3 +206,17 @@ def test_hardening_is_matched_through_dependencies_when_names_are_unknown() -> N
     run.resources[-1].dependencies = []  # the policy no longer hangs off this bucket
     run.resources[-1].inputs = {"bucket": "someone-elses"}
     assert _messages(check(run), "s3-bucket-hardening-complete") == ["bucket r0 lacks a bucket policy"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"fromPort": 22, "toPort": 22, "cidrBlocks": ["10.0.0.0/8", "0.0.0.0/0"]}, True),
+        ({"fromPort": 22, "toPort": 22, "ipv6CidrBlocks": ["::/0"]}, True),
+        ({"fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}, False),
+        ({"fromPort": 5432, "toPort": 5432, "cidrBlocks": ["10.0.0.0/8"]}, False),
+    ],
+)
+def test_inline_rules_are_checked_on_every_cidr(rule: dict[str, Any], expected: bool) -> None:
+    found = check(_run(("aws:ec2/securityGroup:SecurityGroup", {"ingress": [rule]})))
+    assert bool(_messages(found, "sg-no-open-inline-ingress")) is expected
