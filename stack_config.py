@@ -13,6 +13,8 @@ import difflib
 import ipaddress
 import json
 import re
+import types
+import typing
 import zoneinfo
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -622,6 +624,23 @@ def _all_project_config() -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
 
 
+def _wants_string(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _wants_string(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return all(_wants_string(a) for a in typing.get_args(annotation) if a is not type(None))
+    # str, Literal of strings, EmailStr and IPv4Network are all given as text.
+    return not (origin is tuple or annotation in (int, bool, float))
+
+
+_STRING_KEYS = frozenset(
+    field.alias
+    for field in StackSettings.model_fields.values()
+    if field.alias and _wants_string(field.annotation)
+)
+
+
 def _decode(value: Any) -> Any:
     # The engine hands every value over as a string; arrays and numbers arrive JSON-encoded.
     if isinstance(value, str):
@@ -663,21 +682,13 @@ def _snake(camel: str) -> str:
 
 def parse_settings(raw: dict[str, Any]) -> StackSettings:
     """Validates raw `launchpad:*` values (JSON strings or decoded) into settings, or raises ConfigError."""
-    plain = {key: _decode(value) for key, value in raw.items() if key not in SECRET_KEYS}
-    # Strings that merely look like JSON numbers must stay strings (e.g. dbEngineVersion "17").
-    for key in (
-        "dbEngineVersion",
-        "cacheEngineVersion",
-        "owner",
-        "costCenter",
-        "nightlyCron",
-        "nightlyTimezone",
-        "domainName",
-        "hostedZoneId",
-        "certificateArn",
-    ):
-        if key in raw and isinstance(raw[key], str):
-            plain[key] = raw[key]
+    # The engine hands values over as strings; JSON-decode only where the field wants a number, a bool or
+    # a list, so a string that merely looks like a number (dbEngineVersion "17") stays a string.
+    plain = {
+        key: value if key in _STRING_KEYS else _decode(value)
+        for key, value in raw.items()
+        if key not in SECRET_KEYS
+    }
     known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
     try:
         settings = StackSettings.model_validate(plain)

@@ -148,3 +148,12 @@ def test_budget_keys_are_required_exactly_where_a_budget_is_created(key: str) ->
     local = _raw("local")
     assert "alertEmail" not in local and "monthlyBudgetUsd" not in local
     assert parse_settings(local).targets == ("local",)
+
+
+def test_text_keys_keep_numeric_looking_values_and_number_keys_decode() -> None:
+    # The engine passes every value as a string; only number, bool and list fields are JSON-decoded.
+    settings = parse_settings(
+        _raw("dev", costCenter="1234", dbEngineVersion="17", azCount="3", dbMultiAz="true")
+    )
+    assert settings.cost_center == "1234" and settings.db_engine_version == "17"
+    assert settings.az_count == 3 and settings.db_multi_az is True
