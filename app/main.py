@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         docs_url=None if production else "/docs",
         openapi_url=None if production else "/openapi.json",
         redoc_url=None,
+        # FastAPI's native OpenTelemetry probes the global providers on every request; the service
+        # reports through its own EMF metrics and configures no OTel providers.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
     app.add_route(contract.LIVE_PATH, live, methods=["GET"], include_in_schema=False)
