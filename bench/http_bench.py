@@ -5,6 +5,10 @@
 
 Needs `wrk` (Debian: apt-get install wrk). Loopback only; every run is bounded by --duration.
 Targets: service >= 0.6x the bare app's req/s, p99 <= 50 ms at 100 connections; 0 errors at 1,000.
+
+Both servers run one uvicorn process with the service's own event loop (`app.serve.EVENT_LOOP`; `--loop
+uvloop` to compare). With two or more CPUs the server gets one and wrk another, so neither steals the
+other's core and the ratio measures the service, not the scheduler.
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script from anywhere: `python bench/http_bench.py`
+from app.serve import EVENT_LOOP  # noqa: E402 - needs the path above
+
 API_KEY = "bench-key-0123456789"
 UNCACHED_LUA = """
 local counter = 0
@@ -43,6 +50,33 @@ end
 """
 WARMUP_SECONDS = 2
 HEADERS_LUA = f'HEADERS = {{["Content-Type"] = "application/json", ["X-API-Key"] = "{API_KEY}"}}\n'
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Which CPU the server and the load generator run on (None: wherever the kernel puts them)."""
+
+    server_cpu: int | None
+    client_cpu: int | None
+    loop: str
+
+    @staticmethod
+    def choose(loop: str) -> Placement:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            return Placement(None, None, loop)
+        return Placement(cpus[-1], cpus[0], loop)
+
+
+@dataclass(frozen=True)
+class Load:
+    connections: int
+    duration: int
+    placement: Placement
+
+
+def _pinned(cpu: int | None):
+    return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
 
 
 @dataclass
@@ -72,12 +106,17 @@ def _wait_ready(port: int, path: str) -> None:
 
 
 @contextmanager
-def server(target: str, env: dict[str, str]):
+def server(target: str, env: dict[str, str], placement: Placement):
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--no-access-log", "--log-level", "warning", "--backlog", "4096"]
+    command += ["--no-access-log", "--log-level", "warning", "--backlog", "4096", "--loop", placement.loop]
     process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_pinned(placement.server_cpu),  # noqa: PLW1509 - only sets the CPU affinity
     )
     try:
         _wait_ready(port, "/health/live")
@@ -95,12 +134,21 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(port: int, path: str, script: str | None, connections: int, duration: int) -> Result:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+def wrk(port: int, path: str, script: str | None, load: Load) -> Result:
+    threads = 1 if load.placement.client_cpu is not None else 2  # one per core it may use
+    command = ["wrk", f"-t{threads}", f"-c{load.connections}", f"-d{load.duration}s", "--latency"]
+    command += ["--timeout", "5s"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(HEADERS_LUA + (script or ""))
     command += ["-s", lua.name, f"http://127.0.0.1:{port}{path}"]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=duration + 60).stdout
+    out = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=load.duration + 60,
+        preexec_fn=_pinned(load.placement.client_cpu),
+    ).stdout
     os.unlink(lua.name)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -138,21 +186,21 @@ SCENARIOS = [
 ]
 
 
-def side_by_side(connections: int, duration: int, workdir: str) -> bool:
+def side_by_side(load: Load, workdir: str) -> bool:
     header = (
         f"{'scenario':34} {'bare req/s':>11} {'app req/s':>10} {'ratio':>6} {'app p50':>8} {'app p99':>8}"
     )
     print(header + f" {'bare p99':>9}")
     ok = True
     with (
-        server("bench.bare_app:app", dict(os.environ)) as bare_port,
-        server("app.main:app", service_env(workdir)) as port,
+        server("bench.bare_app:app", dict(os.environ), load.placement) as bare_port,
+        server("app.main:app", service_env(workdir), load.placement) as port,
     ):
         for name, path, script in SCENARIOS:
             for warm_port in (bare_port, port):  # first requests pay for lazy imports and connection setup
-                wrk(warm_port, path, script, connections, WARMUP_SECONDS)
-            bare = wrk(bare_port, path, script, connections, duration)
-            app = wrk(port, path, script, connections, duration)
+                wrk(warm_port, path, script, replace(load, duration=WARMUP_SECONDS))
+            bare = wrk(bare_port, path, script, load)
+            app = wrk(port, path, script, load)
             ratio = app.rps / bare.rps
             ok &= ratio >= 0.6 and app.p99_ms <= 50 and app.errors == 0
             latency = f"{app.p50_ms:6.1f}ms {app.p99_ms:6.1f}ms"
@@ -162,11 +210,12 @@ def side_by_side(connections: int, duration: int, workdir: str) -> bool:
     return ok
 
 
-def load_run(connections: int, duration: int, workdir: str) -> bool:
-    with server("app.main:app", service_env(workdir)) as port:
-        result = wrk(port, "/v1/decisions", UNCACHED_LUA, connections, duration)
+def load_run(load: Load, workdir: str) -> bool:
+    with server("app.main:app", service_env(workdir), load.placement) as port:
+        result = wrk(port, "/v1/decisions", UNCACHED_LUA, load)
     print(
-        f"load: {connections} connections x {duration}s on POST /v1/decisions: {result.requests} requests, "
+        f"load: {load.connections} connections x {load.duration}s on POST /v1/decisions: "
+        f"{result.requests} requests, "
         f"{result.rps:.0f} req/s, p50 {result.p50_ms:.1f}ms, p99 {result.p99_ms:.1f}ms, "
         f"errors {result.errors}"
     )
@@ -180,16 +229,21 @@ def main() -> int:
     parser.add_argument("--load-connections", type=int, default=1000)
     parser.add_argument("--load-duration", type=int, default=30)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default=EVENT_LOOP, help="uvicorn --loop")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk not found: apt-get install wrk", file=sys.stderr)
         return 2
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 8192), hard), hard))  # 1,000 sockets each side
+    placement = Placement.choose(args.loop)
+    print(
+        f"uvicorn --loop {placement.loop}; server CPU {placement.server_cpu}, wrk CPU {placement.client_cpu}"
+    )
     with tempfile.TemporaryDirectory(prefix="lp-bench-") as workdir:
-        ok = side_by_side(args.connections, args.duration, workdir)
+        ok = side_by_side(Load(args.connections, args.duration, placement), workdir)
         if not args.skip_load:
-            ok &= load_run(args.load_connections, args.load_duration, workdir)
+            ok &= load_run(Load(args.load_connections, args.load_duration, placement), workdir)
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1
 
