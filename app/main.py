@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__, contract
+from app.auth.guard import ApiKeyMiddleware, document_api_key
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
@@ -63,7 +65,9 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     app.add_route(contract.LIVE_PATH, live, methods=["GET"], include_in_schema=False)
     for router in (health_router, decisions_router, jobs_router, uploads_router):
         app.include_router(router)
+    _document_api_key(app)
     # Added innermost first: the request context wraps everything, so even a 400/413 has an id and headers.
+    app.add_middleware(ApiKeyMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,
@@ -84,6 +88,18 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     )
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
+
+
+def _document_api_key(app: FastAPI) -> None:
+    # FastAPI's documented way to extend the generated document: wrap app.openapi and keep its cache.
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_api_key(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def __getattr__(name: str) -> FastAPI:

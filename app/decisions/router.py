@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.auth.deps import ApiKeyLabel
 from app.core.deps import DecisionServiceDep
 from app.core.errors import V1_ERRORS
 from app.decisions.schemas import DecisionRequest, DecisionResponse
@@ -12,9 +11,7 @@ router = APIRouter(prefix="/v1/decisions", tags=["decisions"], responses=V1_ERRO
 
 
 @router.post("", response_model=DecisionResponse)
-async def create_decision(
-    body: DecisionRequest, service: DecisionServiceDep, api_key_label: ApiKeyLabel
-) -> Response:
-    decision = await service.decide(body, api_key_label)
+async def create_decision(body: DecisionRequest, service: DecisionServiceDep, request: Request) -> Response:
+    decision = await service.decide(body, request.state.api_key_label)
     # Already a validated DecisionResponse: spare FastAPI validating and encoding it a second time.
     return Response(decision.model_dump_json(), media_type="application/json")

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.auth.deps import ApiKeyLabel
 from app.core.deps import JobQueueDep
 from app.core.errors import V1_ERRORS, error_responses
 from app.jobs.schemas import JobAccepted, JobList, JobRequest, JobView
@@ -15,22 +14,20 @@ JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 @router.post("", status_code=202, response_model=JobAccepted)
-async def create_job(body: JobRequest, queue: JobQueueDep, _: ApiKeyLabel) -> JobAccepted:
+async def create_job(body: JobRequest, queue: JobQueueDep) -> JobAccepted:
     return JobAccepted(job_id=await queue.enqueue(body))
 
 
 @router.get("", response_model=JobList)
-async def list_jobs(
-    queue: JobQueueDep, _: ApiKeyLabel, limit: Annotated[int, Query(ge=1, le=100)] = 20
-) -> JobList:
+async def list_jobs(queue: JobQueueDep, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> JobList:
     return JobList(jobs=await queue.recent(limit))
 
 
 @router.get("/{job_id}", response_model=JobView)
-async def get_job(job_id: JobId, queue: JobQueueDep, _: ApiKeyLabel) -> JobView:
+async def get_job(job_id: JobId, queue: JobQueueDep) -> JobView:
     return await queue.get(job_id)
 
 
 @router.delete("/{job_id}", response_model=JobView)
-async def cancel_job(job_id: JobId, queue: JobQueueDep, _: ApiKeyLabel) -> JobView:
+async def cancel_job(job_id: JobId, queue: JobQueueDep) -> JobView:
     return await queue.cancel(job_id)

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 
-from app.auth.deps import ApiKeyLabel
 from app.core.deps import UploadServiceDep
 from app.core.errors import V1_ERRORS, error_responses
 from app.uploads.service import UploadResult
@@ -17,7 +16,6 @@ router = APIRouter(prefix="/v1/uploads", tags=["uploads"], responses=ROUTE_ERROR
 async def create_upload(
     file: Annotated[UploadFile, File(description="PDF, DOCX or UTF-8 text")],
     service: UploadServiceDep,
-    _: ApiKeyLabel,
 ) -> UploadResult:
     # python-multipart has spooled the part to a temporary file under /tmp; it is streamed on from there.
     return await service.store(file.file, file.filename or "upload")

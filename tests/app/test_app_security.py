@@ -26,6 +26,28 @@ def test_v1_routes_need_a_valid_api_key(client) -> None:
     assert client.post("/v1/decisions", json=MESSAGE).status_code == 200
 
 
+def test_every_v1_path_is_guarded_even_one_without_a_route(client) -> None:
+    # The guard sits in front of routing: an unknown /v1 path says 401, not whether it exists.
+    response = client.get("/v1/no-such-thing", headers={"X-API-Key": "nope"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "APIKey"
+    assert response.headers["X-Request-ID"] == response.json()["error"]["request_id"]
+    assert client.get("/v1/no-such-thing").status_code == 404
+
+
+def test_openapi_declares_the_key_on_v1_operations_only(client) -> None:
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["APIKeyHeader"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+    }
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            expected = [{"APIKeyHeader": []}] if path.startswith("/v1/") else None
+            assert operation.get("security") == expected, path
+
+
 def test_health_routes_are_open(client) -> None:
     for path in (contract.HEALTH_PATH, contract.LIVE_PATH):
         assert client.get(path, headers={"X-API-Key": ""}).status_code == 200

@@ -1,0 +1,76 @@
+"""Every path under /v1 needs a valid API key (X-API-Key) and passes the rate limits; /health* needs neither.
+
+A pure ASGI middleware rather than a FastAPI dependency: no route can forget it, and FastAPI's dependency
+solving cost more per request than the key check and both rate limits together (bench/http_bench.py).
+The route reads the caller's key label from `request.state.api_key_label`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core.errors import AppError, UnauthorizedError
+from app.core.middleware import send_json_error
+from app.core.services import Services
+
+API_PREFIX = "/v1"
+API_KEY_HEADER = "X-API-Key"
+SECURITY_SCHEME = "APIKeyHeader"
+_CHALLENGE = {"WWW-Authenticate": "APIKey"}
+
+
+async def authenticate(services: Services, raw_key: str | None, client_ip: str) -> str | None:
+    """The caller's key label (None only on a laptop with no keys configured); raises 401 or 429."""
+    label: str | None = None
+    if services.api_keys.enabled:
+        if not raw_key:
+            raise UnauthorizedError("missing API key", headers=_CHALLENGE)
+        label = await services.api_keys.verify(raw_key)
+        if label is None:
+            raise UnauthorizedError("invalid API key", headers=_CHALLENGE)
+    elif services.settings.deployment_env != "local":
+        raise UnauthorizedError("no API keys are configured")
+    await services.limiter.check(api_key_id=label, client_ip=client_ip)
+    return label
+
+
+def is_api_path(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+class ApiKeyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_api_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        services: Services = scope["app"].state.services
+        client = scope.get("client")
+        raw_key = Headers(scope=scope).get(API_KEY_HEADER)
+        try:
+            label = await authenticate(services, raw_key, client[0] if client else "unknown")
+        except AppError as exc:
+            await send_json_error(send, exc.status_code, exc.code, exc.message, exc.headers)
+            return
+        scope.setdefault("state", {})["api_key_label"] = label
+        await self.app(scope, receive, send)
+
+
+def document_api_key(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declares the key on every /v1 operation of an OpenAPI document, as a Security() dependency would."""
+    components = schema.setdefault("components", {})
+    components.setdefault("securitySchemes", {})[SECURITY_SCHEME] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": API_KEY_HEADER,
+    }
+    for path, operations in schema.get("paths", {}).items():
+        if is_api_path(path):
+            for operation in operations.values():
+                operation["security"] = [{SECURITY_SCHEME: []}]
+    return schema
