@@ -73,14 +73,15 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         default_limit=settings.max_body_bytes,
         path_limits={uploads_router.prefix: settings.max_upload_bytes + UPLOAD_ENVELOPE_BYTES},
     )
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origin_list,
-        allow_methods=["GET", "POST", "DELETE"],
-        allow_headers=["X-API-Key", "Content-Type", "X-Request-ID"],
-        expose_headers=["X-Request-ID", "Retry-After"],
-        max_age=600,
-    )
+    if settings.cors_origin_list:  # with no origin allowed, the browsers' same-origin default is the policy
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
     app.add_middleware(
         TrustedHostMiddleware,
         allowed_hosts=settings.allowed_host_list,

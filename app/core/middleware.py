@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import contract
@@ -26,6 +26,23 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+_RAW_SECURITY_HEADERS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_RAW_CSP = (b"content-security-policy", API_CSP.encode())
+
+
+def _with_context_headers(
+    headers: Iterable[tuple[bytes, bytes]], request_id: str, scope: Scope
+) -> list[tuple[bytes, bytes]]:
+    """The response's headers plus the request id, and each security header the response did not set.
+    Raw byte pairs rather than MutableHeaders: this runs on every response."""
+    kept = [(name, value) for name, value in headers if name.lower() != b"x-request-id"]
+    present = {name.lower() for name, _ in kept}
+    defaults = _RAW_SECURITY_HEADERS
+    if not scope["path"].startswith(_DOC_PATHS):
+        defaults = [*defaults, _RAW_CSP]
+    kept += [pair for pair in defaults if pair[0] not in present]
+    kept.append((b"x-request-id", request_id.encode()))
+    return kept
 
 
 async def send_json_error(
@@ -61,12 +78,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                if not scope["path"].startswith(_DOC_PATHS):
-                    headers.setdefault("Content-Security-Policy", API_CSP)
+                message["headers"] = _with_context_headers(message.get("headers", ()), request_id, scope)
             await send(message)
 
         try:
@@ -124,9 +136,14 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.path_limits.get(scope["path"], self.default_limit)
-        declared = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await send_json_error(send, 413, "payload_too_large", f"body exceeds {limit} bytes")
+            return
+        if declared is not None and "transfer-encoding" not in headers:
+            # The server hands the app at most the declared length: nothing is left to count.
+            await self.app(scope, receive, send)
             return
         state = {"received": 0, "exceeded": False, "started": False}
 

@@ -92,6 +92,15 @@ def test_cors_allows_only_listed_origins(make_client) -> None:
     assert "access-control-allow-origin" not in simple.headers
 
 
+def test_no_cors_origins_means_no_cross_origin_access(client) -> None:
+    preflight = {"Access-Control-Request-Method": "POST", "Origin": "https://app.example.com"}
+    answer = client.options("/v1/decisions", headers=preflight)
+    simple = client.post("/v1/decisions", json=MESSAGE, headers={"Origin": "https://app.example.com"})
+    assert simple.status_code == 200
+    for response in (answer, simple):
+        assert not any(name.startswith("access-control-") for name in response.headers)
+
+
 @pytest.mark.parametrize("path", [contract.LIVE_PATH, "/v1/decisions", "/no/such/route"])
 def test_security_headers_and_request_id_on_every_response(client, path) -> None:
     response = client.get(path, headers={"X-Request-ID": "abc-123"})
