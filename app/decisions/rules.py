@@ -20,7 +20,7 @@ _CHURN = re.compile(
 _LEGAL = re.compile(r"\b(lawyer|legal action|lawsuit|data breach|gdpr|chargeback)\b", re.I)
 _ANGRY = re.compile(r"\b(terrible|worst|unacceptable|furious|angry|useless|broken again|ridiculous)\b", re.I)
 _THANKS = re.compile(r"^\W*(thanks?|thank you|ok(ay)?|great|cool|got it|test|hi|hello)\W*$", re.I)
-_LETTER = re.compile(r"[^\W\d_]")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _HIGH_VALUE_PLANS = frozenset({"enterprise", "business", "premium"})
 
 
@@ -34,7 +34,7 @@ def _verdict(decision: Decision, risk: ChurnRisk, confidence: float, reason: str
 
 
 def _is_noise(text: str) -> bool:
-    return len(_LETTER.findall(text)) < 2 or bool(_THANKS.match(text))
+    return _TWO_LETTERS.search(text) is None or bool(_THANKS.match(text))
 
 
 # First match wins. Confidence below the threshold (settings) sends the message on to the AI chain.
