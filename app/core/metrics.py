@@ -44,6 +44,7 @@ class Metrics(PeriodicFlusher):
         self._pending: dict[DimensionKey, dict[MetricSpec, list[float]]] = defaultdict(
             lambda: defaultdict(list)
         )
+        self._keys: dict[tuple[tuple[MetricSpec, ...], tuple[tuple[str, str], ...]], DimensionKey] = {}
         # Without "Local" the library ships to an agent on port 25888 that Fargate/Cloud Run do not run.
         get_config().environment = emf_environment
 
@@ -71,11 +72,20 @@ class Metrics(PeriodicFlusher):
                 record.put_metric(spec.name, value, spec.unit)
         return record
 
+    def _key(self, values: Mapping[MetricSpec, Any], dimension_values: Mapping[str, str]) -> DimensionKey:
+        # The same few metric groups repeat on every request, and dimension values are route templates and
+        # provider names, so this map stays small: work each key out once.
+        lookup = (tuple(values), tuple(dimension_values.items()))
+        key = self._keys.get(lookup)
+        if key is None:
+            key = self._keys[lookup] = self._dimensions(values, dimension_values)
+        return key
+
     async def emit(self, values: Mapping[MetricSpec, float], **dimension_values: str) -> None:
         """Record metrics that share one set of dimension sets."""
         if not self.enabled or not values:
             return
-        key = self._dimensions(values, dimension_values)
+        key = self._key(values, dimension_values)
         if self.flush_interval_seconds <= 0:
             await self._write({spec: [value] for spec, value in values.items()}, key)
             return

@@ -17,6 +17,7 @@ from app.core.metrics import Metrics
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _DOC_PATHS = ("/docs", "/redoc", "/openapi.json")
+_BODILESS = frozenset({"GET", "HEAD"})
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -141,8 +142,9 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await send_json_error(send, 413, "payload_too_large", f"body exceeds {limit} bytes")
             return
-        if declared is not None and "transfer-encoding" not in headers:
-            # The server hands the app at most the declared length: nothing is left to count.
+        if "transfer-encoding" not in headers and (declared is not None or scope["method"] in _BODILESS):
+            # HTTP/1.1 framing: the server hands the app at most the declared length, and a GET with
+            # neither a length nor chunking has no body. Only chunked bodies are left to count.
             await self.app(scope, receive, send)
             return
         state = {"received": 0, "exceeded": False, "started": False}
