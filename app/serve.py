@@ -9,9 +9,9 @@ import urllib.request
 
 from app import contract
 
-# The stdlib loop, not uvloop: saturated at 100 connections, uvloop served some connections seconds late
-# (p99 0.9 s against a p50 of 28 ms) where the stdlib loop stays fair (p99 37 ms) at the same throughput.
-# `python bench/http_bench.py --loop uvloop` reproduces it.
+# The stdlib loop, not uvloop: saturated at 100 connections by requests that hold the CPU for 250 us or
+# more (a rules-only decision on a small Fargate task), uvloop answered a few percent of them up to 1.5 s
+# late (p99 0.8 s) where the stdlib loop stays fair (p99 33 ms) at the same req/s: bench/loop_fairness.py.
 EVENT_LOOP = "asyncio"
 
 

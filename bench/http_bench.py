@@ -7,8 +7,8 @@ Needs `wrk` (Debian: apt-get install wrk). Loopback only; every run is bounded b
 Targets: service >= 0.6x the bare app's req/s, p99 <= 50 ms at 100 connections; 0 errors at 1,000.
 
 Both servers run one uvicorn process with the service's own event loop (`app.serve.EVENT_LOOP`; `--loop
-uvloop` to compare). With two or more CPUs the server gets one and wrk another, so neither steals the
-other's core and the ratio measures the service, not the scheduler.
+uvloop` to compare, bench/loop_fairness.py for why). With two or more CPUs the server gets one and wrk
+another, so neither steals the other's core and the ratio measures the service, not the scheduler.
 """
 
 from __future__ import annotations
@@ -222,6 +222,18 @@ def load_run(load: Load, workdir: str) -> bool:
     return result.errors == 0
 
 
+def require_wrk() -> bool:
+    if shutil.which("wrk") is None:
+        print("wrk not found: apt-get install wrk", file=sys.stderr)
+        return False
+    return True
+
+
+def raise_file_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 8192), hard), hard))  # 1,000 sockets each side
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=100)
@@ -231,11 +243,9 @@ def main() -> int:
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default=EVENT_LOOP, help="uvicorn --loop")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk not found: apt-get install wrk", file=sys.stderr)
+    if not require_wrk():
         return 2
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 8192), hard), hard))  # 1,000 sockets each side
+    raise_file_limit()
     placement = Placement.choose(args.loop)
     print(
         f"uvicorn --loop {placement.loop}; server CPU {placement.server_cpu}, wrk CPU {placement.client_cpu}"
