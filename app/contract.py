@@ -20,6 +20,8 @@ SHUTDOWN_GRACE_SECONDS: int = 8
 WORKER_COMMAND: list[str] = ["python", "-m", "app.worker"]
 MIGRATE_COMMAND: list[str] = ["python", "-m", "app.migrate"]
 NIGHTLY_COMMAND: list[str] = ["python", "-m", "app.nightly"]
+# The container health check (GET LIVE_PATH on $PORT): the image has no curl. Dockerfile and ECS both use it.
+PROBE_COMMAND: list[str] = ["python", "-c", "from app.serve import probe; probe()"]
 NIGHTLY_SCHEDULE_CRON = "0 2 * * *"
 
 DEPLOYMENT_ENVIRONMENTS: tuple[str, ...] = ("local", "development", "production")

@@ -270,12 +270,6 @@ WORKER_STOP_TIMEOUT = 120
 # Long enough for the migrate container and app start-up before ALB health checks count.
 HEALTH_CHECK_GRACE = 90
 ALB_LOG_PREFIX = "alb"
-LIVE_PROBE = [
-    "python",
-    "-c",
-    "import urllib.request as u; "
-    f"u.urlopen('http://127.0.0.1:{contract.CONTAINER_PORT}{contract.LIVE_PATH}', timeout=3)",
-]
 
 
 @dataclass
@@ -532,7 +526,7 @@ def _web_args(
             environment=environment,
             stop_timeout=WEB_STOP_TIMEOUT,
             port=contract.CONTAINER_PORT,
-            health_check=LIVE_PROBE,
+            health_check=contract.PROBE_COMMAND,
             migrate_command=contract.MIGRATE_COMMAND,
         ),
         cpu=s.web_cpu,

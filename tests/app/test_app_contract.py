@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import signal
@@ -120,6 +121,7 @@ def test_dockerfile_runs_the_contract_entrypoint_as_non_root() -> None:
     final_stage = text.split("\nFROM ")[-1]
     assert re.search(r"^USER (?!0|root)\S+", final_stage, flags=re.M)
     assert 'CMD ["python", "-m", "app.serve"]' in final_stage
+    assert f"CMD {json.dumps(contract.PROBE_COMMAND)}" in final_stage  # the HEALTHCHECK ECS also runs
     assert "curl" not in text and "wget" not in text
     assert "--only-group app" in text
 
@@ -136,7 +138,7 @@ def test_serve_honours_port_answers_the_probe_and_stops_within_the_grace(tmp_pat
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    probe = [sys.executable, "-c", "from app.serve import probe; probe()"]
+    probe = [sys.executable, *contract.PROBE_COMMAND[1:]]
     try:
         deadline = time.monotonic() + 20
         while subprocess.run(probe, cwd=REPO, env=env, check=False, capture_output=True).returncode != 0:
