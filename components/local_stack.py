@@ -165,7 +165,7 @@ class LocalStack(pulumi.ComponentResource):
             envs=env,
             networks_advanced=networks,
             ports=[_loopback(contract.CONTAINER_PORT, self._args.web_port)] if web else [],
-            healthcheck=_healthcheck(["CMD", "python", "-c", "from app.serve import probe; probe()"])
+            healthcheck=_healthcheck(["CMD", *contract.PROBE_COMMAND])
             if web
             else None,
             wait=web,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from app.contract import ENV, MIGRATE_COMMAND, WORKER_COMMAND
+from app.contract import ENV, MIGRATE_COMMAND, PROBE_COMMAND, WORKER_COMMAND
 from offline.mocks import Recorded
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT
@@ -60,6 +60,7 @@ def test_data_stores_are_waited_on_until_healthy(local: Plan) -> None:
     c = containers(local)
     for role in ("postgres", "redis", "web"):
         assert c[role].inputs["wait"] is True and c[role].inputs["healthcheck"]["tests"], role
+    assert c["web"].inputs["healthcheck"]["tests"] == ["CMD", *PROBE_COMMAND]
 
 
 def test_migrations_run_once_to_completion(local: Plan) -> None:
