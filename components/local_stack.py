@@ -165,9 +165,7 @@ class LocalStack(pulumi.ComponentResource):
             envs=env,
             networks_advanced=networks,
             ports=[_loopback(contract.CONTAINER_PORT, self._args.web_port)] if web else [],
-            healthcheck=_healthcheck(["CMD", *contract.PROBE_COMMAND])
-            if web
-            else None,
+            healthcheck=_healthcheck(["CMD", *contract.PROBE_COMMAND]) if web else None,
             wait=web,
             wait_timeout=WAIT_SECONDS,
             # A one-shot container runs to completion while Pulumi waits, and its exit code is kept.
