@@ -35,7 +35,7 @@ _FROM_RQ = {
     RqStatus.STARTED: JobStatus.STARTED,
     RqStatus.FINISHED: JobStatus.FINISHED,
     RqStatus.FAILED: JobStatus.FAILED,
-    RqStatus.STOPPED: JobStatus.FAILED,
+    RqStatus.STOPPED: JobStatus.CANCELED,  # only a cancel stops a job
     RqStatus.CANCELED: JobStatus.CANCELED,
 }
 _ENDED = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED})
@@ -148,10 +148,13 @@ class RqJobQueue:
         if current.status in _ENDED:
             raise ConflictError(f"job {job_id} already {current.status.value}")
         if current.status == JobStatus.STARTED:
+            # The worker kills the work horse and records the job "stopped", which reads as canceled;
+            # Job.cancel() here would race that write.
             send_stop_job_command(self.queue.connection, job_id, serializer=JSONSerializer)
-        Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer).cancel()
+        else:
+            Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer).cancel()
         tasks._safe_update(self.db, job_id, JobStatus.CANCELED)
-        return self._get(job_id)
+        return current.model_copy(update={"status": JobStatus.CANCELED})
 
     async def recent(self, limit: int) -> list[JobView]:
         return await asyncio.to_thread(store.recent, self.db, limit)

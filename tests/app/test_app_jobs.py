@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 import redis
 from app_testing import db_rows
-from rq import SimpleWorker
+from rq import SimpleWorker, Worker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
@@ -86,6 +87,32 @@ def test_a_canceled_job_never_runs(client, database_url, redis_server):
     [row] = db_rows(database_url, "SELECT status, result FROM jobs")
     assert (row.status, row.result) == ("canceled", None)
     assert client.delete(f"/v1/jobs/{job_id}").status_code == 409
+
+
+def test_canceling_a_running_job_stops_its_work_horse(client, database_url, worker_env, monkeypatch):
+    monkeypatch.setattr(analysis, "analyse", lambda *_: time.sleep(30))
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    answers: list = []
+
+    def cancel_once_started() -> None:
+        deadline = time.monotonic() + 20
+        while client.get(f"/v1/jobs/{job_id}").json()["status"] != "started" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        answers.append(client.delete(f"/v1/jobs/{job_id}"))
+
+    canceller = threading.Thread(target=cancel_once_started)
+    canceller.start()
+    started = time.monotonic()
+    queue = client.app.state.services.jobs.queue
+    # A forking Worker, as in production: stopping a job kills its work horse, not the worker.
+    Worker([queue], connection=queue.connection, serializer=JSONSerializer).work(burst=True)
+    canceller.join(10)
+    assert time.monotonic() - started < 20  # not the 30 s the job would have run
+    [answer] = answers
+    assert (answer.status_code, answer.json()["status"]) == (200, "canceled")
+    assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "canceled"
+    [row] = db_rows(database_url, "SELECT status FROM jobs")
+    assert row.status == "canceled"
 
 
 def test_a_job_over_its_timeout_fails_and_is_recorded(make_client, database_url, worker_env, monkeypatch):
