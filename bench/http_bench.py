@@ -1,4 +1,7 @@
-"""HTTP benchmark: the service next to a bare Starlette app, both under uvicorn on 127.0.0.1, driven by wrk.
+"""HTTP benchmark: the service next to a bare Starlette app, under uvicorn on 127.0.0.1, driven by wrk.
+
+"ratio" is the service's req/s over the bare app's (the target); the "floor" columns are the same for a
+minimal FastAPI app with the same routes (bench/fastapi_floor_app.py): the most any FastAPI service can reach.
 
     python bench/http_bench.py                 # side-by-side runs + the 1,000-connection load run
     python bench/http_bench.py --skip-load     # side-by-side only
@@ -6,7 +9,7 @@
 Needs `wrk` (Debian: apt-get install wrk). Loopback only; every run is bounded by --duration.
 Targets: service >= 0.6x the bare app's req/s, p99 <= 50 ms at 100 connections; 0 errors at 1,000.
 
-Both servers run one uvicorn process with the service's own event loop (`app.serve.EVENT_LOOP`; `--loop
+Every server runs one uvicorn process with the service's own event loop (`app.serve.EVENT_LOOP`; `--loop
 uvloop` to compare, bench/loop_fairness.py for why). With two or more CPUs the server gets one and wrk
 another, so neither steals the other's core and the ratio measures the service, not the scheduler.
 """
@@ -186,27 +189,29 @@ SCENARIOS = [
 ]
 
 
+BASELINES = {"bare": "bench.bare_app:app", "fastapi": "bench.fastapi_floor_app:app"}
+
+
 def side_by_side(load: Load, workdir: str) -> bool:
-    header = (
-        f"{'scenario':34} {'bare req/s':>11} {'app req/s':>10} {'ratio':>6} {'app p50':>8} {'app p99':>8}"
-    )
-    print(header + f" {'bare p99':>9}")
+    """The service against the bare app (the target's baseline) and the FastAPI floor (its ceiling)."""
+    print(f"{'scenario':34} {'bare req/s':>10} {'floor':>7} {'app':>7} {'ratio':>6} {'floor':>6}", end="")
+    print(f" {'app p50':>8} {'app p99':>8} {'bare p99':>9}")
     ok = True
     with (
-        server("bench.bare_app:app", dict(os.environ), load.placement) as bare_port,
+        server(BASELINES["bare"], dict(os.environ), load.placement) as bare_port,
+        server(BASELINES["fastapi"], dict(os.environ), load.placement) as floor_port,
         server("app.main:app", service_env(workdir), load.placement) as port,
     ):
         for name, path, script in SCENARIOS:
-            for warm_port in (bare_port, port):  # first requests pay for lazy imports and connection setup
+            for warm_port in (bare_port, floor_port, port):  # first requests pay for lazy imports
                 wrk(warm_port, path, script, replace(load, duration=WARMUP_SECONDS))
-            bare = wrk(bare_port, path, script, load)
-            app = wrk(port, path, script, load)
+            bare, floor, app = (wrk(p, path, script, load) for p in (bare_port, floor_port, port))
             ratio = app.rps / bare.rps
             ok &= ratio >= 0.6 and app.p99_ms <= 50 and app.errors == 0
-            latency = f"{app.p50_ms:6.1f}ms {app.p99_ms:6.1f}ms"
-            latency += f" {bare.p99_ms:7.1f}ms"
-            errors = f"  errors={app.errors}" if app.errors else ""
-            print(f"{name:34} {bare.rps:11.0f} {app.rps:10.0f} {ratio:6.2f} {latency}{errors}")
+            line = f"{name:34} {bare.rps:10.0f} {floor.rps:7.0f} {app.rps:7.0f} {ratio:6.2f}"
+            line += f" {floor.rps / bare.rps:6.2f} {app.p50_ms:6.1f}ms {app.p99_ms:6.1f}ms"
+            line += f" {bare.p99_ms:7.1f}ms"
+            print(line + (f"  errors={app.errors}" if app.errors else ""))
     return ok
 
 
