@@ -10,6 +10,7 @@ Any other kind of parameter is refused when the route is built, rather than sile
 
 from __future__ import annotations
 
+import inspect
 import json
 import typing
 from collections.abc import Callable, Coroutine
@@ -58,7 +59,9 @@ class JsonBodyRoute(APIRoute):
         if (
             any(others)
             or len(dependant.body_params) != 1
+            or getattr(dependant.body_params[0].field_info, "embed", False)
             or dependant.request_param_name is None
+            or not inspect.iscoroutinefunction(self.endpoint)
             or not (isinstance(returns, type) and issubclass(returns, Response))
         ):
             raise TypeError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Body, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
@@ -88,7 +88,17 @@ async def returning_a_model(body: DecisionRequest, request: Request) -> Decision
     return body
 
 
-@pytest.mark.parametrize("endpoint", [with_dependency, with_query, without_request, returning_a_model])
+def not_async(body: DecisionRequest, request: Request) -> Response:
+    return Response()
+
+
+async def embedded(body: Annotated[DecisionRequest, Body(embed=True)], request: Request) -> Response:
+    return Response()
+
+
+@pytest.mark.parametrize(
+    "endpoint", [with_dependency, with_query, without_request, returning_a_model, not_async, embedded]
+)
 def test_endpoints_it_cannot_serve_are_refused_when_the_route_is_built(endpoint) -> None:
     router = APIRouter(route_class=JsonBodyRoute)
     with pytest.raises(TypeError, match="/bad: JsonBodyRoute takes endpoints of the form"):
