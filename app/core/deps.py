@@ -1,4 +1,5 @@
-"""Small `Depends` getters over the lifespan's clients; tests override them with `dependency_overrides`.
+"""Small `Depends` getters over the lifespan's clients (POST /v1/decisions reads app state itself:
+it runs through JsonBodyRoute, which has no dependencies).
 
 They are `async def` and flat (each reads app state itself) on purpose: FastAPI runs plain `def`
 dependencies in the thread pool, and every nested dependency node costs measurable time per request.
@@ -11,7 +12,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.core.services import Services
-from app.decisions.service import DecisionService
 from app.jobs.queue import JobQueue
 from app.uploads.service import UploadService
 
@@ -19,10 +19,6 @@ from app.uploads.service import UploadService
 async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-async def get_decision_service(request: Request) -> DecisionService:
-    return (await get_services(request)).decisions
 
 
 async def get_job_queue(request: Request) -> JobQueue:
@@ -34,6 +30,5 @@ async def get_upload_service(request: Request) -> UploadService:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-DecisionServiceDep = Annotated[DecisionService, Depends(get_decision_service)]
 JobQueueDep = Annotated[JobQueue, Depends(get_job_queue)]
 UploadServiceDep = Annotated[UploadService, Depends(get_upload_service)]
