@@ -5,6 +5,7 @@ minimal FastAPI app with the same routes (bench/fastapi_floor_app.py): the most 
 
     python bench/http_bench.py                 # side-by-side runs + the 1,000-connection load run
     python bench/http_bench.py --skip-load     # side-by-side only
+    python bench/http_bench.py --repeat 3      # the median of three runs per server and scenario
 
 Needs `wrk` (Debian: apt-get install wrk). Loopback only; every run is bounded by --duration.
 Targets: service >= 0.6x the bare app's req/s, p99 <= 50 ms at 100 connections; 0 errors at 1,000.
@@ -192,7 +193,20 @@ SCENARIOS = [
 BASELINES = {"bare": "bench.bare_app:app", "fastapi": "bench.fastapi_floor_app:app"}
 
 
-def side_by_side(load: Load, workdir: str) -> bool:
+def interleaved_medians(
+    ports: tuple[int, ...], path: str, script: str | None, load: Load, repeat: int
+) -> list[Result]:
+    """Runs each server in turn, `repeat` rounds, and keeps each one's median run by req/s (with the
+    errors of all its runs): a noisy moment hits every server alike, one outlier run decides nothing."""
+    runs: dict[int, list[Result]] = {port: [] for port in ports}
+    for _ in range(repeat):
+        for port in ports:
+            runs[port].append(wrk(port, path, script, load))
+    medians = [sorted(runs[port], key=lambda run: run.rps)[repeat // 2] for port in ports]
+    return [replace(m, errors=sum(r.errors for r in runs[p])) for m, p in zip(medians, ports, strict=True)]
+
+
+def side_by_side(load: Load, workdir: str, repeat: int) -> bool:
     """The service against the bare app (the target's baseline) and the FastAPI floor (its ceiling)."""
     print(f"{'scenario':34} {'bare req/s':>10} {'floor':>7} {'app':>7} {'ratio':>6} {'floor':>6}", end="")
     print(f" {'app p50':>8} {'app p99':>8} {'bare p99':>9}")
@@ -205,7 +219,7 @@ def side_by_side(load: Load, workdir: str) -> bool:
         for name, path, script in SCENARIOS:
             for warm_port in (bare_port, floor_port, port):  # first requests pay for lazy imports
                 wrk(warm_port, path, script, replace(load, duration=WARMUP_SECONDS))
-            bare, floor, app = (wrk(p, path, script, load) for p in (bare_port, floor_port, port))
+            bare, floor, app = interleaved_medians((bare_port, floor_port, port), path, script, load, repeat)
             ratio = app.rps / bare.rps
             ok &= ratio >= 0.6 and app.p99_ms <= 50 and app.errors == 0
             line = f"{name:34} {bare.rps:10.0f} {floor.rps:7.0f} {app.rps:7.0f} {ratio:6.2f}"
@@ -245,6 +259,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--load-connections", type=int, default=1000)
     parser.add_argument("--load-duration", type=int, default=30)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per server and scenario; the median counts"
+    )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], default=EVENT_LOOP, help="uvicorn --loop")
     args = parser.parse_args()
@@ -256,7 +273,7 @@ def main() -> int:
         f"uvicorn --loop {placement.loop}; server CPU {placement.server_cpu}, wrk CPU {placement.client_cpu}"
     )
     with tempfile.TemporaryDirectory(prefix="lp-bench-") as workdir:
-        ok = side_by_side(Load(args.connections, args.duration, placement), workdir)
+        ok = side_by_side(Load(args.connections, args.duration, placement), workdir, args.repeat)
         if not args.skip_load:
             ok &= load_run(Load(args.load_connections, args.load_duration, placement), workdir)
     print("targets met" if ok else "targets NOT met")
