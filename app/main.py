@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -66,7 +65,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     # Busiest first: FastAPI tries routers in order (no two share a path).
     for router in (decisions_router, health_router, jobs_router, uploads_router):
         app.include_router(router)
-    _document_api_key(app)
+    document_api_key(app)
     # Added innermost first: the request context wraps everything, so even a 400/413 has an id and headers.
     app.add_middleware(ApiKeyMiddleware)
     app.add_middleware(
@@ -90,18 +89,6 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     )
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
-
-
-def _document_api_key(app: FastAPI) -> None:
-    # FastAPI's documented way to extend the generated document: wrap app.openapi and keep its cache.
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = document_api_key(generate())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def __getattr__(name: str) -> FastAPI:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -61,16 +62,24 @@ class ApiKeyMiddleware:
         await self.app(scope, receive, send)
 
 
-def document_api_key(schema: dict[str, Any]) -> dict[str, Any]:
-    """Declares the key on every /v1 operation of an OpenAPI document, as a Security() dependency would."""
-    components = schema.setdefault("components", {})
-    components.setdefault("securitySchemes", {})[SECURITY_SCHEME] = {
-        "type": "apiKey",
-        "in": "header",
-        "name": API_KEY_HEADER,
-    }
-    for path, operations in schema.get("paths", {}).items():
-        if is_api_path(path):
-            for operation in operations.values():
-                operation["security"] = [{SECURITY_SCHEME: []}]
-    return schema
+def document_api_key(app: FastAPI) -> None:
+    """Declares the key on every /v1 operation of the app's OpenAPI document, as a Security() dependency
+    would. FastAPI's documented way to extend the document: wrap app.openapi and keep its cache."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})[SECURITY_SCHEME] = {
+                "type": "apiKey",
+                "in": "header",
+                "name": API_KEY_HEADER,
+            }
+            for path, operations in schema.get("paths", {}).items():
+                if is_api_path(path):
+                    for operation in operations.values():
+                        operation["security"] = [{SECURITY_SCHEME: []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
