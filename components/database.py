@@ -10,10 +10,9 @@ import pulumi_aws as aws
 
 from components.iam_policy import assume_role_policy
 from components.security_rules import private_service_group
+from policies.deploy.facts import RDS_MONITORING_INTERVALS
 
 POSTGRES_PORT = 5432
-# The only intervals RDS enhanced monitoring accepts; 0 turns it off.
-ENHANCED_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 
 
 @dataclass
@@ -149,9 +148,9 @@ def _validate(args: DatabaseArgs) -> int:
         raise ValueError("DatabaseArgs.engine_version must look like '17' or '17.6'")
     if args.max_allocated_storage_gb < args.allocated_storage_gb:
         raise ValueError("DatabaseArgs.max_allocated_storage_gb must be >= allocated_storage_gb")
-    if args.monitoring_interval_seconds not in ENHANCED_MONITORING_INTERVALS:
+    if args.monitoring_interval_seconds not in RDS_MONITORING_INTERVALS:
         raise ValueError(
-            f"DatabaseArgs.monitoring_interval_seconds must be one of {ENHANCED_MONITORING_INTERVALS}"
+            f"DatabaseArgs.monitoring_interval_seconds must be one of {RDS_MONITORING_INTERVALS}"
         )
     if not 1 <= args.backup_retention_days <= 35:
         raise ValueError("DatabaseArgs.backup_retention_days must be 1-35")

@@ -22,9 +22,9 @@ from components.container_definitions import (
     writable_volumes,
 )
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
+from policies.deploy.facts import FARGATE_MAX_STOP_TIMEOUT
 
 Role = Literal["web", "worker", "scheduled"]
-FARGATE_MAX_STOP_TIMEOUT = 120
 
 
 @dataclass

@@ -40,6 +40,8 @@ def ensure_event_loop() -> None:
 def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun:
     """Runs the whole program for `stack` (its real stack file unless `config` is given), fully offline."""
     config = config or load_stack_config(stack)
+    if config.stack != stack:  # a stack made from another's file (pr-<n> from dev): the engine's view of it
+        config = config.for_stack(stack)
     ensure_event_loop()
     mocks = RecordingMocks()
     monitor = RecordingMonitor(mocks)

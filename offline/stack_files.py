@@ -1,82 +1,288 @@
-"""Reads the real `Pulumi.yaml` and `Pulumi.<stack>.yaml` into the config map the engine would hand over.
+"""Reads `Pulumi.yaml` and a `Pulumi.<stack>.yaml` into the config map the engine hands the program,
+applying the Pulumi CLI's project-config rules, so a stack the CLI would refuse is refused here too.
 
-Project-level defaults from Pulumi.yaml are merged under the stack's values, as the engine does. Values
-are JSON-encoded strings, as in PULUMI_CONFIG. Secure values cannot be decrypted offline; each becomes a
-distinctive placeholder so tests can prove it never reaches a resource input in plain text.
+The rules are the engine's own (pulumi/pulumi `pkg/workspace/config.go` `mergeConfig` and
+`validateStackConfigValue`, `sdk/go/common/workspace/project.go` `Project.Validate` and
+`ValidateConfigValue`), checked before the program runs:
+- a project key declared without `default` (or `value`) and absent from the stack is REQUIRED:
+  "Stack 'dev' is missing configuration values 'a' and 'b'";
+- a stack value must have the declared type (`integer` also takes whole numbers written as text,
+  `boolean` also "true"/"false", arrays are checked item by item);
+- a key declared `secret: true` must hold a secure value; a plain `default` does not count
+  (so a secret key with a default is refused: pulumi/pulumi#21865);
+- keys outside the project's namespace (`aws:region`) may declare only a `value`, never a type or default.
+
+Values come out as PULUMI_CONFIG has them: text, with arrays and objects JSON-encoded. Secure values
+cannot be decrypted offline; each becomes a distinctive placeholder so tests can prove it never reaches
+a resource input in plain text.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from stack_config.errors import ConfigError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "launchpad"
+_PRIMITIVE_TYPES = ("string", "integer", "boolean")
+
+
+class ProjectConfigError(ConfigError):
+    """What the Pulumi CLI says before the program runs, when the stack's config breaks the project's."""
 
 
 @dataclass(frozen=True)
-class StackFileConfig:
-    values: dict[str, str]
-    secret_keys: tuple[str, ...]
+class StackValue:
+    """One entry of a stack file as the engine stores it: its YAML value and whether it is `secure`."""
 
-    def with_overrides(
-        self, overrides: dict[str, Any], secrets: dict[str, str] | None = None
-    ) -> StackFileConfig:
-        """Returns a copy with `launchpad:` keys replaced (None removes a key) and secret values added."""
-        values = dict(self.values)
-        for key, value in overrides.items():
-            full = key if ":" in key else f"{PROJECT}:{key}"
-            if value is None:
-                values.pop(full, None)
-            else:
-                values[full] = _encode(value)
-        secret_keys = set(self.secret_keys)
-        for key, value in (secrets or {}).items():
-            values[f"{PROJECT}:{key}"] = value
-            secret_keys.add(f"{PROJECT}:{key}")
-        return StackFileConfig(values, tuple(sorted(secret_keys)))
+    value: Any
+    secure: bool = False
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One key of `Pulumi.yaml`'s `config:` block."""
+
+    key: str  # fully qualified, e.g. "launchpad:azCount" or "aws:region"
+    type: str | None = None
+    items: Mapping[str, Any] | None = None
+    default: Any = None
+    value: Any = None
+    secret: bool = False
+
+    @property
+    def type_name(self) -> str:
+        """As the CLI prints it: `array<string>`."""
+        return _full_type_name(self.type or "", self.items)
 
 
 def placeholder(key: str) -> str:
     return f"OFFLINE-SECRET-PLACEHOLDER<{key}>"
 
 
-def _encode(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+def _qualified(key: str) -> str:
+    return key if ":" in key else f"{PROJECT}:{key}"
 
 
-def _project_defaults(project_file: dict[str, Any]) -> dict[str, str]:
-    defaults: dict[str, str] = {}
-    for key, declaration in (project_file.get("config") or {}).items():
-        full = key if ":" in key else f"{PROJECT}:{key}"
-        if isinstance(declaration, dict) and "default" in declaration:
-            defaults[full] = _encode(declaration["default"])
-        elif isinstance(declaration, dict) and "value" in declaration:
-            defaults[full] = _encode(declaration["value"])
-        elif not isinstance(declaration, dict):
-            defaults[full] = _encode(declaration)
-    return defaults
+def _short(key: str) -> str:
+    return key.removeprefix(f"{PROJECT}:")
 
 
-def load_stack_config(stack: str, root: Path = REPO_ROOT) -> StackFileConfig:
-    stack_path = root / f"Pulumi.{stack}.yaml"
+def _full_type_name(type_name: str, items: Mapping[str, Any] | None) -> str:
+    if items is not None:
+        return f"array<{_full_type_name(items.get('type', ''), items.get('items'))}>"
+    return type_name
+
+
+def _as_config_text(value: Any) -> str:
+    """A value the way the engine stores it: scalars as their text, arrays and maps as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return "" if value is None else str(value)
+
+
+def _type_ok(type_name: str, items: Mapping[str, Any] | None, value: Any) -> bool:
+    """`ValidateConfigValue`: a scalar arrives as text, so integers and booleans may be text too."""
+    scalar_checks = {
+        "string": lambda v: isinstance(v, str),
+        "integer": _integer_ok,
+        "boolean": lambda v: isinstance(v, bool) or v in ("true", "false"),
+        "object": lambda v: isinstance(v, dict),
+    }
+    if type_name in scalar_checks:
+        return bool(scalar_checks[type_name](value))
+    if not isinstance(value, list) or items is None:
+        return False
+    return all(_type_ok(items.get("type", ""), items.get("items"), item) for item in value)
+
+
+def _integer_ok(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int) or (isinstance(value, float) and value == math.trunc(value)):
+        return True
+    return isinstance(value, str) and _parses_as_int(value)
+
+
+def _parses_as_int(text: str) -> bool:
+    try:
+        int(text, 10)
+    except ValueError:
+        return False
+    return True
+
+
+def _stack_content(entry: StackValue) -> Any:
+    """What the CLI type-checks: scalars as text (how the stack file stores them), objects decoded."""
+    if isinstance(entry.value, list | dict):
+        return entry.value
+    return _as_config_text(entry.value)
+
+
+def parse_declarations(project_file: Mapping[str, Any]) -> list[Declaration]:
+    """`Pulumi.yaml`'s config block, checked as `Project.Validate` checks it."""
+    declarations: list[Declaration] = []
+    problems: list[str] = []
+    for key, given in (project_file.get("config") or {}).items():
+        namespaced_by_project = ":" not in key or key.startswith(f"{PROJECT}:")
+        # Shorthand: a bare value is a default for project keys, a value for the others.
+        raw = given if isinstance(given, dict) else {"default" if namespaced_by_project else "value": given}
+        declaration = Declaration(
+            key=_qualified(key),
+            type=raw.get("type"),
+            items=raw.get("items"),
+            default=raw.get("default"),
+            value=raw.get("value"),
+            secret=bool(raw.get("secret", False)),
+        )
+        problems += _declaration_problems(key, declaration, namespaced_by_project)
+        declarations.append(declaration)
+    if problems:
+        raise ProjectConfigError(problems)
+    return declarations
+
+
+def _declaration_problems(key: str, d: Declaration, namespaced_by_project: bool) -> list[str]:
+    if d.default is not None and d.value is not None:
+        return [f"project config '{key}' cannot have both a 'default' and 'value' attribute"]
+    if not namespaced_by_project:
+        return _foreign_key_problems(key, d)
+    if d.type == "array" and d.items is None:
+        return [f"The configuration key '{key}' declares an array but does not specify the 'items' type"]
+    if d.type is not None and d.default is not None and not _type_ok(d.type, d.items, d.default):
+        return [
+            f"The default value specified for configuration key '{key}' is not of the expected type "
+            f"'{d.type_name}'"
+        ]
+    return []
+
+
+def _foreign_key_problems(key: str, d: Declaration) -> list[str]:
+    """Keys of another namespace (`aws:region`) carry no schema, only a value."""
+    if d.type is not None:
+        return [f"Configuration key '{key}' is not namespaced by the project and should not define a type"]
+    if d.default is not None or d.value is None:
+        return [f"Configuration key '{key}' is namespaced and must provide an attribute 'value'"]
+    return []
+
+
+def _missing_message(stack: str, missing: list[str]) -> str:
+    names = [f"'{_short(k)}'" for k in sorted(missing)]
+    listing = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    noun = "value" if len(names) == 1 else "values"
+    fixes = "; ".join(f"pulumi config set {_short(k)} <value>" for k in sorted(missing))
+    return f"Stack '{stack}' is missing configuration {noun} {listing}. Fix: {fixes}"
+
+
+def resolve(stack: str, declarations: list[Declaration], entries: Mapping[str, StackValue]) -> dict[str, str]:
+    """Merges project defaults under the stack's entries and validates them as the CLI does; returns
+    PULUMI_CONFIG's text values (secure ones as given: placeholders or test values)."""
+    merged = dict(entries)
+    missing: list[str] = []
+    for d in declarations:
+        if d.key in merged:
+            continue
+        if d.value is not None or d.default is not None:
+            merged[d.key] = StackValue(d.value if d.value is not None else d.default)
+        elif d.key.startswith(f"{PROJECT}:"):
+            missing.append(d.key)
+    if missing:
+        raise ProjectConfigError([_missing_message(stack, missing)])
+    problems = [
+        problem
+        for d in sorted(declarations, key=lambda d: d.key)
+        if d.key in merged and (problem := _value_problem(stack, d, merged[d.key]))
+    ]
+    if problems:
+        raise ProjectConfigError(problems)
+    return {key: _as_config_text(entry.value) for key, entry in merged.items()}
+
+
+def _value_problem(stack: str, d: Declaration, entry: StackValue) -> str | None:
+    name = _short(d.key)
+    if d.secret and not entry.secure:
+        return (
+            f"Stack '{stack}' with configuration key '{name}' must be encrypted as it's secret. "
+            f"Fix: pulumi config set --secret {name} <value> (a secret key cannot rely on a default)"
+        )
+    if d.type is not None and not _type_ok(d.type, d.items, _stack_content(entry)):
+        return (
+            f"Stack '{stack}' with configuration key '{name}' must be of type '{d.type_name}'. "
+            f"Fix: pulumi config set {'--path ' if d.items else ''}{name} <{d.type_name}>"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class StackFileConfig:
+    """A stack's config as the engine resolves it, and the entries it was resolved from."""
+
+    stack: str
+    declarations: tuple[Declaration, ...]
+    entries: Mapping[str, StackValue]
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def secret_keys(self) -> tuple[str, ...]:
+        return tuple(sorted(key for key, entry in self.entries.items() if entry.secure))
+
+    def with_overrides(
+        self, overrides: Mapping[str, Any], secrets: Mapping[str, str] | None = None
+    ) -> StackFileConfig:
+        """A copy with stack-file entries replaced (None removes one) and secure values added, resolved
+        again under the same rules, as `pulumi config set` followed by `pulumi up` would be."""
+        entries = dict(self.entries)
+        for key, value in overrides.items():
+            if value is None:
+                entries.pop(_qualified(key), None)
+            else:
+                entries[_qualified(key)] = StackValue(value)
+        for key, value in (secrets or {}).items():
+            entries[_qualified(key)] = StackValue(value, secure=True)
+        return _resolved(replace(self, entries=entries))
+
+    def for_stack(self, stack: str) -> StackFileConfig:
+        """The same entries for another stack name (a per-PR stack created from dev's config)."""
+        return _resolved(replace(self, stack=stack))
+
+
+def _resolved(config: StackFileConfig) -> StackFileConfig:
+    values = resolve(config.stack, list(config.declarations), config.entries)
+    return replace(config, values=values)
+
+
+def read_entries(path: Path) -> dict[str, StackValue]:
+    """A stack file's `config:` block; secure values become placeholders (they cannot be decrypted here)."""
+    stack_file = yaml.safe_load(path.read_text()) or {}
+    entries: dict[str, StackValue] = {}
+    for key, value in (stack_file.get("config") or {}).items():
+        qualified = _qualified(key)
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            entries[qualified] = StackValue(placeholder(qualified), secure=True)
+        else:
+            entries[qualified] = StackValue(value)
+    return entries
+
+
+def load_stack_config(stack: str, root: Path = REPO_ROOT, config_from: str | None = None) -> StackFileConfig:
+    """`stack`'s config from its own stack file, or from `config_from`'s (per-PR stacks copy dev's)."""
+    source = config_from or stack
+    stack_path = root / f"Pulumi.{source}.yaml"
     if not stack_path.exists():
         raise FileNotFoundError(f"no stack file {stack_path.name}; stacks here: {available_stacks(root)}")
-    project_file = yaml.safe_load((root / "Pulumi.yaml").read_text())
-    stack_file = yaml.safe_load(stack_path.read_text()) or {}
-    values = _project_defaults(project_file)
-    secret_keys: list[str] = []
-    for key, value in (stack_file.get("config") or {}).items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            values[key] = placeholder(key)
-            secret_keys.append(key)
-        else:
-            values[key] = _encode(value)
-    return StackFileConfig(values, tuple(secret_keys))
+    declarations = parse_declarations(yaml.safe_load((root / "Pulumi.yaml").read_text()))
+    config = StackFileConfig(stack, tuple(declarations), read_entries(stack_path))
+    return _resolved(config)
 
 
 def available_stacks(root: Path = REPO_ROOT) -> list[str]:

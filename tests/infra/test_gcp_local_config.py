@@ -40,7 +40,7 @@ def test_min_instances_above_max_is_refused() -> None:
 
 def test_public_and_named_invokers_are_mutually_exclusive() -> None:
     with pytest.raises(ConfigError, match="cloudRunInvokers"):
-        settings_of("prod", cloudRunPublic=True)
+        settings_of("prod", cloudRunPublic=True, cloudRunInvokers=["group:clients@launchpad.example"])
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -1,0 +1,54 @@
+"""Numbers and enumerations the clouds enforce, each stated once with its source.
+
+The deploy-constraint table (`table.py`) checks every planned resource against them; `stack_config`
+and the components read the same values to refuse bad settings early and to size the names they make.
+"""
+
+from __future__ import annotations
+
+# Pulumi autonaming: the logical name, "-", then 7 random hex characters; with a maximum length the name
+# is refused, not cut ("name '...' plus 7 random chars is longer than maximum length N"):
+# pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName, called by the bridge's AutoName.
+AUTONAME_SUFFIX_LENGTH = 8
+# Terraform's `name_prefix` appends id.PrefixedUniqueId's 26 characters (a UTC timestamp and a counter)
+# (terraform-plugin-sdk helper/id: UniqueIDSuffixLength = 26).
+NAME_PREFIX_SUFFIX_LENGTH = 26
+
+# The stack name is part of most physical names; 20 characters keep every one inside its limit.
+STACK_NAME_MAX = 20
+STACK_NAME_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+# CloudWatch Logs PutRetentionPolicy, `retentionInDays`
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+    3653,
+)  # fmt: skip
+
+# Fargate task sizes: CPU units -> allowed memory in MiB
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size).
+FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+FARGATE_CPU_ARCHITECTURES = ("X86_64", "ARM64")
+# ECS ContainerDefinition.stopTimeout on Fargate: at most 120 s
+# (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+FARGATE_MAX_STOP_TIMEOUT = 120
+
+# RDS enhanced monitoring intervals; 0 turns it off
+# (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
+RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+
+# CloudFront serves only ACM certificates from us-east-1
+# (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+
+# Tag values common to AWS services: letters, digits, spaces and + - = . _ : / @, at most 256
+# (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+TAG_VALUE_PATTERN = r"^[A-Za-z0-9_ .:/=+\-@]{1,256}$"  # ASCII: stricter than AWS, valid everywhere

@@ -1,0 +1,215 @@
+"""Turns the stack's config into one immutable `StackConfig`, or one `ConfigError` listing every problem.
+
+Pulumi.yaml is the single source of defaults: the engine merges them into the stack's config before the
+program runs. This module decodes what the engine hands over, validates it with `settings.py` and
+`rules.py`, checks the stack name and the provider keys, and reads the optional secrets.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
+from pydantic_core import ErrorDetails
+
+from app.contract import ENV
+from policies.deploy.facts import STACK_NAME_MAX, STACK_NAME_PATTERN
+from stack_config.errors import ConfigError
+from stack_config.rules import cross_field_problems
+from stack_config.settings import StackSettings
+
+PROJECT = "launchpad"
+# Optional secrets, read with get_secret so their values stay Outputs marked secret. They are NOT declared
+# in Pulumi.yaml: the CLI requires every declared key without a default, and a secret key cannot have a
+# plain default (pulumi/pulumi#21865), so declaring them would make every stack set them.
+SECRET_KEYS = ("huggingfaceApiKey", "geminiApiKey", "anthropicApiKey", "syncedToken")
+
+
+@dataclass(frozen=True)
+class SecretInputs:
+    """Optional secret values from `pulumi config set --secret`; None means "set out of band"."""
+
+    huggingface_api_key: pulumi.Output[str] | None
+    gemini_api_key: pulumi.Output[str] | None
+    anthropic_api_key: pulumi.Output[str] | None
+    synced_token: pulumi.Output[str] | None
+
+    def provider_keys(self) -> dict[str, pulumi.Output[str] | None]:
+        """The AI provider keys, by the env variable the app reads each from."""
+        return {
+            ENV.HUGGINGFACE_API_KEY: self.huggingface_api_key,
+            ENV.GEMINI_API_KEY: self.gemini_api_key,
+            ENV.ANTHROPIC_API_KEY: self.anthropic_api_key,
+        }
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Everything the program needs to know about the stack it deploys."""
+
+    project: str
+    stack: str
+    aws_region: str
+    settings: StackSettings
+    secrets: SecretInputs
+    gcp_project: str = ""
+    gcp_region: str = ""
+
+    @property
+    def base_name(self) -> str:
+        return f"{self.project}-{self.stack}"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "owner": self.settings.owner,
+            "cost-center": self.settings.cost_center,
+            "managed-by": "pulumi",
+        }
+
+
+def _all_project_config() -> dict[str, Any]:
+    # pulumi.Config offers no way to list keys; the runtime keeps them in PULUMI_CONFIG (a real run) and
+    # in its config context (set_all_config in tests). Unknown keys can only be found by listing them.
+    merged = {**(runtime_config.get_config_env() or {}), **runtime_config.CONFIG.get()}
+    prefix = f"{PROJECT}:"
+    return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
+
+
+def _wants_string(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _wants_string(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return all(_wants_string(a) for a in typing.get_args(annotation) if a is not type(None))
+    # str, Literal of strings, EmailStr and IPv4Network are all given as text.
+    return not (origin is tuple or annotation in (int, bool, float))
+
+
+_STRING_KEYS = frozenset(
+    field.alias
+    for field in StackSettings.model_fields.values()
+    if field.alias and _wants_string(field.annotation)
+)
+
+
+def _decode(value: Any) -> Any:
+    # The engine hands every value over as a string; arrays and numbers arrive JSON-encoded.
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _describe(error: ErrorDetails, known_keys: list[str]) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(stack)"
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(error["loc"][0]), known_keys, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "it is not a Launchpad setting"
+        return f"{PROJECT}:{key}: unknown key ({hint}). Fix: pulumi config rm {key}"
+    if error["type"] == "missing":
+        return f"{PROJECT}:{key}: required but not set. Fix: declare it in Pulumi.yaml or the stack file"
+    field = StackSettings.model_fields.get(_snake(str(error["loc"][0])))
+    extra = field.json_schema_extra if field is not None else None
+    fix = extra.get("fix") if isinstance(extra, dict) else None
+    if fix is None and field is not None:
+        top = str(error["loc"][0])
+        fix = (
+            f"pulumi config set {top} true|false"
+            if field.annotation is bool
+            else f"set {top} as its description in Pulumi.yaml says"
+        )
+    got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "string_pattern_mismatch":
+        message = "has an invalid format"
+    return f"{PROJECT}:{key}: {message}{got}." + (f" Fix: {fix}" if fix else "")
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
+
+
+def parse_settings(raw: dict[str, Any]) -> StackSettings:
+    """Validates raw `launchpad:*` values (JSON strings or decoded) into settings, or raises ConfigError."""
+    # The engine hands values over as strings; JSON-decode only where the field wants a number, a bool or
+    # a list, so a string that merely looks like a number (dbEngineVersion "17") stays a string.
+    plain = {
+        key: value if key in _STRING_KEYS else _decode(value)
+        for key, value in raw.items()
+        if key not in SECRET_KEYS
+    }
+    known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
+    try:
+        settings = StackSettings.model_validate(plain)
+    except ValidationError as exc:
+        raise ConfigError([_describe(e, known) for e in exc.errors()]) from None
+    problems = cross_field_problems(settings)
+    if problems:
+        raise ConfigError([f"{PROJECT}:{key}: {message}" for key, message in problems])
+    return settings
+
+
+def stack_name_problems(stack: str) -> list[str]:
+    """The stack name is in most physical names; one that breaks any of their rules is refused here."""
+    if len(stack) <= STACK_NAME_MAX and re.fullmatch(STACK_NAME_PATTERN, stack):
+        return []
+    return [
+        f"stack name: `{stack}` cannot be deployed. Stack names are part of AWS and GCP resource names, so "
+        f"they must be at most {STACK_NAME_MAX} characters of lower-case letters and digits in groups joined "
+        "by single hyphens (e.g. dev, prod, pr-12345, staging-eu-central-1). Fix: pulumi stack init <name> "
+        "with such a name (pulumi stack rename cannot change the physical names already created)"
+    ]
+
+
+def _provider_problems(settings: StackSettings, region: str | None, gcp: pulumi.Config) -> list[str]:
+    problems = []
+    if "aws" in settings.targets and not region:
+        problems.append(
+            "aws:region: required when targets include aws. Fix: pulumi config set aws:region us-east-1"
+        )
+    if "gcp" in settings.targets:
+        problems += [
+            f"gcp:{key}: required when targets include gcp. Fix: pulumi config set gcp:{key} {example}"
+            for key, example in (("project", "my-project-id"), ("region", "us-central1"))
+            if not gcp.get(key)
+        ]
+    return problems
+
+
+def load() -> StackConfig:
+    """Reads and validates the current stack's configuration. Call before creating any resource."""
+    problems = stack_name_problems(pulumi.get_stack())
+    try:
+        settings = parse_settings(_all_project_config())
+    except ConfigError as error:
+        raise ConfigError(problems + error.problems) from None
+    region = pulumi.Config("aws").get("region")
+    gcp = pulumi.Config("gcp")
+    problems += _provider_problems(settings, region, gcp)
+    if problems:
+        raise ConfigError(problems)
+    project_config = pulumi.Config(PROJECT)
+    secrets = SecretInputs(*(project_config.get_secret(key) for key in SECRET_KEYS))
+    return StackConfig(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        aws_region=region or "",
+        settings=settings,
+        secrets=secrets,
+        gcp_project=gcp.get("project") or "",
+        gcp_region=gcp.get("region") or "",
+    )
