@@ -144,7 +144,7 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
         nat_ids = [
-            self._nat_gateway(z, subnets["public"][z]).id
+            self._nat_gateway(z, subnets["public"][z], igw).id
             for z in range({"none": 0, "single": 1, "per_az": len(subnets["public"])}[nat])
         ]
         private_rts = [
@@ -173,10 +173,15 @@ class Network(pulumi.ComponentResource):
                 )
         return [public_rt, *private_rts, isolated_rt]
 
-    def _nat_gateway(self, zone: int, subnet: aws.ec2.Subnet) -> aws.ec2.NatGateway:
-        eip = aws.ec2.Eip(f"{self._name}-nat-eip-{zone}", domain="vpc", opts=self._child)
+    def _nat_gateway(
+        self, zone: int, subnet: aws.ec2.Subnet, igw: aws.ec2.InternetGateway
+    ) -> aws.ec2.NatGateway:
+        # Nothing references the gateway, so without depends_on the EIP and NAT may be created before it
+        # is attached, and EC2 refuses them ("Network vpc-... has no Internet gateway attached").
+        after_igw = pulumi.ResourceOptions(parent=self, depends_on=[igw])
+        eip = aws.ec2.Eip(f"{self._name}-nat-eip-{zone}", domain="vpc", opts=after_igw)
         return aws.ec2.NatGateway(
-            f"{self._name}-nat-{zone}", allocation_id=eip.id, subnet_id=subnet.id, opts=self._child
+            f"{self._name}-nat-{zone}", allocation_id=eip.id, subnet_id=subnet.id, opts=after_igw
         )
 
     def _flow_logs(self, vpc: aws.ec2.Vpc, args: NetworkArgs) -> None:

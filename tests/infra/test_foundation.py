@@ -58,6 +58,14 @@ def test_nat_gateways_follow_the_strategy(strategy: str, expected: int) -> None:
         assert (targets <= nat_ids and targets) if expected else not table.inputs.get("routes")
 
 
+def test_nat_gateways_and_their_addresses_wait_for_the_internet_gateway(prod: Plan) -> None:
+    # EC2 refuses an EIP or NAT in a VPC with no attached gateway; nothing else orders them after it.
+    igw = prod.one("aws:ec2/internetGateway:InternetGateway")
+    waiting = prod.of_type(NAT) + prod.of_type("aws:ec2/eip:Eip")
+    assert len(waiting) == 6
+    assert all(igw.urn in r.dependencies for r in waiting), [r.name for r in waiting]
+
+
 def test_subnets_span_the_configured_zones_in_three_tiers(stack_plan: Plan) -> None:
     az_count = settings_of(stack_plan.run.stack).az_count
     subnets = stack_plan.of_type("aws:ec2/subnet:Subnet")
