@@ -24,7 +24,8 @@ def allow_group_to_group(
         ip_protocol="tcp",
         from_port=port,
         to_port=port,
-        description=f"{service} from its clients' group",
+        # EC2 takes only a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* here: no apostrophes or quotes.
+        description=f"{service} from the client security group",
         opts=opts,
     )
     aws.vpc.SecurityGroupEgressRule(
