@@ -8,7 +8,7 @@ several registries, and reports the digest that task definitions and Cloud Run p
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,8 @@ class AppImageArgs:
     platforms: Sequence[str]
     registries: Sequence[RegistryTarget] = field(default_factory=list)
     load_locally: bool = False  # build into the local Docker engine (the `local` stack); needs one platform
-    tag: str | None = None  # defaults to a hash of the build context
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    tag: str | None = None  # defaults to a hash of the build context and the build settings
     context_root: Path = REPO_ROOT
 
 
@@ -51,23 +52,36 @@ def context_files(root: Path) -> list[Path]:
     return files
 
 
-def content_tag(root: Path, files: Iterable[Path] | None = None) -> str:
-    """A tag that changes exactly when the build context changes (ECR tags are immutable)."""
+def content_tag(root: Path, files: Iterable[Path] | None = None, settings: Sequence[str] = ()) -> str:
+    """A tag that changes exactly when what the build makes changes: the build context's files and the
+    build's own settings (platforms, Dockerfile, build args). ECR tags are immutable: a rebuild with other
+    settings under an old tag is refused ("tag invalid: The image tag ... already exists")."""
     digest = hashlib.sha256()
     for path in files if files is not None else context_files(root):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
+    for setting in settings:
+        digest.update(b"setting\0" + setting.encode() + b"\0")
     return f"ctx-{digest.hexdigest()[:20]}"
 
 
+def build_settings(platforms: Sequence[str], build_args: Mapping[str, str]) -> list[str]:
+    """Every build input that is not a file of the context, in a stable order."""
+    return [
+        f"dockerfile={DOCKERFILE}",
+        *(f"platform={p}" for p in sorted(platforms)),
+        *(f"arg:{k}={v}" for k, v in sorted(build_args.items())),
+    ]
+
+
 def platforms_for(cpu_architecture: str, targets: Iterable[str]) -> list[str]:
-    """AWS tasks run on the configured CPU; Cloud Run and most laptops' Docker engines need amd64."""
-    wanted = {"arm64": "linux/arm64", "x86_64": "linux/amd64"}[cpu_architecture]
-    if "local" in targets:
-        return [wanted]
-    return sorted({wanted, "linux/amd64"} if "gcp" in targets else {wanted})
+    """Only what the stack's targets run: AWS and the local engine the configured CPU, Cloud Run amd64
+    (a platform nobody runs is an emulated build for nothing)."""
+    configured = {"arm64": "linux/arm64", "x86_64": "linux/amd64"}[cpu_architecture]
+    wanted = {"aws": configured, "local": configured, "gcp": "linux/amd64"}
+    return sorted({wanted[target] for target in targets})
 
 
 def _registry_host(repository_url: str) -> str:
@@ -83,7 +97,9 @@ class AppImage(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _validate(args)
         super().__init__("launchpad:image:AppImage", name, None, opts)
-        self.tag = args.tag or content_tag(args.context_root)
+        self.tag = args.tag or content_tag(
+            args.context_root, settings=build_settings(args.platforms, args.build_args)
+        )
         local_tag = f"launchpad-app:{self.tag}"
         tags: list[pulumi.Input[str]] = [
             pulumi.Output.from_input(r.repository_url).apply(lambda url: f"{url}:{self.tag}")
@@ -94,6 +110,7 @@ class AppImage(pulumi.ComponentResource):
             context=docker_build.BuildContextArgs(location=str(args.context_root)),
             dockerfile=docker_build.DockerfileArgs(location=str(args.context_root / DOCKERFILE)),
             platforms=[docker_build.Platform(p) for p in args.platforms],
+            build_args=dict(args.build_args) or None,
             tags=[*tags, local_tag] if args.load_locally else tags,
             push=bool(args.registries),
             load=args.load_locally,
