@@ -160,6 +160,8 @@ def _policy_statements(
     bucket: aws.s3.Bucket, args: SecureBucketArgs, account: pulumi.Output[str] | None
 ) -> list[Statement]:
     statements = [deny_insecure_transport(bucket.arn)]
+    if args.encryption == "kms" and args.kms_key_arn is not None:
+        statements += _deny_other_encryption(bucket, args.kms_key_arn)
     if args.log_delivery_source_arns and account is not None:
         statements.append(
             Statement(
@@ -184,6 +186,27 @@ def _policy_statements(
             for i, d in enumerate(args.log_deliveries)
         ]
     return statements
+
+
+def _deny_other_encryption(bucket: aws.s3.Bucket, kms_key_arn: pulumi.Input[str]) -> list[Statement]:
+    """Writes without an encryption header get the bucket's default (SSE-KMS with the stack key); a write
+    that asks for SSE-S3 or another key is refused, so nothing lands outside the stack key."""
+    objects = bucket.arn.apply(lambda arn: f"{arn}/*")
+
+    def deny_unless(variable: str, value: pulumi.Input[str], sid: str) -> Statement:
+        return Statement(
+            sid=sid,
+            effect="Deny",
+            actions=["s3:PutObject"],
+            resources=[objects],
+            principals={"AWS": ["*"]},
+            conditions=[Condition("StringNotEqualsIfExists", variable, [value])],
+        )
+
+    return [
+        deny_unless("s3:x-amz-server-side-encryption", "aws:kms", "DenyOtherEncryption"),
+        deny_unless("s3:x-amz-server-side-encryption-aws-kms-key-id", kms_key_arn, "DenyOtherKeys"),
+    ]
 
 
 def _delivery_principals(delivery: LogDelivery) -> dict[str, Sequence[pulumi.Input[str]]]:

@@ -24,12 +24,9 @@ class S3Storage:
 
     def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
         # upload_fileobj streams in parts (multipart above 8 MiB) instead of reading the file into memory.
-        self.client.upload_fileobj(
-            stream,
-            self.bucket,
-            key,
-            ExtraArgs={"ContentType": content_type, "ServerSideEncryption": "AES256"},
-        )
+        # No encryption header: the bucket's default (SSE-KMS with the stack key and a bucket key) applies,
+        # and its policy refuses a request that asks for anything else.
+        self.client.upload_fileobj(stream, self.bucket, key, ExtraArgs={"ContentType": content_type})
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)

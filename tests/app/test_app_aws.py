@@ -77,6 +77,23 @@ def test_allowed_upload_lands_in_s3_with_metadata_in_postgres(
     assert stored["Body"].read() == content
 
 
+def test_uploads_are_encrypted_with_the_stack_key_not_sse_s3(upload_client) -> None:
+    # The bucket as the stack makes it (components/bucket.py): SSE-KMS with the stack key by default.
+    key_arn = boto_client("kms").create_key()["KeyMetadata"]["Arn"]
+    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
+    boto_client("s3").put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]
+        },
+    )
+    response = upload_client.post("/v1/uploads", files={"file": ("a.pdf", PDF, "application/pdf")})
+    assert response.status_code == 201, response.text
+    [key] = [o["Key"] for o in boto_client("s3").list_objects_v2(Bucket=BUCKET)["Contents"]]
+    stored = boto_client("s3").head_object(Bucket=BUCKET, Key=key)
+    assert (stored["ServerSideEncryption"], stored["SSEKMSKeyId"]) == ("aws:kms", key_arn)
+
+
 @pytest.mark.parametrize(
     ("filename", "content"),
     [

@@ -194,9 +194,24 @@ def test_every_bucket_is_private_encrypted_versioned_and_tls_only(stack_plan: Pl
         )
         assert "expire-noncurrent-versions" in lifecycle
         policy = json.loads(for_bucket("aws:s3/bucketPolicy:BucketPolicy")["policy"])
-        deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")
+        deny = next(s for s in policy["Statement"] if s["Sid"] == "DenyInsecureTransport")
         assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         assert set(deny["Resource"]) == {bucket.outputs["arn"], bucket.outputs["arn"] + "/*"}
+        if "-logs-" not in bucket.name:
+            _assert_writes_stay_on_the_stack_key(policy, bucket.outputs["arn"], key_arn)
+
+
+def _assert_writes_stay_on_the_stack_key(policy: dict, bucket_arn: str, key_arn: str) -> None:
+    refused = {
+        variable: values
+        for s in policy["Statement"]
+        if s["Effect"] == "Deny" and s["Action"] == "s3:PutObject" and s["Resource"] == f"{bucket_arn}/*"
+        for variable, values in s["Condition"].get("StringNotEqualsIfExists", {}).items()
+    }
+    assert refused == {
+        "s3:x-amz-server-side-encryption": "aws:kms",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id": key_arn,
+    }
 
 
 def test_uploads_expire_after_the_configured_days(stack_plan: Plan) -> None:
