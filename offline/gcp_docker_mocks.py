@@ -68,7 +68,7 @@ def _iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]
 def _run_resource(kind: str) -> Answer:
     def answer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         project, location = _where(inputs)
-        own = inputs.get("name") or f"{name}-{_hex(name, 7)}"
+        own = inputs["name"]  # autonamed by the provider's Check when the program leaves it unset
         outputs: dict[str, Any] = {"name": own, "uid": _hex(own, 32), "generation": "1"}
         if kind == "services":
             uri = f"https://{own}-{_hex(own, 10)}-uc.a.run.app"
@@ -80,13 +80,13 @@ def _run_resource(kind: str) -> Answer:
 
 def _scheduler_job(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     project = inputs.get("project") or GCP_PROJECT
-    own = inputs.get("name") or f"{name}-{_hex(name, 7)}"
+    own = inputs["name"]
     region = inputs.get("region") or GCP_REGION
     return f"projects/{project}/locations/{region}/jobs/{own}", {"name": own, "state": "ENABLED"}
 
 
 def _docker_object(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    return _hex("docker" + name, 64), {"name": inputs.get("name") or name}
+    return _hex("docker" + name, 64), {"name": inputs["name"]}
 
 
 def _volume(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -19,6 +19,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
+from policies.deploy.autonaming import autoname_for, checked_inputs
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -42,6 +43,12 @@ class Recorded:
     secret_paths: set[str] = field(default_factory=set)  # input paths the program marked secret
     dependencies: list[str] = field(default_factory=list)
     ignore_changes: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    delete_before_replace: bool = False
+    protect: bool = False
+    retain_on_delete: bool = False
+    autonamed: list[str] = field(default_factory=list)  # input properties the provider named
+    autoname_error: str | None = None  # the bridge's refusal when the autoname passes Pulumi's maximum
 
     @property
     def parent_type(self) -> str:
@@ -91,8 +98,23 @@ def _generated_password(inputs: dict[str, Any]) -> str:
     return "".join(drawn)
 
 
+def _terraform_unique(name: str) -> str:
+    """What Terraform appends to a `name_prefix`: id.PrefixedUniqueId's 26 characters (time and counter)."""
+    return "20261201000000" + str(int(_hex(name, 12), 16) % 10**12).zfill(12)
+
+
+def physical_name(name: str, inputs: dict[str, Any], prop: str = "name", prefix: str = "namePrefix") -> str:
+    """The name the resource gets: the program's (or the autoname Check filled in), or its prefix plus
+    Terraform's unique suffix. Never shortened: a name over a limit must reach the limit checks whole."""
+    if inputs.get(prop):
+        return str(inputs[prop])
+    if inputs.get(prefix):
+        return f"{inputs[prefix]}{_terraform_unique(name)}"
+    return f"{name}-{_hex(name, 7)}"
+
+
 def _bucket_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    bucket = inputs.get("bucket") or f"{inputs.get('bucketPrefix', name + '-')}{_hex(name, 12)}"
+    bucket = physical_name(name, inputs, "bucket", "bucketPrefix")
     return bucket, {
         "bucket": bucket,
         "arn": f"arn:aws:s3:::{bucket}",
@@ -103,7 +125,7 @@ def _bucket_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
 
 
 def _db_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    identifier = inputs.get("identifier") or f"{inputs.get('identifierPrefix', name)}{_hex(name, 6)}"
+    identifier = physical_name(name, inputs, "identifier", "identifierPrefix")
     address = f"{identifier}.c{_hex(name, 10)}.{REGION}.rds.amazonaws.com"
     port = int(inputs.get("port", 5432))
     secret_arn = _arn("secretsmanager", f"secret:rds!db-{_hex(name, 8)}-{_hex(name + 's', 6)}")
@@ -137,7 +159,7 @@ def _cache_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, An
 
 
 def _secret_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    secret_name = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 6)}"
+    secret_name = physical_name(name, inputs)
     arn = _arn("secretsmanager", f"secret:{secret_name}-{_hex(name, 6)}")
     return arn, {"arn": arn, "name": secret_name}
 
@@ -152,7 +174,7 @@ def _named(
     service: str, kind: str, prefix: str = ""
 ) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
     def outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        own = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 7)}"
+        own = physical_name(name, inputs)
         return (prefix + _hex(name, 17)) if prefix else own, {
             "name": own,
             "arn": _arn(service, f"{kind}{own}"),
@@ -179,7 +201,7 @@ def _vpc_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]
 
 
 def _role_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    role = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 7)}"
+    role = physical_name(name, inputs)
     return role, {
         "name": role,
         "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
@@ -188,18 +210,25 @@ def _role_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any
 
 
 def _log_group_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    group = inputs.get("name") or f"{inputs.get('namePrefix', name)}{_hex(name, 7)}"
+    group = physical_name(name, inputs)
     return group, {"name": group, "arn": _arn("logs", f"log-group:{group}")}
 
 
 def _topic_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    topic = inputs.get("name") or f"{name}-{_hex(name, 7)}"
+    topic = physical_name(name, inputs)
     arn = _arn("sns", topic)
     return arn, {"name": topic, "arn": arn}
 
 
 def _random_password(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"none-{_hex(name, 8)}", {"result": _generated_password(inputs)}
+
+
+def _random_id(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # A fresh id per (logical name, keepers), as the random provider draws a new one when a keeper changes.
+    size = int(inputs.get("byteLength", 8))
+    drawn = hashlib.sha256(f"{name}{sorted((inputs.get('keepers') or {}).items())}".encode()).digest()[:size]
+    return drawn.hex(), {"hex": drawn.hex(), "dec": str(int.from_bytes(drawn, "big")), "b64Url": ""}
 
 
 def _built_image(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -222,8 +251,8 @@ def _uuid(seed: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _own_name(name: str, inputs: dict[str, Any], limit: int = 255) -> str:
-    return str(inputs.get("name") or f"{inputs.get('namePrefix', name + '-')}{_hex(name, 7)}")[:limit]
+def _own_name(name: str, inputs: dict[str, Any]) -> str:
+    return physical_name(name, inputs)
 
 
 def _ecr_repository(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -259,7 +288,7 @@ def _ecs_service(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]
 
 
 def _load_balancer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    lb = _own_name(name, inputs, 32)
+    lb = _own_name(name, inputs)
     suffix = f"app/{lb}/{_hex(name, 16)}"
     arn = _arn("elasticloadbalancing", f"loadbalancer/{suffix}")
     return arn, {
@@ -272,7 +301,7 @@ def _load_balancer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, An
 
 
 def _target_group(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    tg = _own_name(name, inputs, 32)
+    tg = _own_name(name, inputs)
     suffix = f"targetgroup/{tg}/{_hex(name, 16)}"
     arn = _arn("elasticloadbalancing", suffix)
     return arn, {"name": tg, "arn": arn, "arnSuffix": suffix}
@@ -306,12 +335,12 @@ def _dns_record(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]
 
 
 def _web_acl(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    acl, uid = _own_name(name, inputs, 128), _uuid(name)
+    acl, uid = _own_name(name, inputs), _uuid(name)
     return uid, {"name": acl, "arn": _arn("wafv2", f"regional/webacl/{acl}/{uid}"), "capacity": 1500}
 
 
 def _schedule(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    schedule = _own_name(name, inputs, 64)
+    schedule = _own_name(name, inputs)
     return f"default/{schedule}", {"name": schedule, "arn": _arn("scheduler", f"schedule/default/{schedule}")}
 
 
@@ -349,6 +378,7 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:elasticache/parameterGroup:ParameterGroup": _named("elasticache", "parametergroup:"),
     "aws:kms/alias:Alias": _named("kms", "", ""),
     "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
     "docker-build:index:Image": _built_image,
     "aws:ecr/repository:Repository": _ecr_repository,
     "aws:ecs/cluster:Cluster": _ecs_cluster,
@@ -381,7 +411,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         secret_paths: set[str] = set()
-        inputs = unwrap_secrets(dict(args.inputs), "", secret_paths)
+        given = unwrap_secrets(dict(args.inputs), "", secret_paths)
+        # As the provider's Check does before any policy sees the resource: fill in the autoname.
+        inputs = checked_inputs(args.typ, args.name, given, _hex(args.typ + args.name, 7))
+        autonamed = {k: v for k, v in inputs.items() if k not in given}
         answer = _ANSWERS.get(args.typ)
         if args.typ.startswith("pulumi:providers:"):
             answer = _provider
@@ -390,8 +423,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
             args.typ, args.name, inputs, {**inputs, **computed}, args.provider, bool(args.custom), rid
         )
         recorded.secret_paths = secret_paths
+        recorded.autonamed = sorted(autonamed)
+        rule = autoname_for(args.typ)
+        recorded.autoname_error = rule.overflow(args.name) if rule and autonamed else None
         self.resources.append(recorded)
-        return rid, {**args.inputs, **computed}
+        return rid, {**args.inputs, **autonamed, **computed}
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         self.calls.append((args.token, dict(args.args), args.provider))
@@ -456,5 +492,11 @@ class RecordingMonitor(MockMonitor):
                     recorded.parent_urn = request.parent
                     recorded.dependencies = list(request.dependencies)
                     recorded.ignore_changes = list(request.ignoreChanges)
+                    recorded.property_dependencies = {
+                        key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+                    }
+                    recorded.delete_before_replace = bool(request.deleteBeforeReplace)
+                    recorded.protect = bool(request.protect)
+                    recorded.retain_on_delete = bool(request.retainOnDelete)
                     break
         return response

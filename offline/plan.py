@@ -12,6 +12,7 @@ import json
 import sys
 from collections import defaultdict
 
+from offline.lifecycle import destroy_blockers
 from offline.mocks import Recorded
 from offline.policy_check import Violation, check
 from offline.program import ProgramRun, run_program
@@ -52,7 +53,12 @@ def _overrides(assignments: list[str]) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--stack", default="dev", choices=available_stacks(), help="stack to plan (default: dev)"
+        "--stack", default="dev", help=f"stack to plan (default: dev; stack files: {available_stacks()})"
+    )
+    parser.add_argument(
+        "--config-from",
+        metavar="STACK",
+        help="plan --stack with another stack's file, as a per-PR stack made from dev's config (pr-123)",
     )
     parser.add_argument("--json", action="store_true", help="print the inventory as JSON")
     parser.add_argument(
@@ -64,9 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     try:
-        config = load_stack_config(options.stack).with_overrides(_overrides(options.set))
+        config = load_stack_config(options.stack, config_from=options.config_from)
+        config = config.with_overrides(_overrides(options.set))
         run = run_program(options.stack, config)
-    except ConfigError as error:
+    except (ConfigError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     custom = [r for r in run.resources if r.custom and not r.type.startswith("pulumi:providers:")]
@@ -91,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in sorted(run.outputs.items()):
         shown = "[secret]" if key in run.secret_outputs else json.dumps(value, default=str)
         print(f"  {key}: {shown}")
+    blockers = destroy_blockers(run.resources)
+    print(f"\nWhat would stop destroy or an immediate re-create: {len(blockers) or 'nothing'}")
+    for blocker in blockers:
+        print(f"  {blocker.resource}: {blocker.reason}")
     violations = check(run)
     print("\n".join(render_policy_review(violations)))
     return 1 if any(v.level == "mandatory" for v in violations) else 0

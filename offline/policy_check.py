@@ -1,7 +1,9 @@
 """Runs the CrossGuard pack over a recorded plan, as `pulumi preview --policy-pack` would, offline.
 
-Resource policies see each resource's inputs (what a preview knows); stack policies see them all.
+Resource policies see each resource's inputs after the provider's Check (autonamed names included) through
+pulumi_policy's unknown-checking proxy, as the analyzer hands them over; stack policies see them all.
 Per-policy enforcement levels and settings come from a pack config file, as with --policy-pack-config.
+A name Pulumi's autonaming itself refuses is reported as the engine would fail the preview.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     StackValidationArgs,
 )
+from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from offline.mocks import Recorded
 from offline.program import ProgramRun
@@ -41,11 +44,14 @@ def load_pack_config(stack: str) -> dict[str, Any]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+AUTONAME_POLICY = "pulumi-autoname-length"
+
+
 def _options(resource: Recorded) -> PolicyResourceOptions:
     return PolicyResourceOptions(
-        protect=False,
-        ignore_changes=[],
-        delete_before_replace=None,
+        protect=resource.protect,
+        ignore_changes=list(resource.ignore_changes),
+        delete_before_replace=resource.delete_before_replace or None,
         aliases=[],
         custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
         additional_secret_outputs=[],
@@ -64,19 +70,15 @@ def _level_and_settings(
 
 
 def _stack_view(resources: list[Recorded]) -> list[PolicyResource]:
-    """Resources as a stack policy sees them, with each property's dependencies resolved."""
+    """Resources as a stack policy sees them, with the dependencies the program registered."""
     views = {
         r.urn: PolicyResource(r.type, r.outputs, r.urn, r.name, _options(r), None, None, [], {})
         for r in resources
     }
-    by_urn = {r.urn: r for r in resources}
     for r in resources:
-        deps = [by_urn[u] for u in r.dependencies if u in by_urn]
-        views[r.urn].dependencies = [views[d.urn] for d in deps]
-        for key, value in r.inputs.items():
-            sources = [
-                views[d.urn] for d in deps if value in (d.id, d.outputs.get("arn"), d.outputs.get("bucket"))
-            ]
+        views[r.urn].dependencies = [views[u] for u in r.dependencies if u in views]
+        for key, urns in r.property_dependencies.items():
+            sources = [views[u] for u in urns if u in views]
             if sources:
                 views[r.urn].property_dependencies[key] = sources
     return list(views.values())
@@ -95,27 +97,42 @@ class _Reporter:
         self.found.append(Violation(self.policy, self.level, urn or self.target, message))
 
 
+def _validate_resource(policy: Any, args: ResourceValidationArgs, report: _Reporter) -> None:
+    try:
+        policy.validate(args, report)
+    except UnknownValueError as unknown:  # what pulumi_policy turns into an advisory during preview
+        report.found.append(
+            Violation(policy.name, "advisory", report.target, f"unknown until apply: {unknown.message}")
+        )
+
+
 def _run_policy(policy: Any, level: str, settings: dict, resources: list[Recorded]) -> list[Violation]:
     found: list[Violation] = []
     if isinstance(policy, ResourceValidationPolicy):
         for r in resources:
-            args = ResourceValidationArgs(r.type, r.inputs, r.urn, r.name, _options(r), None, settings)
-            policy.validate(args, _Reporter(policy.name, level, r.urn, found))
+            props = unknown_checking_proxy(r.inputs)
+            args = ResourceValidationArgs(r.type, props, r.urn, r.name, _options(r), None, settings)
+            _validate_resource(policy, args, _Reporter(policy.name, level, r.urn, found))
     else:
-        stack = [
-            PolicyResource(r.type, r.outputs, r.urn, r.name, _options(r), None, None, [], {})
-            for r in resources
-        ]
         stack = _stack_view(resources)
         policy.validate(StackValidationArgs(stack, settings), _Reporter(policy.name, level, "", found))
     return found
 
 
+def autoname_refusals(resources: list[Recorded]) -> list[Violation]:
+    """Names Pulumi's own autonaming refuses before any policy runs (the preview fails on them)."""
+    return [
+        Violation(AUTONAME_POLICY, "mandatory", r.urn, f"{r.autoname_error} (shorten the logical name)")
+        for r in resources
+        if r.autoname_error
+    ]
+
+
 def check(run: ProgramRun, config: dict[str, Any] | None = None) -> list[Violation]:
     """Every violation the pack reports for the run, at the level the stack's pack config gives it."""
-    config = load_pack_config(run.stack) if config is None else config
+    config = load_pack_config(run.config_source or run.stack) if config is None else config
     resources = [r for r in run.resources if r.custom]
-    violations: list[Violation] = []
+    violations = autoname_refusals(resources)
     for policy in POLICIES:
         level, settings = _level_and_settings(policy.name, policy.enforcement_level, config)
         if level != "disabled":

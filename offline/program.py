@@ -23,6 +23,7 @@ class ProgramRun:
     outputs: dict[str, Any]
     calls: list[tuple[str, dict[str, Any], str]]
     secret_outputs: set[str] = field(default_factory=set)  # shown as [secret], as `pulumi` does
+    config_source: str = ""  # the stack file behind the run: its policy config applies too
 
 
 def ensure_event_loop() -> None:
@@ -62,4 +63,5 @@ def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun
     secret = {
         key for key, value in exported.items() if _sync_await(pulumi.Output.from_input(value).is_secret())
     }
-    return ProgramRun(stack, mocks.resources, outputs, mocks.calls, secret_outputs=secret)
+    source = config.source or stack
+    return ProgramRun(stack, mocks.resources, outputs, mocks.calls, secret, config_source=source)

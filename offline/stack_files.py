@@ -231,6 +231,7 @@ class StackFileConfig:
     declarations: tuple[Declaration, ...]
     entries: Mapping[str, StackValue]
     values: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # the stack whose file the entries came from (dev for a pr-<n> stack)
 
     @property
     def secret_keys(self) -> tuple[str, ...]:
@@ -281,7 +282,7 @@ def load_stack_config(stack: str, root: Path = REPO_ROOT, config_from: str | Non
     if not stack_path.exists():
         raise FileNotFoundError(f"no stack file {stack_path.name}; stacks here: {available_stacks(root)}")
     declarations = parse_declarations(yaml.safe_load((root / "Pulumi.yaml").read_text()))
-    config = StackFileConfig(stack, tuple(declarations), read_entries(stack_path))
+    config = StackFileConfig(stack, tuple(declarations), read_entries(stack_path), source=source)
     return _resolved(config)
 
 

@@ -23,6 +23,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from policies.deploy import DEPLOY_POLICIES
+
 MANDATORY = EnforcementLevel.MANDATORY
 ADVISORY = EnforcementLevel.ADVISORY
 Check = Callable[[Mapping[str, Any]], Iterable[str]]  # props -> violation messages
@@ -327,7 +329,7 @@ def _public_invoker(args: ResourceValidationArgs, report_violation: ReportViolat
 
 rule = resource_rule
 
-POLICIES: list[Policy] = [
+SECURITY_POLICIES: list[Policy] = [
     rule(
         "s3-public-access-block",
         "Buckets block all public access.",
@@ -469,3 +471,5 @@ POLICIES: list[Policy] = [
         config_schema=PolicyConfigSchema(properties={"allowPublic": {"type": "boolean"}}),
     ),
 ]
+
+POLICIES: list[Policy] = [*SECURITY_POLICIES, *DEPLOY_POLICIES]

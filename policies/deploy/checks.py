@@ -57,13 +57,20 @@ class Forbidden:
         return [f"{text!r} breaks the rule: {self.means}"] if re.search(self.regex, text) else []
 
 
+def _canonical(value: Any) -> str:
+    """Numbers cross the engine's wire as floats: 7.0 is the 7 the program set."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class OneOf:
     values: tuple[Any, ...]
 
     def problems(self, value: Any) -> list[str]:
-        candidates = {str(v) for v in self.values}
-        if str(value) in candidates:
+        candidates = {_canonical(v) for v in self.values}
+        if _canonical(value) in candidates:
             return []
         shown = ", ".join(str(v) for v in self.values)
         return [f"{value!r} is not one of the accepted values ({shown})"]
@@ -96,7 +103,7 @@ class AlarmPeriod:
 
     def problems(self, value: Any) -> list[str]:
         try:
-            seconds = int(value)
+            seconds = int(float(value))
         except (TypeError, ValueError):
             return [f"{value!r} is not a whole number of seconds"]
         if seconds in (10, 20, 30) or (seconds >= 60 and seconds % 60 == 0):
@@ -120,6 +127,17 @@ class JsonSize:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A list with at most `maximum` items."""
+
+    maximum: int
+
+    def problems(self, value: Any) -> list[str]:
+        size = len(value) if isinstance(value, Sequence) and not isinstance(value, str) else 1
+        return [] if size <= self.maximum else [f"lists {size} items; the limit is {self.maximum}"]
+
+
+@dataclass(frozen=True)
 class AllOf:
     """Several checks on one value, reported together."""
 
@@ -127,6 +145,29 @@ class AllOf:
 
     def problems(self, value: Any) -> list[str]:
         return [problem for check in self.checks for problem in check.problems(value)]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One row of the table: what the cloud refuses, for which property of which resource type, and where
+    the rule is written down. `at` says when a real run fails on it: `preview` (the provider's schema or
+    Pulumi's autonaming check it) or `up` (only the cloud API does, after preview was green)."""
+
+    id: str
+    resource_type: str
+    path: str  # see values_at; "" gives the whole input map to a check that reads several properties
+    check: Check
+    source: str
+    at: str = "preview"
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        if not self.path:
+            return self.check.problems(props)
+        return [
+            f"{where}: {problem}"
+            for where, value in values_at(props, self.path)
+            for problem in self.check.problems(value)
+        ]
 
 
 _SEGMENT = re.compile(r"^(?P<key>[A-Za-z0-9_]+)(?P<json>\(json\))?(?P<each>\[\])?$")

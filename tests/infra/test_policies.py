@@ -202,8 +202,10 @@ def test_hardening_is_matched_through_dependencies_when_names_are_unknown() -> N
     run = _run(("aws:s3/bucket:Bucket", {}), *[(t, {"bucket": "id-0"}) for t in required])
     for child in run.resources[1:]:
         child.dependencies = [run.resources[0].urn]
+        child.property_dependencies = {"bucket": [run.resources[0].urn]}
     assert _messages(check(run), "s3-bucket-hardening-complete") == []
     run.resources[-1].dependencies = []  # the policy no longer hangs off this bucket
+    run.resources[-1].property_dependencies = {}
     run.resources[-1].inputs = {"bucket": "someone-elses"}
     assert _messages(check(run), "s3-bucket-hardening-complete") == ["bucket r0 lacks a bucket policy"]
 

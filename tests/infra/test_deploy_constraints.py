@@ -1,0 +1,279 @@
+"""Every deploy constraint refuses a violating plan, and every shipped or supported stack passes them all."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from offline.mocks import Recorded
+from offline.policy_check import AUTONAME_POLICY, Violation, check, mandatory
+from offline.program import ProgramRun, run_program
+from offline.stack_files import load_stack_config
+from policies.deploy import LIMITS
+from policies.deploy.cross import CROSS_RULES
+from tests.infra.conftest import GCP_PROJECT
+
+LONG = "x" * 300
+
+
+def _containers(**fields: Any) -> str:
+    return json.dumps([{"name": "app", "image": "i", **fields}])
+
+
+def _limits(cpu: str, memory: str) -> dict[str, str]:
+    return {"cpu": cpu, "memory": memory}
+
+
+def _alarm(**fields: Any) -> dict[str, Any]:
+    return {"evaluationPeriods": 1, **fields}
+
+
+# One violating set of inputs per constraint id: each must be reported by exactly that rule.
+VIOLATIONS: dict[str, dict[str, Any]] = {
+    "aws-lb-name": {"name": "launchpad-staging-eu-central-1-lb-alb-43a3679"},
+    "aws-lb-name-internal": {"name": "internal-web"},
+    "aws-lb-name-prefix": {"namePrefix": "launchpad-"},
+    "aws-tg-name": {"name": "web_tg"},
+    "aws-tg-name-prefix": {"namePrefix": "toolong"},
+    "aws-tg-port": {"port": 70000},
+    "aws-tg-deregistration": {"deregistrationDelay": 3601},
+    "aws-tg-health-path": {"healthCheck": {"path": "health/live"}},
+    "aws-tg-health-interval": {"healthCheck": {"interval": 301}},
+    "aws-tg-health-timeout": {"healthCheck": {"timeout": 1}},
+    "aws-tg-health-thresholds": {"healthCheck": {"healthyThreshold": 11}},
+    "aws-tg-unhealthy-threshold": {"healthCheck": {"unhealthyThreshold": 1}},
+    "aws-tg-health-timeout-under-interval": {"healthCheck": {"timeout": 30, "interval": 15}},
+    "aws-tg-health-matcher": {"healthCheck": {"matcher": "200,503"}},
+    "aws-listener-ssl-policy": {"sslPolicy": "ELBSecurityPolicy-Strongest"},
+    "aws-elasticache-group-id": {"replicationGroupId": "launchpad--cache"},
+    "aws-elasticache-description": {"description": ""},
+    "aws-elasticache-auth-token": {"authToken": "short@token"},
+    "aws-elasticache-maintenance-window": {"maintenanceWindow": "sunday:05:00-sunday:06:00"},
+    "aws-elasticache-snapshot-window": {"snapshotWindow": "3:00-4:00"},
+    "aws-elasticache-windows": {"maintenanceWindow": "sun:03:30-sun:04:30", "snapshotWindow": "03:00-04:00"},
+    "aws-elasticache-snapshot-retention": {"snapshotRetentionLimit": 36},
+    "aws-elasticache-subnet-group-name": {"name": "cache_subnets"},
+    "aws-rds-identifier": {"identifier": "Launchpad-db"},
+    "aws-rds-identifier-prefix": {"identifierPrefix": "launchpad-staging-eu-central-1-db-xyz-"},
+    "aws-rds-final-snapshot-identifier": {"finalSnapshotIdentifier": "1-final"},
+    "aws-rds-backup-window": {"backupWindow": "3am-4am"},
+    "aws-rds-maintenance-window": {"maintenanceWindow": "sun:25:00-sun:26:00"},
+    "aws-rds-windows-apart": {"backupWindow": "04:00-04:45", "maintenanceWindow": "sun:04:30-sun:05:30"},
+    "aws-rds-monitoring-interval": {"monitoringInterval": 7},
+    "aws-rds-backup-retention": {"backupRetentionPeriod": 36},
+    "aws-rds-storage": {"allocatedStorage": 10},
+    "aws-rds-insights-retention": {"performanceInsightsRetentionPeriod": 30},
+    "aws-rds-subnet-group-name": {"name": "Launchpad-DB-Subnets"},
+    "aws-rds-parameter-group-name": {"name": "launchpad-dev-db-params-"},
+    "aws-iam-role-name": {"name": "launchpad-staging-eu-central-1-nightly-scheduler-role-extra-abc1234"},
+    "aws-iam-role-name-prefix": {"namePrefix": "launchpad-staging-eu-central-1-nightly-"},
+    "aws-iam-trust-policy-size": {"assumeRolePolicy": json.dumps({"Statement": [{"Sid": "x" * 2100}]})},
+    "aws-iam-role-policy-name": {"name": "policy with spaces"},
+    "aws-kms-alias": {"name": "alias/aws/launchpad"},
+    "aws-kms-description": {"description": "x" * 8193},
+    "aws-kms-deletion-window": {"deletionWindowInDays": 5},
+    "aws-secret-name": {"name": "launchpad/dev/api key"},
+    "aws-secret-description": {"description": "x" * 2049},
+    "aws-secret-recovery-window": {"recoveryWindowInDays": 3},
+    "aws-s3-bucket-name": {"bucket": "Launchpad_Uploads"},
+    "aws-s3-bucket-prefix": {"bucketPrefix": "launchpad-staging-eu-central-1-token-sync-"},
+    "aws-s3-lifecycle-rule-id": {"rules": [{"id": LONG}]},
+    "aws-ecr-repository-name": {"name": "Launchpad-App"},
+    "aws-log-group-name": {"name": "launchpad dev logs"},
+    "aws-log-retention": {"retentionInDays": 10},
+    "aws-ecs-cluster-name": {"name": "launchpad.dev"},
+    "aws-ecs-service-name": {"name": "web service"},
+    "aws-ecs-family": {"family": "launchpad.dev.web"},
+    "aws-ecs-container-name": {"containerDefinitions": json.dumps([{"name": "app server"}])},
+    "aws-ecs-stop-timeout": {"containerDefinitions": _containers(stopTimeout=300)},
+    "aws-ecs-health-interval": {"containerDefinitions": _containers(healthCheck={"interval": 1})},
+    "aws-ecs-health-timeout": {"containerDefinitions": _containers(healthCheck={"timeout": 90})},
+    "aws-ecs-health-retries": {"containerDefinitions": _containers(healthCheck={"retries": 11})},
+    "aws-ecs-health-start-period": {"containerDefinitions": _containers(healthCheck={"startPeriod": 600})},
+    "aws-fargate-task-size": {"requiresCompatibilities": ["FARGATE"], "cpu": "512", "memory": "512"},
+    "aws-fargate-architecture": {"runtimePlatform": {"cpuArchitecture": "arm64"}},
+    "aws-scaling-policy-name": {"name": LONG},
+    "aws-sg-name": {"name": "sg-web"},
+    "aws-sg-description": {"description": "the app's tasks"},
+    "aws-sg-inline-ingress-description": {"ingress": [{"description": 'from "the" ALB'}]},
+    "aws-sg-inline-egress-description": {"egress": [{"description": "to Valkey <6379>"}]},
+    "aws-sg-ingress-rule-description": {"description": "PostgreSQL from its clients' group"},
+    "aws-sg-egress-rule-description": {"description": "x" * 256},
+    "aws-waf-acl-name": {"name": "launchpad.dev.waf"},
+    "aws-waf-acl-metric": {"visibilityConfig": {"metricName": "launchpad:dev"}},
+    "aws-waf-rule-name": {"rules": [{"name": "r" * 129}]},
+    "aws-waf-rule-metric": {"rules": [{"visibilityConfig": {"metricName": "per ip"}}]},
+    "aws-waf-rate-limit": {"rules": [{"statement": {"rateBasedStatement": {"limit": 50}}}]},
+    "aws-waf-rate-window": {"rules": [{"statement": {"rateBasedStatement": {"evaluationWindowSec": 30}}}]},
+    "aws-cloudfront-comment": {"comment": "c" * 129},
+    "aws-cloudfront-tls": {"viewerCertificate": {"minimumProtocolVersion": "TLSv1.3"}},
+    "aws-cloudfront-price-class": {"priceClass": "PriceClass_50"},
+    "aws-cloudfront-vpc-origin-protocol": {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http"}},
+    "aws-schedule-name": {"name": "launchpad-staging-eu-central-1-nightly-schedule-with-more-words-1234567"},
+    "aws-schedule-expression": {"scheduleExpression": "cron(0 2 * * *)"},
+    "aws-schedule-timezone": {"scheduleExpressionTimezone": "Mars/Olympus"},
+    "aws-sns-topic-name": {"name": "alerts.topic"},
+    "aws-sns-protocol": {"protocol": "e-mail"},
+    "aws-budget-name": {"name": "launchpad:dev"},
+    "aws-budget-time-unit": {"timeUnit": "WEEKLY"},
+    "aws-cost-tag-status": {"status": "Enabled"},
+    "aws-alarm-name": {"name": LONG},
+    "aws-alarm-description": {"alarmDescription": "d" * 1025},
+    "aws-alarm-period": _alarm(period=90),
+    "aws-alarm-evaluation-periods": {"evaluationPeriods": 0},
+    "aws-alarm-datapoints": {"datapointsToAlarm": 0},
+    "aws-alarm-datapoints-within-periods": {"datapointsToAlarm": 3, "evaluationPeriods": 2},
+    "aws-alarm-operator": _alarm(comparisonOperator="GreaterThan"),
+    "aws-alarm-statistic": _alarm(statistic="Mean"),
+    "aws-alarm-extended-statistic": _alarm(extendedStatistic="95th"),
+    "aws-alarm-missing-data": _alarm(treatMissingData="zero"),
+    "aws-alarm-query-id": _alarm(metricQueries=[{"id": "ErrorRate"}]),
+    "aws-alarm-query-expression": _alarm(metricQueries=[{"id": "e", "expression": "m" * 1025}]),
+    "aws-alarm-query-period": _alarm(metricQueries=[{"id": "m", "metric": {"period": 45}}]),
+    "aws-alarm-actions": _alarm(alarmActions=[f"arn:{i}" for i in range(6)]),
+    "aws-alarm-ok-actions": _alarm(okActions=[f"arn:{i}" for i in range(6)]),
+    "aws-composite-alarm-rule": {"alarmRule": "r" * 10241},
+    "aws-composite-alarm-name": {"alarmName": LONG},
+    "aws-dashboard-name": {"dashboardName": "launchpad dev"},
+    "gcp-service-account-id": {"accountId": "launchpad-staging-eu-central-1-run"},
+    "gcp-service-account-display-name": {"displayName": "d" * 101},
+    "gcp-secret-id": {"secretId": "launchpad/dev/api-keys"},
+    "gcp-labels": {"defaultLabels": {"cost-center": "CC-1"}},
+    "gcp-run-service-name": {"name": "launchpad-staging-eu-central-1-web-service-708df3d"},
+    "gcp-run-job-name": {"name": "Launchpad-Nightly"},
+    "gcp-run-service-limits": {
+        "template": {"containers": [{"resources": {"limits": {"cpu": "4", "memory": "1Gi"}}}]}
+    },
+    "gcp-run-job-limits": {
+        "template": {"template": {"containers": [{"resources": {"limits": _limits("3", "1Gi")}}]}}
+    },
+    "gcp-run-port": {"template": {"containers": [{"ports": {"containerPort": 0}}]}},
+    "gcp-run-timeout": {"template": {"timeout": "3601s"}},
+    "gcp-artifact-repository-id": {"repositoryId": "Launchpad_Dev"},
+    "gcp-scheduler-job-name": {"name": "nightly job"},
+    "gcp-scheduler-schedule": {"schedule": "0 2 * * ? *"},
+    "gcp-scheduler-time-zone": {"timeZone": "CET+1"},
+    "docker-container-name": {"name": "-web"},
+    "docker-volume-name": {"name": "pg data"},
+    "docker-network-name": {"name": "_data"},
+    "image-tag": {"tags": ["registry/launchpad-app:ctx/abc"]},
+}
+
+
+def _plan(resource_type: str, props: dict[str, Any]) -> ProgramRun:
+    urn = f"urn:pulumi:dev::launchpad::{resource_type}::r"
+    return ProgramRun("dev", [Recorded(resource_type, "r", props, props, None, True, "id", urn=urn)], {}, [])
+
+
+def test_every_constraint_has_a_violating_case() -> None:
+    assert set(VIOLATIONS) == {limit.id for limit in LIMITS}
+
+
+@pytest.mark.parametrize("limit", LIMITS, ids=lambda limit: limit.id)
+def test_each_constraint_refuses_its_violating_plan(limit: Any) -> None:
+    found = [v for v in check(_plan(limit.resource_type, VIOLATIONS[limit.id])) if v.policy == limit.id]
+    assert found and all(v.level == "mandatory" for v in found), limit.id
+    assert limit.source in found[0].message  # the finding says where the rule is written down
+
+
+def test_every_row_cites_a_source_and_when_it_bites() -> None:
+    for limit in LIMITS:
+        assert limit.source.startswith("https://"), limit.id
+        assert limit.at in ("preview", "up"), limit.id
+
+
+def _cross_run(*resources: Recorded) -> ProgramRun:
+    return ProgramRun("dev", list(resources), {}, [])
+
+
+def _record(resource_type: str, name: str, props: dict[str, Any], **deps: list[str]) -> Recorded:
+    urn = f"urn:pulumi:dev::launchpad::{resource_type}::{name}"
+    recorded = Recorded(resource_type, name, props, props, None, True, name, urn=urn)
+    recorded.property_dependencies = deps
+    return recorded
+
+
+def test_a_subnet_outside_its_vpc_or_overlapping_a_sibling_is_refused() -> None:
+    vpc = _record("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.40.0.0/16"})
+    subnets = [
+        _record("aws:ec2/subnet:Subnet", name, {"cidrBlock": block, "vpcId": "vpc"}, vpcId=[vpc.urn])
+        for name, block in (("a", "10.40.0.0/20"), ("b", "10.40.8.0/21"), ("c", "10.41.0.0/20"))
+    ]
+    messages = [v.message for v in check(_cross_run(vpc, *subnets)) if v.policy == "aws-subnets-in-vpc"]
+    assert len(messages) == 2
+    assert "10.40.8.0/21 overlaps a" in messages[0] and "10.41.0.0/20 lies outside" in messages[1]
+
+
+def test_a_role_whose_inline_policies_pass_iams_total_is_refused() -> None:
+    policy = json.dumps({"Statement": [{"Sid": "s" * 6000}]})
+    docs = [_record("aws:iam/rolePolicy:RolePolicy", n, {"role": "r1", "policy": policy}) for n in "ab"]
+    assert [v.policy for v in check(_cross_run(*docs)) if v.policy == "aws-iam-inline-policy-total"] == [
+        "aws-iam-inline-policy-total"
+    ]
+
+
+def test_a_vpc_origin_on_an_internet_facing_load_balancer_is_refused() -> None:
+    alb = _record("aws:lb/loadBalancer:LoadBalancer", "alb", {"arn": "arn:alb", "internal": False})
+    origin = _record(
+        "aws:cloudfront/vpcOrigin:VpcOrigin", "origin", {"vpcOriginEndpointConfig": {"arn": "arn:alb"}}
+    )
+    found = [v for v in check(_cross_run(alb, origin)) if v.policy == "aws-cloudfront-vpc-origin-internal"]
+    assert len(found) == 1
+
+
+def test_a_policy_that_is_not_json_is_refused() -> None:
+    role = _record("aws:iam/role:Role", "role", {"assumeRolePolicy": "{'Version': 1}"})
+    assert [v.policy for v in check(_cross_run(role)) if v.policy == "aws-policy-json"] == ["aws-policy-json"]
+
+
+def test_every_cross_resource_rule_is_tested() -> None:
+    tested = {"aws-subnets-in-vpc", "aws-iam-inline-policy-total", "aws-cloudfront-vpc-origin-internal"}
+    assert {rule[0] for rule in CROSS_RULES} == tested | {"aws-policy-json"}
+
+
+def test_a_value_unknown_during_preview_is_reported_not_passed() -> None:
+    found = check(_plan("aws:lb/loadBalancer:LoadBalancer", {"name": UNKNOWN_STRING_VALUE}))
+    unknown = [v for v in found if v.policy == "aws-lb-name"]
+    assert [v.level for v in unknown] == ["advisory"] and "unknown until apply" in unknown[0].message
+
+
+def _deploy_findings(run: ProgramRun) -> list[Violation]:
+    ids = {limit.id for limit in LIMITS} | {rule[0] for rule in CROSS_RULES} | {AUTONAME_POLICY}
+    return [v for v in check(run) if v.policy in ids]
+
+
+SUPPORTED = [
+    ("dev", "dev", {}),
+    ("prod", "prod", {}),
+    ("local", "local", {}),
+    ("dev", "dev", {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}),
+    ("prod", "prod", {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}),
+    ("pr-12345", "dev", {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}),
+    ("staging-eu-central-1", "dev", {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}),
+    ("staging-eu-central-1", "prod", {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}),
+    ("staging-eu-central-1", "local", {}),
+]
+
+
+@pytest.mark.parametrize(("stack", "source", "overrides"), SUPPORTED, ids=str)
+def test_supported_stacks_break_no_deploy_constraint(stack: str, source: str, overrides: dict) -> None:
+    config = load_stack_config(stack, config_from=source).with_overrides(overrides)
+    assert _deploy_findings(run_program(stack, config)) == []
+
+
+def test_an_autoname_past_pulumis_own_maximum_fails_as_the_preview_would() -> None:
+    from pulumi.runtime.mocks import MockResourceArgs
+
+    from offline.mocks import RecordingMocks
+
+    mocks = RecordingMocks()
+    name = "launchpad-staging-eu-central-1-lb-tg"
+    mocks.new_resource(MockResourceArgs("aws:lb/targetGroup:TargetGroup", name, {}, "", "", True))
+    [recorded] = mocks.resources
+    assert recorded.inputs["name"].startswith(f"{name}-") and len(recorded.inputs["name"]) == len(name) + 8
+    assert [v.message for v in mandatory(check(_cross_run(recorded))) if v.policy == AUTONAME_POLICY] == [
+        f"name '{name}-' plus 7 random chars is longer than maximum length 32 (shorten the logical name)"
+    ]
