@@ -10,6 +10,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam_policy import Condition, Statement, deny_insecure_transport, policy_json
+from components.naming import fitted_prefix
+
+# S3 names are at most 63 characters and Terraform appends 26 to a prefix.
+BUCKET_PREFIX_MAX = 63 - 26
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class SecureBucketArgs:
     log_delivery_source_arns: Sequence[pulumi.Input[str]] = field(default_factory=list)
     # Log bucket only: other services delivering logs (ALB access logs, ...).
     log_deliveries: Sequence[LogDelivery] = field(default_factory=list)
+    # Let `pulumi destroy` delete every object and version (short-lived stacks); off keeps data safe.
+    force_destroy: bool = False
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -48,7 +54,11 @@ class SecureBucket(pulumi.ComponentResource):
         super().__init__("launchpad:bucket:SecureBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
-            f"{name}-bucket", bucket_prefix=f"{name}-"[:37], force_destroy=False, opts=child
+            f"{name}-bucket",
+            bucket_prefix=fitted_prefix(name, BUCKET_PREFIX_MAX),
+            # Versioned buckets keep every object version; without force_destroy, destroy stops at them.
+            force_destroy=args.force_destroy,
+            opts=child,
         )
         ownership = aws.s3.BucketOwnershipControls(
             f"{name}-ownership",

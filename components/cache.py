@@ -12,9 +12,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.naming import fitted_name_output
+from components.secrets import check_recovery_window
 from components.security_rules import private_service_group
 
 CACHE_PORT = 6379
+REPLICATION_GROUP_ID_MAX = 40
 # ElastiCache AUTH tokens: 16-128 printable characters; of the specials only these are allowed.
 AUTH_TOKEN_SPECIALS = "!&#$^<>-"  # noqa: S105 - a character set, not a password
 AUTH_TOKEN_LENGTH = 64
@@ -31,6 +34,7 @@ class CacheArgs:
     engine_version: str
     snapshot_retention_days: int
     auth_secret_name: str
+    secret_recovery_days: int = 7  # see AppSecretsArgs.recovery_window_days
 
 
 class Cache(pulumi.ComponentResource):
@@ -56,6 +60,14 @@ class Cache(pulumi.ComponentResource):
         replicated = args.node_count >= 2
         replication_group = aws.elasticache.ReplicationGroup(
             f"{name}-group",
+            # Autonaming would overflow the 40-character id for long stack names; the inputs whose change
+            # replaces the group are in the name, so a replacement never collides with the group it replaces.
+            replication_group_id=fitted_name_output(
+                name,
+                "group",
+                REPLICATION_GROUP_ID_MAX,
+                [str(CACHE_PORT), args.kms_key_arn, subnet_group.name, "at-rest-encrypted"],
+            ),
             description=f"{name}: cache, rate limits and job queue",
             engine="valkey",
             engine_version=args.engine_version,
@@ -111,7 +123,7 @@ class Cache(pulumi.ComponentResource):
             name=args.auth_secret_name,
             description=f"{name}: Valkey AUTH token",
             kms_key_id=args.kms_key_arn,
-            recovery_window_in_days=7,
+            recovery_window_in_days=args.secret_recovery_days,
             opts=child,
         )
         aws.secretsmanager.SecretVersion(
@@ -121,6 +133,7 @@ class Cache(pulumi.ComponentResource):
 
 
 def _validate(args: CacheArgs) -> None:
+    check_recovery_window(args.secret_recovery_days)
     if not 1 <= args.node_count <= 6:
         raise ValueError("CacheArgs.node_count must be 1-6 (a primary and up to 5 replicas)")
     if not 0 <= args.snapshot_retention_days <= 35:

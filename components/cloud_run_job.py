@@ -14,9 +14,11 @@ import pulumi_gcp as gcp
 from pulumi_gcp import cloudrunv2 as run
 
 from components.cloud_run_env import check_env, env_entries
+from components.naming import fitted_name
 from components.service_account import ServiceAccount, ServiceAccountArgs
 
 INVOKER_ROLE = "roles/run.invoker"
+JOB_NAME_MAX = 63
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
@@ -50,6 +52,7 @@ class ScheduledJob(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         job = run.Job(
             f"{name}-job",
+            name=fitted_name(name, "job", JOB_NAME_MAX),
             project=args.project,
             location=args.location,
             deletion_protection=args.deletion_protection,

@@ -17,8 +17,10 @@ from pulumi_gcp import cloudrunv2 as run
 
 from app import contract
 from components.cloud_run_env import check_env, env_entries
+from components.naming import fitted_name
 
 INVOKER_ROLE = "roles/run.invoker"
+SERVICE_NAME_MAX = 49
 INGRESS = {
     "all": "INGRESS_TRAFFIC_ALL",
     "internal": "INGRESS_TRAFFIC_INTERNAL_ONLY",
@@ -61,6 +63,8 @@ class CloudRunService(pulumi.ComponentResource):
         super().__init__("launchpad:cloud_run_service:CloudRunService", name, None, opts)
         service = run.Service(
             f"{name}-service",
+            # Autonaming overflows Cloud Run's service-name limit for long stack names.
+            name=fitted_name(name, "service", SERVICE_NAME_MAX),
             project=args.project,
             location=args.location,
             ingress=INGRESS[args.ingress],

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from components.iam_policy import assume_role_policy
+from components.naming import fitted_prefix
 from components.security_rules import private_service_group
 from policies.deploy.facts import RDS_MONITORING_INTERVALS
 
 POSTGRES_PORT = 5432
+IDENTIFIER_PREFIX_MAX = 63 - 26  # RDS identifiers are at most 63; Terraform appends 26 to a prefix
 
 
 @dataclass
@@ -60,7 +63,7 @@ class Database(pulumi.ComponentResource):
         monitoring_role = self._monitoring_role(name, args)
         instance = aws.rds.Instance(
             f"{name}-instance",
-            identifier_prefix=f"{name}-",
+            identifier_prefix=fitted_prefix(name, IDENTIFIER_PREFIX_MAX),
             engine="postgres",
             engine_version=args.engine_version,
             instance_class=args.instance_class,
@@ -84,7 +87,7 @@ class Database(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             deletion_protection=args.deletion_protection,
             skip_final_snapshot=not args.final_snapshot,
-            final_snapshot_identifier=f"{name}-final" if args.final_snapshot else None,
+            final_snapshot_identifier=self._final_snapshot_identifier(name, args),
             auto_minor_version_upgrade=True,
             allow_major_version_upgrade=False,
             iam_database_authentication_enabled=True,
@@ -110,6 +113,19 @@ class Database(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
             }
         )
+
+    def _final_snapshot_identifier(self, name: str, args: DatabaseArgs) -> pulumi.Output[str] | None:
+        """Unique per instance: a fixed name would make the next destroy (of a re-created stack, or of an
+        instance replaced by a change of these inputs) fail with DBSnapshotAlreadyExists."""
+        if not args.final_snapshot:
+            return None
+        suffix = random.RandomId(
+            f"{name}-final-snapshot-suffix",
+            byte_length=4,
+            keepers={"kms": args.kms_key_arn, "db_name": args.db_name, "username": args.username},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return pulumi.Output.concat(name, "-final-", suffix.hex)
 
     def _parameter_group(self, name: str, major: int) -> aws.rds.ParameterGroup:
         child = pulumi.ResourceOptions(parent=self)

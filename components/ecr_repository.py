@@ -14,6 +14,8 @@ class EcrRepositoryArgs:
     kms_key_arn: pulumi.Input[str]
     keep_tagged_images: int = 20
     untagged_expire_days: int = 1
+    # Let `pulumi destroy` delete the repository with its images (short-lived stacks).
+    force_delete: bool = False
 
 
 def lifecycle_policy(keep_tagged_images: int, untagged_expire_days: int) -> str:
@@ -69,7 +71,7 @@ class EcrRepository(pulumi.ComponentResource):
             encryption_configurations=[
                 aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="KMS", kms_key=args.kms_key_arn)
             ],
-            force_delete=False,
+            force_delete=args.force_delete,
             opts=child,
         )
         aws.ecr.LifecyclePolicy(

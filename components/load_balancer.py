@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import fitted_name, fitted_name_output
 from components.security_rules import private_service_group
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 only, forward-secret ciphers
+ELB_NAME_MAX = 32
 
 
 @dataclass
@@ -58,6 +60,8 @@ class LoadBalancer(pulumi.ComponentResource):
         alb_sg, targets_sg = self._security_groups(args)
         alb = aws.lb.LoadBalancer(
             f"{name}-alb",
+            # ALB names are at most 32 characters: autonaming overflows for longer stack names.
+            name=fitted_name(name, "alb", ELB_NAME_MAX, keepers=["internet-facing"]),
             load_balancer_type="application",
             internal=False,
             subnets=args.subnet_ids,
@@ -127,6 +131,11 @@ class LoadBalancer(pulumi.ComponentResource):
     def _target_group(self, args: LoadBalancerArgs) -> aws.lb.TargetGroup:
         return aws.lb.TargetGroup(
             f"{self._name}-tg",
+            # At most 32 characters; the inputs that replace a target group are in the name, so its
+            # replacement is created (and the listener moved to it) before the old one is deleted.
+            name=fitted_name_output(
+                self._name, "tg", ELB_NAME_MAX, [str(args.container_port), "HTTP", "ip", args.vpc_id]
+            ),
             target_type="ip",  # awsvpc tasks register by IP
             port=args.container_port,
             protocol="HTTP",

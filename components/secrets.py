@@ -29,7 +29,16 @@ class AppSecretsArgs:
     path_prefix: str  # secrets are named "<path_prefix>/<role>"
     kms_key_arn: pulumi.Input[str]
     values: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
+    # Days a deleted secret stays recoverable, and its name taken; 0 deletes at once, so a destroyed stack
+    # can be created again the same day under the same names.
     recovery_window_days: int = 7
+
+
+def check_recovery_window(days: int) -> int:
+    """Secrets Manager takes 0 (delete at once) or 7-30 days."""
+    if days != 0 and not 7 <= days <= 30:
+        raise ValueError(f"a secret's recovery window is 0 or 7-30 days, not {days}")
+    return days
 
 
 class AppSecrets(pulumi.ComponentResource):
@@ -41,8 +50,7 @@ class AppSecrets(pulumi.ComponentResource):
             raise ValueError(
                 f"AppSecretsArgs.values has unknown secrets {sorted(unknown)}; known: {list(APP_SECRETS)}"
             )
-        if not 7 <= args.recovery_window_days <= 30:
-            raise ValueError("AppSecretsArgs.recovery_window_days must be 7-30")
+        check_recovery_window(args.recovery_window_days)
         super().__init__("launchpad:secrets:AppSecrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.arns = {}

@@ -151,6 +151,7 @@ def _log_bucket(
             expire_days=max(s.uploads_expire_days, 90),
             log_delivery_source_arns=[f"arn:aws:s3:::{config.base_name}-*"],
             log_deliveries=[_alb_log_delivery(provider)],
+            force_destroy=s.force_destroy_data,
         ),
         opts=opts,
     )
@@ -173,6 +174,7 @@ def _app_bucket(
             noncurrent_version_expire_days=config.settings.noncurrent_version_expire_days,
             expire_days=expire_days,
             access_log_bucket=log_bucket.bucket_name if log_bucket else None,
+            force_destroy=config.settings.force_destroy_data,
         ),
         opts=opts,
     )
@@ -185,6 +187,7 @@ def _secrets(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceO
         AppSecretsArgs(
             path_prefix=f"{config.project}/{config.stack}",
             kms_key_arn=encryption.key_arn,
+            recovery_window_days=config.settings.secret_recovery_days,
             values={
                 "huggingface-api-key": values.huggingface_api_key,
                 "gemini-api-key": values.gemini_api_key,
@@ -238,6 +241,7 @@ def _cache(
             engine_version=s.cache_engine_version,
             snapshot_retention_days=s.cache_snapshot_retention_days,
             auth_secret_name=f"{config.project}/{config.stack}/cache-auth-token",
+            secret_recovery_days=s.secret_recovery_days,
         ),
         opts=opts,
     )
@@ -283,7 +287,9 @@ def ecr_registry(config: StackConfig, foundation: Foundation) -> EcrRegistry:
     repository = EcrRepository(
         f"{config.base_name}-app",
         EcrRepositoryArgs(
-            kms_key_arn=foundation.encryption.key_arn, keep_tagged_images=config.settings.ecr_keep_images
+            kms_key_arn=foundation.encryption.key_arn,
+            keep_tagged_images=config.settings.ecr_keep_images,
+            force_delete=config.settings.force_destroy_data,
         ),
         opts=foundation.opts,
     )

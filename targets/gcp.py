@@ -21,6 +21,7 @@ from components.cloud_run_job import ScheduledJob, ScheduledJobArgs
 from components.cloud_run_service import CloudRunService, CloudRunServiceArgs
 from components.gcp_apis import ProjectApis, ProjectApisArgs
 from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
+from components.naming import fitted_name
 from components.service_account import ServiceAccount, ServiceAccountArgs
 from stack_config import StackConfig
 
@@ -41,6 +42,7 @@ SECRET_ENV = {
 ACCOUNT_ROLES = ("run", "nightly")  # the runtime identity and the nightly trigger's
 REGISTRY_NAME = "artifact-registry"
 REGISTRY_USERNAME = "oauth2accesstoken"  # Artifact Registry's user for an OAuth access token
+SERVICE_ACCOUNT_ID_MAX = 30
 
 
 @dataclass
@@ -206,8 +208,9 @@ def _label(text: str) -> str:
 
 
 def account_id(base_name: str, role: str) -> str:
-    """A service account id from the stack's base name (ServiceAccount checks the 6-30 char rule)."""
-    return f"{base_name}-{role}"
+    """A service account id (6-30 characters) from the stack's base name, shortened with a hash when
+    `<base>-<role>` would not fit (ServiceAccount checks the rule)."""
+    return fitted_name(base_name, role, SERVICE_ACCOUNT_ID_MAX)
 
 
 def registry(config: StackConfig, base: GcpBase) -> RegistryTarget:

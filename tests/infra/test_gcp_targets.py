@@ -60,6 +60,3 @@ def test_every_gcp_resource_goes_through_the_stack_provider_with_valid_labels(gc
         assert re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", key) and re.fullmatch(r"[a-z0-9_-]{0,63}", value)
     gcp_resources = [r for r in gcp_stack_plan.resources if r.custom and r.type.startswith("gcp:")]
     assert all(r.provider and r.provider.startswith(provider.urn) for r in gcp_resources)
-
-
-
