@@ -18,7 +18,10 @@ class BudgetArgs:
     monthly_limit_usd: int
     alert_email: str
     kms_key_arn: pulumi.Input[str]
-    cost_filter_tag: tuple[str, str]  # (tag key, value) that scopes the budget to this stack
+    # (tag key, value) that scopes the budget to this stack; None watches the whole account.
+    cost_filter_tag: tuple[str, str] | None
+    # Activate the filter's tag for cost allocation: a budget filtered on an inactive tag sees nothing.
+    activate_tag: bool = False
 
 
 class Budget(pulumi.ComponentResource):
@@ -52,16 +55,13 @@ class Budget(pulumi.ComponentResource):
         aws.sns.TopicSubscription(
             f"{name}-alerts-email", topic=topic.arn, protocol="email", endpoint=args.alert_email, opts=child
         )
-        tag_key, tag_value = args.cost_filter_tag
         aws.budgets.Budget(
             f"{name}-monthly",
             budget_type="COST",
             limit_amount=f"{args.monthly_limit_usd:.2f}",
             limit_unit="USD",
             time_unit="MONTHLY",
-            cost_filters=[
-                aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{tag_key}${tag_value}"])
-            ],
+            cost_filters=self._cost_filters(name, args),
             notifications=[
                 aws.budgets.BudgetNotificationArgs(
                     comparison_operator="GREATER_THAN",
@@ -76,3 +76,18 @@ class Budget(pulumi.ComponentResource):
         )
         self.topic_arn = topic.arn
         self.register_outputs({"topic_arn": self.topic_arn})
+
+    def _cost_filters(self, name: str, args: BudgetArgs) -> list[aws.budgets.BudgetCostFilterArgs] | None:
+        if args.cost_filter_tag is None:
+            return None
+        tag_key, tag_value = args.cost_filter_tag
+        if args.activate_tag:
+            # Account-wide and shared by every stack filtering on the same key: deleting the resource sets
+            # the tag Inactive, so a destroyed stack must leave it as it is.
+            aws.costexplorer.CostAllocationTag(
+                f"{name}-cost-tag",
+                tag_key=tag_key,
+                status="Active",
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            )
+        return [aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{tag_key}${tag_value}"])]

@@ -14,6 +14,7 @@ from tests.infra.plan_query import Plan, settings_of
 from tests.infra.policy_lint import findings
 
 NAT = "aws:ec2/natGateway:NatGateway"
+COST_TAG = "aws:costexplorer/costAllocationTag:CostAllocationTag"
 DB = "aws:rds/instance:Instance"
 CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -398,6 +399,35 @@ def test_budget_notifies_the_alert_topic(stack_plan: Plan) -> None:
     assert topic.inputs["kmsMasterKeyId"]
     assert all(n["subscriberSnsTopicArns"] == [topic.outputs["arn"]] for n in budget["notifications"])
     assert stack_plan.one("aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"] == s.alert_email
+
+
+def test_every_budget_sees_the_stacks_spend_or_says_why_not(stack_plan: Plan) -> None:
+    # A budget filtered on a tag Billing has not activated sees $0 and never fires.
+    budget = stack_plan.one("aws:budgets/budget:Budget").inputs
+    filters = budget.get("costFilters") or []
+    activated = {t.inputs["tagKey"] for t in stack_plan.of_type(COST_TAG) if t.inputs["status"] == "Active"}
+    tag_keys = {v.split(":", 1)[1].split("$")[0] for f in filters for v in f["values"]}
+    warned = any(w.startswith("BUDGET:") for w in stack_plan.outputs["warnings"])
+    assert not filters or tag_keys <= activated or warned
+
+
+def test_prod_budget_watches_its_whole_account_from_the_first_day(prod: Plan) -> None:
+    assert not prod.one("aws:budgets/budget:Budget").inputs.get("costFilters")
+    assert not any(w.startswith("BUDGET:") for w in prod.outputs["warnings"])
+
+
+def test_a_stack_budget_activates_its_tag_when_asked_and_leaves_it_on_destroy(dev: Plan) -> None:
+    assert any(
+        w.startswith("BUDGET: the budget counts spend tagged stack=dev") for w in dev.outputs["warnings"]
+    )
+    assert dev.count(COST_TAG) == 0
+    activated = plan_with("dev", {"activateCostAllocationTag": True})
+    [tag] = activated.of_type(COST_TAG)
+    assert (tag.inputs["tagKey"], tag.inputs["status"]) == ("stack", "Active")
+    assert tag.retain_on_delete  # deleting it would deactivate the tag for every other stack
+    [scope] = activated.one("aws:budgets/budget:Budget").inputs["costFilters"]
+    assert scope == {"name": "TagKeyValue", "values": ["user:stack$dev"]}
+    assert not any(w.startswith("BUDGET:") for w in activated.outputs["warnings"])
 
 
 def test_no_deprecated_v7_aliases_are_used(stack_plan: Plan) -> None:
