@@ -61,6 +61,8 @@ class EnvNames:
     API_KEYS_SECRET_ARN: str = "API_KEYS_SECRET_ARN"
     CORS_ORIGINS: str = "CORS_ORIGINS"
     ALLOWED_HOSTS: str = "ALLOWED_HOSTS"
+    # Proxies in front of the app that append to X-Forwarded-For (ALB: 1; CloudFront and ALB: 2).
+    TRUSTED_PROXY_HOPS: str = "TRUSTED_PROXY_HOPS"
     AWS_EMF_ENVIRONMENT: str = "AWS_EMF_ENVIRONMENT"
     PORT: str = "PORT"
     LOG_LEVEL: str = "LOG_LEVEL"

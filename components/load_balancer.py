@@ -1,8 +1,9 @@
-"""The public Application Load Balancer: the stack's only door from the internet.
+"""The Application Load Balancer in front of the web tasks: internet-facing, or internal behind CloudFront.
 
-Its security group is the only one admitting 0.0.0.0/0 (80, and 443 when HTTPS exists); the targets'
-group admits only the ALB's group on the container port. HTTPS uses an ACM certificate, either issued
-here and DNS-validated in a Route 53 zone, or an existing one; without either the ALB serves HTTP only.
+Internet-facing, its security group is the only one admitting 0.0.0.0/0 (80, and 443 when HTTPS exists),
+and HTTPS uses an ACM certificate issued here (DNS-validated in a Route 53 zone) or an existing one.
+Internal, it sits in private subnets and admits only a managed prefix list (CloudFront's origin-facing
+addresses), which terminates TLS itself. Either way the targets' group admits only the ALB's group.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.certificate import alias_records, dns_validated_certificate
 from components.naming import fitted_name, fitted_name_output
 from components.security_rules import private_service_group
 
@@ -36,6 +38,9 @@ class LoadBalancerArgs:
     deregistration_delay_seconds: int
     deletion_protection: bool
     https: HttpsArgs | None = None
+    # False: an internal load balancer in private subnets, reachable only from `ingress_prefix_list_id`.
+    internet_facing: bool = True
+    ingress_prefix_list_id: pulumi.Input[str] | None = None
     access_log_bucket: pulumi.Input[str] | None = None
     access_log_prefix: str = "alb"
     # Resources that must exist before the ALB: ELB checks it may write to the log bucket at creation.
@@ -61,9 +66,10 @@ class LoadBalancer(pulumi.ComponentResource):
         alb = aws.lb.LoadBalancer(
             f"{name}-alb",
             # ALB names are at most 32 characters: autonaming overflows for longer stack names.
-            name=fitted_name(name, "alb", ELB_NAME_MAX, keepers=["internet-facing"]),
+            # `internal` replaces the load balancer, so it is part of the name (see naming.py).
+            name=fitted_name(name, "alb", ELB_NAME_MAX, keepers=[_scheme(args)]),
             load_balancer_type="application",
-            internal=False,
+            internal=not args.internet_facing,
             subnets=args.subnet_ids,
             security_groups=[alb_sg.id],
             drop_invalid_header_fields=True,
@@ -104,18 +110,28 @@ class LoadBalancer(pulumi.ComponentResource):
     def _security_groups(self, args: LoadBalancerArgs) -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
         name, child = self._name, self._child
         alb_sg = aws.ec2.SecurityGroup(
-            f"{name}-alb-sg", vpc_id=args.vpc_id, description=f"{name}: public load balancer", opts=child
+            f"{name}-alb-sg",
+            vpc_id=args.vpc_id,
+            description=f"{name}: {_scheme(args)} load balancer",
+            opts=child,
         )
         for port in (80, 443) if self.https_enabled else (80,):
+            source = (
+                {"cidr_ipv4": "0.0.0.0/0", "description": f"public {'HTTPS' if port == 443 else 'HTTP'}"}
+                if args.internet_facing
+                else {
+                    "prefix_list_id": args.ingress_prefix_list_id,
+                    "description": "CloudFront origin-facing",
+                }
+            )
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-alb-in-{port}",
                 security_group_id=alb_sg.id,
-                cidr_ipv4="0.0.0.0/0",
                 ip_protocol="tcp",
                 from_port=port,
                 to_port=port,
-                description=f"public {'HTTPS' if port == 443 else 'HTTP'}",
                 opts=child,
+                **source,
             )
         targets_sg = private_service_group(
             f"{name}-targets",
@@ -195,42 +211,23 @@ class LoadBalancer(pulumi.ComponentResource):
     def _certificate(self, alb: aws.lb.LoadBalancer, https: HttpsArgs) -> pulumi.Input[str]:
         if https.certificate_arn:
             return https.certificate_arn
-        name, child = self._name, self._child
-        certificate = aws.acm.Certificate(
-            f"{name}-certificate", domain_name=https.domain_name, validation_method="DNS", opts=child
-        )
-        # One name, so exactly one validation record.
-        option = certificate.domain_validation_options.apply(lambda options: options[0])
-        record = aws.route53.Record(
-            f"{name}-certificate-validation-record",
-            zone_id=https.hosted_zone_id,
-            name=option.apply(lambda o: o.resource_record_name or ""),
-            type=option.apply(lambda o: o.resource_record_type or "CNAME"),
-            records=[option.apply(lambda o: o.resource_record_value or "")],
-            ttl=300,
-            allow_overwrite=True,
-            opts=child,
-        )
-        aws.route53.Record(
-            f"{name}-alias",
-            zone_id=https.hosted_zone_id,
-            name=https.domain_name,
-            type="A",
-            aliases=[
-                aws.route53.RecordAliasArgs(
-                    name=alb.dns_name, zone_id=alb.zone_id, evaluate_target_health=True
-                )
-            ],
-            opts=child,
-        )
-        validation = aws.acm.CertificateValidation(
-            f"{name}-certificate-validation",
-            certificate_arn=certificate.arn,
-            validation_record_fqdns=[record.fqdn],
-            opts=child,
+        alias_records(
+            self._name,
+            domain_name=https.domain_name,
+            hosted_zone_id=https.hosted_zone_id,
+            target_dns_name=alb.dns_name,
+            target_zone_id=alb.zone_id,
+            parent=self,
+            evaluate_target_health=True,
         )
         # The listener waits until ACM has issued the certificate.
-        return validation.certificate_arn
+        return dns_validated_certificate(
+            self._name, domain_name=https.domain_name, hosted_zone_id=https.hosted_zone_id, parent=self
+        )
+
+
+def _scheme(args: LoadBalancerArgs) -> str:
+    return "internet-facing" if args.internet_facing else "internal"
 
 
 def _validate(args: LoadBalancerArgs) -> None:
@@ -243,3 +240,7 @@ def _validate(args: LoadBalancerArgs) -> None:
     https = args.https
     if https is not None and bool(https.hosted_zone_id) == bool(https.certificate_arn):
         raise ValueError("HttpsArgs needs exactly one of hosted_zone_id and certificate_arn")
+    if https is not None and not args.internet_facing:
+        raise ValueError("an internal load balancer serves HTTP to its fronting proxy; give it no HttpsArgs")
+    if args.internet_facing == (args.ingress_prefix_list_id is not None):
+        raise ValueError("LoadBalancerArgs.ingress_prefix_list_id is given exactly for an internal balancer")

@@ -1,8 +1,13 @@
-"""AWS WAF in front of the ALB: a per-client-IP rate limit and AWS's managed baseline rule groups."""
+"""AWS WAF in front of the service: a per-client-IP rate limit and AWS's managed baseline rule groups.
+
+On a public ALB it is REGIONAL and associated with the load balancer; in front of CloudFront it is
+CLOUDFRONT-scoped, lives in us-east-1, and the distribution names it (so it sees the viewer's own IP).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -13,10 +18,18 @@ COUNT_ONLY_RULES = ("SizeRestrictions_BODY",)
 MANAGED_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
 
 
+# terraform-provider-aws wafv2 schemas.go validates the limit as IntBetween(100, 2e9) at plan time,
+# although the API itself accepts 10 since 2024; the provider is what a deploy meets first.
+RATE_LIMIT_MIN = 100
+RATE_LIMIT_MAX = 2_000_000_000
+CLOUDFRONT_REGION = "us-east-1"
+
+
 @dataclass
 class WafArgs:
-    resource_arn: pulumi.Input[str]  # the ALB
     requests_per_minute: int  # per client IP; seed 001 allows ~10 req/s
+    resource_arn: pulumi.Input[str] | None = None  # the regional ALB to protect; None for CloudFront
+    scope: Literal["REGIONAL", "CLOUDFRONT"] = "REGIONAL"
 
 
 def _visibility(metric: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:
@@ -75,8 +88,10 @@ class Waf(pulumi.ComponentResource):
     web_acl_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: WafArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if not 10 <= args.requests_per_minute <= 2_000_000_000:
-            raise ValueError("WafArgs.requests_per_minute must be 10 or more (WAF's minimum limit)")
+        if not RATE_LIMIT_MIN <= args.requests_per_minute <= RATE_LIMIT_MAX:
+            raise ValueError(f"WafArgs.requests_per_minute must be {RATE_LIMIT_MIN}-{RATE_LIMIT_MAX}")
+        if (args.scope == "REGIONAL") != (args.resource_arn is not None):
+            raise ValueError("WafArgs.resource_arn is given exactly for a REGIONAL web ACL")
         super().__init__("launchpad:waf:Waf", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         rules = [_rate_rule(args.requests_per_minute)] + [
@@ -84,7 +99,8 @@ class Waf(pulumi.ComponentResource):
         ]
         acl = aws.wafv2.WebAcl(
             f"{name}-acl",
-            scope="REGIONAL",
+            scope=args.scope,
+            region=CLOUDFRONT_REGION if args.scope == "CLOUDFRONT" else None,
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
             rules=rules,
             visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(
@@ -92,8 +108,9 @@ class Waf(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        aws.wafv2.WebAclAssociation(
-            f"{name}-association", resource_arn=args.resource_arn, web_acl_arn=acl.arn, opts=child
-        )
+        if args.resource_arn is not None:
+            aws.wafv2.WebAclAssociation(
+                f"{name}-association", resource_arn=args.resource_arn, web_acl_arn=acl.arn, opts=child
+            )
         self.web_acl_arn = acl.arn
         self.register_outputs({"web_acl_arn": self.web_acl_arn})

@@ -339,6 +339,22 @@ def _web_acl(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return uid, {"name": acl, "arn": _arn("wafv2", f"regional/webacl/{acl}/{uid}"), "capacity": 1500}
 
 
+def _distribution(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    distribution_id = "E" + _hex(name, 13).upper()
+    return distribution_id, {
+        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{distribution_id}",
+        "domainName": f"d{_hex(name, 13)}.cloudfront.net",
+        "hostedZoneId": "Z2FDTNDATAQYW2",  # every distribution's alias zone
+        "status": "Deployed",
+        "etag": _hex(name + "etag", 14).upper(),
+    }
+
+
+def _vpc_origin(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    origin_id = "vo_" + _hex(name, 20)
+    return origin_id, {"arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:vpcorigin/{origin_id}", "etag": "E1"}
+
+
 def _schedule(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     schedule = _own_name(name, inputs)
     return f"default/{schedule}", {"name": schedule, "arn": _arn("scheduler", f"schedule/default/{schedule}")}
@@ -390,6 +406,8 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:acm/certificate:Certificate": _certificate,
     "aws:route53/record:Record": _dns_record,
     "aws:wafv2/webAcl:WebAcl": _web_acl,
+    "aws:cloudfront/distribution:Distribution": _distribution,
+    "aws:cloudfront/vpcOrigin:VpcOrigin": _vpc_origin,
     "aws:scheduler/schedule:Schedule": _schedule,
     "aws:appautoscaling/policy:Policy": _scaling_policy,
 }
@@ -466,6 +484,22 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "aws:elb/getServiceAccount:getServiceAccount": lambda _a: {
         "arn": "arn:aws:iam::127311923021:root",
         "id": "127311923021",
+    },
+    # AWS-managed CloudFront policies have the same ids in every account.
+    "aws:cloudfront/getCachePolicy:getCachePolicy": lambda a: {
+        "id": {"Managed-CachingDisabled": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}[a["name"]],
+        "name": a["name"],
+    },
+    "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy": lambda a: {
+        "id": {"Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac"}[a["name"]],
+        "name": a["name"],
+    },
+    # The CloudFront origin-facing prefix list of us-east-1.
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": lambda a: {
+        "id": {"com.amazonaws.global.cloudfront.origin-facing": "pl-3b927c52"}[a["name"]],
+        "name": a["name"],
+        "maxEntries": 55,
+        "addressFamily": "IPv4",
     },
     "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
         "accessToken": "offline-gcp-access-token",

@@ -232,7 +232,8 @@ class StackSettings(BaseModel):
     waf_enabled: bool
     waf_requests_per_minute: Annotated[
         int,
-        Field(ge=10, le=2_000_000_000, json_schema_extra=_fix("pulumi config set wafRequestsPerMinute 600")),
+        # The AWS provider validates 100-2e9 at plan time (wafv2 schemas.go), stricter than the API's 10.
+        Field(ge=100, le=2_000_000_000, json_schema_extra=_fix("pulumi config set wafRequestsPerMinute 600")),
     ]
     alb_deletion_protection: bool
     domain_name: Annotated[

@@ -48,7 +48,14 @@ HTTPS_OVERRIDES = {"domainName": "api.launchpad.example.com", "hostedZoneId": "Z
 
 @pytest.fixture(scope="session")
 def prod_https() -> Plan:
+    """prod with its own domain on CloudFront (the default edge)."""
     return plan_with("prod", HTTPS_OVERRIDES)
+
+
+@pytest.fixture(scope="session")
+def prod_alb_https() -> Plan:
+    """prod with a public load balancer and its own domain (edge alb)."""
+    return plan_with("prod", {"edge": "alb", **HTTPS_OVERRIDES})
 
 
 # dev and prod deploy to AWS only; their Cloud Run settings apply once a user adds the gcp target and a

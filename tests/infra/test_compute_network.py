@@ -1,4 +1,5 @@
-"""The security-group graph is exactly internet -> ALB -> web -> (DB, Redis); placement follows NAT."""
+"""The security-group graph is exactly CloudFront (or the internet) -> ALB -> web -> (DB, Redis);
+placement follows NAT."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.infra.ecs_plan import INGRESS, SCHEDULE, SG, service
 from tests.infra.plan_query import Plan
 
 INTERNET = "internet"
+CLOUDFRONT = "cloudfront"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
 
 
@@ -34,10 +36,18 @@ def _edges(plan: Plan) -> set[tuple[str, str, int]]:
         source = roles[i["referencedSecurityGroupId"]] if i.get("referencedSecurityGroupId") else None
         if i.get("cidrIpv4") == "0.0.0.0/0" or i.get("cidrIpv6") == "::/0":
             source = INTERNET
+        if i.get("prefixListId") and i["prefixListId"] == _cloudfront_prefix_list(plan):
+            source = CLOUDFRONT
         assert source is not None, f"{rule.name} admits a CIDR: {i}"
         assert i["fromPort"] == i["toPort"], f"{rule.name} opens a range"
         edges.add((source, roles[i["securityGroupId"]], i["fromPort"]))
     return edges
+
+
+def _cloudfront_prefix_list(plan: Plan) -> str | None:
+    lookups = [c for c in plan.run.calls if c[0] == "aws:ec2/getManagedPrefixList:getManagedPrefixList"]
+    assert all(c[1]["name"] == "com.amazonaws.global.cloudfront.origin-facing" for c in lookups)
+    return "pl-3b927c52" if lookups else None
 
 
 def _reachable(edges: set[tuple[str, str, int]], members: Iterable[str]) -> set[str]:
@@ -50,18 +60,21 @@ def _members(plan: Plan, group_ids: list[str]) -> set[str]:
 
 
 def test_security_group_graph_is_exactly_the_intended_one(stack_plan: Plan) -> None:
-    public = {(INTERNET, "alb", 80)} | (
-        {(INTERNET, "alb", 443)} if stack_plan.outputs["https_enabled"] else set()
-    )
-    assert _edges(stack_plan) == public | {
+    # The default edge: nothing admits the internet; the internal ALB admits CloudFront's origin-facing list.
+    assert _edges(stack_plan) == {
+        (CLOUDFRONT, "alb", 80),
         ("alb", "web", contract.CONTAINER_PORT),
         ("app", "db", 5432),
         ("app", "cache", 6379),
     }
 
 
-def test_https_stack_opens_443_too(prod_https: Plan) -> None:
-    assert (INTERNET, "alb", 443) in _edges(prod_https)
+def test_a_public_alb_with_https_opens_80_and_443_to_the_internet(prod_alb_https: Plan) -> None:
+    edges = _edges(prod_alb_https)
+    assert {e for e in edges if e[0] in (INTERNET, CLOUDFRONT)} == {
+        (INTERNET, "alb", 80),
+        (INTERNET, "alb", 443),
+    }
 
 
 def test_each_role_reaches_only_what_it_needs(stack_plan: Plan) -> None:
@@ -74,7 +87,8 @@ def test_each_role_reaches_only_what_it_needs(stack_plan: Plan) -> None:
     nightly = _members(stack_plan, ecs["networkConfiguration"]["securityGroups"])
     assert web == {"web", "app"}
     assert worker == nightly == {"app"}  # no ingress at all
-    assert _reachable(edges, {INTERNET}) == {"alb"}
+    assert _reachable(edges, {INTERNET}) == set()
+    assert _reachable(edges, {CLOUDFRONT}) == {"alb"}
     assert _reachable(edges, {"alb"}) == {"web"}
     assert (
         _reachable(edges, web) == _reachable(edges, worker) == _reachable(edges, nightly) == {"db", "cache"}
@@ -99,10 +113,16 @@ def test_task_placement_follows_the_nat_strategy(stack_plan: Plan) -> None:
     assert stated["assign_public_ip"] is (not has_nat)
 
 
-def test_load_balancer_lives_in_public_subnets(stack_plan: Plan) -> None:
+def test_load_balancer_lives_in_private_subnets_behind_cloudfront(stack_plan: Plan) -> None:
     alb = stack_plan.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert alb["internal"] is True
+    assert _subnet_tier(stack_plan, alb["subnets"]) == {"private"}
+
+
+def test_a_public_load_balancer_lives_in_public_subnets(prod_alb_https: Plan) -> None:
+    alb = prod_alb_https.one("aws:lb/loadBalancer:LoadBalancer").inputs
     assert alb["internal"] is False
-    assert _subnet_tier(stack_plan, alb["subnets"]) == {"public"}
+    assert _subnet_tier(prod_alb_https, alb["subnets"]) == {"public"}
 
 
 def test_prod_web_runs_two_tasks_over_zones(prod: Plan) -> None:

@@ -1,0 +1,123 @@
+"""What faces the internet on AWS, chosen by `edge`.
+
+`cloudfront` (default): CloudFront with a VPC origin in front of an internal load balancer in the private
+subnets. HTTPS from the first deploy on CloudFront's own name (or `domainName`), no public origin, WAF at
+the edge where it sees the viewer's address. `alb`: an internet-facing load balancer, HTTPS when a
+domain is configured (stack_config refuses production without one), WAF on the load balancer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from app import contract
+from components.cdn import Cdn, CdnArgs
+from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.waf import Waf, WafArgs
+from stack_config import StackConfig
+from targets.aws.foundation import ALB_LOG_PREFIX, Foundation
+
+# The app drains in-flight requests for SHUTDOWN_GRACE_SECONDS after SIGTERM; the ALB's draining
+# (deregistration delay) must end within the same budget so no admitted request outlives the task.
+DEREGISTRATION_DELAY = contract.SHUTDOWN_GRACE_SECONDS + 2
+# CloudFront's origin-facing addresses, which its VPC origins connect from.
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+
+
+@dataclass
+class Edge:
+    load_balancer: LoadBalancer
+    url: pulumi.Output[str]
+    https_enabled: bool
+    # Proxies that append to X-Forwarded-For before the app: the client is that many entries from the end.
+    proxy_hops: int
+    outputs: dict[str, Any]
+
+
+def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
+    s, base = config.settings, config.base_name
+    if s.edge == "alb":
+        lb = _load_balancer(config, foundation, internet_facing=True)
+        if s.waf_enabled:
+            Waf(
+                f"{base}-waf",
+                WafArgs(requests_per_minute=s.waf_requests_per_minute, resource_arn=lb.arn),
+                opts=foundation.opts,
+            )
+        outputs = {"alb_dns_name": lb.dns_name}
+        return Edge(lb, lb.url, lb.https_enabled, proxy_hops=1, outputs=outputs)
+    lb = _load_balancer(config, foundation, internet_facing=False)
+    waf = (
+        Waf(
+            f"{base}-waf",
+            WafArgs(requests_per_minute=s.waf_requests_per_minute, scope="CLOUDFRONT"),
+            opts=foundation.opts,
+        )
+        if s.waf_enabled
+        else None
+    )
+    cdn = Cdn(
+        f"{base}-cdn",
+        CdnArgs(
+            load_balancer_arn=lb.arn,
+            load_balancer_dns_name=lb.dns_name,
+            domain_name=s.domain_name,
+            hosted_zone_id=s.hosted_zone_id,
+            certificate_arn=s.certificate_arn,
+            web_acl_arn=waf.web_acl_arn if waf else None,
+        ),
+        opts=foundation.opts,
+    )
+    outputs = {"cloudfront_domain_name": cdn.domain_name, "cloudfront_distribution_id": cdn.distribution_id}
+    return Edge(lb, cdn.url, https_enabled=True, proxy_hops=2, outputs=outputs)
+
+
+def _load_balancer(config: StackConfig, foundation: Foundation, *, internet_facing: bool) -> LoadBalancer:
+    s, network = config.settings, foundation.network
+    log_bucket = foundation.log_bucket
+    https = (
+        HttpsArgs(s.domain_name, hosted_zone_id=s.hosted_zone_id, certificate_arn=s.certificate_arn)
+        if s.domain_name and internet_facing
+        else None
+    )
+    prefix_list = (
+        None
+        if internet_facing
+        else aws.ec2.get_managed_prefix_list_output(
+            name=CLOUDFRONT_PREFIX_LIST, opts=pulumi.InvokeOutputOptions(provider=foundation.provider)
+        ).id
+    )
+    return LoadBalancer(
+        f"{config.base_name}-lb",
+        LoadBalancerArgs(
+            vpc_id=network.vpc_id,
+            subnet_ids=network.public_subnet_ids if internet_facing else network.private_subnet_ids,
+            container_port=contract.CONTAINER_PORT,
+            # Liveness, not the deep HEALTH_PATH: decisions are served with the database or Redis down,
+            # and a deep check would make the ALB fail every task and ECS replace them all in an outage.
+            health_check_path=contract.LIVE_PATH,
+            deregistration_delay_seconds=DEREGISTRATION_DELAY,
+            deletion_protection=s.alb_deletion_protection,
+            https=https,
+            internet_facing=internet_facing,
+            ingress_prefix_list_id=prefix_list,
+            access_log_bucket=log_bucket.bucket_name if log_bucket else None,
+            access_log_prefix=ALB_LOG_PREFIX,
+            depends_on=[log_bucket] if log_bucket else [],
+        ),
+        opts=foundation.opts,
+    )
+
+
+def edge_warnings(edge: Edge) -> list[str]:
+    if edge.https_enabled:
+        return []
+    return [
+        "HTTP ONLY: no domainName is configured, so the public load balancer serves plain HTTP and API keys "
+        "cross the internet unencrypted. Set domainName with hostedZoneId or certificateArn, or edge "
+        "cloudfront (HTTPS on CloudFront's name)."
+    ]
