@@ -17,6 +17,14 @@ LIVE_PATH = "/health/live"
 # Cloud Run sends SIGTERM and kills 10 s later; uvicorn must finish in-flight requests before that.
 SHUTDOWN_GRACE_SECONDS: int = 8
 
+# The image's unprivileged user; containers never run as root.
+APP_UID: int = 10001
+# Every directory the app or its SDKs write at runtime; the root filesystem is read-only everywhere else.
+# TMPDIR, HOME and HF_HOME (the image's ENV), the spooled uploads and the embedded SQLite all live here.
+# The image creates each owned by APP_UID, mode 1777, and declares it a VOLUME (a Fargate bind mount takes
+# the image's owner and mode only then); ECS mounts a task volume on each, the local stack a tmpfs.
+WRITABLE_PATHS: tuple[str, ...] = ("/tmp",)  # noqa: S108 - a task-local volume, not a shared /tmp
+
 WORKER_COMMAND: list[str] = ["python", "-m", "app.worker"]
 MIGRATE_COMMAND: list[str] = ["python", "-m", "app.migrate"]
 NIGHTLY_COMMAND: list[str] = ["python", "-m", "app.nightly"]

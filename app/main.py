@@ -17,6 +17,7 @@ from app.core.logging import configure_logging
 from app.core.metrics import Metrics
 from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, TrustedHostMiddleware
 from app.core.services import Overrides, start_services, stop_services
+from app.core.writable import check_writable, write_dirs
 from app.decisions.router import router as decisions_router
 from app.health.router import live
 from app.health.router import router as health_router
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        check_writable(write_dirs(settings))
         app.state.services = await start_services(settings, metrics, overrides)
         # Startup leaves a large heap of long-lived objects (SDK type modules, ORM, pydantic schemas);
         # frozen, the collector stops rescanning them and its pauses stop showing up as p99 latency.

@@ -1,8 +1,8 @@
 """ECS container definitions as plain data: the JSON `RegisterTaskDefinition` receives, built in one place.
 
-Every container runs as the image's unprivileged user on a read-only root filesystem with only /tmp
-writable, drops every Linux capability, runs under an init process (signals reach the app, zombies are
-reaped), and logs to its service's KMS-encrypted log group.
+Every container runs as the image's unprivileged user on a read-only root filesystem with only the
+contract's WRITABLE_PATHS writable, drops every Linux capability, runs under an init process (signals
+reach the app, zombies are reaped), and logs to its service's KMS-encrypted log group.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app import contract
+
 APP_CONTAINER = "app"
 MIGRATE_CONTAINER = "migrate"
-TMP_VOLUME = "tmp"
-TMP_PATH = "/tmp"  # noqa: S108 - the only writable path: a task-local volume
-RUN_AS = "10001:10001"  # the image's `app` user; never root
+RUN_AS = f"{contract.APP_UID}:{contract.APP_UID}"  # the image's `app` user; never root
 # ECS Exec's SSM agent writes here; on a read-only root it crashes unless these are writable volumes
 # (aws/containers-roadmap#1359). Mounted only when ECS Exec is on.
 EXEC_AGENT_VOLUMES = {
@@ -25,9 +25,15 @@ EXEC_AGENT_VOLUMES = {
 }
 
 
+def volume_name(path: str) -> str:
+    """A task volume's name from its path: /tmp -> tmp, /var/cache/app -> var-cache-app."""
+    return path.strip("/").replace("/", "-")
+
+
 def writable_volumes(ecs_exec: bool) -> dict[str, str]:
     """Task-local volumes (name -> container path): the only writable places in a container."""
-    return {TMP_VOLUME: TMP_PATH} | (EXEC_AGENT_VOLUMES if ecs_exec else {})
+    app_paths = {volume_name(path): path for path in contract.WRITABLE_PATHS}
+    return app_paths | (EXEC_AGENT_VOLUMES if ecs_exec else {})
 
 
 @dataclass(frozen=True)

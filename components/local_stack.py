@@ -154,6 +154,7 @@ class LocalStack(pulumi.ComponentResource):
         gate: docker.ContainerLabelArgs | None = None,
     ) -> docker.Container:
         web = role == "web"
+        uid, writable = contract.APP_UID, contract.WRITABLE_PATHS
         networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name)]
         if not one_shot:  # migrations need the database only; web and worker call the AI providers
             networks.append(docker.ContainerNetworksAdvancedArgs(name=self._app_net.name))
@@ -174,7 +175,8 @@ class LocalStack(pulumi.ComponentResource):
             logs=one_shot,
             restart="no" if one_shot else "unless-stopped",
             read_only=True,
-            tmpfs={"/tmp": "rw,noexec,nosuid,size=256m"},  # noqa: S108 - the app's only writable path
+            # The contract's writable paths, owned by the app user as the image's VOLUMEs are.
+            tmpfs={path: f"rw,noexec,nosuid,size=256m,uid={uid},gid={uid},mode=1777" for path in writable},
             capabilities=docker.ContainerCapabilitiesArgs(drops=["ALL"]),
             security_opts=["no-new-privileges:true"],
             destroy_grace_seconds=contract.SHUTDOWN_GRACE_SECONDS + 2,

@@ -55,9 +55,9 @@ def test_containers_are_hardened(stack_plan: Plan, role: str) -> None:
         assert c["readonlyRootFilesystem"] is True
         assert c.get("privileged") is not True
         assert c["user"].split(":")[0] not in ("", "0", "root")
-        assert {"containerPath": "/tmp", "readOnly": False} in [
-            {k: m[k] for k in ("containerPath", "readOnly")} for m in c["mountPoints"]
-        ]
+        # Exactly the contract's writable paths, each a task volume (ECS Exec's are off in these stacks).
+        writable = {m["containerPath"] for m in c["mountPoints"] if m["readOnly"] is False}
+        assert writable == set(contract.WRITABLE_PATHS)
         assert c["linuxParameters"]["capabilities"]["drop"] == ["ALL"]
     task = task_definition(stack_plan, role).inputs
     assert task["networkMode"] == "awsvpc" and task["requiresCompatibilities"] == ["FARGATE"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from app import contract
 from app.contract import ENV, MIGRATE_COMMAND, PROBE_COMMAND, WORKER_COMMAND
 from offline.mocks import Recorded
 from offline.program import run_program
@@ -110,6 +111,9 @@ def test_app_containers_run_the_locally_built_image_hardened(local: Plan) -> Non
         inputs = c[role].inputs
         assert inputs["image"] in build["tags"]
         assert inputs["readOnly"] is True and inputs["capabilities"]["drops"] == ["ALL"]
+        # The contract's writable paths, owned by the app user as the image's VOLUMEs are on Fargate.
+        assert set(inputs["tmpfs"]) == set(contract.WRITABLE_PATHS)
+        assert all(f"uid={contract.APP_UID}," in options for options in inputs["tmpfs"].values())
     pulled = {r.inputs["name"] for r in local.of_type("docker:index/remoteImage:RemoteImage")}
     assert all(":" in name.rsplit("/", 1)[-1] and not name.endswith(":latest") for name in pulled)
 
