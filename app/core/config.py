@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     api_keys_secret_arn: str | None = Field(None, validation_alias=_env(ENV.API_KEYS_SECRET_ARN))
     cors_origins: str = Field("", validation_alias=_env(ENV.CORS_ORIGINS))
     allowed_hosts: str = Field("*", validation_alias=_env(ENV.ALLOWED_HOSTS))
+    # Proxies in front of the service that append to X-Forwarded-For (issue 14 wires the client address).
+    trusted_proxy_hops: int = Field(1, ge=0, validation_alias=_env(ENV.TRUSTED_PROXY_HOPS))
     rate_limit_per_key: str = "600/minute"
     rate_limit_per_ip: str = "10/second"
     aws_emf_environment: str = Field("Local", validation_alias=_env(ENV.AWS_EMF_ENVIRONMENT))
