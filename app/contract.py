@@ -33,6 +33,9 @@ PROBE_COMMAND: list[str] = ["python", "-c", "from app.serve import probe; probe(
 NIGHTLY_SCHEDULE_CRON = "0 2 * * *"
 
 DEPLOYMENT_ENVIRONMENTS: tuple[str, ...] = ("local", "development", "production")
+# The PostgreSQL role that may only read (seed 004): created by the migrations, its login set by
+# `app.migrate` from DATABASE_READONLY_SECRET_ARN.
+READONLY_DATABASE_ROLE = "launchpad_reader"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class EnvNames:
     DATABASE_SSLMODE: str = "DATABASE_SSLMODE"
     # An RDS-managed secret ({"username", "password"}) read at connect time, so rotation never locks out.
     DATABASE_SECRET_ARN: str = "DATABASE_SECRET_ARN"
+    # The read-only role's login ({"username", "password"}): migrations grant it, reports and reads use it.
+    DATABASE_READONLY_SECRET_ARN: str = "DATABASE_READONLY_SECRET_ARN"
     REDIS_URL: str = "REDIS_URL"
     REDIS_HOST: str = "REDIS_HOST"
     REDIS_PORT: str = "REDIS_PORT"

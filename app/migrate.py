@@ -7,11 +7,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from psycopg import sql
 from sqlalchemy import Engine, text
 
-from app.core.config import get_settings
-from app.core.db import make_engine
+from app.contract import ENV, READONLY_DATABASE_ROLE
+from app.core.config import Settings, get_settings
+from app.core.db import READONLY, make_engine
 from app.core.logging import configure_logging
+from app.core.secrets import SecretReader
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 logger = logging.getLogger(__name__)
@@ -32,13 +35,32 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def grant_readonly_login(engine: Engine, settings: Settings) -> bool:
+    """Give the read-only role the login stored in its secret (every deploy, so a new secret value takes
+    effect). The password is sent as a quoted literal: ALTER ROLE takes no bind parameters."""
+    if engine.dialect.name != "postgresql" or not settings.database_readonly_secret_arn:
+        return False
+    reader = SecretReader({ENV.DATABASE_READONLY_SECRET_ARN: settings.database_readonly_secret_arn})
+    login = reader.get_fields(READONLY)
+    if login.get("username") != READONLY_DATABASE_ROLE:
+        raise ValueError(f"the read-only secret must name user {READONLY_DATABASE_ROLE!r}")
+    with engine.begin() as connection:
+        driver = connection.connection.driver_connection
+        statement = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
+            sql.Identifier(READONLY_DATABASE_ROLE), sql.Literal(login["password"])
+        )
+        connection.exec_driver_sql(statement.as_string(driver))
+    return True
+
+
 def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     engine = make_engine(settings)
     try:
         upgrade(engine)
-        logger.info("migrations applied", extra={"dialect": engine.dialect.name})
+        granted = grant_readonly_login(engine, settings)
+        logger.info("migrations applied", extra={"dialect": engine.dialect.name, "readonly_login": granted})
     finally:
         engine.dispose()
 

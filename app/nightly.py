@@ -1,7 +1,8 @@
 """`python -m app.nightly`: the 02:00 maintenance run (contract.NIGHTLY_SCHEDULE_CRON).
 
 Requeues abandoned RQ jobs, marks jobs whose record says "started" for longer than the job timeout as
-failed, and deletes audit rows and upload metadata (and objects) past their retention.
+failed, and deletes audit rows and upload metadata (and objects) past their retention. Its report of what
+the database holds is read through the read-only role (seed 004), which cannot change anything.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from app.core.config import Settings, get_settings
-from app.core.db import Database, make_engine, utcnow
+from app.core.db import Database, make_engine, make_readonly_engine, utcnow
 from app.core.logging import configure_logging
 from app.core.redis import make_sync_redis
 from app.core.services import Overrides, make_upload_storage
@@ -57,8 +58,19 @@ def purge_uploads(db: Database, settings: Settings, overrides: Overrides | None 
         return len(expired)
 
 
+def holdings(reader: Database) -> dict[str, int]:
+    """Rows per table after maintenance, for the run's log line."""
+    with reader.session() as session:
+        return {
+            "audit_rows": int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0),
+            "job_records": int(session.scalar(select(func.count()).select_from(JobRecord)) or 0),
+            "uploads": int(session.scalar(select(func.count()).select_from(Upload)) or 0),
+        }
+
+
 def run(settings: Settings, overrides: Overrides | None = None) -> dict[str, Any]:
     db = Database(make_engine(settings))
+    reader = Database(make_readonly_engine(settings))
     report: dict[str, Any] = {}
     try:
         connection = make_sync_redis(settings)
@@ -67,8 +79,10 @@ def run(settings: Settings, overrides: Overrides | None = None) -> dict[str, Any
         report["expired_job_records"] = expire_stale_job_records(db, settings)
         report["purged_audit_rows"] = purge_audit(db, settings)
         report["purged_uploads"] = purge_uploads(db, settings, overrides)
+        report["holdings"] = holdings(reader)
     finally:
         db.dispose()
+        reader.dispose()
     logger.info("nightly maintenance done", extra=report)
     return report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import pulumi_random as random
 
 from components.iam_policy import assume_role_policy
 from components.naming import fitted_prefix
+from components.secrets import check_recovery_window
 from components.security_rules import private_service_group
 from policies.deploy.facts import RDS_MONITORING_INTERVALS
 
@@ -36,6 +38,10 @@ class DatabaseArgs:
     monitoring_interval_seconds: int
     db_name: str = "launchpad"
     username: str = "launchpad_admin"
+    # The read-only role's login (seed 004): created here, granted by the app's migrations.
+    readonly_secret_name: str = ""
+    readonly_username: str = "launchpad_reader"
+    secret_recovery_days: int = 7
 
 
 class Database(pulumi.ComponentResource):
@@ -45,6 +51,7 @@ class Database(pulumi.ComponentResource):
     master_secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     arn: pulumi.Output[str]
+    readonly_secret_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         major = _validate(args)
@@ -105,14 +112,38 @@ class Database(pulumi.ComponentResource):
         self.master_secret_arn = instance.master_user_secrets.apply(lambda s: s[0].secret_arn or "")
         self.security_group_id = security_group.id
         self.arn = instance.arn
+        self.readonly_secret_arn = self._readonly_login(name, args)
         self.register_outputs(
             {
                 "address": self.address,
                 "port": self.port,
                 "master_secret_arn": self.master_secret_arn,
                 "security_group_id": self.security_group_id,
+                "readonly_secret_arn": self.readonly_secret_arn,
             }
         )
+
+    def _readonly_login(self, name: str, args: DatabaseArgs) -> pulumi.Output[str]:
+        """A generated password for the read-only role, kept in Secrets Manager with its user name. The
+        password is in Pulumi state (encrypted) by necessity, like the cache token; `app.migrate` sets it."""
+        child = pulumi.ResourceOptions(parent=self)
+        password = random.RandomPassword(f"{name}-readonly-password", length=40, special=False, opts=child)
+        secret = aws.secretsmanager.Secret(
+            f"{name}-readonly-secret",
+            name=args.readonly_secret_name,
+            description=f"{name}: login of the read-only role {args.readonly_username}",
+            kms_key_id=args.kms_key_arn,
+            recovery_window_in_days=args.secret_recovery_days,
+            opts=child,
+        )
+        # Derived from the generated password, the JSON stays a secret output.
+        login = password.result.apply(
+            lambda value: json.dumps({"username": args.readonly_username, "password": value})
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-readonly-secret-value", secret_id=secret.id, secret_string=login, opts=child
+        )
+        return secret.arn
 
     def _final_snapshot_identifier(self, name: str, args: DatabaseArgs) -> pulumi.Output[str] | None:
         """Unique per instance: a fixed name would make the next destroy (of a re-created stack, or of an
@@ -159,6 +190,9 @@ class Database(pulumi.ComponentResource):
 
 
 def _validate(args: DatabaseArgs) -> int:
+    if not args.readonly_secret_name:
+        raise ValueError("DatabaseArgs.readonly_secret_name names the read-only role's login secret")
+    check_recovery_window(args.secret_recovery_days)
     match = re.fullmatch(r"(\d{2})(\.\d{1,2})?", args.engine_version)
     if not match:
         raise ValueError("DatabaseArgs.engine_version must look like '17' or '17.6'")

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     database_password: str | None = Field(None, validation_alias=_env(ENV.DATABASE_PASSWORD))
     database_sslmode: str | None = Field(None, validation_alias=_env(ENV.DATABASE_SSLMODE))
     database_secret_arn: str | None = Field(None, validation_alias=_env(ENV.DATABASE_SECRET_ARN))
+    database_readonly_secret_arn: str | None = Field(
+        None, validation_alias=_env(ENV.DATABASE_READONLY_SECRET_ARN)
+    )
     database_sslrootcert: str | None = None
     sqlite_path: str = "/tmp/launchpad.db"  # noqa: S108 - the only writable place on a read-only root FS
 

@@ -44,17 +44,35 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
+def make_readonly_engine(settings: Settings) -> Engine:
+    """An engine logged in as the read-only role (contract.READONLY_DATABASE_ROLE); the main engine where
+    no read-only login is configured (SQLite, the local stack)."""
+    if not settings.database_readonly_secret_arn or str(settings.sqlalchemy_url).startswith("sqlite"):
+        return make_engine(settings)
+    engine = create_engine(
+        settings.sqlalchemy_url,
+        pool_pre_ping=True,
+        pool_size=2,
+        pool_timeout=2,
+        connect_args={"connect_timeout": 3},
+    )
+    credentials = SecretReader({ENV.DATABASE_READONLY_SECRET_ARN: settings.database_readonly_secret_arn})
+    event.listen(engine, "do_connect", _connect_with_current_credentials(credentials, READONLY))
+    return engine
+
+
 DATABASE = ENV.DATABASE_SECRET_ARN.removesuffix("_SECRET_ARN")
+READONLY = ENV.DATABASE_READONLY_SECRET_ARN.removesuffix("_SECRET_ARN")
 AUTH_FAILED = "28P01"  # invalid_password
 
 
-def _connect_with_current_credentials(credentials: SecretReader) -> Callable[..., Any]:
+def _connect_with_current_credentials(credentials: SecretReader, name: str = DATABASE) -> Callable[..., Any]:
     """RDS rotates its managed master password (every 7 days by default). Credentials injected at task
     start would lock new connections out after a rotation; reading the secret at connect time, and once
     more when the server refuses the cached password, follows the rotation without a restart."""
 
     def connect(dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
-        cparams.update(_login(credentials.get_fields(DATABASE)))
+        cparams.update(_login(credentials.get_fields(name)))
         try:
             return dialect.connect(*cargs, **cparams)
         except dialect.loaded_dbapi.OperationalError as error:
@@ -62,8 +80,8 @@ def _connect_with_current_credentials(credentials: SecretReader) -> Callable[...
                 error
             ):
                 raise
-            credentials.refresh(DATABASE)
-            cparams.update(_login(credentials.get_fields(DATABASE)))
+            credentials.refresh(name)
+            cparams.update(_login(credentials.get_fields(name)))
             return dialect.connect(*cargs, **cparams)
 
     return connect

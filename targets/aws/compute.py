@@ -122,6 +122,7 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
         env.DATABASE_PORT: f.database.port.apply(str),
         env.DATABASE_NAME: f.database.db_name,
         env.DATABASE_SECRET_ARN: f.database.master_secret_arn,
+        env.DATABASE_READONLY_SECRET_ARN: f.database.readonly_secret_arn,
         # RDS forces TLS; verify-full would need the RDS CA bundle in the image.
         env.DATABASE_SSLMODE: "require",
         env.REDIS_HOST: f.cache.primary_endpoint,
@@ -178,7 +179,11 @@ def _task_statements(f: Foundation) -> list[Statement]:
             # aws-secretsmanager-caching calls DescribeSecret to notice a new version.
             sid="ReadRuntimeSecrets",
             actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-            resources=[*f.secrets.arns.values(), f.database.master_secret_arn],
+            resources=[
+                *f.secrets.arns.values(),
+                f.database.master_secret_arn,
+                f.database.readonly_secret_arn,
+            ],
         ),
         Statement(
             sid="DecryptRuntimeSecrets",

@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from app import contract
 from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
 from components.budget import Budget, BudgetArgs
 from components.cache import Cache, CacheArgs
@@ -55,6 +56,7 @@ def foundation_outputs(f: Foundation) -> dict[str, Any]:
         "db_endpoint": f.database.address,
         "db_port": f.database.port,
         "db_master_secret_arn": f.database.master_secret_arn,
+        "db_readonly_secret_arn": f.database.readonly_secret_arn,
         "redis_endpoint": f.cache.primary_endpoint,
         "redis_auth_secret_arn": f.cache.auth_secret_arn,
         "alerts_topic_arn": f.budget.topic_arn,
@@ -210,6 +212,9 @@ def _database(
             final_snapshot=s.db_final_snapshot,
             performance_insights=s.db_performance_insights,
             monitoring_interval_seconds=s.db_monitoring_interval_seconds,
+            readonly_secret_name=f"{config.project}/{config.stack}/db-readonly",
+            readonly_username=contract.READONLY_DATABASE_ROLE,
+            secret_recovery_days=s.secret_recovery_days,
         ),
         opts=opts,
     )

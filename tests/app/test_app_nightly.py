@@ -88,6 +88,7 @@ def test_nightly_purges_past_retention_and_fails_stale_jobs(make_settings, datab
     assert remaining == ["uploads/new.txt"]
     statuses = dict(db_rows(database_url, "SELECT id, status FROM jobs"))
     assert statuses == {"stale": "failed", "running": "started"}
+    assert report["holdings"] == {"audit_rows": 1, "job_records": 2, "uploads": 1}
 
 
 def test_nightly_requeues_abandoned_jobs(make_settings, redis_server) -> None:

@@ -7,9 +7,11 @@ import string
 
 import pytest
 
+from app import contract
 from offline.stack_files import placeholder
 from stack_config import SECRET_KEYS
 from tests.infra.conftest import plan_with
+from tests.infra.ecs_plan import app_container
 from tests.infra.plan_query import Plan, settings_of
 from tests.infra.policy_lint import findings
 
@@ -255,8 +257,14 @@ def test_secret_containers_only_by_default(stack_plan: Plan) -> None:
     assert all(s.inputs["kmsKeyId"] == key_arn for s in secrets)
     names = {s.inputs["name"].rsplit("/", 1)[1] for s in secrets}
     assert {"huggingface-api-key", "gemini-api-key", "anthropic-api-key", "synced-token"} <= names
+    # Only generated credentials get a value from Pulumi: the cache token and the read-only role's login.
     versions = stack_plan.of_type("aws:secretsmanager/secretVersion:SecretVersion")
-    assert [v.name for v in versions] == [f"launchpad-{stack_plan.run.stack}-cache-auth-secret-value"]
+    stack = stack_plan.run.stack
+    assert sorted(v.name for v in versions) == [
+        f"launchpad-{stack}-cache-auth-secret-value",
+        f"launchpad-{stack}-db-readonly-secret-value",
+    ]
+    assert all("secretString" in v.secret_paths for v in versions)
 
 
 def test_api_keys_from_config_reach_only_secret_versions_and_stay_secret() -> None:
@@ -282,6 +290,18 @@ def test_api_keys_from_config_reach_only_secret_versions_and_stay_secret() -> No
 # --- database and cache ---------------------------------------------------------------------------
 
 
+def test_the_read_only_role_has_its_login_in_secrets_manager_for_the_app_to_grant(stack_plan: Plan) -> None:
+    secret = stack_plan.one("aws:secretsmanager/secret:Secret", "-db-readonly-")
+    assert secret.inputs["kmsKeyId"] == stack_plan.one("aws:kms/key:Key").outputs["arn"]
+    version = stack_plan.one("aws:secretsmanager/secretVersion:SecretVersion", "-db-readonly-")
+    login = json.loads(version.inputs["secretString"])
+    assert login["username"] == contract.READONLY_DATABASE_ROLE and len(login["password"]) >= 32
+    assert "secretString" in version.secret_paths
+    for role in ("web", "worker", "nightly"):
+        env = {e["name"]: e["value"] for e in app_container(stack_plan, role)["environment"]}
+        assert env[contract.ENV.DATABASE_READONLY_SECRET_ARN] == secret.outputs["arn"]
+
+
 def test_database_is_encrypted_managed_and_tls_only(stack_plan: Plan) -> None:
     key_arn = stack_plan.one("aws:kms/key:Key").outputs["arn"]
     db = stack_plan.one(DB).inputs
@@ -305,7 +325,7 @@ def test_prod_database_has_insights_and_enhanced_monitoring(prod: Plan) -> None:
 
 
 def test_cache_token_satisfies_elasticache_rules(stack_plan: Plan) -> None:
-    token = stack_plan.one("random:index/randomPassword:RandomPassword").outputs["result"]
+    token = stack_plan.one("random:index/randomPassword:RandomPassword", "-cache-").outputs["result"]
     assert 16 <= len(token) <= 128
     assert all(c in string.printable and not c.isspace() for c in token)
     assert not set(token) & set('@"/')

@@ -25,7 +25,7 @@ def test_production_blocks_destroy_exactly_where_it_keeps_data_or_serves_traffic
     assert kinds == {
         "Bucket": 3,  # uploads, token sync and logs keep their objects
         "Repository": 1,  # the images rollbacks need
-        "Secret": 6,  # five app secrets and the cache token stay recoverable for 30 days
+        "Secret": 7,  # five app secrets, the cache token and the reader's login stay recoverable 30 days
         "Instance": 1,  # the database's deletion protection
         "LoadBalancer": 1,
         "Service": 1,  # Cloud Run service and job
