@@ -13,6 +13,13 @@ from offline.policy_check import AUTONAME_POLICY, Violation, check, mandatory
 from offline.program import ProgramRun, run_program
 from offline.stack_files import load_stack_config
 from policies.deploy import LIMITS
+from policies.deploy.autonaming import (
+    AWS_EXCEPTIONS,
+    AWS_NAMED,
+    DOCKER_AUTONAMED,
+    GCP_AUTONAMED,
+    autoname_for,
+)
 from policies.deploy.cross import CROSS_RULES
 from tests.infra.conftest import GCP_PROJECT
 
@@ -277,3 +284,28 @@ def test_an_autoname_past_pulumis_own_maximum_fails_as_the_preview_would() -> No
     assert [v.message for v in mandatory(check(_cross_run(recorded))) if v.policy == AUTONAME_POLICY] == [
         f"name '{name}-' plus 7 random chars is longer than maximum length 32 (shorten the logical name)"
     ]
+
+
+def _input_names(resource_type: str) -> set[str]:
+    """The engine (camelCase) input names of a resource type, from its SDK Args class."""
+    import importlib
+    import inspect
+
+    package, module_path, class_name = resource_type.split(":")
+    module = module_path.split("/")[0]
+    sdk = importlib.import_module(f"pulumi_{package}" if module == "index" else f"pulumi_{package}.{module}")
+    args_cls = getattr(sdk, f"{class_name}Args")
+    names = [p for p in inspect.signature(args_cls.__init__).parameters if p not in ("self", "__self__")]
+    return {n.split("_")[0] + "".join(part.title() for part in n.split("_")[1:]) for n in names}
+
+
+AUTONAMED_TYPES = sorted(
+    set(AWS_NAMED) | {t for t, r in AWS_EXCEPTIONS.items() if r} | set(GCP_AUTONAMED) | set(DOCKER_AUTONAMED)
+)
+
+
+@pytest.mark.parametrize("resource_type", AUTONAMED_TYPES)
+def test_every_autonamed_property_is_an_input_of_its_type(resource_type: str) -> None:
+    rule = autoname_for(resource_type)
+    assert rule is not None
+    assert rule.prop in _input_names(resource_type)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +13,8 @@ import pytest
 from offline.mocks import Recorded
 from offline.policy_check import Violation, check, load_pack_config, mandatory
 from offline.program import ProgramRun
+from offline.stack_files import REPO_ROOT
+from policies.rules import POLICIES
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan
 
@@ -222,3 +227,18 @@ def test_hardening_is_matched_through_dependencies_when_names_are_unknown() -> N
 def test_inline_rules_are_checked_on_every_cidr(rule: dict[str, Any], expected: bool) -> None:
     found = check(_run(("aws:ec2/securityGroup:SecurityGroup", {"ingress": [rule]})))
     assert bool(_messages(found, "sg-no-open-inline-ingress")) is expected
+
+
+def test_the_pack_starts_as_the_cli_starts_it_from_any_directory(tmp_path: Path) -> None:
+    # `python -m pulumi.policy <engine> <pack dir>` runs the pack's __main__ with runpy; constructing the
+    # pack would serve gRPC forever, so the child swaps PolicyPack for a recorder.
+    child = (
+        "import runpy, sys, pulumi_policy\n"
+        "pulumi_policy.PolicyPack = lambda **kw: print(kw['name'], len(kw['policies']))\n"
+        f"runpy.run_path({str(REPO_ROOT / 'policies')!r}, run_name='__main__')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", child], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-1500:]
+    assert result.stdout.split() == ["launchpad", str(len(POLICIES))]
