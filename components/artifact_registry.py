@@ -7,6 +7,7 @@ service runs (it is the newest push).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,11 +23,15 @@ class ArtifactRegistryArgs:
     location: str
     repository_id: str
     keep_count: int
+    image_name: str = "app"
     depends_on: Sequence[pulumi.Resource] = ()
 
 
 class ArtifactRegistry(pulumi.ComponentResource):
+    # Artifact Registry refuses a push to the repository root ("NAME_INVALID: Missing image name"): images
+    # live at <location>-docker.pkg.dev/<project>/<repository>/<image>.
     repository_url: pulumi.Output[str]  # <location>-docker.pkg.dev/<project>/<repository>
+    image_url: pulumi.Output[str]  # repository_url/<image_name>: where the image is pushed
 
     def __init__(
         self, name: str, args: ArtifactRegistryArgs, opts: pulumi.ResourceOptions | None = None
@@ -35,6 +40,8 @@ class ArtifactRegistry(pulumi.ComponentResource):
             raise ValueError("ArtifactRegistryArgs.keep_count must be 1-100")
         if not args.repository_id.islower() or len(args.repository_id) > 63:
             raise ValueError("ArtifactRegistryArgs.repository_id must be lowercase, at most 63 characters")
+        if not re.fullmatch(r"[a-z0-9]+([._-][a-z0-9]+)*", args.image_name):
+            raise ValueError("ArtifactRegistryArgs.image_name must be a lower-case image name such as app")
         super().__init__("launchpad:artifact_registry:ArtifactRegistry", name, None, opts)
         repo = gcp.artifactregistry.Repository(
             f"{name}-repo",
@@ -63,4 +70,5 @@ class ArtifactRegistry(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         self.repository_url = repo.registry_uri
-        self.register_outputs({"repository_url": self.repository_url})
+        self.image_url = repo.registry_uri.apply(lambda uri: f"{uri}/{args.image_name}")
+        self.register_outputs({"repository_url": self.repository_url, "image_url": self.image_url})

@@ -219,7 +219,7 @@ def registry(config: StackConfig, base: GcpBase) -> RegistryTarget:
     client = gcp.organizations.get_client_config_output(opts=pulumi.InvokeOptions(provider=base.provider))
     return RegistryTarget(
         name=REGISTRY_NAME,
-        repository_url=base.registry.repository_url,
+        repository_url=base.registry.image_url,
         username=REGISTRY_USERNAME,
         password=pulumi.Output.secret(client.access_token),
     )

@@ -197,3 +197,19 @@ class LabelMap:
             for key, value in labels.items()
             if not re.fullmatch(key_rule, str(key)) or not re.fullmatch(value_rule, str(value))
         ]
+
+
+@dataclass(frozen=True)
+class ArtifactRegistryImage:
+    """An image reference into Artifact Registry names an image inside the repository:
+    <location>-docker.pkg.dev/<project>/<repository>/<image>[:tag|@digest]; the repository root itself is
+    refused at push ("NAME_INVALID: Missing image name")."""
+
+    def problems(self, value: Any) -> list[str]:
+        text = str(value)
+        if "docker.pkg.dev/" not in text:
+            return []
+        path = re.split(r"[:@]", text.split("docker.pkg.dev/", 1)[1], maxsplit=1)[0]
+        if len([part for part in path.split("/") if part]) >= 3:
+            return []
+        return [f"{text!r} points at a repository, not an image in it (add /<image> after the repository)"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.deploy.checks import AllOf, Between, Length, Limit, Pattern
-from policies.deploy.formats import CloudRunLimits, LabelMap, TimeZone, UnixCron
+from policies.deploy.formats import ArtifactRegistryImage, CloudRunLimits, LabelMap, TimeZone, UnixCron
 
 GB = "https://github.com/hashicorp/terraform-provider-google-beta/blob/main/google-beta/services/"
 GCP = "https://cloud.google.com/"
@@ -130,6 +130,34 @@ _RUN = (
     ),
 )
 
+AR_PATHS = GCP + "artifact-registry/docs/docker/names"
+_IMAGES = (
+    Limit(
+        "gcp-image-path-build",
+        "docker-build:index:Image",
+        "tags[]",
+        ArtifactRegistryImage(),
+        AR_PATHS,
+        at="up",
+    ),
+    Limit(
+        "gcp-image-path-service",
+        SERVICE,
+        "template.containers[].image",
+        ArtifactRegistryImage(),
+        AR_PATHS,
+        at="up",
+    ),
+    Limit(
+        "gcp-image-path-job",
+        JOB,
+        "template.template.containers[].image",
+        ArtifactRegistryImage(),
+        AR_PATHS,
+        at="up",
+    ),
+)
+
 DOCKER_NAME = Pattern(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+", "a letter or digit, then letters, digits and _.-")
 MOBY = "https://github.com/moby/moby/blob/master/daemon/names/names.go (RestrictedNameChars)"
 _DOCKER = (
@@ -149,4 +177,4 @@ _DOCKER = (
     ),
 )
 
-GCP_LIMITS: tuple[Limit, ...] = (*_IDENTITY, *_RUN, *_DOCKER)
+GCP_LIMITS: tuple[Limit, ...] = (*_IDENTITY, *_RUN, *_IMAGES, *_DOCKER)

@@ -163,6 +163,13 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "gcp-scheduler-job-name": {"name": "nightly job"},
     "gcp-scheduler-schedule": {"schedule": "0 2 * * ? *"},
     "gcp-scheduler-time-zone": {"timeZone": "CET+1"},
+    "gcp-image-path-build": {"tags": ["us-central1-docker.pkg.dev/launchpad-test/launchpad-dev:ctx-1"]},
+    "gcp-image-path-service": {
+        "template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/launchpad-dev@sha256:ab"}]}
+    },
+    "gcp-image-path-job": {
+        "template": {"template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/r@sha256:ab"}]}}
+    },
     "docker-container-name": {"name": "-web"},
     "docker-volume-name": {"name": "pg data"},
     "docker-network-name": {"name": "_data"},

@@ -22,10 +22,11 @@ def clouds(plan: Plan) -> set[str]:
 def test_dev_and_prod_deploy_both_clouds_from_one_image(gcp_stack_plan: Plan) -> None:
     assert clouds(gcp_stack_plan) == {"aws", "gcp"}
     (build,) = gcp_stack_plan.of_type(BUILD)
-    registry = gcp_stack_plan.one(REPOSITORY).outputs["registryUri"]
-    assert any(tag.startswith(f"{registry}:") for tag in build.inputs["tags"])
+    # An image inside the repository: Artifact Registry refuses a push to the repository root.
+    image = gcp_stack_plan.one(REPOSITORY).outputs["registryUri"] + "/app"
+    assert any(tag.startswith(f"{image}:") for tag in build.inputs["tags"])
     # Cloud Run pins the digest that build pushed, never a tag.
-    assert container(gcp_stack_plan.one(SERVICE))["image"] == f"{registry}@{build.outputs['digest']}"
+    assert container(gcp_stack_plan.one(SERVICE))["image"] == f"{image}@{build.outputs['digest']}"
     assert "linux/amd64" in build.inputs["platforms"]
 
 
