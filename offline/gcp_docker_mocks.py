@@ -78,13 +78,6 @@ def _run_resource(kind: str) -> Answer:
     return answer
 
 
-def _scheduler_job(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    project = inputs.get("project") or GCP_PROJECT
-    own = inputs["name"]
-    region = inputs.get("region") or GCP_REGION
-    return f"projects/{project}/locations/{region}/jobs/{own}", {"name": own, "state": "ENABLED"}
-
-
 def _docker_object(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return _hex("docker" + name, 64), {"name": inputs["name"]}
 
@@ -119,11 +112,8 @@ ANSWERS: dict[str, Answer] = {
     "gcp:secretmanager/secretVersion:SecretVersion": _secret_version,
     "gcp:secretmanager/secretIamMember:SecretIamMember": _iam_member,
     "gcp:cloudrunv2/service:Service": _run_resource("services"),
-    "gcp:cloudrunv2/job:Job": _run_resource("jobs"),
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": _iam_member,
-    "gcp:cloudrunv2/jobIamMember:JobIamMember": _iam_member,
     "gcp:projects/iAMMember:IAMMember": _iam_member,
-    "gcp:cloudscheduler/job:Job": _scheduler_job,
     "docker:index/network:Network": _docker_object,
     "docker:index/volume:Volume": _volume,
     "docker:index/remoteImage:RemoteImage": _remote_image,

@@ -61,7 +61,6 @@ RULES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "aws:rds/instance:Instance": _database,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
     "gcp:cloudrunv2/service:Service": _cloud_run,
-    "gcp:cloudrunv2/job:Job": _cloud_run,
 }
 
 

@@ -1,4 +1,8 @@
-"""GCP target: Cloud Run service and nightly job, Artifact Registry, Secret Manager, service accounts.
+"""GCP target: Cloud Run service, Artifact Registry, Secret Manager, its service account.
+
+No nightly job: Cloud Run runs the app's stateless profile (each instance its own SQLite and in-process
+jobs, no shared database or queue), so a job execution would start on an empty database of its own and
+have nothing to maintain. It returns with a shared database (Cloud SQL), which the GCP target lacks.
 
 `prepare` creates everything that does not need the image (APIs, repository, runtime identity, secrets);
 `registry` says where the image goes and how to log in; `deploy` runs the pushed image by digest.
@@ -14,10 +18,9 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from app.contract import ENV, NIGHTLY_COMMAND
+from app.contract import ENV
 from components.app_image import RegistryTarget
 from components.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
-from components.cloud_run_job import ScheduledJob, ScheduledJobArgs
 from components.cloud_run_service import CloudRunService, CloudRunServiceArgs
 from components.gcp_apis import ProjectApis, ProjectApisArgs
 from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
@@ -28,9 +31,8 @@ from stack_config import StackConfig
 RUN_API = "run.googleapis.com"
 REGISTRY_API = "artifactregistry.googleapis.com"
 SECRETS_API = "secretmanager.googleapis.com"
-SCHEDULER_API = "cloudscheduler.googleapis.com"
 IAM_API = "iam.googleapis.com"
-APIS = (RUN_API, REGISTRY_API, SECRETS_API, SCHEDULER_API, IAM_API)
+APIS = (RUN_API, REGISTRY_API, SECRETS_API, IAM_API)
 
 # Secret Manager secret role -> the env variable the app reads it from.
 SECRET_ENV = {
@@ -39,7 +41,7 @@ SECRET_ENV = {
     "anthropic-api-key": ENV.ANTHROPIC_API_KEY,
     "api-keys": ENV.API_KEYS,
 }
-ACCOUNT_ROLES = ("run", "nightly")  # the runtime identity and the nightly trigger's
+RUNTIME_ROLE = "run"  # the service's identity
 REGISTRY_NAME = "artifact-registry"
 REGISTRY_USERNAME = "oauth2accesstoken"  # Artifact Registry's user for an OAuth access token
 SERVICE_ACCOUNT_ID_MAX = 30
@@ -82,8 +84,8 @@ def prepare(config: StackConfig) -> GcpBase:
         f"{config.base_name}-run-identity",
         ServiceAccountArgs(
             project=config.gcp_project,
-            account_id=account_id(config.base_name, ACCOUNT_ROLES[0]),
-            purpose=f"{config.base_name}: Cloud Run service and nightly job",
+            account_id=account_id(config.base_name, RUNTIME_ROLE),
+            purpose=f"{config.base_name}: Cloud Run service",
             depends_on=apis.needed_by(IAM_API),
         ),
         opts=opts,
@@ -107,17 +109,15 @@ def prepare(config: StackConfig) -> GcpBase:
 
 
 def deploy(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> dict[str, Any]:
-    """The Cloud Run service and nightly job on the pushed image; returns the outputs to export."""
+    """The Cloud Run service on the pushed image; returns the outputs to export."""
     service = CloudRunService(
         f"{config.base_name}-web", _service_args(config, base, image_ref), opts=base.opts
     )
-    job = ScheduledJob(f"{config.base_name}-nightly", _job_args(config, base, image_ref), opts=base.opts)
     return {
         "gcp_service_url": service.url,
         "gcp_image_digest": pulumi.Output.from_input(image_ref).apply(lambda ref: ref.partition("@")[2]),
         "gcp_service_account": base.runtime_account.email,
         "gcp_registry": base.registry.repository_url,
-        "gcp_nightly_job": job.job_name,
     }
 
 
@@ -151,27 +151,6 @@ def _service_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[st
         # should keep reaching the instance that holds its jobs.
         session_affinity=True,
         depends_on=_ready(base),
-    )
-
-
-def _job_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> ScheduledJobArgs:
-    s = config.settings
-    return ScheduledJobArgs(
-        project=config.gcp_project,
-        location=config.gcp_region,
-        image=image_ref,
-        command=NIGHTLY_COMMAND,
-        service_account_email=base.runtime_account.email,
-        scheduler_account_id=account_id(config.base_name, ACCOUNT_ROLES[1]),
-        cron=s.nightly_cron,
-        time_zone=s.nightly_timezone,
-        cpu=s.cloud_run_cpu,  # memory above 4Gi needs 2+ vCPU, so the job follows the service
-        memory=s.cloud_run_memory,
-        deletion_protection=s.cloud_run_deletion_protection,
-        # Same settings as the service: production refuses to start without its API keys.
-        env=app_env(config),
-        secret_env=mounted_secret_env(config, base.secrets),
-        depends_on=_ready(base, SCHEDULER_API),
     )
 
 

@@ -80,8 +80,6 @@ AWS_NAMED = (
 )
 GCP_AUTONAMED: dict[str, AutoName] = {
     "gcp:cloudrunv2/service:Service": AutoName(maxlen=50, lower=True),
-    "gcp:cloudrunv2/job:Job": AutoName(),
-    "gcp:cloudscheduler/job:Job": AutoName(),
     "gcp:serviceaccount/account:Account": AutoName("accountId", 30),
     "gcp:secretmanager/secret:Secret": AutoName("secretId", 255),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policies.deploy.checks import AllOf, Between, Length, Limit, Pattern
-from policies.deploy.formats import ArtifactRegistryImage, CloudRunLimits, LabelMap, TimeZone, UnixCron
+from policies.deploy.formats import ArtifactRegistryImage, CloudRunLimits, LabelMap
 
 GB = "https://github.com/hashicorp/terraform-provider-google-beta/blob/main/google-beta/services/"
 GCP = "https://cloud.google.com/"
@@ -11,7 +11,6 @@ RFC1035 = Pattern(
     r"[a-z]([-a-z0-9]*[a-z0-9])?", "lower-case letters, digits and -, a letter first, no - last"
 )
 SERVICE = "gcp:cloudrunv2/service:Service"
-JOB = "gcp:cloudrunv2/job:Job"
 
 _IDENTITY = (
     Limit(
@@ -57,27 +56,11 @@ _RUN = (
         at="up",
     ),
     Limit(
-        "gcp-run-job-name",
-        JOB,
-        "name",
-        AllOf([Length(63), RFC1035]),
-        GCP + "run/docs/reference/rest/v2/projects.locations.jobs/create (jobId)",
-        at="up",
-    ),
-    Limit(
         "gcp-run-service-limits",
         SERVICE,
         "template.containers[].resources.limits",
         CloudRunLimits(),
         GB + "cloudrunv2/resource_cloud_run_v2_service.go (resources.limits)",
-        at="up",
-    ),
-    Limit(
-        "gcp-run-job-limits",
-        JOB,
-        "template.template.containers[].resources.limits",
-        CloudRunLimits(),
-        GB + "cloudrunv2/resource_cloud_run_v2_job.go (resources.limits)",
         at="up",
     ),
     Limit(
@@ -104,30 +87,6 @@ _RUN = (
         GCP + "artifact-registry/docs/repositories/create-repos#repository-name",
         at="up",
     ),
-    Limit(
-        "gcp-scheduler-job-name",
-        "gcp:cloudscheduler/job:Job",
-        "name",
-        Pattern(r"[A-Za-z0-9_-]{1,500}", "1-500 letters, digits, _ and -"),
-        GCP + "scheduler/docs/reference/rest/v1/projects.locations.jobs#Job",
-        at="up",
-    ),
-    Limit(
-        "gcp-scheduler-schedule",
-        "gcp:cloudscheduler/job:Job",
-        "schedule",
-        UnixCron(),
-        GCP + "scheduler/docs/configuring/cron-job-schedules",
-        at="up",
-    ),
-    Limit(
-        "gcp-scheduler-time-zone",
-        "gcp:cloudscheduler/job:Job",
-        "timeZone",
-        TimeZone(),
-        GCP + "scheduler/docs/reference/rest/v1/projects.locations.jobs#Job",
-        at="up",
-    ),
 )
 
 AR_PATHS = GCP + "artifact-registry/docs/docker/names"
@@ -144,14 +103,6 @@ _IMAGES = (
         "gcp-image-path-service",
         SERVICE,
         "template.containers[].image",
-        ArtifactRegistryImage(),
-        AR_PATHS,
-        at="up",
-    ),
-    Limit(
-        "gcp-image-path-job",
-        JOB,
-        "template.template.containers[].image",
         ArtifactRegistryImage(),
         AR_PATHS,
         at="up",

@@ -36,9 +36,5 @@ def runtime_account(plan: Plan) -> Recorded:
     return plan.one(ACCOUNT, "run-identity")
 
 
-def scheduler_account(plan: Plan) -> Recorded:
-    return plan.one(ACCOUNT, "scheduler")
-
-
 def urns_of(plan: Plan, type_: str) -> set[str]:
     return {r.urn for r in plan.of_type(type_)}

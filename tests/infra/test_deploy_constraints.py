@@ -150,25 +150,15 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "gcp-secret-id": {"secretId": "launchpad/dev/api-keys"},
     "gcp-labels": {"defaultLabels": {"cost-center": "CC-1"}},
     "gcp-run-service-name": {"name": "launchpad-staging-eu-central-1-web-service-708df3d"},
-    "gcp-run-job-name": {"name": "Launchpad-Nightly"},
     "gcp-run-service-limits": {
         "template": {"containers": [{"resources": {"limits": {"cpu": "4", "memory": "1Gi"}}}]}
-    },
-    "gcp-run-job-limits": {
-        "template": {"template": {"containers": [{"resources": {"limits": _limits("3", "1Gi")}}]}}
     },
     "gcp-run-port": {"template": {"containers": [{"ports": {"containerPort": 0}}]}},
     "gcp-run-timeout": {"template": {"timeout": "3601s"}},
     "gcp-artifact-repository-id": {"repositoryId": "Launchpad_Dev"},
-    "gcp-scheduler-job-name": {"name": "nightly job"},
-    "gcp-scheduler-schedule": {"schedule": "0 2 * * ? *"},
-    "gcp-scheduler-time-zone": {"timeZone": "CET+1"},
     "gcp-image-path-build": {"tags": ["us-central1-docker.pkg.dev/launchpad-test/launchpad-dev:ctx-1"]},
     "gcp-image-path-service": {
         "template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/launchpad-dev@sha256:ab"}]}
-    },
-    "gcp-image-path-job": {
-        "template": {"template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/r@sha256:ab"}]}}
     },
     "docker-container-name": {"name": "-web"},
     "docker-volume-name": {"name": "pg data"},

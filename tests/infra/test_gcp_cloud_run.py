@@ -1,11 +1,11 @@
-"""The Cloud Run service and nightly job: settings per stack file, probes, ports, env, digest, outputs."""
+"""The Cloud Run service: settings per stack file, probes, ports, env, digest, outputs; no nightly job."""
 
 from __future__ import annotations
 
 import pytest
 from pulumi_gcp import cloudrunv2 as run
 
-from app.contract import CONTAINER_PORT, ENV, HEALTH_PATH, LIVE_PATH, NIGHTLY_COMMAND, SECRET_ENV_VARS
+from app.contract import CONTAINER_PORT, ENV, HEALTH_PATH, LIVE_PATH, SECRET_ENV_VARS
 from tests.infra.gcp_plan import (
     API,
     BUILD,
@@ -55,15 +55,12 @@ def test_prod_stays_warm_and_is_protected(prod_gcp: Plan) -> None:
     service = prod_gcp.one(SERVICE).inputs
     assert service["template"]["scaling"]["minInstanceCount"] >= 1
     assert service["deletionProtection"] is True
-    assert prod_gcp.one(JOB).inputs["deletionProtection"] is True
 
 
-def test_second_generation_environment_for_service_and_job(gcp_stack_plan: Plan) -> None:
+def test_second_generation_environment(gcp_stack_plan: Plan) -> None:
     assert (
         gcp_stack_plan.one(SERVICE).inputs["template"]["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
     )
-    task = gcp_stack_plan.one(JOB).inputs["template"]["template"]
-    assert task["executionEnvironment"] == "EXECUTION_ENVIRONMENT_GEN2"
 
 
 def test_probes_use_the_apps_own_health_routes(gcp_stack_plan: Plan) -> None:
@@ -92,7 +89,7 @@ def test_typed_args_refuse_a_misspelt_nested_key() -> None:
 def test_env_is_stateless_profile_with_secrets_only_by_reference(gcp_stack_plan: Plan) -> None:
     # Per-instance state (SQLite, in-process jobs) wants a client kept on one instance.
     assert gcp_stack_plan.one(SERVICE).inputs["template"]["sessionAffinity"] is True
-    for resource in (gcp_stack_plan.one(SERVICE), gcp_stack_plan.one(JOB)):
+    for resource in (gcp_stack_plan.one(SERVICE),):
         env = env_of(resource)
         assert ENV.PORT not in env, "Cloud Run injects PORT from the container port"
         assert not [name for name in env if name.startswith(("DATABASE_", "REDIS_"))]
@@ -103,35 +100,18 @@ def test_env_is_stateless_profile_with_secrets_only_by_reference(gcp_stack_plan:
                 assert "valueSource" not in entry, name
 
 
-def test_nightly_job_runs_the_nightly_command_on_the_same_image(gcp_stack_plan: Plan) -> None:
-    job = container(gcp_stack_plan.one(JOB))
-    assert job["commands"] == NIGHTLY_COMMAND
-    assert job["image"] == container(gcp_stack_plan.one(SERVICE))["image"]
-    assert (
-        gcp_stack_plan.one(JOB).inputs["template"]["template"]["serviceAccount"]
-        == (runtime_account(gcp_stack_plan).outputs["email"])
-    )
-
-
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_scheduler_fires_the_job_on_the_configured_cron(stack: str, request: pytest.FixtureRequest) -> None:
-    plan: Plan = request.getfixturevalue(f"{stack}_gcp")
-    s = settings_of(stack)
-    trigger = plan.one(SCHEDULER).inputs
-    assert (trigger["schedule"], trigger["timeZone"]) == (s.nightly_cron, s.nightly_timezone)
-    job_name = plan.one(JOB).outputs["name"]
-    assert trigger["httpTarget"]["uri"].endswith(f"/jobs/{job_name}:run")
-    assert trigger["httpTarget"]["uri"].startswith("https://run.googleapis.com/v2/")
-    assert trigger["httpTarget"]["httpMethod"] == "POST"
-    assert "oauthToken" in trigger["httpTarget"] and "oidcToken" not in trigger["httpTarget"]
+def test_no_nightly_job_while_cloud_run_runs_the_stateless_profile(gcp_stack_plan: Plan) -> None:
+    # Each execution would open an empty SQLite of its own: nothing to maintain, a job failing every night.
+    env = env_of(gcp_stack_plan.one(SERVICE))
+    assert not [name for name in env if name.startswith(("DATABASE_", "REDIS_"))]
+    assert gcp_stack_plan.count(JOB) == gcp_stack_plan.count(SCHEDULER) == 0
+    assert "gcp_nightly_job" not in gcp_stack_plan.outputs
 
 
 def test_resources_wait_for_the_apis_they_call(gcp_stack_plan: Plan) -> None:
     apis = {r.inputs["service"]: r.urn for r in gcp_stack_plan.of_type(API)}
     assert all(r.inputs["disableOnDestroy"] is False for r in gcp_stack_plan.of_type(API))
     assert apis["run.googleapis.com"] in gcp_stack_plan.one(SERVICE).dependencies
-    assert apis["run.googleapis.com"] in gcp_stack_plan.one(JOB).dependencies
-    assert apis["cloudscheduler.googleapis.com"] in gcp_stack_plan.one(SCHEDULER).dependencies
     repo = gcp_stack_plan.one("gcp:artifactregistry/repository:Repository")
     assert apis["artifactregistry.googleapis.com"] in repo.dependencies
 

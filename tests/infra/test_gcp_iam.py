@@ -10,15 +10,11 @@ from stack_config import ConfigError
 from tests.infra.conftest import plan_with_gcp
 from tests.infra.gcp_plan import (
     ACCOUNT,
-    JOB,
-    JOB_INVOKER,
-    SCHEDULER,
     SECRET,
     SECRET_BINDING,
     SERVICE,
     SERVICE_INVOKER,
     runtime_account,
-    scheduler_account,
 )
 from tests.infra.plan_query import Plan, settings_of
 
@@ -62,16 +58,8 @@ def test_runtime_account_holds_exactly_one_accessor_per_secret(gcp_stack_plan: P
     assert {g[1] for g in held} == {"roles/secretmanager.secretAccessor"}
 
 
-def test_scheduler_account_can_only_run_the_nightly_job(gcp_stack_plan: Plan) -> None:
-    scheduler = scheduler_account(gcp_stack_plan).outputs
-    held = [g for g in iam_grants(gcp_stack_plan) if g[2] == scheduler["member"]]
-    assert held == [(JOB_INVOKER, "roles/run.invoker", scheduler["member"])]
-    binding = gcp_stack_plan.one(JOB_INVOKER).inputs
-    assert binding["name"] == gcp_stack_plan.one(JOB).outputs["name"]
-    trigger = gcp_stack_plan.one(SCHEDULER).inputs["httpTarget"]
-    assert trigger["oauthToken"]["serviceAccountEmail"] == scheduler["email"]
-    assert scheduler["email"] != runtime_account(gcp_stack_plan).outputs["email"]
-    assert len(gcp_stack_plan.of_type(ACCOUNT)) == 2
+def test_the_service_account_is_the_only_identity(gcp_stack_plan: Plan) -> None:
+    assert [a.name for a in gcp_stack_plan.of_type(ACCOUNT)] == [runtime_account(gcp_stack_plan).name]
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -7,7 +7,6 @@ from offline.stack_files import placeholder
 from tests.infra.conftest import plan_with_gcp
 from tests.infra.gcp_plan import (
     BUILD,
-    JOB,
     REPOSITORY,
     SECRET,
     SECRET_BINDING,
@@ -19,9 +18,9 @@ from tests.infra.plan_query import Plan, settings_of
 
 
 def secret_refs(plan: Plan) -> dict[str, str]:
-    """env name -> referenced secret id, over the service and the job."""
+    """env name -> referenced secret id of the service."""
     refs: dict[str, str] = {}
-    for resource in (plan.one(SERVICE), plan.one(JOB)):
+    for resource in (plan.one(SERVICE),):
         for name, entry in env_of(resource).items():
             if "valueSource" in entry:
                 refs[name] = entry["valueSource"]["secretKeyRef"]["secret"]
@@ -38,7 +37,6 @@ def test_the_service_waits_for_its_secret_bindings(gcp_stack_plan: Plan) -> None
     # A revision whose account cannot yet read its secrets never becomes ready.
     bindings = {b.urn for b in gcp_stack_plan.of_type(SECRET_BINDING)}
     assert bindings <= set(gcp_stack_plan.one(SERVICE).dependencies)
-    assert bindings <= set(gcp_stack_plan.one(JOB).dependencies)
 
 
 def test_only_secrets_with_a_value_are_mounted(dev_gcp: Plan, prod_gcp: Plan) -> None:

@@ -28,8 +28,7 @@ def test_production_blocks_destroy_exactly_where_it_keeps_data_or_serves_traffic
         "Secret": 7,  # five app secrets, the cache token and the reader's login stay recoverable 30 days
         "Instance": 1,  # the database's deletion protection
         "LoadBalancer": 1,
-        "Service": 1,  # Cloud Run service and job
-        "Job": 1,
+        "Service": 1,  # the Cloud Run service
     }
 
 
