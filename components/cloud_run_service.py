@@ -8,6 +8,8 @@ only when `public` is set; otherwise exactly the listed members.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -83,9 +85,11 @@ class CloudRunService(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         members = ["allUsers"] if args.public else list(args.invokers)
-        for index, member in enumerate(members):
+        for member in members:
+            # Keyed by the member, never by list position: `member` forces replacement, so a positional
+            # name would hand one member's binding to the next when an earlier one is removed.
             run.ServiceIamMember(
-                f"{name}-invoker-{index}",
+                f"{name}-invoker-{member_key(member)}",
                 project=args.project,
                 location=args.location,
                 name=service.name,
@@ -96,6 +100,12 @@ class CloudRunService(pulumi.ComponentResource):
         self.url = service.uri
         self.name = service.name
         self.register_outputs({"url": self.url, "name": self.name})
+
+
+def member_key(member: str) -> str:
+    """A stable, readable key for an IAM member: group:team@example.com -> group-team-example-com-1a2b3c."""
+    slug = re.sub(r"[^a-z0-9]+", "-", member.lower()).strip("-")[:40]
+    return f"{slug}-{hashlib.sha256(member.encode()).hexdigest()[:6]}"
 
 
 def _container(args: CloudRunServiceArgs) -> run.ServiceTemplateContainerArgs:

@@ -75,6 +75,15 @@ def test_invokers_are_the_configured_members_and_never_public(
     assert all(i.inputs["name"] == service_name and i.inputs["role"] == "roles/run.invoker" for i in invokers)
 
 
+def test_removing_an_invoker_leaves_the_others_bindings_untouched() -> None:
+    first, second = "group:first@launchpad.example", "serviceAccount:caller@p.iam.gserviceaccount.com"
+    both = plan_with_gcp("dev", {"cloudRunInvokers": [first, second]})
+    one = plan_with_gcp("dev", {"cloudRunInvokers": [second]})
+    # Same logical name and inputs for the binding that stays: the engine sees no change to it.
+    kept = {r.name: r.inputs["member"] for r in both.of_type(SERVICE_INVOKER) if r.inputs["member"] == second}
+    assert kept == {r.name: r.inputs["member"] for r in one.of_type(SERVICE_INVOKER)}
+
+
 def test_public_true_grants_all_users_and_only_that() -> None:
     plan = plan_with_gcp("prod", {"cloudRunPublic": True, "cloudRunInvokers": []})
     (invoker,) = plan.of_type(SERVICE_INVOKER)
