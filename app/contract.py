@@ -30,6 +30,8 @@ MIGRATE_COMMAND: list[str] = ["python", "-m", "app.migrate"]
 NIGHTLY_COMMAND: list[str] = ["python", "-m", "app.nightly"]
 # The container health check (GET LIVE_PATH on $PORT): the image has no curl. Dockerfile and ECS both use it.
 PROBE_COMMAND: list[str] = ["python", "-c", "from app.serve import probe; probe()"]
+# The worker's health check: a worker of this host is registered in Redis (it serves no HTTP).
+WORKER_PROBE_COMMAND: list[str] = ["python", "-m", "app.worker_probe"]
 NIGHTLY_SCHEDULE_CRON = "0 2 * * *"
 
 DEPLOYMENT_ENVIRONMENTS: tuple[str, ...] = ("local", "development", "production")

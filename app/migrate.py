@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config
 from psycopg import sql
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from app.contract import ENV, READONLY_DATABASE_ROLE
 from app.core.config import Settings, get_settings
@@ -53,11 +55,28 @@ def grant_readonly_login(engine: Engine, settings: Settings) -> bool:
     return True
 
 
+def wait_for_database(engine: Engine, seconds: float) -> None:
+    """Migrations may start while the database is still coming up (a fresh local volume, an RDS restart):
+    retry connecting, with backoff, for up to `seconds`, then let the last error through."""
+    for attempt in Retrying(
+        stop=stop_after_delay(seconds),
+        wait=wait_exponential(multiplier=0.5, max=5),
+        retry=retry_if_exception_type(OperationalError),
+        before_sleep=lambda state: logger.info(
+            "database not ready, retrying", extra={"attempt": state.attempt_number}
+        ),
+        reraise=True,
+    ):
+        with attempt, engine.connect():
+            pass
+
+
 def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     engine = make_engine(settings)
     try:
+        wait_for_database(engine, settings.migrate_wait_seconds)
         upgrade(engine)
         granted = grant_readonly_login(engine, settings)
         logger.info("migrations applied", extra={"dialect": engine.dialect.name, "readonly_login": granted})

@@ -21,7 +21,13 @@ LOOPBACK = "127.0.0.1"
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
 DB_NAME = DB_USER = "launchpad"
-WAIT_SECONDS = 180  # first start initialises the Postgres volume; a cold pull can take a while too
+WAIT_SECONDS = 180
+# The health check each app role can answer (the image's HEALTHCHECK is the web probe); None: none.
+ROLE_PROBES: dict[str, list[str] | None] = {
+    "web": contract.PROBE_COMMAND,
+    "worker": contract.WORKER_PROBE_COMMAND,
+    "migrate": None,
+}  # first start initialises the Postgres volume; a cold pull can take a while too
 
 
 @dataclass
@@ -36,6 +42,9 @@ class LocalStackArgs:
     # Optional provider keys as env (env name -> value); they stay on this machine.
     secret_env: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
+    # Changes on every `pulumi up`, so the migrations run again each time: a failed run is retried by the
+    # next `up` instead of staying in state with its exit code.
+    migration_run: str = ""
 
 
 class LocalStack(pulumi.ComponentResource):
@@ -62,7 +71,14 @@ class LocalStack(pulumi.ComponentResource):
         postgres = self._postgres(password)
         redis = self._redis()
         env = _app_env(args, password.result)
-        migrate = self._app("migrate", env, command=contract.MIGRATE_COMMAND, after=[postgres], one_shot=True)
+        migrate = self._app(
+            "migrate",
+            env,
+            command=contract.MIGRATE_COMMAND,
+            after=[postgres],
+            one_shot=True,
+            rerun=args.migration_run,
+        )
         self.migrate_exit_code = migrate.exit_code.apply(_require_success)
         ready = [postgres, redis, migrate]
         # Web and worker read the exit code, so a failed migration stops them being (re)created.
@@ -101,7 +117,8 @@ class LocalStack(pulumi.ComponentResource):
             f"{name}-pgdata",
             name=f"{name}-pgdata",
             labels=[docker.VolumeLabelArgs(label=k, value=v) for k, v in sorted(args.labels.items())],
-            opts=self._child(),
+            # Docker cannot relabel a volume: a tag edit would replace it, deleting the database first.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True, ignore_changes=["labels"]),
         )
         published = [_loopback(POSTGRES_PORT, args.postgres_port)] if args.postgres_port else []
         networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name, aliases=["postgres"])]
@@ -117,7 +134,9 @@ class LocalStack(pulumi.ComponentResource):
             ],
             networks_advanced=networks,
             ports=published,
-            healthcheck=_healthcheck(["CMD", "pg_isready", "-U", DB_USER, "-d", DB_NAME]),
+            # Over TCP: while a fresh volume initialises, the entrypoint's server answers on the Unix socket
+            # only, and a socket check would let migrations start against it.
+            healthcheck=_healthcheck(["CMD", "pg_isready", "-h", LOOPBACK, "-U", DB_USER, "-d", DB_NAME]),
             wait=True,
             wait_timeout=WAIT_SECONDS,
             restart="unless-stopped",
@@ -152,9 +171,10 @@ class LocalStack(pulumi.ComponentResource):
         after: Sequence[pulumi.Resource],
         one_shot: bool = False,
         gate: docker.ContainerLabelArgs | None = None,
+        rerun: str = "",
     ) -> docker.Container:
-        web = role == "web"
         uid, writable = contract.APP_UID, contract.WRITABLE_PATHS
+        probe = ROLE_PROBES[role]
         networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name)]
         if not one_shot:  # migrations need the database only; web and worker call the AI providers
             networks.append(docker.ContainerNetworksAdvancedArgs(name=self._app_net.name))
@@ -165,9 +185,12 @@ class LocalStack(pulumi.ComponentResource):
             command=list(command) if command else None,
             envs=env,
             networks_advanced=networks,
-            ports=[_loopback(contract.CONTAINER_PORT, self._args.web_port)] if web else [],
-            healthcheck=_healthcheck(["CMD", *contract.PROBE_COMMAND]) if web else None,
-            wait=web,
+            ports=[_loopback(contract.CONTAINER_PORT, self._args.web_port)] if role == "web" else [],
+            # Each role's own check; NONE turns off the image's web HEALTHCHECK where it cannot answer.
+            healthcheck=_healthcheck(["CMD", *probe])
+            if probe
+            else docker.ContainerHealthcheckArgs(tests=["NONE"]),
+            wait=probe is not None,
             wait_timeout=WAIT_SECONDS,
             # A one-shot container runs to completion while Pulumi waits, and its exit code is kept.
             must_run=not one_shot,
@@ -181,7 +204,9 @@ class LocalStack(pulumi.ComponentResource):
             security_opts=["no-new-privileges:true"],
             destroy_grace_seconds=contract.SHUTDOWN_GRACE_SECONDS + 2,
             labels=[*self._labels, gate] if gate else self._labels,
-            opts=self._child(after),
+            opts=pulumi.ResourceOptions.merge(
+                self._child(after), pulumi.ResourceOptions(replacement_trigger=rerun or None)
+            ),
         )
 
 

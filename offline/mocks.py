@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
@@ -47,6 +48,7 @@ class Recorded:
     delete_before_replace: bool = False
     protect: bool = False
     retain_on_delete: bool = False
+    replacement_trigger: Any = None  # replaced whenever this value changes between deployments
     autonamed: list[str] = field(default_factory=list)  # input properties the provider named
     autoname_error: str | None = None  # the bridge's refusal when the autoname passes Pulumi's maximum
 
@@ -532,5 +534,7 @@ class RecordingMonitor(MockMonitor):
                     recorded.delete_before_replace = bool(request.deleteBeforeReplace)
                     recorded.protect = bool(request.protect)
                     recorded.retain_on_delete = bool(request.retainOnDelete)
+                    if request.HasField("replacement_trigger"):
+                        recorded.replacement_trigger = json_format.MessageToDict(request.replacement_trigger)
                     break
         return response

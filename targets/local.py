@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pulumi
@@ -25,6 +26,8 @@ def deploy(config: StackConfig, image_ref: pulumi.Input[str]) -> dict[str, Any]:
             cors_origins=list(s.cors_origins),
             secret_env=config.secrets.provider_keys(),
             labels=config.tags,
+            # A new value each run: `pulumi up` always re-runs the (idempotent) migrations.
+            migration_run=uuid.uuid4().hex,
         ),
     )
     outputs: dict[str, Any] = {"local_url": stack.url, "local_migrate_exit_code": stack.migrate_exit_code}

@@ -96,6 +96,7 @@ class Settings(BaseSettings):
         None, validation_alias=_env(ENV.DATABASE_READONLY_SECRET_ARN)
     )
     database_sslrootcert: str | None = None
+    migrate_wait_seconds: Seconds = 120  # how long `app.migrate` waits for the database to accept
     sqlite_path: str = "/tmp/launchpad.db"  # noqa: S108 - the only writable place on a read-only root FS
 
     redis_url: str | None = Field(None, validation_alias=_env(ENV.REDIS_URL))

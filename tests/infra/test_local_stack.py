@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from app import contract
-from app.contract import ENV, MIGRATE_COMMAND, PROBE_COMMAND, WORKER_COMMAND
+from app.contract import ENV, MIGRATE_COMMAND, PROBE_COMMAND, WORKER_COMMAND, WORKER_PROBE_COMMAND
 from offline.mocks import Recorded
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT
@@ -57,19 +57,45 @@ def test_web_and_worker_start_after_postgres_redis_and_migrations(local: Plan) -
     assert c["postgres"].urn in c["migrate"].dependencies
 
 
-def test_data_stores_are_waited_on_until_healthy(local: Plan) -> None:
+def test_each_container_is_checked_by_the_probe_it_can_answer(local: Plan) -> None:
     c = containers(local)
-    for role in ("postgres", "redis", "web"):
+    for role in ("postgres", "redis", "web", "worker"):
         assert c[role].inputs["wait"] is True and c[role].inputs["healthcheck"]["tests"], role
     assert c["web"].inputs["healthcheck"]["tests"] == ["CMD", *PROBE_COMMAND]
+    # The worker serves no HTTP: the image's web HEALTHCHECK would call it unhealthy forever.
+    assert c["worker"].inputs["healthcheck"]["tests"] == ["CMD", *WORKER_PROBE_COMMAND]
+    assert c["migrate"].inputs["healthcheck"]["tests"] == ["NONE"] and not c["migrate"].inputs.get("wait")
 
 
-def test_migrations_run_once_to_completion(local: Plan) -> None:
-    migrate = containers(local)["migrate"].inputs
-    assert migrate["command"] == MIGRATE_COMMAND
-    assert migrate["mustRun"] is False and migrate["attach"] is True
+def test_postgres_counts_as_ready_only_on_tcp(local: Plan) -> None:
+    # While a fresh volume initialises, the entrypoint's server listens on the Unix socket only.
+    check = containers(local)["postgres"].inputs["healthcheck"]["tests"]
+    assert check[:2] == ["CMD", "pg_isready"] and check[check.index("-h") + 1] == "127.0.0.1"
+
+
+def test_migrations_run_to_completion_on_every_up(local: Plan) -> None:
+    migrate = containers(local)["migrate"]
+    assert migrate.inputs["command"] == MIGRATE_COMMAND
+    assert migrate.inputs["mustRun"] is False and migrate.inputs["attach"] is True
     assert containers(local)["worker"].inputs["command"] == WORKER_COMMAND
     assert local.outputs["local_migrate_exit_code"] == 0
+    # A new trigger each run replaces the one-shot container, so a failed migration is retried by the next
+    # `pulumi up` instead of staying in state with its exit code.
+    again = containers(Plan(run_program("local")))["migrate"]
+    assert migrate.replacement_trigger and migrate.replacement_trigger != again.replacement_trigger
+
+
+def test_editing_every_tag_keeps_the_database_volume(local: Plan) -> None:
+    volume = local.one("docker:index/volume:Volume")
+    relabelled = plan_with("local", {"owner": "another-team", "costCenter": "cc-elsewhere"})
+    changed = relabelled.one("docker:index/volume:Volume")
+    assert changed.inputs["labels"] != volume.inputs["labels"]  # the tags did reach the volume
+    # Docker cannot relabel a volume, so labels would replace it (and delete_before_replace deletes first):
+    # the engine must ignore them, and nothing else may differ.
+    assert "labels" in changed.ignore_changes
+    assert {k: v for k, v in changed.inputs.items() if k != "labels"} == {
+        k: v for k, v in volume.inputs.items() if k != "labels"
+    }
 
 
 @pytest.mark.parametrize(("postgres_port", "internal_only"), [(0, True), (55432, False)])
