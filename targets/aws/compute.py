@@ -77,7 +77,8 @@ def deploy_compute(
         replace(
             common,
             role="scheduled",
-            container=replace(common.container, command=contract.NIGHTLY_COMMAND),
+            # A one-shot run: ECS judges it by its exit code, not a health check.
+            container=replace(common.container, command=contract.NIGHTLY_COMMAND, health_check=None),
             schedule=Schedule(cron=eventbridge_cron(s.nightly_cron), timezone=s.nightly_timezone),
         ),
         opts=opts,
@@ -214,6 +215,8 @@ def _service_args(
             environment=_app_environment(config, f),
             secrets=_injected_secrets(f),
             stop_timeout=WORKER_STOP_TIMEOUT,
+            # Registered and heartbeating in Redis; a hung worker is replaced like a dead one.
+            health_check=contract.WORKER_PROBE_COMMAND,
         ),
         cpu=s.worker_cpu,
         memory=s.worker_memory,

@@ -172,3 +172,13 @@ def test_runtime_secret_arns_name_the_stacks_secrets(stack_plan: Plan, role: str
     assert {k: env.get(k) for k in expected} == expected
     assert env[contract.ENV.DEPLOYMENT_ENV] in contract.DEPLOYMENT_ENVIRONMENTS
     assert env[contract.ENV.AWS_EMF_ENVIRONMENT] == "Local"
+
+
+def test_each_role_is_health_checked_by_the_probe_it_can_answer(stack_plan: Plan) -> None:
+    def check(role: str) -> list[str] | None:
+        health = app_container(stack_plan, role).get("healthCheck")
+        return health["command"] if health else None
+
+    assert check("web") == ["CMD", *contract.PROBE_COMMAND]
+    assert check("worker") == ["CMD", *contract.WORKER_PROBE_COMMAND]
+    assert check("nightly") is None
