@@ -13,7 +13,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.naming import fitted_name_output
-from components.secrets import check_recovery_window
+from components.secrets import check_recovery_window, stored_secret
 from components.security_rules import private_service_group
 
 CACHE_PORT = 6379
@@ -118,16 +118,14 @@ class Cache(pulumi.ComponentResource):
             min_numeric=4,
             opts=child,
         )
-        secret = aws.secretsmanager.Secret(
+        secret = stored_secret(
             f"{name}-auth-secret",
-            name=args.auth_secret_name,
+            secret_name=args.auth_secret_name,
             description=f"{name}: Valkey AUTH token",
-            kms_key_id=args.kms_key_arn,
-            recovery_window_in_days=args.secret_recovery_days,
-            opts=child,
-        )
-        aws.secretsmanager.SecretVersion(
-            f"{name}-auth-secret-value", secret_id=secret.id, secret_string=token.result, opts=child
+            kms_key_arn=args.kms_key_arn,
+            recovery_window_days=args.secret_recovery_days,
+            value=token.result,
+            parent=self,
         )
         return token, secret
 

@@ -12,7 +12,7 @@ import pulumi_random as random
 
 from components.iam_policy import assume_role_policy
 from components.naming import fitted_prefix
-from components.secrets import check_recovery_window
+from components.secrets import check_recovery_window, stored_secret
 from components.security_rules import private_service_group
 from policies.deploy.facts import RDS_MONITORING_INTERVALS
 
@@ -128,20 +128,18 @@ class Database(pulumi.ComponentResource):
         password is in Pulumi state (encrypted) by necessity, like the cache token; `app.migrate` sets it."""
         child = pulumi.ResourceOptions(parent=self)
         password = random.RandomPassword(f"{name}-readonly-password", length=40, special=False, opts=child)
-        secret = aws.secretsmanager.Secret(
-            f"{name}-readonly-secret",
-            name=args.readonly_secret_name,
-            description=f"{name}: login of the read-only role {args.readonly_username}",
-            kms_key_id=args.kms_key_arn,
-            recovery_window_in_days=args.secret_recovery_days,
-            opts=child,
-        )
         # Derived from the generated password, the JSON stays a secret output.
         login = password.result.apply(
             lambda value: json.dumps({"username": args.readonly_username, "password": value})
         )
-        aws.secretsmanager.SecretVersion(
-            f"{name}-readonly-secret-value", secret_id=secret.id, secret_string=login, opts=child
+        secret = stored_secret(
+            f"{name}-readonly-secret",
+            secret_name=args.readonly_secret_name,
+            description=f"{name}: login of the read-only role {args.readonly_username}",
+            kms_key_arn=args.kms_key_arn,
+            recovery_window_days=args.secret_recovery_days,
+            value=login,
+            parent=self,
         )
         return secret.arn
 

@@ -41,6 +41,31 @@ def check_recovery_window(days: int) -> int:
     return days
 
 
+def stored_secret(
+    name: str,
+    *,
+    secret_name: str,
+    description: str,
+    kms_key_arn: pulumi.Input[str],
+    recovery_window_days: int,
+    value: pulumi.Output[str],
+    parent: pulumi.Resource,
+) -> aws.secretsmanager.Secret:
+    """A secret holding a value the stack generates (a token, a login), encrypted with the stack key: the
+    resource `name` and its version `name-value`."""
+    child = pulumi.ResourceOptions(parent=parent)
+    secret = aws.secretsmanager.Secret(
+        name,
+        name=secret_name,
+        description=description,
+        kms_key_id=kms_key_arn,
+        recovery_window_in_days=check_recovery_window(recovery_window_days),
+        opts=child,
+    )
+    aws.secretsmanager.SecretVersion(f"{name}-value", secret_id=secret.id, secret_string=value, opts=child)
+    return secret
+
+
 class AppSecrets(pulumi.ComponentResource):
     arns: dict[str, pulumi.Output[str]]
 
