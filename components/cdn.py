@@ -25,6 +25,9 @@ ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 CACHE_POLICY = "Managed-CachingDisabled"
 ORIGIN_REQUEST_POLICY = "Managed-AllViewerExceptHostHeader"
 VPC_ORIGIN_NAME_MAX = 64
+# CloudFront creates this group in the VPC with its first VPC origin and puts the origin's network
+# interfaces in it: the load balancer admits exactly this group.
+VPC_ORIGIN_SECURITY_GROUP = "CloudFront-VPCOrigins-Service-SG"
 TLS_MINIMUM = "TLSv1.2_2021"  # with a certificate of our own; CloudFront's default name allows TLS 1.0+
 
 
@@ -32,6 +35,8 @@ TLS_MINIMUM = "TLSv1.2_2021"  # with a certificate of our own; CloudFront's defa
 class CdnArgs:
     load_balancer_arn: pulumi.Input[str]  # an internal ALB in private subnets
     load_balancer_dns_name: pulumi.Input[str]
+    load_balancer_security_group_id: pulumi.Input[str]  # admits the VPC origin once it exists
+    vpc_id: pulumi.Input[str]
     domain_name: str = ""  # empty: serve on CloudFront's own name
     hosted_zone_id: str = ""  # issue a certificate in us-east-1 and alias domain_name here
     certificate_arn: str = ""  # or an existing us-east-1 certificate (DNS is then the owner's)
@@ -64,6 +69,7 @@ class Cdn(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        admitted = self._admit_origin(name, args, origin)
         distribution = aws.cloudfront.Distribution(
             f"{name}-distribution",
             enabled=True,
@@ -81,7 +87,8 @@ class Cdn(pulumi.ComponentResource):
             ),
             viewer_certificate=self._viewer_certificate(name, args),
             web_acl_id=args.web_acl_arn,
-            opts=child,
+            # No viewer reaches the origin before the load balancer admits it.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[admitted]),
         )
         if args.domain_name and args.hosted_zone_id:
             alias_records(
@@ -101,6 +108,27 @@ class Cdn(pulumi.ComponentResource):
             else pulumi.Output.concat("https://", distribution.domain_name)
         )
         self.register_outputs({"url": self.url, "distribution_id": self.distribution_id})
+
+    def _admit_origin(
+        self, name: str, args: CdnArgs, origin: aws.cloudfront.VpcOrigin
+    ) -> aws.vpc.SecurityGroupIngressRule:
+        """The load balancer's one ingress rule: from the group CloudFront put the origin's interfaces in,
+        looked up once the origin exists (CloudFront creates the group with it)."""
+        group = aws.ec2.get_security_group_output(
+            vpc_id=args.vpc_id,
+            name=VPC_ORIGIN_SECURITY_GROUP,
+            opts=pulumi.InvokeOutputOptions(parent=self, depends_on=[origin]),
+        )
+        return aws.vpc.SecurityGroupIngressRule(
+            f"{name}-origin-ingress",
+            security_group_id=args.load_balancer_security_group_id,
+            referenced_security_group_id=group.id,
+            ip_protocol="tcp",
+            from_port=80,
+            to_port=80,
+            description="CloudFront VPC origin",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def _behavior(self) -> aws.cloudfront.DistributionDefaultCacheBehaviorArgs:
         invoke = pulumi.InvokeOutputOptions(parent=self)

@@ -2,8 +2,9 @@
 
 Internet-facing, its security group is the only one admitting 0.0.0.0/0 (80, and 443 when HTTPS exists),
 and HTTPS uses an ACM certificate issued here (DNS-validated in a Route 53 zone) or an existing one.
-Internal, it sits in private subnets and admits only a managed prefix list (CloudFront's origin-facing
-addresses), which terminates TLS itself. Either way the targets' group admits only the ALB's group.
+Internal, it sits in private subnets and its group admits nothing until the proxy in front of it (the
+CloudFront VPC origin, components/cdn.py) adds the one rule for itself. Either way the targets' group
+admits only the ALB's group.
 """
 
 from __future__ import annotations
@@ -38,9 +39,8 @@ class LoadBalancerArgs:
     deregistration_delay_seconds: int
     deletion_protection: bool
     https: HttpsArgs | None = None
-    # False: an internal load balancer in private subnets, reachable only from `ingress_prefix_list_id`.
+    # False: an internal load balancer in private subnets, reachable only from what its front adds.
     internet_facing: bool = True
-    ingress_prefix_list_id: pulumi.Input[str] | None = None
     access_log_bucket: pulumi.Input[str] | None = None
     access_log_prefix: str = "alb"
     # Resources that must exist before the ALB: ELB checks it may write to the log bucket at creation.
@@ -115,23 +115,17 @@ class LoadBalancer(pulumi.ComponentResource):
             description=f"{name}: {_scheme(args)} load balancer",
             opts=child,
         )
-        for port in (80, 443) if self.https_enabled else (80,):
-            source = (
-                {"cidr_ipv4": "0.0.0.0/0", "description": f"public {'HTTPS' if port == 443 else 'HTTP'}"}
-                if args.internet_facing
-                else {
-                    "prefix_list_id": args.ingress_prefix_list_id,
-                    "description": "CloudFront origin-facing",
-                }
-            )
+        public_ports = ((80, 443) if self.https_enabled else (80,)) if args.internet_facing else ()
+        for port in public_ports:
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-alb-in-{port}",
                 security_group_id=alb_sg.id,
+                cidr_ipv4="0.0.0.0/0",
                 ip_protocol="tcp",
                 from_port=port,
                 to_port=port,
+                description=f"public {'HTTPS' if port == 443 else 'HTTP'}",
                 opts=child,
-                **source,
             )
         targets_sg = private_service_group(
             f"{name}-targets",
@@ -242,5 +236,3 @@ def _validate(args: LoadBalancerArgs) -> None:
         raise ValueError("HttpsArgs needs exactly one of hosted_zone_id and certificate_arn")
     if https is not None and not args.internet_facing:
         raise ValueError("an internal load balancer serves HTTP to its fronting proxy; give it no HttpsArgs")
-    if args.internet_facing == (args.ingress_prefix_list_id is not None):
-        raise ValueError("LoadBalancerArgs.ingress_prefix_list_id is given exactly for an internal balancer")

@@ -496,12 +496,12 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "id": {"Managed-AllViewerExceptHostHeader": "b689b0a8-53d0-40ab-baf2-68738e2966ac"}[a["name"]],
         "name": a["name"],
     },
-    # The CloudFront origin-facing prefix list of us-east-1.
-    "aws:ec2/getManagedPrefixList:getManagedPrefixList": lambda a: {
-        "id": {"com.amazonaws.global.cloudfront.origin-facing": "pl-3b927c52"}[a["name"]],
+    # The group CloudFront creates in the VPC for its VPC origins' network interfaces.
+    "aws:ec2/getSecurityGroup:getSecurityGroup": lambda a: {
+        "id": f"sg-0{_hex(str(a.get('vpcId')) + str(a.get('name')), 16)}",
         "name": a["name"],
-        "maxEntries": 55,
-        "addressFamily": "IPv4",
+        "vpcId": a["vpcId"],
+        "arn": _arn("ec2", f"security-group/sg-0{_hex(str(a.get('vpcId')) + str(a.get('name')), 16)}"),
     },
     "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
         "accessToken": "offline-gcp-access-token",
@@ -510,6 +510,11 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "id": GCP_PROJECT,
     },
 }
+
+
+def answer_call(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    """What the mocks answer a data source with: lets a test name what the program received."""
+    return _CALLS[token](args)
 
 
 class RecordingMonitor(MockMonitor):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
 from app import contract
 from components.cdn import Cdn, CdnArgs
@@ -24,8 +23,6 @@ from targets.aws.foundation import ALB_LOG_PREFIX, Foundation
 # The app drains in-flight requests for SHUTDOWN_GRACE_SECONDS after SIGTERM; the ALB's draining
 # (deregistration delay) must end within the same budget so no admitted request outlives the task.
 DEREGISTRATION_DELAY = contract.SHUTDOWN_GRACE_SECONDS + 2
-# CloudFront's origin-facing addresses, which its VPC origins connect from.
-CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 
 
 @dataclass
@@ -65,6 +62,8 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
         CdnArgs(
             load_balancer_arn=lb.arn,
             load_balancer_dns_name=lb.dns_name,
+            load_balancer_security_group_id=lb.security_group_id,
+            vpc_id=foundation.network.vpc_id,
             domain_name=s.domain_name,
             hosted_zone_id=s.hosted_zone_id,
             certificate_arn=s.certificate_arn,
@@ -84,13 +83,6 @@ def _load_balancer(config: StackConfig, foundation: Foundation, *, internet_faci
         if s.domain_name and internet_facing
         else None
     )
-    prefix_list = (
-        None
-        if internet_facing
-        else aws.ec2.get_managed_prefix_list_output(
-            name=CLOUDFRONT_PREFIX_LIST, opts=pulumi.InvokeOutputOptions(provider=foundation.provider)
-        ).id
-    )
     return LoadBalancer(
         f"{config.base_name}-lb",
         LoadBalancerArgs(
@@ -104,7 +96,6 @@ def _load_balancer(config: StackConfig, foundation: Foundation, *, internet_faci
             deletion_protection=s.alb_deletion_protection,
             https=https,
             internet_facing=internet_facing,
-            ingress_prefix_list_id=prefix_list,
             access_log_bucket=log_bucket.bucket_name if log_bucket else None,
             access_log_prefix=ALB_LOG_PREFIX,
             depends_on=[log_bucket] if log_bucket else [],

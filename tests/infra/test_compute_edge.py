@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app import contract
-from components.cdn import CACHE_POLICY, ORIGIN_REQUEST_POLICY
+from components.cdn import CACHE_POLICY, ORIGIN_REQUEST_POLICY, VPC_ORIGIN_SECURITY_GROUP
 from components.load_balancer import TLS_POLICY
 from stack_config import ConfigError
 from tests.infra.conftest import plan_with
@@ -60,6 +60,17 @@ def test_cloudfront_reaches_the_alb_through_a_vpc_origin_and_serves_https_only(s
     )
     assert stack_plan.outputs["https_enabled"] is True
     assert not any("HTTP ONLY" in w for w in stack_plan.outputs["warnings"])
+
+
+def test_the_alb_admits_cloudfronts_origin_group_before_any_viewer_arrives(stack_plan: Plan) -> None:
+    rule = stack_plan.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-origin-ingress")
+    alb_group = stack_plan.one("aws:ec2/securityGroup:SecurityGroup", "-alb-sg")
+    assert rule.inputs["securityGroupId"] == alb_group.id
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (80, 80)
+    [lookup] = [c for c in stack_plan.run.calls if c[0] == "aws:ec2/getSecurityGroup:getSecurityGroup"]
+    assert lookup[1]["name"] == VPC_ORIGIN_SECURITY_GROUP
+    assert lookup[1]["vpcId"] == stack_plan.outputs["vpc_id"]
+    assert rule.urn in stack_plan.one(DISTRIBUTION).dependencies
 
 
 def test_cloudfront_caches_nothing_and_forwards_the_viewer_request(stack_plan: Plan) -> None:

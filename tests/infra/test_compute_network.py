@@ -8,6 +8,8 @@ from collections.abc import Iterable
 import pytest
 
 from app import contract
+from components.cdn import VPC_ORIGIN_SECURITY_GROUP
+from offline.mocks import answer_call
 from tests.infra.conftest import plan_with
 from tests.infra.ecs_plan import INGRESS, SCHEDULE, SG, service
 from tests.infra.plan_query import Plan
@@ -33,21 +35,23 @@ def _edges(plan: Plan) -> set[tuple[str, str, int]]:
     edges = set()
     for rule in plan.of_type(INGRESS):
         i = rule.inputs
-        source = roles[i["referencedSecurityGroupId"]] if i.get("referencedSecurityGroupId") else None
+        referenced = i.get("referencedSecurityGroupId")
+        source = CLOUDFRONT if referenced and referenced == _vpc_origin_group(plan) else None
+        if referenced and source is None:
+            source = roles[referenced]
         if i.get("cidrIpv4") == "0.0.0.0/0" or i.get("cidrIpv6") == "::/0":
             source = INTERNET
-        if i.get("prefixListId") and i["prefixListId"] == _cloudfront_prefix_list(plan):
-            source = CLOUDFRONT
         assert source is not None, f"{rule.name} admits a CIDR: {i}"
         assert i["fromPort"] == i["toPort"], f"{rule.name} opens a range"
         edges.add((source, roles[i["securityGroupId"]], i["fromPort"]))
     return edges
 
 
-def _cloudfront_prefix_list(plan: Plan) -> str | None:
-    lookups = [c for c in plan.run.calls if c[0] == "aws:ec2/getManagedPrefixList:getManagedPrefixList"]
-    assert all(c[1]["name"] == "com.amazonaws.global.cloudfront.origin-facing" for c in lookups)
-    return "pl-3b927c52" if lookups else None
+def _vpc_origin_group(plan: Plan) -> str | None:
+    """The group CloudFront puts its VPC origin's interfaces in, as the program looked it up."""
+    lookups = [c for c in plan.run.calls if c[0] == "aws:ec2/getSecurityGroup:getSecurityGroup"]
+    assert all(c[1]["name"] == VPC_ORIGIN_SECURITY_GROUP for c in lookups)
+    return answer_call(lookups[0][0], lookups[0][1])["id"] if lookups else None
 
 
 def _reachable(edges: set[tuple[str, str, int]], members: Iterable[str]) -> set[str]:
@@ -60,7 +64,7 @@ def _members(plan: Plan, group_ids: list[str]) -> set[str]:
 
 
 def test_security_group_graph_is_exactly_the_intended_one(stack_plan: Plan) -> None:
-    # The default edge: nothing admits the internet; the internal ALB admits CloudFront's origin-facing list.
+    # The default edge: nothing admits the internet; the internal ALB admits only CloudFront's VPC origin.
     assert _edges(stack_plan) == {
         (CLOUDFRONT, "alb", 80),
         ("alb", "web", contract.CONTAINER_PORT),
