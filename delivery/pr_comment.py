@@ -44,23 +44,27 @@ def without_outputs(markdown: str) -> str:
                 continue
         if not skipping_level:
             kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(kept) + ("\n" if markdown.endswith("\n") and kept else "")
+
+
+def _closers(head: str) -> str:
+    """What an unclosed code fence or <details> in `head` needs, or it would swallow what follows."""
+    fence = "\n```" if head.count("```") % 2 else ""
+    return fence + "\n</details>" * max(0, head.count("<details") - head.count("</details>"))
 
 
 def truncated(text: str, limit: int, note: str) -> str:
-    """`text` if it fits in `limit` characters; else its head, cut at a line end, then `note`."""
+    """`text` if it fits in `limit` characters; else its head, cut at a line end and closed, then `note`."""
     if len(text) <= limit:
         return text
-    room = limit - len(note) - 2
-    if room <= 0:
-        raise ValueError("the note alone passes the limit")
-    head = text[:room]
-    head = head[: head.rfind("\n")] if "\n" in head else head
-    # An unclosed code fence or <details> would swallow the note.
-    if head.count("```") % 2:
-        head += "\n```"
-    head += "\n</details>" * max(0, head.count("<details") - head.count("</details>"))
-    return f"{head}\n\n{note}"[:limit]
+    head = text[: max(0, limit - len(note) - 2)]
+    while True:
+        head = head[: head.rfind("\n")] if "\n" in head else ""
+        closed = head + _closers(head)
+        if len(closed) + len(note) + 2 <= limit:
+            return f"{closed}\n\n{note}"
+        if not head:
+            raise ValueError("the note alone passes the limit")
 
 
 def comment_body(stack: str, markdown: str, run_url: str = "", limit: int = GITHUB_COMMENT_LIMIT) -> str:

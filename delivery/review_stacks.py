@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from delivery.github_api import GitHubApi, RestClient, paginated, repository
-from delivery.pulumi_cli import Runner, run_pulumi, stack_ref
+from delivery.pulumi_cli import PulumiError, Runner, run_pulumi, stack_ref
 
 REVIEW_STACK = re.compile(r"(?:.*/)?pr-([1-9][0-9]{0,7})")
 DEFAULT_LABEL = "review-stack"
@@ -89,10 +89,19 @@ def wanted_prs(api: GitHubApi, repo: str, label: str) -> set[int]:
 
 
 def sweep(api: GitHubApi, run: Runner, label: str, ttl: timedelta, dry_run: bool = False) -> list[str]:
+    """Destroys and removes the stale review stacks; returns their names. One that fails (its PR's own
+    job holds the lock) does not stop the others; the sweep then raises, naming it, after the rest."""
     listing = json.loads(run(["stack", "ls", "--json", "--all"]) or "[]")
     doomed = stale(review_stacks(listing), wanted_prs(api, repository(), label), datetime.now(UTC), ttl)
+    failed: list[str] = []
     for stack in doomed if not dry_run else []:
-        run(["destroy", "--yes", "--remove", "--stack", stack.name])
+        try:
+            run(["destroy", "--yes", "--remove", "--stack", stack.name])
+        except PulumiError as error:
+            print(f"{stack.name}: {error}", file=sys.stderr)
+            failed.append(stack.name)
+    if failed:
+        raise PulumiError(f"could not remove {', '.join(failed)}; the next sweep tries again")
     return [s.name for s in doomed]
 
 
