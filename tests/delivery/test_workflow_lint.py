@@ -46,7 +46,7 @@ def test_actionlint_reports_an_undefined_context_even_beside_a_repository_variab
     )
     assert done.returncode == 1
     # The repository variable is read as a known string, so the mistake after it is still found.
-    assert 'bad.yml:13:' in done.stdout and '"missing"' in done.stdout, done.stdout
+    assert "bad.yml:13:" in done.stdout and '"missing"' in done.stdout, done.stdout
     assert 'undefined variable "vars"' not in done.stdout
 
 
