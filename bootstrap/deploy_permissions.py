@@ -15,6 +15,10 @@ import pulumi
 
 from components.iam_policy import Condition, Statement
 
+# RDS and ElastiCache share their API's shape: describe, create, modify, delete, tag.
+_DATABASE_VERBS = (
+    "Describe*", "List*", "Create*", "Delete*", "Modify*", "AddTagsToResource", "RemoveTagsFromResource",
+)  # fmt: skip
 # Services whose resources carry generated names and ids: grouped verbs on every resource.
 SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
     "ec2": (
@@ -78,24 +82,8 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "TagResource",
         "UntagResource",
     ),
-    "rds": (
-        "Describe*",
-        "List*",
-        "Create*",
-        "Delete*",
-        "Modify*",
-        "AddTagsToResource",
-        "RemoveTagsFromResource",
-    ),
-    "elasticache": (
-        "Describe*",
-        "List*",
-        "Create*",
-        "Delete*",
-        "Modify*",
-        "AddTagsToResource",
-        "RemoveTagsFromResource",
-    ),
+    "rds": _DATABASE_VERBS,
+    "elasticache": _DATABASE_VERBS,
     "logs": (
         "Describe*",
         "List*",
