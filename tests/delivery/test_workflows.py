@@ -173,6 +173,8 @@ def test_deploy_runs_dev_then_prod_behind_its_environment_and_verifies() -> None
     deploy, stack = load("deploy.yml"), load("deploy-stack.yml")
     assert deploy.triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in deploy.triggers
     assert deploy.jobs["dev"]["with"]["environment"] == "dev"
+    assert deploy.jobs["dev"]["with"]["role-arn"] == "${{ vars.AWS_DEPLOY_DEV_ROLE_ARN }}"
+    assert deploy.jobs["prod"]["with"]["role-arn"] == "${{ vars.AWS_DEPLOY_PROD_ROLE_ARN }}"
     assert deploy.jobs["prod"]["needs"] == "dev" and deploy.jobs["prod"]["with"]["environment"] == "prod"
     job = stack.jobs["up"]
     assert job["environment"] == "${{ inputs.environment }}"

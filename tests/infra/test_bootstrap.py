@@ -260,7 +260,7 @@ def test_the_deploy_service_account_is_impersonable_by_this_repository_only(plan
 def test_outputs_are_the_repository_variables_the_workflows_read(plan: Plan) -> None:
     variables = plan.outputs["repository_variables"]
     text = "\n".join(w.read_text() for w in (REPO_ROOT / ".github" / "workflows").glob("*.yml"))
-    read = set(re.findall(r"vars\.([A-Z_]+)", text)) | set(re.findall(r"role-variable: ([A-Z_]+)", text))
+    read = set(re.findall(r"vars\.([A-Z_]+)", text))
     # Every output is read by a workflow; the workflows read nothing else but the Pulumi Cloud organization,
     # which is the user's (docs/delivery.md).
     assert read == set(variables) | {"PULUMI_ORG"}
