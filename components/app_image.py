@@ -21,6 +21,8 @@ CONTEXT_FILES = ("pyproject.toml", "uv.lock")
 CONTEXT_DIRS = ("app",)
 DOCKERFILE = "app/Dockerfile"
 SUPPORTED_PLATFORMS = ("linux/amd64", "linux/arm64")
+# Digests kept in the `image_history` output; ECR and Artifact Registry keep at least this many images.
+IMAGE_HISTORY_LENGTH = 5
 
 
 @dataclass
@@ -138,6 +140,51 @@ class AppImage(pulumi.ComponentResource):
         # Derived from the build's id, so whatever runs the local tag waits for the build to finish.
         self.local_ref = image.id.apply(lambda _: local_tag) if args.load_locally else None
         self.register_outputs({"digest": self.digest, "refs": self.refs, "tag": self.tag})
+
+
+@dataclass
+class PinnedImage:
+    """An image every registry already holds (a rollback): referenced by digest, nothing is built."""
+
+    digest: str
+    refs: dict[str, pulumi.Output[str]]
+    local_ref: pulumi.Output[str] | None = None
+
+
+def pinned_image(registries: Sequence[RegistryTarget], digest: str) -> PinnedImage:
+    refs = {
+        r.name: pulumi.Output.from_input(r.repository_url).apply(lambda url: f"{url}@{digest}")
+        for r in registries
+    }
+    return PinnedImage(digest, refs)
+
+
+def merged_history(current: str, previous: Sequence[str] | None) -> list[str]:
+    """Newest first, each digest once: a redeploy of the same image changes nothing (no drift)."""
+    return [current, *(d for d in previous or () if d != current)][:IMAGE_HISTORY_LENGTH]
+
+
+class ImageHistory(pulumi.ComponentResource):
+    """The digests this stack has run, newest first (`digests`). The previous ones come from the stack's
+    own last deployment, read through a reference to itself (it sees the outputs of the last `pulumi up`),
+    so the rollback (delivery/rollback.py) finds them with any backend, Pulumi Cloud or S3."""
+
+    digests: pulumi.Output[list[str]]
+
+    def __init__(
+        self, name: str, current: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("launchpad:image:ImageHistory", name, None, opts)
+        own = pulumi.StackReference(
+            f"{name}-own-stack",
+            stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        previous = own.get_output("image_history")
+        self.digests = pulumi.Output.all(current, previous).apply(
+            lambda known: merged_history(known[0], known[1])
+        )
+        self.register_outputs({"digests": self.digests})
 
 
 def _validate(args: AppImageArgs) -> None:

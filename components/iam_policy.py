@@ -32,6 +32,7 @@ class Statement:
     effect: Literal["Allow", "Deny"] = "Allow"
     principals: dict[str, Sequence[StrInput]] = field(default_factory=dict)  # {"Service": [...]} etc.
     conditions: Sequence[Condition] = ()
+    not_resources: Sequence[StrInput] = ()  # "everything but these" (a Deny's exceptions)
 
     def __post_init__(self) -> None:
         if not self.actions or any(a == "*" for a in self.actions):
@@ -56,6 +57,8 @@ def _statement(s: Statement) -> pulumi.Output[dict[str, Any]]:
     }
     if s.resources:
         body["Resource"] = pulumi.Output.all(*s.resources).apply(one_or_many)
+    if s.not_resources:
+        body["NotResource"] = pulumi.Output.all(*s.not_resources).apply(one_or_many)
     if s.principals:
         body["Principal"] = {
             kind: pulumi.Output.all(*ids).apply(one_or_many) for kind, ids in s.principals.items()

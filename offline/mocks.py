@@ -19,6 +19,8 @@ from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
+from offline.delivery_mocks import ANSWERS as DELIVERY_ANSWERS
+from offline.delivery_mocks import CALLS as DELIVERY_CALLS
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
 from policies.deploy.autonaming import autoname_for, checked_inputs
 
@@ -414,6 +416,7 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:appautoscaling/policy:Policy": _scaling_policy,
 }
 _ANSWERS.update(GCP_AND_DOCKER_ANSWERS)
+_ANSWERS.update(DELIVERY_ANSWERS)
 
 
 def _fallback(type_: str, name: str) -> tuple[str, dict[str, Any]]:
@@ -510,6 +513,7 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "id": GCP_PROJECT,
     },
 }
+_CALLS.update(DELIVERY_CALLS)
 
 
 def answer_call(token: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -523,6 +527,15 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
         self.recording = mocks
+
+    def ReadResource(self, request: Any) -> Any:
+        # A read (a stack reference, a `get`) is recorded as well, with its URN and parent.
+        response = super().ReadResource(request)
+        for recorded in reversed(self.recording.resources):
+            if recorded.type == request.type and recorded.name == request.name and not recorded.urn:
+                recorded.urn, recorded.parent_urn = response.urn, request.parent
+                break
+        return response
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)

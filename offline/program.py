@@ -1,10 +1,12 @@
-"""Runs `__main__.py` under the recording mocks for one stack and returns what it registered."""
+"""Runs a Pulumi program's `__main__.py` under the recording mocks for one stack and returns what it
+registered: the repository's own program by default, or another project's (the bootstrap) by directory."""
 
 from __future__ import annotations
 
 import asyncio
 import runpy
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -24,6 +26,7 @@ class ProgramRun:
     calls: list[tuple[str, dict[str, Any], str]]
     secret_outputs: set[str] = field(default_factory=set)  # shown as [secret], as `pulumi` does
     config_source: str = ""  # the stack file behind the run: its policy config applies too
+    project: str = PROJECT
 
 
 def ensure_event_loop() -> None:
@@ -38,9 +41,16 @@ def ensure_event_loop() -> None:
         policy.set_event_loop(policy.new_event_loop())
 
 
-def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun:
-    """Runs the whole program for `stack` (its real stack file unless `config` is given), fully offline."""
-    config = config or load_stack_config(stack)
+# The organization of a self-managed (S3) backend; Pulumi Cloud stacks use the account's organization.
+ORGANIZATION = "organization"
+
+
+def run_program(
+    stack: str, config: StackFileConfig | None = None, program_dir: Path = REPO_ROOT
+) -> ProgramRun:
+    """Runs the whole program in `program_dir` for `stack` (its real stack file unless `config` is given),
+    fully offline. The project and its config namespace come from that directory's Pulumi.yaml."""
+    config = config or load_stack_config(stack, root=program_dir)
     if config.stack != stack:  # a stack made from another's file (pr-<n> from dev): the engine's view of it
         config = config.for_stack(stack)
     ensure_event_loop()
@@ -48,12 +58,14 @@ def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun
     monitor = RecordingMonitor(mocks)
     runtime_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(config.values, list(config.secret_keys))
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(
+        mocks, project=config.project, stack=stack, preview=False, monitor=monitor, organization=ORGANIZATION
+    )
     runtime_settings.SETTINGS.rpc_manager.clear()
     runtime_settings.SETTINGS.outputs.clear()
 
     def program() -> None:
-        runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(config.root / "__main__.py"), run_name="__main__")
 
     _sync_await(run_pulumi_func(program))
     # set_mocks finishes the root stack before the program runs, so exports stay on the root object.
@@ -64,4 +76,6 @@ def run_program(stack: str, config: StackFileConfig | None = None) -> ProgramRun
         key for key, value in exported.items() if _sync_await(pulumi.Output.from_input(value).is_secret())
     }
     source = config.source or stack
-    return ProgramRun(stack, mocks.resources, outputs, mocks.calls, secret, config_source=source)
+    return ProgramRun(
+        stack, mocks.resources, outputs, mocks.calls, secret, config_source=source, project=config.project
+    )

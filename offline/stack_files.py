@@ -68,12 +68,17 @@ def placeholder(key: str) -> str:
     return f"OFFLINE-SECRET-PLACEHOLDER<{key}>"
 
 
-def _qualified(key: str) -> str:
-    return key if ":" in key else f"{PROJECT}:{key}"
+def _qualified(key: str, project: str = PROJECT) -> str:
+    return key if ":" in key else f"{project}:{key}"
 
 
-def _short(key: str) -> str:
-    return key.removeprefix(f"{PROJECT}:")
+def _short(key: str, project: str = PROJECT) -> str:
+    return key.removeprefix(f"{project}:")
+
+
+def project_name(root: Path = REPO_ROOT) -> str:
+    """The `name` of the Pulumi project in `root`: the namespace of its config keys."""
+    return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
 
 
 def _full_type_name(type_name: str, items: Mapping[str, Any] | None) -> str:
@@ -133,12 +138,13 @@ def parse_declarations(project_file: Mapping[str, Any]) -> list[Declaration]:
     """`Pulumi.yaml`'s config block, checked as `Project.Validate` checks it."""
     declarations: list[Declaration] = []
     problems: list[str] = []
+    project = str(project_file.get("name") or PROJECT)
     for key, given in (project_file.get("config") or {}).items():
-        namespaced_by_project = ":" not in key or key.startswith(f"{PROJECT}:")
+        namespaced_by_project = ":" not in key or key.startswith(f"{project}:")
         # Shorthand: a bare value is a default for project keys, a value for the others.
         raw = given if isinstance(given, dict) else {"default" if namespaced_by_project else "value": given}
         declaration = Declaration(
-            key=_qualified(key),
+            key=_qualified(key, project),
             type=raw.get("type"),
             items=raw.get("items"),
             default=raw.get("default"),
@@ -176,15 +182,17 @@ def _foreign_key_problems(key: str, d: Declaration) -> list[str]:
     return []
 
 
-def _missing_message(stack: str, missing: list[str]) -> str:
-    names = [f"'{_short(k)}'" for k in sorted(missing)]
+def _missing_message(stack: str, missing: list[str], project: str = PROJECT) -> str:
+    names = [f"'{_short(k, project)}'" for k in sorted(missing)]
     listing = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     noun = "value" if len(names) == 1 else "values"
-    fixes = "; ".join(f"pulumi config set {_short(k)} <value>" for k in sorted(missing))
+    fixes = "; ".join(f"pulumi config set {_short(k, project)} <value>" for k in sorted(missing))
     return f"Stack '{stack}' is missing configuration {noun} {listing}. Fix: {fixes}"
 
 
-def resolve(stack: str, declarations: list[Declaration], entries: Mapping[str, StackValue]) -> dict[str, str]:
+def resolve(
+    stack: str, declarations: list[Declaration], entries: Mapping[str, StackValue], project: str = PROJECT
+) -> dict[str, str]:
     """Merges project defaults under the stack's entries and validates them as the CLI does; returns
     PULUMI_CONFIG's text values (secure ones as given: placeholders or test values)."""
     merged = dict(entries)
@@ -194,22 +202,22 @@ def resolve(stack: str, declarations: list[Declaration], entries: Mapping[str, S
             continue
         if d.value is not None or d.default is not None:
             merged[d.key] = StackValue(d.value if d.value is not None else d.default)
-        elif d.key.startswith(f"{PROJECT}:"):
+        elif d.key.startswith(f"{project}:"):
             missing.append(d.key)
     if missing:
-        raise ProjectConfigError([_missing_message(stack, missing)])
+        raise ProjectConfigError([_missing_message(stack, missing, project)])
     problems = [
         problem
         for d in sorted(declarations, key=lambda d: d.key)
-        if d.key in merged and (problem := _value_problem(stack, d, merged[d.key]))
+        if d.key in merged and (problem := _value_problem(stack, d, merged[d.key], project))
     ]
     if problems:
         raise ProjectConfigError(problems)
     return {key: _as_config_text(entry.value) for key, entry in merged.items()}
 
 
-def _value_problem(stack: str, d: Declaration, entry: StackValue) -> str | None:
-    name = _short(d.key)
+def _value_problem(stack: str, d: Declaration, entry: StackValue, project: str = PROJECT) -> str | None:
+    name = _short(d.key, project)
     if d.secret and not entry.secure:
         return (
             f"Stack '{stack}' with configuration key '{name}' must be encrypted as it's secret. "
@@ -232,6 +240,8 @@ class StackFileConfig:
     entries: Mapping[str, StackValue]
     values: dict[str, str] = field(default_factory=dict)
     source: str = ""  # the stack whose file the entries came from (dev for a pr-<n> stack)
+    project: str = PROJECT  # the project whose namespace unqualified keys belong to
+    root: Path = REPO_ROOT  # the directory of the project's Pulumi.yaml (its program runs from there)
 
     @property
     def secret_keys(self) -> tuple[str, ...]:
@@ -245,11 +255,11 @@ class StackFileConfig:
         entries = dict(self.entries)
         for key, value in overrides.items():
             if value is None:
-                entries.pop(_qualified(key), None)
+                entries.pop(_qualified(key, self.project), None)
             else:
-                entries[_qualified(key)] = StackValue(value)
+                entries[_qualified(key, self.project)] = StackValue(value)
         for key, value in (secrets or {}).items():
-            entries[_qualified(key)] = StackValue(value, secure=True)
+            entries[_qualified(key, self.project)] = StackValue(value, secure=True)
         return _resolved(replace(self, entries=entries))
 
     def for_stack(self, stack: str) -> StackFileConfig:
@@ -258,16 +268,16 @@ class StackFileConfig:
 
 
 def _resolved(config: StackFileConfig) -> StackFileConfig:
-    values = resolve(config.stack, list(config.declarations), config.entries)
+    values = resolve(config.stack, list(config.declarations), config.entries, config.project)
     return replace(config, values=values)
 
 
-def read_entries(path: Path) -> dict[str, StackValue]:
+def read_entries(path: Path, project: str = PROJECT) -> dict[str, StackValue]:
     """A stack file's `config:` block; secure values become placeholders (they cannot be decrypted here)."""
     stack_file = yaml.safe_load(path.read_text()) or {}
     entries: dict[str, StackValue] = {}
     for key, value in (stack_file.get("config") or {}).items():
-        qualified = _qualified(key)
+        qualified = _qualified(key, project)
         if isinstance(value, dict) and set(value) == {"secure"}:
             entries[qualified] = StackValue(placeholder(qualified), secure=True)
         else:
@@ -281,8 +291,11 @@ def load_stack_config(stack: str, root: Path = REPO_ROOT, config_from: str | Non
     stack_path = root / f"Pulumi.{source}.yaml"
     if not stack_path.exists():
         raise FileNotFoundError(f"no stack file {stack_path.name}; stacks here: {available_stacks(root)}")
-    declarations = parse_declarations(yaml.safe_load((root / "Pulumi.yaml").read_text()))
-    config = StackFileConfig(stack, tuple(declarations), read_entries(stack_path), source=source)
+    project_file = yaml.safe_load((root / "Pulumi.yaml").read_text())
+    project = str(project_file.get("name") or PROJECT)
+    declarations = parse_declarations(project_file)
+    entries = read_entries(stack_path, project)
+    config = StackFileConfig(stack, tuple(declarations), entries, source=source, project=project, root=root)
     return _resolved(config)
 
 

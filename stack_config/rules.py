@@ -59,6 +59,8 @@ def cross_field_problems(s: StackSettings) -> list[Problem]:
         ]
     if "local" in s.targets and len(s.targets) > 1:
         problems.append(("targets", "`local` runs alone (a Docker stack); make a separate stack for clouds"))
+    if s.image_digest and "local" in s.targets:
+        problems.append(("imageDigest", "pins a pushed image; the local stack builds its own. Fix: unset it"))
     return problems + _compute_problems(s) + _cloud_run_problems(s)
 
 

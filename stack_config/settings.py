@@ -325,6 +325,14 @@ class StackSettings(BaseModel):
     artifact_keep_count: Annotated[
         int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set artifactKeepCount 10"))
     ]
+    # A rollback pins an image the stack ran before (scripts/rollback.py); empty builds one.
+    image_digest: Annotated[
+        str,
+        Field(
+            pattern=r"^(sha256:[0-9a-f]{64})?$",
+            json_schema_extra=_fix("pulumi config set imageDigest sha256:<64 hex> (or '' to build)"),
+        ),
+    ] = ""
 
     # ---- Local Docker stack (targets: [local]) ----
     local_web_port: Annotated[

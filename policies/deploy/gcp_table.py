@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policies.deploy.checks import AllOf, Between, Length, Limit, Pattern
+from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, Pattern
 from policies.deploy.formats import ArtifactRegistryImage, CloudRunLimits, LabelMap
 
 GB = "https://github.com/hashicorp/terraform-provider-google-beta/blob/main/google-beta/services/"
@@ -42,6 +42,42 @@ _IDENTITY = (
         "defaultLabels",
         LabelMap(),
         GCP + "resource-manager/docs/labels-overview#requirements",
+        at="up",
+    ),
+)
+
+_WIF_ID = AllOf(
+    [Length(32, minimum=4), Pattern(r"[a-z0-9-]+", "a-z, 0-9 and -"), Forbidden(r"^gcp-", "gcp- is reserved")]
+)
+_POOL = "gcp:iam/workloadIdentityPool:WorkloadIdentityPool"
+_POOL_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
+_WIF_REST = GCP + "iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools"
+_FEDERATION = (
+    Limit(
+        "gcp-wif-pool-id",
+        _POOL,
+        "workloadIdentityPoolId",
+        _WIF_ID,
+        GB + "iambeta/resource_iam_workload_identity_pool.go (ValidateWorkloadIdentityPoolId)",
+    ),
+    Limit("gcp-wif-pool-display-name", _POOL, "displayName", Length(32, 0), _WIF_REST, at="up"),
+    Limit("gcp-wif-pool-description", _POOL, "description", Length(256, 0), _WIF_REST, at="up"),
+    Limit(
+        "gcp-wif-provider-id",
+        _POOL_PROVIDER,
+        "workloadIdentityPoolProviderId",
+        _WIF_ID,
+        GB
+        + "iambeta/resource_iam_workload_identity_pool_provider.go (ValidateWorkloadIdentityPoolProviderId)",
+    ),
+    Limit("gcp-wif-provider-display-name", _POOL_PROVIDER, "displayName", Length(32, 0), _WIF_REST, at="up"),
+    Limit("gcp-wif-provider-description", _POOL_PROVIDER, "description", Length(256, 0), _WIF_REST, at="up"),
+    Limit(
+        "gcp-service-account-description",
+        "gcp:serviceaccount/account:Account",
+        "description",
+        Length(256, 0),
+        GCP + "iam/docs/reference/rest/v1/projects.serviceAccounts",
         at="up",
     ),
 )
@@ -128,4 +164,4 @@ _DOCKER = (
     ),
 )
 
-GCP_LIMITS: tuple[Limit, ...] = (*_IDENTITY, *_RUN, *_IMAGES, *_DOCKER)
+GCP_LIMITS: tuple[Limit, ...] = (*_IDENTITY, *_FEDERATION, *_RUN, *_IMAGES, *_DOCKER)

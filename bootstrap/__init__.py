@@ -1,0 +1,1 @@
+"""The bootstrap project: keyless access for the GitHub workflows, run once per cloud account."""

@@ -1,0 +1,192 @@
+"""The workflows, parsed: triggers, permissions, concurrency, timeouts and pins are what issue 12 asks, and
+a fork's pull request never reaches a step with credentials or a token."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.delivery.workflow_model import (
+    SAME_REPOSITORY,
+    Workflow,
+    action,
+    all_workflows,
+    load,
+    pinned_uses,
+    runs_pulumi,
+    steps,
+    uses_credentials,
+)
+
+# ../shared/reference/actions-pins.md, plus the two artifact actions (read from their own repositories).
+PINS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "pulumi/actions": ("8e5e406f4007fca908480587cb9893c07090f58d", "v7.0.0"),
+    "pulumi/auth-actions": ("141415910c3beb54e03b48e9057c204c97b956f2", "v2.1.0"),
+    "aws-actions/configure-aws-credentials": ("e6de054238d6b7531b4efff3b6587d9aade6a06c", "v6.2.3"),
+    "google-github-actions/auth": ("7c6bc770dae815cd3e89ee6cdf493a5fab2cc093", "v3.0.0"),
+    "github/codeql-action/upload-sarif": ("8aad20d150bbac5944a9f9d289da16a4b0d87c1e", "v4.36.2"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/download-artifact": ("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
+}
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "actions-pins.md"
+WORKFLOWS = all_workflows()
+PULL_REQUEST_WORKFLOWS = [w for w in WORKFLOWS if "pull_request" in w.triggers]
+
+
+def by_name(workflow: Workflow) -> str:
+    return workflow.name
+
+
+def test_the_issues_workflows_exist() -> None:
+    names = {w.name for w in WORKFLOWS}
+    assert {"pr.yml", "review-stack.yml", "deploy.yml", "drift.yml"} <= names
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
+def test_every_action_is_pinned_to_its_verified_commit_with_the_tag_beside_it(workflow: Workflow) -> None:
+    for name, ref, tag in pinned_uses(workflow.text):
+        if name.startswith("./"):
+            continue  # a workflow of this repository, at this commit
+        assert (ref, tag) == PINS[name], f"{workflow.name}: {name}@{ref} # {tag}"
+
+
+def test_the_pins_match_the_shared_reference_where_it_lists_the_action() -> None:
+    if not REFERENCE.exists():
+        pytest.skip(f"{REFERENCE} is not beside this checkout")
+    rows = re.findall(
+        r"^\| ([\w/-]+)(?: \([\w-]+\))? \| (v[\d.]+) \| ([0-9a-f]{40}) \|", REFERENCE.read_text(), re.M
+    )
+    listed = {
+        ("github/codeql-action/upload-sarif" if n == "github/codeql-action" else n): (s, t)
+        for n, t, s in rows
+    }
+    assert listed and all(PINS[name] == pin for name, pin in listed.items() if name in PINS)
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
+def test_permissions_are_empty_by_default_and_granted_per_job(workflow: Workflow) -> None:
+    assert workflow.data["permissions"] == {}
+    for name, job in workflow.jobs.items():
+        granted = job.get("permissions")
+        assert isinstance(granted, dict), f"{workflow.name}:{name} must list its permissions"
+        assert "write-all" not in str(granted)
+        oidc = any(uses_credentials(s) for s in steps(job)) or "deploy-stack.yml" in str(job.get("uses"))
+        assert (granted.get("id-token") == "write") == oidc, f"{workflow.name}:{name}: id-token only for OIDC"
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
+def test_every_job_has_a_timeout(workflow: Workflow) -> None:
+    for name, job in workflow.jobs.items():
+        if "uses" in job:  # a reusable workflow's caller: the called job carries it
+            continue
+        assert 0 < int(job["timeout-minutes"]) <= 120, f"{workflow.name}:{name}"
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
+def test_every_job_that_locks_a_stack_queues_per_stack_and_is_never_cancelled(workflow: Workflow) -> None:
+    for name, job in workflow.jobs.items():
+        if name == "sweep":  # many stacks, only ones no PR wants; skips any with an update in progress
+            assert job["concurrency"] == {"group": "review-stack-sweep", "cancel-in-progress": False}
+        elif any(runs_pulumi(s) for s in steps(job)):
+            group = job["concurrency"]["group"]
+            assert re.fullmatch(
+                r"pulumi-(\$\{\{ [\w.-]+ \}\}|pr-\$\{\{ github\.event\.pull_request\.number \}\})", group
+            ), f"{workflow.name}:{name}: {group}"
+            assert job["concurrency"]["cancel-in-progress"] is False
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
+def test_no_expression_is_interpolated_into_a_script(workflow: Workflow) -> None:
+    for job in workflow.jobs.values():
+        for step in steps(job):
+            assert "${{" not in str(step.get("run", "")), (
+                f"{workflow.name}: pass it through env: {step.get('name')}"
+            )
+    assert "secrets." not in workflow.text  # keyless: no stored secret is used anywhere
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
+def test_checkouts_keep_no_credentials(workflow: Workflow) -> None:
+    for job in workflow.jobs.values():
+        for step in steps(job):
+            if action(step) == "actions/checkout":
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_no_workflow_runs_pull_request_code_with_a_privileged_trigger() -> None:
+    assert not [w.name for w in WORKFLOWS if "pull_request_target" in w.triggers]
+    comment = load("pr-comment.yml")
+    assert set(comment.triggers) == {"workflow_run"}
+    for step in steps(comment.jobs["post"]):
+        if action(step) == "actions/checkout":
+            assert step["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+        assert "head_sha" not in str(step.get("with", {}).get("ref", ""))
+
+
+@pytest.mark.parametrize("workflow", PULL_REQUEST_WORKFLOWS, ids=by_name)
+def test_a_forks_pull_request_never_reaches_credentials_or_a_writable_token(workflow: Workflow) -> None:
+    for name, job in workflow.jobs.items():
+        condition = str(job.get("if", ""))
+        privileged = [s for s in steps(job) if uses_credentials(s) or "github.token" in str(s.get("env", {}))]
+        runs_on_pull_requests = "schedule" not in condition and "workflow_dispatch" not in condition
+        if privileged and runs_on_pull_requests:
+            assert SAME_REPOSITORY in condition, f"{workflow.name}:{name} lacks the same-repository condition"
+            for step in (s for s in privileged if uses_credentials(s)):
+                assert SAME_REPOSITORY in str(step.get("if", "")), (
+                    f"{workflow.name}:{name}: {step.get('name')}"
+                )
+
+
+def test_pr_plans_both_stacks_against_the_base_and_previews_with_the_pack() -> None:
+    pr = load("pr.yml")
+    assert set(pr.triggers) == {"pull_request"}
+    assert pr.data["concurrency"]["cancel-in-progress"] is True
+    assert pr.jobs["plan"]["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    plan_script = "\n".join(str(s.get("run", "")) for s in steps(pr.jobs["plan"]))
+    assert "launchpad plan" in plan_script and "--compare" in plan_script
+    assert "--format markdown" in plan_script and "--format sarif" in plan_script
+    assert "id-token" not in pr.jobs["plan"]["permissions"]  # the plan needs no credentials: forks too
+    [preview] = [
+        s for s in steps(pr.jobs["preview"]) if action(s) == "pulumi/actions" and "command" in s["with"]
+    ]
+    options = preview["with"]
+    assert options["command"] == "preview" and options["policyPacks"] == "policies"
+    assert options["diff"] is options["refresh"] is options["suppress-outputs"] is True
+    assert options["comment-on-pr"] is options["edit-pr-comment"] is True
+
+
+def test_review_stacks_follow_the_label_and_the_pr_and_are_swept() -> None:
+    review = load("review-stack.yml")
+    assert {"labeled", "unlabeled", "synchronize", "closed"} <= set(review.triggers["pull_request"]["types"])
+    assert "schedule" in review.triggers
+    assert "review-stack" in review.jobs["up"]["if"] and "closed" in review.jobs["down"]["if"]
+    assert "sweep" in str(list(steps(review.jobs["sweep"]))[-1]["run"])
+    for job in ("up", "down", "sweep"):
+        assert review.jobs[job]["environment"] == "review"  # the only way to the deploy-dev role
+
+
+def test_deploy_runs_dev_then_prod_behind_its_environment_and_verifies() -> None:
+    deploy, stack = load("deploy.yml"), load("deploy-stack.yml")
+    assert deploy.triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in deploy.triggers
+    assert deploy.jobs["dev"]["with"]["environment"] == "dev"
+    assert deploy.jobs["dev"]["with"]["role-arn"] == "${{ vars.AWS_DEPLOY_DEV_ROLE_ARN }}"
+    assert deploy.jobs["prod"]["with"]["role-arn"] == "${{ vars.AWS_DEPLOY_PROD_ROLE_ARN }}"
+    assert deploy.jobs["prod"]["needs"] == "dev" and deploy.jobs["prod"]["with"]["environment"] == "prod"
+    job = stack.jobs["up"]
+    assert job["environment"] == "${{ inputs.environment }}"
+    names = [action(s) or s.get("run", "") for s in steps(job)]
+    up = names.index("pulumi/actions", names.index("pulumi/actions") + 1)  # the first only installs the CLI
+    assert "launchpad verify" in names[up + 1]
+    assert any("delivery.rollback" in str(n) for n in names[:up])
+
+
+def test_drift_previews_with_refresh_expecting_no_changes_nightly() -> None:
+    drift = load("drift.yml")
+    assert "schedule" in drift.triggers
+    script = "\n".join(str(s.get("run", "")) for s in steps(drift.jobs["check"]))
+    assert "--refresh" in script and "--expect-no-changes" in script and "delivery.drift_issue" in script
+    assert drift.jobs["check"]["permissions"]["issues"] == "write"
