@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from app import contract
 from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
-from components.budget import Budget, BudgetArgs
+from components.budget import ALARM_PUBLISHERS, ANOMALY_PUBLISHER, Budget, BudgetArgs
 from components.cache import Cache, CacheArgs
 from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs
@@ -69,7 +69,15 @@ def build_foundation(config: StackConfig) -> Foundation:
         "aws", region=config.aws_region, default_tags=aws.ProviderDefaultTagsArgs(tags=config.tags)
     )
     opts = pulumi.ResourceOptions(providers=[provider])
-    encryption = Encryption(config.base_name, EncryptionArgs(alias=config.base_name), opts=opts)
+    anomaly_alerts = config.settings.cost_anomaly_monitor != "off"
+    encryption = Encryption(
+        config.base_name,
+        EncryptionArgs(
+            alias=config.base_name,
+            topic_publishers=[*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if anomaly_alerts else [])],
+        ),
+        opts=opts,
+    )
     network = _network(config, encryption, opts)
     log_bucket = _log_bucket(config, opts, provider)
     return Foundation(
@@ -242,17 +250,25 @@ def _cache(
     )
 
 
+def paging_alarm_name(config: StackConfig) -> str:
+    """The composite alarm that means users are affected: the one a pager should be woken by."""
+    return f"{config.base_name}-service-unhealthy"
+
+
 def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Budget:
     s = config.settings
-    # stack_config requires both for AWS targets; BudgetArgs refuses anything else.
+    # stack_config requires an address and an amount for AWS targets; BudgetArgs refuses anything else.
     return Budget(
         f"{config.base_name}-budget",
         BudgetArgs(
             monthly_limit_usd=s.monthly_budget_usd or 0,
-            alert_email=s.alert_email or "",
+            alert_emails=list(s.alert_addresses),
             kms_key_arn=encryption.key_arn,
             cost_filter_tag=("stack", config.stack) if s.budget_scope == "stack" else None,
             activate_tag=s.activate_cost_allocation_tag,
+            https_endpoint=s.alert_https_endpoint,
+            paging_alarm_names=[paging_alarm_name(config)],
+            anomaly_alerts=s.cost_anomaly_monitor != "off",
         ),
         opts=opts,
     )
