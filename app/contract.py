@@ -13,6 +13,8 @@ from dataclasses import dataclass
 SERVICE_NAME = "launchpad"
 CONTAINER_PORT: int = 8000
 HEALTH_PATH = "/health"
+# The header clients send their API key in (the app's guard reads it; WAF logs redact it).
+API_KEY_HEADER = "X-API-Key"
 LIVE_PATH = "/health/live"
 # Cloud Run sends SIGTERM and kills 10 s later; uvicorn must finish in-flight requests before that.
 SHUTDOWN_GRACE_SECONDS: int = 8

@@ -72,6 +72,19 @@ def _key_policy(
     account: pulumi.Output[str], region: pulumi.Output[str], topic_publishers: Sequence[str]
 ) -> pulumi.Output[str]:
     root = account.apply(lambda a: f"arn:aws:iam::{a}:root")
+    publishers = (
+        [
+            Statement(
+                sid="PublishersToEncryptedTopics",
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                principals={"Service": list(topic_publishers)},
+                conditions=[Condition("StringEquals", "aws:SourceAccount", [account])],
+            )
+        ]
+        if topic_publishers
+        else []
+    )
     use_actions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
     return policy_json(
         [
@@ -100,13 +113,7 @@ def _key_policy(
                     )
                 ],
             ),
-            Statement(
-                sid="PublishersToEncryptedTopics",
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                principals={"Service": list(topic_publishers)},
-                conditions=[Condition("StringEquals", "aws:SourceAccount", [account])],
-            ),
+            *publishers,
             Statement(
                 sid="AccountPrincipalsThroughStorageServices",
                 actions=[*use_actions, "kms:CreateGrant", "kms:ListGrants"],
