@@ -16,6 +16,7 @@ from app import contract
 from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
 from components.budget import ALARM_PUBLISHERS, ANOMALY_PUBLISHER, Budget, BudgetArgs
 from components.cache import Cache, CacheArgs
+from components.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
 from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs
 from components.network import Network, NetworkArgs
@@ -40,6 +41,7 @@ class Foundation:
     cache: Cache
     budget: Budget
     provider: aws.Provider  # the tagged provider behind `opts`, for data-source calls
+    cost_anomaly: CostAnomalyMonitor | None = None
 
 
 def foundation_outputs(f: Foundation) -> dict[str, Any]:
@@ -80,6 +82,7 @@ def build_foundation(config: StackConfig) -> Foundation:
     )
     network = _network(config, encryption, opts)
     log_bucket = _log_bucket(config, opts, provider)
+    budget = _budget(config, encryption, opts)
     return Foundation(
         opts=opts,
         encryption=encryption,
@@ -99,8 +102,9 @@ def build_foundation(config: StackConfig) -> Foundation:
         secrets=_secrets(config, encryption, opts),
         database=_database(config, encryption, network, opts),
         cache=_cache(config, encryption, network, opts),
-        budget=_budget(config, encryption, opts),
+        budget=budget,
         provider=provider,
+        cost_anomaly=_cost_anomaly(config, budget, opts),
     )
 
 
@@ -269,6 +273,26 @@ def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOp
             https_endpoint=s.alert_https_endpoint,
             paging_alarm_names=[paging_alarm_name(config)],
             anomaly_alerts=s.cost_anomaly_monitor != "off",
+        ),
+        opts=opts,
+    )
+
+
+def _cost_anomaly(
+    config: StackConfig, budget: Budget, opts: pulumi.ResourceOptions
+) -> CostAnomalyMonitor | None:
+    s = config.settings
+    if s.cost_anomaly_monitor == "off":
+        return None
+    # stack_config lets `stack` through only with the tag activated here (budget.cost_tag exists then).
+    return CostAnomalyMonitor(
+        f"{config.base_name}-cost-anomaly",
+        CostAnomalyArgs(
+            mode=s.cost_anomaly_monitor,
+            topic_arn=budget.topic_arn,
+            threshold_usd=s.cost_anomaly_threshold_usd,
+            tag=("stack", config.stack) if s.cost_anomaly_monitor == "stack" else None,
+            depends_on=[budget],
         ),
         opts=opts,
     )
