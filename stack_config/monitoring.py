@@ -90,6 +90,9 @@ class MonitoringSettings(BaseModel):
         Field(ge=1, le=8760, json_schema_extra=fix("pulumi config set alarmSyncedTokenAgeHours 720")),
     ]
 
+    # The AI spend kill switch: the app answers from its rules alone, calling no provider (AI_DISABLED).
+    ai_disabled: bool = False
+
     # ---- what the stack may spend ----
     # Required where a budget is created (AWS targets); see rules.py. Pulumi.yaml declares 0 = unset.
     monthly_budget_usd: Annotated[

@@ -16,7 +16,7 @@ from croniter import croniter
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN
+from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN, rds_memory_gib
 from stack_config.hints import fix as _fix
 from stack_config.monitoring import MonitoringSettings
 from targets.cron import eventbridge_cron
@@ -338,6 +338,14 @@ class StackSettings(MonitoringSettings):
     def _monitoring_interval(cls, value: int) -> int:
         if value not in RDS_MONITORING_INTERVALS:
             raise ValueError(f"must be one of {RDS_MONITORING_INTERVALS} (0 turns it off)")
+        return value
+
+    @field_validator("db_instance_class")
+    @classmethod
+    def _offered_class(cls, value: str) -> str:
+        # The database alarms size their memory and connection thresholds from the class's memory.
+        if rds_memory_gib(value) is None:
+            raise ValueError("is not a class RDS offers (t3/t4g: micro..2xlarge; m/r/x2g: large, Nxlarge)")
         return value
 
     @field_validator("secret_recovery_days")

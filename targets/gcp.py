@@ -178,6 +178,8 @@ def _job_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) 
 def app_env(config: StackConfig) -> dict[str, str]:
     """Plain env. No DATABASE_*/REDIS_* here: the app then runs its stateless (embedded) profile."""
     env: dict[str, str] = {ENV.DEPLOYMENT_ENV: config.settings.deployment_env}
+    if config.settings.ai_disabled:  # the AI spend kill switch
+        env[ENV.AI_DISABLED] = "true"
     if config.settings.cors_origins:
         env[ENV.CORS_ORIGINS] = ",".join(config.settings.cors_origins)
     return env
