@@ -19,6 +19,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
+from offline.gcp_docker_mocks import GCP_PROJECT_NUMBER
 from policies.deploy.autonaming import autoname_for, checked_inputs
 
 ACCOUNT_ID = "123456789012"
@@ -549,6 +550,12 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "name": a["name"],
         "maxEntries": 55,
         "addressFamily": "IPv4",
+    },
+    "gcp:organizations/getProject:getProject": lambda a: {
+        "projectId": a.get("projectId") or GCP_PROJECT,
+        "number": GCP_PROJECT_NUMBER,
+        "name": a.get("projectId") or GCP_PROJECT,
+        "id": f"projects/{a.get('projectId') or GCP_PROJECT}",
     },
     "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
         "accessToken": "offline-gcp-access-token",
