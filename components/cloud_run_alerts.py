@@ -162,7 +162,8 @@ def _service_filter(args: CloudRunAlertsArgs, metric: str, extra: str = "") -> p
     )
 
 
-def _service_policies(args: CloudRunAlertsArgs) -> list[_Policy]:
+def _service_conditions(args: CloudRunAlertsArgs) -> tuple[Threshold, Threshold, Threshold]:
+    """The 5xx share of requests, the p95 latency and the instance count, of the stack's service."""
     period = f"{args.period_seconds}s"
     requests = Aggregation(
         alignment_period=period, per_series_aligner="ALIGN_DELTA", cross_series_reducer="REDUCE_SUM"
@@ -206,6 +207,11 @@ def _service_policies(args: CloudRunAlertsArgs) -> list[_Policy]:
         threshold_value=args.max_instances,
         duration="300s",
     )
+    return errors, latency, instances
+
+
+def _service_policies(args: CloudRunAlertsArgs) -> list[_Policy]:
+    errors, latency, instances = _service_conditions(args)
     return [
         _Policy(
             "error-rate",
