@@ -165,10 +165,10 @@ def _secret_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
     return arn, {"arn": arn, "name": secret_name}
 
 
-def _kms_outputs(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _kms_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     h = _hex(name, 32)
     key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-    return key_id, {"keyId": key_id, "arn": _arn("kms", f"key/{key_id}")}
+    return key_id, {"keyId": key_id, "arn": _arn("kms", f"key/{key_id}", _region(inputs))}
 
 
 def _named(
