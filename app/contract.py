@@ -13,6 +13,8 @@ from dataclasses import dataclass
 SERVICE_NAME = "launchpad"
 CONTAINER_PORT: int = 8000
 HEALTH_PATH = "/health"
+# The header clients send their API key in (the app's guard reads it; WAF logs redact it).
+API_KEY_HEADER = "X-API-Key"
 LIVE_PATH = "/health/live"
 # Cloud Run sends SIGTERM and kills 10 s later; uvicorn must finish in-flight requests before that.
 SHUTDOWN_GRACE_SECONDS: int = 8
@@ -173,6 +175,22 @@ QUEUE_DEPTH = MetricSpec(
     "Maximum",
 )
 JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job", "p99")
+# Published by the queue sampler beside queue_depth, and by the token-sync command and the nightly job
+# (issue 10 adds them to the catalogue so the alarms can be built; the publishing lands with those commands).
+QUEUE_OLDEST_JOB_AGE = MetricSpec(
+    "queue_oldest_job_age",
+    "Seconds",
+    (SERVICE_DIMS,),
+    "Time the oldest waiting job has been queued (every API task samples it)",
+    "Maximum",
+)
+SYNCED_TOKEN_AGE = MetricSpec(
+    "synced_token_age",
+    "Seconds",
+    (SERVICE_DIMS,),
+    "Time since the synced token was minted (launchpad token-sync and the nightly job report it)",
+    "Maximum",
+)
 
 METRICS: tuple[MetricSpec, ...] = (
     REQUESTS,
@@ -188,7 +206,11 @@ METRICS: tuple[MetricSpec, ...] = (
     CACHE_MISSES,
     QUEUE_DEPTH,
     JOB_DURATION,
+    QUEUE_OLDEST_JOB_AGE,
+    SYNCED_TOKEN_AGE,
 )
+# The values of the Provider dimension: every provider the app can call (rules is not one).
+AI_PROVIDER_NAMES: tuple[str, ...] = ("claude", "gemini", "huggingface")
 
 # Alarm thresholds the service is designed around (seed 001).
 ALARM_ERROR_RATE = 0.05

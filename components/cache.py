@@ -6,6 +6,7 @@ Valkey rather than Redis OSS: the same protocol and clients (redis-py, RQ), Elas
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 import pulumi
@@ -42,6 +43,9 @@ class Cache(pulumi.ComponentResource):
     port: pulumi.Output[int]
     auth_secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
+    # The CacheClusterId of each node (its CloudWatch metrics are per node), in a stable order.
+    node_ids: list[pulumi.Output[str]]
+    replicated: bool
 
     def __init__(self, name: str, args: CacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _validate(args)
@@ -95,6 +99,9 @@ class Cache(pulumi.ComponentResource):
         self.port = replication_group.port.apply(lambda p: p or CACHE_PORT)
         self.auth_secret_arn = secret.arn
         self.security_group_id = group.id
+        members = replication_group.member_clusters.apply(sorted)
+        self.node_ids = [members.apply(operator.itemgetter(i)) for i in range(args.node_count)]
+        self.replicated = replicated
         self.register_outputs(
             {
                 "primary_endpoint": self.primary_endpoint,

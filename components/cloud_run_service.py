@@ -8,8 +8,6 @@ only when `public` is set; otherwise exactly the listed members.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -19,7 +17,7 @@ from pulumi_gcp import cloudrunv2 as run
 
 from app import contract
 from components.cloud_run_env import check_env, env_entries
-from components.naming import fitted_name
+from components.naming import fitted_name, stable_key
 
 INVOKER_ROLE = "roles/run.invoker"
 SERVICE_NAME_MAX = 49
@@ -89,7 +87,7 @@ class CloudRunService(pulumi.ComponentResource):
             # Keyed by the member, never by list position: `member` forces replacement, so a positional
             # name would hand one member's binding to the next when an earlier one is removed.
             run.ServiceIamMember(
-                f"{name}-invoker-{member_key(member)}",
+                f"{name}-invoker-{stable_key(member)}",
                 project=args.project,
                 location=args.location,
                 name=service.name,
@@ -100,12 +98,6 @@ class CloudRunService(pulumi.ComponentResource):
         self.url = service.uri
         self.name = service.name
         self.register_outputs({"url": self.url, "name": self.name})
-
-
-def member_key(member: str) -> str:
-    """A stable, readable key for an IAM member: group:team@example.com -> group-team-example-com-1a2b3c."""
-    slug = re.sub(r"[^a-z0-9]+", "-", member.lower()).strip("-")[:40]
-    return f"{slug}-{hashlib.sha256(member.encode()).hexdigest()[:6]}"
 
 
 def _container(args: CloudRunServiceArgs) -> run.ServiceTemplateContainerArgs:

@@ -52,6 +52,7 @@ class Database(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     arn: pulumi.Output[str]
     readonly_secret_arn: pulumi.Output[str]
+    identifier: pulumi.Output[str]  # the DBInstanceIdentifier dimension of its CloudWatch metrics
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         major = _validate(args)
@@ -112,6 +113,7 @@ class Database(pulumi.ComponentResource):
         self.master_secret_arn = instance.master_user_secrets.apply(lambda s: s[0].secret_arn or "")
         self.security_group_id = security_group.id
         self.arn = instance.arn
+        self.identifier = instance.identifier
         self.readonly_secret_arn = self._readonly_login(name, args)
         self.register_outputs(
             {

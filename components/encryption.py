@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -17,6 +18,12 @@ VIA_SERVICES = ("secretsmanager", "s3", "rds", "elasticache", "sns", "ecr")
 class EncryptionArgs:
     deletion_window_days: int = 30
     alias: str | None = None
+    # Services of this account that publish to topics encrypted with the key (alarms, budgets, ...).
+    topic_publishers: Sequence[str] = field(
+        default_factory=lambda: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
+    )
+    # Create the key in this region rather than the provider's (e.g. us-east-1 for CloudFront's WAF logs).
+    region: str | None = None
 
 
 class Encryption(pulumi.ComponentResource):
@@ -29,7 +36,11 @@ class Encryption(pulumi.ComponentResource):
         super().__init__("launchpad:encryption:Encryption", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        region = (
+            pulumi.Output.from_input(args.region)
+            if args.region
+            else aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        )
         account = identity.account_id
 
         key = aws.kms.Key(
@@ -37,11 +48,16 @@ class Encryption(pulumi.ComponentResource):
             description=f"{name}: encrypts logs, secrets, buckets, database, cache and topics",
             enable_key_rotation=True,
             deletion_window_in_days=args.deletion_window_days,
-            policy=_key_policy(account, region),
+            policy=_key_policy(account, region, args.topic_publishers),
+            region=args.region,
             opts=child,
         )
         aws.kms.Alias(
-            f"{name}-alias", name=f"alias/{args.alias or name}", target_key_id=key.key_id, opts=child
+            f"{name}-alias",
+            name=f"alias/{args.alias or name}",
+            target_key_id=key.key_id,
+            region=args.region,
+            opts=child,
         )
         self.key_arn = key.arn
         self.key_id = key.key_id
@@ -52,8 +68,23 @@ def _service_endpoint(service: str, region: pulumi.Output[str]) -> pulumi.Output
     return region.apply(lambda r: f"{service}.{r}.amazonaws.com")
 
 
-def _key_policy(account: pulumi.Output[str], region: pulumi.Output[str]) -> pulumi.Output[str]:
+def _key_policy(
+    account: pulumi.Output[str], region: pulumi.Output[str], topic_publishers: Sequence[str]
+) -> pulumi.Output[str]:
     root = account.apply(lambda a: f"arn:aws:iam::{a}:root")
+    publishers = (
+        [
+            Statement(
+                sid="PublishersToEncryptedTopics",
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                principals={"Service": list(topic_publishers)},
+                conditions=[Condition("StringEquals", "aws:SourceAccount", [account])],
+            )
+        ]
+        if topic_publishers
+        else []
+    )
     use_actions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
     return policy_json(
         [
@@ -82,13 +113,7 @@ def _key_policy(account: pulumi.Output[str], region: pulumi.Output[str]) -> pulu
                     )
                 ],
             ),
-            Statement(
-                sid="PublishersToEncryptedTopics",
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                principals={"Service": ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]},
-                conditions=[Condition("StringEquals", "aws:SourceAccount", [account])],
-            ),
+            *publishers,
             Statement(
                 sid="AccountPrincipalsThroughStorageServices",
                 actions=[*use_actions, "kms:CreateGrant", "kms:ListGrants"],

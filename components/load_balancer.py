@@ -54,6 +54,9 @@ class LoadBalancer(pulumi.ComponentResource):
     targets_security_group_id: pulumi.Output[str]
     target_group_arn: pulumi.Output[str]
     request_count_label: pulumi.Output[str]  # "<alb arn suffix>/<target group arn suffix>" for scaling
+    # The LoadBalancer and TargetGroup dimension values of the ALB's CloudWatch metrics.
+    arn_suffix: pulumi.Output[str]
+    target_group_arn_suffix: pulumi.Output[str]
     url: pulumi.Output[str]
     https_enabled: bool
 
@@ -92,6 +95,8 @@ class LoadBalancer(pulumi.ComponentResource):
         # ECS refuses a service whose target group no listener uses yet: handing the ARN out only once
         # the forwarding listener exists makes every consumer wait for it.
         self.target_group_arn = pulumi.Output.all(target_group.arn, forwarding.arn).apply(lambda v: v[0])
+        self.arn_suffix = alb.arn_suffix
+        self.target_group_arn_suffix = target_group.arn_suffix
         self.request_count_label = pulumi.Output.concat(alb.arn_suffix, "/", target_group.arn_suffix)
         self.url = (
             pulumi.Output.from_input(f"https://{args.https.domain_name}")

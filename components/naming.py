@@ -13,6 +13,7 @@ forces a replacement, and their hash is part of the name, so a replacement alway
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 import pulumi
@@ -56,3 +57,10 @@ def fitted_prefix(name: str, limit: int) -> str:
         return f"{name}-"
     suffix = f"-{_digest(name)}"
     return f"{name[: limit - len(suffix) - 1].rstrip('-')}{suffix}-"
+
+
+def stable_key(value: str) -> str:
+    """A readable key for a logical name from a list member (an e-mail, an IAM member), so a resource keeps
+    its name whatever the member's position: group:team@example.com -> group-team-example-com-1a2b3c."""
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:40]
+    return f"{slug}-{_digest(value)}"

@@ -78,6 +78,29 @@ def _run_resource(kind: str) -> Answer:
     return answer
 
 
+def _monitoring(collection: str) -> Answer:
+    """Cloud Monitoring names what it creates `projects/<project>/<collection>/<server-chosen id>`."""
+
+    def answer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        project, _ = _where(inputs)
+        server_id = str(int(_hex(name, 15), 16))
+        resource = f"projects/{project}/{collection}/{server_id}"
+        outputs: dict[str, Any] = {"name": resource}
+        if collection == "uptimeCheckConfigs":
+            outputs["uptimeCheckId"] = f"{inputs.get('displayName', name).split(':')[0]}-{_hex(name, 12)}"
+        return resource, outputs
+
+    return answer
+
+
+def _billing_budget(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    budget_id = (
+        f"{_hex(name, 8)}-{_hex(name + 'b', 4)}-{_hex(name + 'c', 4)}-{_hex(name + 'd', 4)}-{_hex(name, 12)}"
+    )
+    resource = f"billingAccounts/{inputs['billingAccount']}/budgets/{budget_id}"
+    return resource, {"name": resource}
+
+
 def _docker_object(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return _hex("docker" + name, 64), {"name": inputs["name"]}
 
@@ -114,6 +137,10 @@ ANSWERS: dict[str, Answer] = {
     "gcp:cloudrunv2/service:Service": _run_resource("services"),
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": _iam_member,
     "gcp:projects/iAMMember:IAMMember": _iam_member,
+    "gcp:monitoring/notificationChannel:NotificationChannel": _monitoring("notificationChannels"),
+    "gcp:monitoring/alertPolicy:AlertPolicy": _monitoring("alertPolicies"),
+    "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": _monitoring("uptimeCheckConfigs"),
+    "gcp:billing/budget:Budget": _billing_budget,
     "docker:index/network:Network": _docker_object,
     "docker:index/volume:Volume": _volume,
     "docker:index/remoteImage:RemoteImage": _remote_image,

@@ -22,6 +22,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 from offline.delivery_mocks import ANSWERS as DELIVERY_ANSWERS
 from offline.delivery_mocks import CALLS as DELIVERY_CALLS
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
+from offline.gcp_docker_mocks import GCP_PROJECT_NUMBER
 from policies.deploy.autonaming import autoname_for, checked_inputs
 
 ACCOUNT_ID = "123456789012"
@@ -168,10 +169,10 @@ def _secret_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
     return arn, {"arn": arn, "name": secret_name}
 
 
-def _kms_outputs(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _kms_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     h = _hex(name, 32)
     key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-    return key_id, {"keyId": key_id, "arn": _arn("kms", f"key/{key_id}")}
+    return key_id, {"keyId": key_id, "arn": _arn("kms", f"key/{key_id}", _region(inputs))}
 
 
 def _named(
@@ -215,7 +216,47 @@ def _role_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any
 
 def _log_group_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     group = physical_name(name, inputs)
-    return group, {"name": group, "arn": _arn("logs", f"log-group:{group}")}
+    # pulumi-aws 7 (terraform-provider-aws 6) reports the ARN without the ":*" suffix.
+    return group, {"name": group, "arn": _arn("logs", f"log-group:{group}", _region(inputs))}
+
+
+def _region(inputs: dict[str, Any]) -> str:
+    """The resource's own region (pulumi-aws 7 `region`), else the provider's."""
+    return str(inputs.get("region") or REGION)
+
+
+def _metric_alarm(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    alarm = physical_name(name, inputs)
+    return alarm, {"arn": _arn("cloudwatch", f"alarm:{alarm}", _region(inputs)), "name": alarm}
+
+
+def _composite_alarm(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    alarm = str(inputs["alarmName"])  # required: CloudWatch does not name composite alarms
+    return alarm, {"arn": _arn("cloudwatch", f"alarm:{alarm}", _region(inputs))}
+
+
+def _dashboard(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    dashboard = str(inputs["dashboardName"])
+    return dashboard, {"dashboardArn": f"arn:aws:cloudwatch::{ACCOUNT_ID}:dashboard/{dashboard}"}
+
+
+def _anomaly(kind: str) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
+    def outputs(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        # Cost Explorer is global: its ARNs carry no region.
+        arn = f"arn:aws:ce::{ACCOUNT_ID}:{kind}/{_uuid(name)}"
+        return arn, {"arn": arn}
+
+    return outputs
+
+
+def _waf_logging(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return str(inputs["resourceArn"]), {}
+
+
+def _topic_subscription(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    arn = f"{inputs['topic']}:{_uuid(name)}"
+    # E-mail and HTTPS endpoints stay pending until their owner confirms.
+    return arn, {"arn": arn, "pendingConfirmation": inputs.get("protocol") in ("email", "https")}
 
 
 def _topic_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -340,7 +381,9 @@ def _dns_record(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]
 
 def _web_acl(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     acl, uid = _own_name(name, inputs), _uuid(name)
-    return uid, {"name": acl, "arn": _arn("wafv2", f"regional/webacl/{acl}/{uid}"), "capacity": 1500}
+    scope = "global" if inputs.get("scope") == "CLOUDFRONT" else "regional"
+    arn = _arn("wafv2", f"{scope}/webacl/{acl}/{uid}", _region(inputs))
+    return uid, {"name": acl, "arn": arn, "capacity": 1500}
 
 
 def _distribution(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -414,6 +457,13 @@ _ANSWERS: dict[str, Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]]
     "aws:cloudfront/vpcOrigin:VpcOrigin": _vpc_origin,
     "aws:scheduler/schedule:Schedule": _schedule,
     "aws:appautoscaling/policy:Policy": _scaling_policy,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": _composite_alarm,
+    "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _anomaly("anomalymonitor"),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": _anomaly("anomalysubscription"),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": _waf_logging,
+    "aws:sns/topicSubscription:TopicSubscription": _topic_subscription,
 }
 _ANSWERS.update(GCP_AND_DOCKER_ANSWERS)
 _ANSWERS.update(DELIVERY_ANSWERS)
@@ -505,6 +555,12 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "name": a["name"],
         "vpcId": a["vpcId"],
         "arn": _arn("ec2", f"security-group/sg-0{_hex(str(a.get('vpcId')) + str(a.get('name')), 16)}"),
+    },
+    "gcp:organizations/getProject:getProject": lambda a: {
+        "projectId": a.get("projectId") or GCP_PROJECT,
+        "number": GCP_PROJECT_NUMBER,
+        "name": a.get("projectId") or GCP_PROJECT,
+        "id": f"projects/{a.get('projectId') or GCP_PROJECT}",
     },
     "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
         "accessToken": "offline-gcp-access-token",

@@ -24,6 +24,7 @@ from pulumi_policy import (
 )
 
 from policies.deploy import DEPLOY_POLICIES
+from policies.monitoring_rules import MONITORING_POLICIES
 
 MANDATORY = EnforcementLevel.MANDATORY
 ADVISORY = EnforcementLevel.ADVISORY
@@ -472,4 +473,4 @@ SECURITY_POLICIES: list[Policy] = [
     ),
 ]
 
-POLICIES: list[Policy] = [*SECURITY_POLICIES, *DEPLOY_POLICIES]
+POLICIES: list[Policy] = [*SECURITY_POLICIES, *MONITORING_POLICIES, *DEPLOY_POLICIES]

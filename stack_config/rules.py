@@ -7,6 +7,7 @@ import re
 
 from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, FARGATE_TASK_SIZES, LOG_RETENTION_DAYS
 from stack_config.errors import Problem
+from stack_config.monitoring import DAY_SECONDS
 from stack_config.settings import StackSettings
 
 
@@ -44,24 +45,19 @@ def cross_field_problems(s: StackSettings) -> list[Problem]:
                 f"({s.db_allocated_storage_gb}); raise it to enable storage autoscaling",
             )
         )
-    if "aws" in s.targets:
-        problems += [
+    if "aws" in s.targets and s.monthly_budget_usd is None:
+        problems.append(
             (
-                key,
-                f"required when targets include aws (it drives the AWS Budget). "
-                f"Fix: pulumi config set {key} {hint}",
+                "monthlyBudgetUsd",
+                "required when targets include aws (it drives the AWS Budget). "
+                "Fix: pulumi config set monthlyBudgetUsd 100",
             )
-            for key, value, hint in (
-                ("alertEmail", s.alert_email, "ops@example.com"),
-                ("monthlyBudgetUsd", s.monthly_budget_usd, "100"),
-            )
-            if value is None
-        ]
+        )
     if "local" in s.targets and len(s.targets) > 1:
         problems.append(("targets", "`local` runs alone (a Docker stack); make a separate stack for clouds"))
     if s.image_digest and "local" in s.targets:
         problems.append(("imageDigest", "pins a pushed image; the local stack builds its own. Fix: unset it"))
-    return problems + _compute_problems(s) + _cloud_run_problems(s)
+    return problems + _compute_problems(s) + _cloud_run_problems(s) + _alerting_problems(s)
 
 
 def fargate_memory_choices(cpu: int) -> list[int]:
@@ -173,5 +169,94 @@ def _cloud_run_problems(s: StackSettings) -> list[Problem]:
     if s.cloud_run_public and s.cloud_run_invokers:
         problems.append(
             ("cloudRunInvokers", "is redundant when cloudRunPublic is true (allUsers); remove one of them")
+        )
+    return problems
+
+
+# AWS Budgets takes 10 e-mail subscribers per notification; a GCP budget notifies at most 5 channels.
+MAX_BUDGET_EMAILS = 10
+MAX_GCP_BUDGET_CHANNELS = 5
+# PutMetricAlarm: period x evaluation periods is at most a day below an hour's period, else seven days.
+WEEK_SECONDS = 7 * DAY_SECONDS
+
+
+def _alerting_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
+    addresses = s.alert_addresses
+    cloud = [target for target in s.targets if target in ("aws", "gcp")]
+    if cloud and not addresses:
+        problems.append(
+            (
+                "alertEmails",
+                f"needs at least one address when targets include {' or '.join(cloud)} (alarms and budgets "
+                "notify it; alertEmail, one address, is read too). "
+                "Fix: pulumi config set --path 'alertEmails[0]' ops@example.com",
+            )
+        )
+    if len(addresses) > MAX_BUDGET_EMAILS:
+        problems.append(
+            (
+                "alertEmails",
+                f"lists {len(addresses)} addresses; AWS Budgets notifies at most {MAX_BUDGET_EMAILS}",
+            )
+        )
+    if s.alert_https_endpoint and "aws" not in s.targets:
+        problems.append(("alertHttpsEndpoint", "is subscribed to the AWS alerts topic; this stack has none"))
+    return problems + _alarm_timing_problems(s) + _cost_guard_problems(s)
+
+
+def _alarm_timing_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
+    if s.alarm_datapoints_to_alarm > s.alarm_evaluation_periods:
+        problems.append(
+            (
+                "alarmDatapointsToAlarm",
+                f"({s.alarm_datapoints_to_alarm}) exceeds alarmEvaluationPeriods "
+                f"({s.alarm_evaluation_periods}); CloudWatch needs M <= N in an M-out-of-N alarm",
+            )
+        )
+    window = s.alarm_period_seconds * s.alarm_evaluation_periods
+    limit = DAY_SECONDS if s.alarm_period_seconds < 3600 else WEEK_SECONDS
+    if window > limit:
+        problems.append(
+            (
+                "alarmEvaluationPeriods",
+                f"x alarmPeriodSeconds is {window} s; CloudWatch evaluates at most {limit} s (a day "
+                "below an hour's period, else seven days). "
+                f"Fix: pulumi config set alarmEvaluationPeriods {limit // s.alarm_period_seconds}",
+            )
+        )
+    return problems
+
+
+def _cost_guard_problems(s: StackSettings) -> list[Problem]:
+    problems: list[Problem] = []
+    if s.cost_anomaly_monitor == "stack" and not s.activate_cost_allocation_tag:
+        problems.append(
+            (
+                "costAnomalyMonitor",
+                "`stack` watches spend tagged stack=<stack>, which needs that cost allocation tag "
+                "active from this program (and so a payer account). "
+                "Fix: pulumi config set activateCostAllocationTag true, or costAnomalyMonitor off",
+            )
+        )
+    if s.cost_anomaly_monitor != "off" and "aws" not in s.targets:
+        problems.append(
+            ("costAnomalyMonitor", "is an AWS Cost Anomaly Detection monitor; this stack has no aws")
+        )
+    if bool(s.gcp_monthly_budget_usd) != bool(s.gcp_billing_account):
+        key, needs = (
+            ("gcpMonthlyBudgetUsd", "gcpBillingAccount (the account the budget is set on)")
+            if s.gcp_monthly_budget_usd
+            else ("gcpBillingAccount", "gcpMonthlyBudgetUsd (the monthly amount in whole USD)")
+        )
+        problems.append((key, f"is set without {needs}. Fix: set both, or neither for no GCP budget"))
+    if s.gcp_billing_account and len(s.alert_addresses) > MAX_GCP_BUDGET_CHANNELS:
+        problems.append(
+            (
+                "alertEmails",
+                f"lists {len(s.alert_addresses)} addresses; a GCP budget notifies at most "
+                f"{MAX_GCP_BUDGET_CHANNELS} channels",
+            )
         )
     return problems

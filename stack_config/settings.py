@@ -10,13 +10,15 @@ from __future__ import annotations
 import ipaddress
 import re
 import zoneinfo
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from croniter import croniter
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN
+from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN, rds_memory_gib
+from stack_config.hints import fix as _fix
+from stack_config.monitoring import MonitoringSettings
 from targets.cron import eventbridge_cron
 
 NatStrategy = Literal["none", "single", "per_az"]
@@ -25,7 +27,6 @@ DeploymentEnv = Literal["local", "development", "production"]
 CpuArchitecture = Literal["arm64", "x86_64"]
 _CLOUD_RUN_CPUS = (1, 2, 4, 6, 8)
 EdgeMode = Literal["cloudfront", "alb"]
-BudgetScope = Literal["stack", "account"]
 CloudRunIngress = Literal["all", "internal", "internal-and-cloud-load-balancing"]
 # App secrets kept in Secret Manager on GCP; listed in gcpPopulatedSecrets once a value exists.
 GcpAppSecret = Literal["huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys"]
@@ -66,12 +67,9 @@ def _iam_member(value: str) -> str:
 IamMember = Annotated[str, AfterValidator(_iam_member)]
 
 
-def _fix(hint: str) -> dict[str, Any]:
-    return {"fix": hint}
-
-
-class StackSettings(BaseModel):
-    """The validated shape of the `launchpad:*` keys. Field names are snake_case; keys are camelCase."""
+class StackSettings(MonitoringSettings):
+    """The validated shape of the `launchpad:*` keys. Field names are snake_case; keys are camelCase.
+    The alerting, alarm and budget keys are declared in `monitoring.py` (inherited)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=False
@@ -257,20 +255,6 @@ class StackSettings(BaseModel):
         "cloudfront"
     )
 
-    # Required where a budget is created (AWS targets); see rules.py. Pulumi.yaml declares them with an
-    # empty default (a key declared without one is required by the CLI on every stack, local included).
-    alert_email: Annotated[
-        EmailStr | None, Field(json_schema_extra=_fix("pulumi config set alertEmail ops@example.com"))
-    ] = None
-    monthly_budget_usd: Annotated[
-        int | None,
-        Field(gt=0, json_schema_extra=_fix("pulumi config set monthlyBudgetUsd 100 (whole USD > 0)")),
-    ] = None
-    budget_scope: Annotated[
-        BudgetScope, Field(json_schema_extra=_fix("pulumi config set budgetScope stack|account"))
-    ] = "stack"
-    activate_cost_allocation_tag: bool = False
-
     # ---- lifecycle: can `pulumi destroy` remove data, and can the stack be re-created right after? ----
     force_destroy_data: bool = False
     secret_recovery_days: Annotated[
@@ -364,11 +348,13 @@ class StackSettings(BaseModel):
             raise ValueError(f"must be one of {RDS_MONITORING_INTERVALS} (0 turns it off)")
         return value
 
-    @field_validator("alert_email", "monthly_budget_usd", mode="before")
+    @field_validator("db_instance_class")
     @classmethod
-    def _empty_is_unset(cls, value: Any) -> Any:
-        # Pulumi.yaml's defaults ("" and 0) mean "not set"; rules.py decides where that is an error.
-        return None if value in ("", 0, "0") else value
+    def _offered_class(cls, value: str) -> str:
+        # The database alarms size their memory and connection thresholds from the class's memory.
+        if rds_memory_gib(value) is None:
+            raise ValueError("is not a class RDS offers (t3/t4g: micro..2xlarge; m/r/x2g: large, Nxlarge)")
+        return value
 
     @field_validator("secret_recovery_days")
     @classmethod

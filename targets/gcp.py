@@ -27,6 +27,7 @@ from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
 from components.naming import fitted_name
 from components.service_account import ServiceAccount, ServiceAccountArgs
 from stack_config import StackConfig
+from targets.gcp_monitoring import deploy_alerting, monitoring_apis
 
 RUN_API = "run.googleapis.com"
 REGISTRY_API = "artifactregistry.googleapis.com"
@@ -62,11 +63,23 @@ class GcpBase:
 def prepare(config: StackConfig) -> GcpBase:
     """APIs, the image repository, the service's identity and its secrets."""
     s = config.settings
+    # The Billing Budget API takes user credentials only with a quota project (403 otherwise), so a stack
+    # with a budget bills its API calls to its own project.
+    budget = bool(s.gcp_billing_account)
     provider = gcp.Provider(
-        "gcp", project=config.gcp_project, region=config.gcp_region, default_labels=labels(config.tags)
+        "gcp",
+        project=config.gcp_project,
+        region=config.gcp_region,
+        default_labels=labels(config.tags),
+        user_project_override=True if budget else None,
+        billing_project=config.gcp_project if budget else None,
     )
     opts = pulumi.ResourceOptions(providers=[provider])
-    apis = ProjectApis(f"{config.base_name}-apis", ProjectApisArgs(config.gcp_project, APIS), opts=opts)
+    apis = ProjectApis(
+        f"{config.base_name}-apis",
+        ProjectApisArgs(config.gcp_project, (*APIS, *monitoring_apis(config))),
+        opts=opts,
+    )
     registry = ArtifactRegistry(
         f"{config.base_name}-registry",
         ArtifactRegistryArgs(
@@ -113,7 +126,8 @@ def deploy(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> 
     service = CloudRunService(
         f"{config.base_name}-web", _service_args(config, base, image_ref), opts=base.opts
     )
-    return {
+    watched = {"service_name": service.name, "service_url": service.url}
+    return deploy_alerting(config, base.provider, base.apis, watched) | {
         "gcp_service_url": service.url,
         "gcp_image_digest": pulumi.Output.from_input(image_ref).apply(lambda ref: ref.partition("@")[2]),
         "gcp_service_account": base.runtime_account.email,
@@ -157,6 +171,8 @@ def _service_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[st
 def app_env(config: StackConfig) -> dict[str, str]:
     """Plain env. No DATABASE_*/REDIS_* here: the app then runs its stateless (embedded) profile."""
     env: dict[str, str] = {ENV.DEPLOYMENT_ENV: config.settings.deployment_env}
+    if config.settings.ai_disabled:  # the AI spend kill switch
+        env[ENV.AI_DISABLED] = "true"
     if config.settings.cors_origins:
         env[ENV.CORS_ORIGINS] = ",".join(config.settings.cors_origins)
     return env

@@ -77,6 +77,7 @@ AWS_NAMED = (
     "aws:appautoscaling/policy:Policy",
     "aws:budgets/budget:Budget",
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
+    "aws:costexplorer/anomalySubscription:AnomalySubscription",
 )
 GCP_AUTONAMED: dict[str, AutoName] = {
     "gcp:cloudrunv2/service:Service": AutoName(maxlen=50, lower=True),

@@ -52,3 +52,28 @@ CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
 # Tag values common to AWS services: letters, digits, spaces and + - = . _ : / @, at most 256
 # (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
 TAG_VALUE_PATTERN = r"^[A-Za-z0-9_ .:/=+\-@]{1,256}$"  # ASCII: stricter than AWS, valid everywhere
+
+# Memory of RDS instance classes, in GiB, from the class name: burstable (t3, t4g) sizes have fixed memory;
+# general purpose (m*) has 4 GiB, memory optimized (r*) 8 GiB and x2g 16 GiB per vCPU, with 2 vCPUs in a
+# `large`, 4 in an `xlarge` and 4N in an `Nxlarge` (https://aws.amazon.com/rds/instance-types/).
+_BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
+_GIB_PER_VCPU = {"m": 4, "r": 8, "x": 16}
+
+
+def rds_memory_gib(instance_class: str) -> int | None:
+    """The class's memory, or None when the name is not a class RDS offers (db.m5.micro, db.t4g.4xlarge)."""
+    parts = instance_class.split(".")
+    if len(parts) != 3 or parts[0] != "db":
+        return None
+    family, size = parts[1], parts[2]
+    if family in ("t3", "t4g"):
+        return _BURSTABLE_GIB.get(size)
+    per_vcpu = _GIB_PER_VCPU.get(family[0])
+    if per_vcpu is None:
+        return None
+    if size == "large":
+        return 2 * per_vcpu
+    multiple = size.removesuffix("xlarge")
+    if size.endswith("xlarge") and (multiple == "" or multiple.isdigit()):
+        return 4 * (int(multiple) if multiple else 1) * per_vcpu
+    return None

@@ -18,8 +18,10 @@ from components.ecs_cluster import EcsCluster, EcsClusterArgs
 from components.fargate_service import Container, FargateService, FargateServiceArgs, Scaling, Schedule
 from components.iam_policy import Condition, Statement
 from stack_config import StackConfig
+from targets.aws.alarm_catalogue import MonitoredStack
 from targets.aws.edge import Edge, deploy_edge, edge_warnings
 from targets.aws.foundation import Foundation, budget_warnings
+from targets.aws.monitoring import deploy_monitoring
 from targets.cron import eventbridge_cron
 
 REGISTRY_NAME = "ecr"  # the key of this registry's ref in AppImage.refs
@@ -83,20 +85,56 @@ def deploy_compute(
         ),
         opts=opts,
     )
-    warnings = edge_warnings(edge) + budget_warnings(config)
+    monitoring = deploy_monitoring(
+        config, foundation, _monitored(config, foundation, edge, cluster=cluster, web=web, worker=worker)
+    )
+    warnings = edge_warnings(edge) + budget_warnings(config) + monitoring.warnings
     for warning in warnings:
         pulumi.log.warn(warning)
-    return edge.outputs | {
-        "service_url": edge.url,
-        "https_enabled": edge.https_enabled,
-        "warnings": warnings,
-        "cluster_name": cluster.name,
-        "web_service_name": web.service_name,
-        "worker_service_name": worker.service_name,
-        "nightly_task_definition_arn": nightly.task_definition_arn,
-        "image_ref": image_ref,
-        "task_networking": _task_networking(foundation),
-    }
+    return (
+        edge.outputs
+        | monitoring.outputs
+        | {
+            "service_url": edge.url,
+            "https_enabled": edge.https_enabled,
+            "warnings": warnings,
+            "cluster_name": cluster.name,
+            "web_service_name": web.service_name,
+            "worker_service_name": worker.service_name,
+            "nightly_task_definition_arn": nightly.task_definition_arn,
+            "image_ref": image_ref,
+            "task_networking": _task_networking(foundation),
+        }
+    )
+
+
+def _monitored(
+    config: StackConfig,
+    f: Foundation,
+    edge: Edge,
+    *,
+    cluster: EcsCluster,
+    web: FargateService,
+    worker: FargateService,
+) -> MonitoredStack:
+    """The ids the stack's metrics are published under, for its alarms and dashboard."""
+    assert web.service_name is not None and worker.service_name is not None  # services, not schedules
+    waf = edge.waf
+    return MonitoredStack(
+        environment=config.settings.deployment_env,
+        cluster_name=cluster.name,
+        web_service=web.service_name,
+        worker_service=worker.service_name,
+        load_balancer=edge.load_balancer.arn_suffix,
+        target_group=edge.load_balancer.target_group_arn_suffix,
+        database=f.database.identifier,
+        cache_nodes=list(f.cache.node_ids),
+        cache_replicated=f.cache.replicated,
+        region=config.aws_region,
+        waf_acl=waf.metric_name if waf else None,
+        waf_global=bool(waf and waf.region),
+        distribution_id=edge.distribution_id,
+    )
 
 
 def _task_networking(foundation: Foundation) -> dict[str, Any]:
@@ -117,7 +155,12 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
     stored the provider keys."""
     env = contract.ENV
     arns = f.secrets.arns
-    return {
+    # The kill switch (aiDisabled) is only written when pulled, so a stack that never uses it keeps its task
+    # definitions as they were.
+    kill_switch: dict[str, pulumi.Input[str]] = (
+        {env.AI_DISABLED: "true"} if config.settings.ai_disabled else {}
+    )
+    return kill_switch | {
         env.DEPLOYMENT_ENV: config.settings.deployment_env,
         env.DATABASE_HOST: f.database.address,
         env.DATABASE_PORT: f.database.port.apply(str),

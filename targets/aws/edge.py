@@ -15,14 +15,17 @@ import pulumi
 
 from app import contract
 from components.cdn import Cdn, CdnArgs
+from components.encryption import Encryption, EncryptionArgs
 from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
-from components.waf import Waf, WafArgs
+from components.waf import CLOUDFRONT_REGION, LOG_GROUP_PREFIX, Waf, WafArgs, WafLogging
 from stack_config import StackConfig
 from targets.aws.foundation import ALB_LOG_PREFIX, Foundation
 
 # The app drains in-flight requests for SHUTDOWN_GRACE_SECONDS after SIGTERM; the ALB's draining
 # (deregistration delay) must end within the same budget so no admitted request outlives the task.
 DEREGISTRATION_DELAY = contract.SHUTDOWN_GRACE_SECONDS + 2
+# Headers that carry credentials: the app's API key and any bearer token. WAF logs them as REDACTED.
+REDACTED_HEADERS = ("authorization", contract.API_KEY_HEADER.lower())
 
 
 @dataclass
@@ -33,25 +36,38 @@ class Edge:
     # Proxies that append to X-Forwarded-For before the app: the client is that many entries from the end.
     proxy_hops: int
     outputs: dict[str, Any]
+    waf: Waf | None = None
+    distribution_id: pulumi.Output[str] | None = None
 
 
 def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
     s, base = config.settings, config.base_name
     if s.edge == "alb":
         lb = _load_balancer(config, foundation, internet_facing=True)
-        if s.waf_enabled:
+        waf = (
             Waf(
                 f"{base}-waf",
-                WafArgs(requests_per_minute=s.waf_requests_per_minute, resource_arn=lb.arn),
+                WafArgs(
+                    requests_per_minute=s.waf_requests_per_minute,
+                    resource_arn=lb.arn,
+                    logging=_waf_logging(config, foundation, config.aws_region),
+                ),
                 opts=foundation.opts,
             )
+            if s.waf_enabled
+            else None
+        )
         outputs = {"alb_dns_name": lb.dns_name}
-        return Edge(lb, lb.url, lb.https_enabled, proxy_hops=1, outputs=outputs)
+        return Edge(lb, lb.url, lb.https_enabled, proxy_hops=1, outputs=outputs, waf=waf)
     lb = _load_balancer(config, foundation, internet_facing=False)
     waf = (
         Waf(
             f"{base}-waf",
-            WafArgs(requests_per_minute=s.waf_requests_per_minute, scope="CLOUDFRONT"),
+            WafArgs(
+                requests_per_minute=s.waf_requests_per_minute,
+                scope="CLOUDFRONT",
+                logging=_waf_logging(config, foundation, CLOUDFRONT_REGION),
+            ),
             opts=foundation.opts,
         )
         if s.waf_enabled
@@ -72,7 +88,34 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
         opts=foundation.opts,
     )
     outputs = {"cloudfront_domain_name": cdn.domain_name, "cloudfront_distribution_id": cdn.distribution_id}
-    return Edge(lb, cdn.url, https_enabled=True, proxy_hops=2, outputs=outputs)
+    return Edge(
+        lb,
+        cdn.url,
+        https_enabled=True,
+        proxy_hops=2,
+        outputs=outputs,
+        waf=waf,
+        distribution_id=cdn.distribution_id,
+    )
+
+
+def _waf_logging(config: StackConfig, foundation: Foundation, region: str) -> WafLogging:
+    """WAF logs to a group in the web ACL's region, encrypted with a key of that region: the stack's key when
+    the stack is there, else a key of its own (CloudFront's web ACL is always in us-east-1)."""
+    key_arn = foundation.encryption.key_arn
+    if region != config.aws_region:
+        edge_key = Encryption(
+            f"{config.base_name}-edge",
+            EncryptionArgs(alias=f"{config.base_name}-edge", region=region, topic_publishers=[]),
+            opts=foundation.opts,
+        )
+        key_arn = edge_key.key_arn
+    return WafLogging(
+        kms_key_arn=key_arn,
+        retention_days=config.settings.log_retention_days,
+        log_group_name=f"{LOG_GROUP_PREFIX}{config.base_name}",
+        redacted_headers=list(REDACTED_HEADERS),
+    )
 
 
 def _load_balancer(config: StackConfig, foundation: Foundation, *, internet_facing: bool) -> LoadBalancer:

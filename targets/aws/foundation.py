@@ -14,8 +14,9 @@ import pulumi_aws as aws
 
 from app import contract
 from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
-from components.budget import Budget, BudgetArgs
+from components.budget import ALARM_PUBLISHERS, ANOMALY_PUBLISHER, Budget, BudgetArgs
 from components.cache import Cache, CacheArgs
+from components.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
 from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs
 from components.network import Network, NetworkArgs
@@ -40,6 +41,7 @@ class Foundation:
     cache: Cache
     budget: Budget
     provider: aws.Provider  # the tagged provider behind `opts`, for data-source calls
+    cost_anomaly: CostAnomalyMonitor | None = None
 
 
 def foundation_outputs(f: Foundation) -> dict[str, Any]:
@@ -69,9 +71,18 @@ def build_foundation(config: StackConfig) -> Foundation:
         "aws", region=config.aws_region, default_tags=aws.ProviderDefaultTagsArgs(tags=config.tags)
     )
     opts = pulumi.ResourceOptions(providers=[provider])
-    encryption = Encryption(config.base_name, EncryptionArgs(alias=config.base_name), opts=opts)
+    anomaly_alerts = config.settings.cost_anomaly_monitor != "off"
+    encryption = Encryption(
+        config.base_name,
+        EncryptionArgs(
+            alias=config.base_name,
+            topic_publishers=[*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if anomaly_alerts else [])],
+        ),
+        opts=opts,
+    )
     network = _network(config, encryption, opts)
     log_bucket = _log_bucket(config, opts, provider)
+    budget = _budget(config, encryption, opts)
     return Foundation(
         opts=opts,
         encryption=encryption,
@@ -91,8 +102,9 @@ def build_foundation(config: StackConfig) -> Foundation:
         secrets=_secrets(config, encryption, opts),
         database=_database(config, encryption, network, opts),
         cache=_cache(config, encryption, network, opts),
-        budget=_budget(config, encryption, opts),
+        budget=budget,
         provider=provider,
+        cost_anomaly=_cost_anomaly(config, budget, opts),
     )
 
 
@@ -242,17 +254,45 @@ def _cache(
     )
 
 
+def paging_alarm_name(config: StackConfig) -> str:
+    """The composite alarm that means users are affected: the one a pager should be woken by."""
+    return f"{config.base_name}-service-unhealthy"
+
+
 def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Budget:
     s = config.settings
-    # stack_config requires both for AWS targets; BudgetArgs refuses anything else.
+    # stack_config requires an address and an amount for AWS targets; BudgetArgs refuses anything else.
     return Budget(
         f"{config.base_name}-budget",
         BudgetArgs(
             monthly_limit_usd=s.monthly_budget_usd or 0,
-            alert_email=s.alert_email or "",
+            alert_emails=list(s.alert_addresses),
             kms_key_arn=encryption.key_arn,
             cost_filter_tag=("stack", config.stack) if s.budget_scope == "stack" else None,
             activate_tag=s.activate_cost_allocation_tag,
+            https_endpoint=s.alert_https_endpoint,
+            paging_alarm_names=[paging_alarm_name(config)],
+            anomaly_alerts=s.cost_anomaly_monitor != "off",
+        ),
+        opts=opts,
+    )
+
+
+def _cost_anomaly(
+    config: StackConfig, budget: Budget, opts: pulumi.ResourceOptions
+) -> CostAnomalyMonitor | None:
+    s = config.settings
+    if s.cost_anomaly_monitor == "off":
+        return None
+    # stack_config lets `stack` through only with the tag activated here (budget.cost_tag exists then).
+    return CostAnomalyMonitor(
+        f"{config.base_name}-cost-anomaly",
+        CostAnomalyArgs(
+            mode=s.cost_anomaly_monitor,
+            topic_arn=budget.topic_arn,
+            threshold_usd=s.cost_anomaly_threshold_usd,
+            tag=("stack", config.stack) if s.cost_anomaly_monitor == "stack" else None,
+            depends_on=[budget],
         ),
         opts=opts,
     )

@@ -148,17 +148,16 @@ def test_stack_files_differ_only_in_values_not_in_keys_they_may_use() -> None:
         assert project_keys <= declared, f"{stack} sets undeclared keys {project_keys - declared}"
 
 
-@pytest.mark.parametrize("key", ["alertEmail", "monthlyBudgetUsd"])
-def test_budget_keys_are_required_exactly_where_a_budget_is_created(key: str) -> None:
+def test_the_budget_amount_is_required_exactly_where_a_budget_is_created() -> None:
     with pytest.raises(ConfigError) as caught:
-        parse_settings(_raw("dev", **{key: None}))
+        parse_settings(_raw("dev", monthlyBudgetUsd=None))
     assert [
         p
         for p in caught.value.problems
-        if p.startswith(f"launchpad:{key}: required when targets include aws")
+        if p.startswith("launchpad:monthlyBudgetUsd: required when targets include aws")
     ]
     local = parse_settings(_raw("local"))  # Pulumi.yaml's empty defaults stand for "not set"
-    assert local.targets == ("local",) and local.alert_email is None and local.monthly_budget_usd is None
+    assert local.targets == ("local",) and local.alert_addresses == () and local.monthly_budget_usd is None
 
 
 def test_text_keys_keep_numeric_looking_values_and_number_keys_decode() -> None:

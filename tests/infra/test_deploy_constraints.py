@@ -152,6 +152,63 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-composite-alarm-rule": {"alarmRule": "r" * 10241},
     "aws-composite-alarm-name": {"alarmName": LONG},
     "aws-dashboard-name": {"dashboardName": "launchpad dev"},
+    "aws-alarm-evaluation-range": _alarm(period=300, evaluationPeriods=289),
+    "aws-composite-alarm-description": {"alarmDescription": "d" * 1025},
+    "aws-composite-alarm-actions": {"alarmActions": [f"arn:{i}" for i in range(6)]},
+    "aws-composite-alarm-ok-actions": {"okActions": [f"arn:{i}" for i in range(6)]},
+    "aws-dashboard-body": {"dashboardBody": json.dumps({"widgets": [{"type": "metric", "properties": {}}]})},
+    "aws-sns-filter-policy-scope": {"filterPolicyScope": "Body"},
+    "aws-sns-endpoint-for-protocol": {"protocol": "https", "endpoint": "http://events.example.com"},
+    "aws-budget-notification-emails": {
+        "notifications": [{"subscriberEmailAddresses": [f"p{i}@example.com" for i in range(11)]}]
+    },
+    "aws-waf-log-destination": {
+        "logDestinationConfigs": ["arn:aws:logs:us-east-1:123456789012:log-group:launchpad-dev-waf"]
+    },
+    "aws-waf-log-destination-count": {"logDestinationConfigs": ["a", "b"]},
+    "aws-waf-log-same-region": {
+        "resourceArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1",
+        "logDestinationConfigs": ["arn:aws:logs:eu-central-1:123456789012:log-group:aws-waf-logs-x"],
+    },
+    "aws-waf-log-redacted-header": {"redactedFields": [{"singleHeader": {"name": "h" * 65}}]},
+    "aws-anomaly-monitor-name": {"name": LONG * 4},
+    "aws-anomaly-monitor-type": {"monitorType": "TAGGED"},
+    "aws-anomaly-monitor-dimension": {"monitorDimension": "REGION"},
+    "aws-anomaly-monitor-specification": {
+        "monitorSpecification": json.dumps({"Tags": {"Key": "stack", "Values": "dev"}})
+    },
+    "aws-anomaly-subscription-name": {"name": LONG * 4},
+    "aws-anomaly-subscription-frequency": {"frequency": "HOURLY"},
+    "aws-anomaly-sns-immediate": {"frequency": "DAILY", "subscribers": [{"type": "SNS", "address": "arn:t"}]},
+    "gcp-alert-policy-display-name": {"displayName": "d" * 513},
+    "gcp-alert-policy-conditions": {"conditions": [{}] * 7},
+    "gcp-alert-policy-combiner": {"combiner": "ANY"},
+    "gcp-alert-comparison": {"conditions": [{"conditionThreshold": {"comparison": "GREATER"}}]},
+    "gcp-alert-duration": {"conditions": [{"conditionThreshold": {"duration": "90s"}}]},
+    "gcp-alert-alignment-period": {
+        "conditions": [{"conditionThreshold": {"aggregations": [{"alignmentPeriod": "30s"}]}}]
+    },
+    "gcp-alert-aligner": {
+        "conditions": [{"conditionThreshold": {"aggregations": [{"perSeriesAligner": "ALIGN_P95"}]}}]
+    },
+    "gcp-alert-reducer": {
+        "conditions": [{"conditionThreshold": {"aggregations": [{"crossSeriesReducer": "REDUCE_P95"}]}}]
+    },
+    "gcp-alert-documentation": {"documentation": {"content": "c" * 8193}},
+    "gcp-notification-channel-name": {"displayName": "d" * 513},
+    "gcp-notification-channel-email": {"type": "email", "labels": {"email_address": "ops"}},
+    "gcp-uptime-period": {"period": "120s"},
+    "gcp-uptime-timeout": {"timeout": "90s"},
+    "gcp-budget-display-name": {
+        "displayName": "launchpad-staging-eu-central-1 monthly budget for the project"
+    },
+    "gcp-budget-billing-account": {"billingAccount": "billingAccounts/012345-6789AB-CDEF01"},
+    "gcp-budget-threshold-basis": {"thresholdRules": [{"spendBasis": "ACTUAL"}]},
+    "gcp-budget-threshold-percent": {"thresholdRules": [{"thresholdPercent": -0.5}]},
+    "gcp-budget-channels": {
+        "allUpdatesRule": {"monitoringNotificationChannels": [f"c{i}" for i in range(6)]}
+    },
+    "gcp-budget-projects": {"budgetFilter": {"projects": ["projects/launchpad-test-project"]}},
     "gcp-service-account-id": {"accountId": "launchpad-staging-eu-central-1-run"},
     "gcp-service-account-display-name": {"displayName": "d" * 101},
     "gcp-secret-id": {"secretId": "launchpad/dev/api-keys"},

@@ -417,8 +417,18 @@ def test_budget_notifies_the_alert_topic(stack_plan: Plan) -> None:
     assert float(budget["limitAmount"]) == s.monthly_budget_usd
     topic = stack_plan.one("aws:sns/topic:Topic")
     assert topic.inputs["kmsMasterKeyId"]
-    assert all(n["subscriberSnsTopicArns"] == [topic.outputs["arn"]] for n in budget["notifications"])
-    assert stack_plan.one("aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"] == s.alert_email
+    kinds = {(n["threshold"], n["notificationType"]) for n in budget["notifications"]}
+    assert {(80, "ACTUAL"), (100, "FORECASTED")} <= kinds
+    for notification in budget["notifications"]:
+        assert notification["subscriberSnsTopicArns"] == [topic.outputs["arn"]]
+        assert notification["subscriberEmailAddresses"] == list(s.alert_addresses)
+    emails = [
+        r.inputs
+        for r in stack_plan.of_type("aws:sns/topicSubscription:TopicSubscription")
+        if r.inputs["protocol"] == "email"
+    ]
+    assert {e["endpoint"] for e in emails} == set(s.alert_addresses) and len(emails) == len(s.alert_addresses)
+    assert all(e["topic"] == topic.outputs["arn"] for e in emails)
 
 
 def test_every_budget_sees_the_stacks_spend_or_says_why_not(stack_plan: Plan) -> None:

@@ -1,0 +1,253 @@
+"""Cloud Monitoring for the Cloud Run service: e-mail channels and alert policies.
+
+One notification channel per address; one alert policy per concern, each with one condition and a
+documentation block saying what it means, what to do first and where the runbook section is: the service's
+5xx ratio (`run.googleapis.com/request_count` by `response_code_class`), its p95 latency
+(`request_latencies`), and the instance count at its maximum. A
+public service also gets an uptime check on its liveness route and a policy on that check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import pulumi
+from pulumi_gcp import monitoring
+
+from app import contract
+from components.naming import stable_key
+
+REVISION = 'resource.type = "cloud_run_revision"'
+Threshold = monitoring.AlertPolicyConditionConditionThresholdArgs
+Aggregation = monitoring.AlertPolicyConditionConditionThresholdAggregationArgs
+
+
+@dataclass
+class CloudRunAlertsArgs:
+    project: str
+    service_name: pulumi.Input[str]
+    emails: Sequence[str]
+    runbook_url: str
+    error_rate_percent: int
+    latency_ms: int
+    max_instances: int
+    period_seconds: int  # the alignment period of the service conditions
+    public_url: pulumi.Input[str] | None = None  # the service's URL when anyone may call it: uptime-checked
+    depends_on: Sequence[pulumi.Resource] = ()  # the Monitoring API's enablement
+
+
+@dataclass(frozen=True)
+class _Policy:
+    role: str
+    title: str
+    severity: str
+    condition: Threshold
+    means: str
+    first: str
+    runbook: str
+
+
+class CloudRunAlerts(pulumi.ComponentResource):
+    channel_names: list[pulumi.Output[str]]
+    policy_count: int  # Cloud Monitoring bills each condition a month
+
+    def __init__(
+        self, name: str, args: CloudRunAlertsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        _validate(args)
+        super().__init__("launchpad:cloud_run_alerts:CloudRunAlerts", name, None, opts)
+        self._name, self._args = name, args
+        self._child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
+        self.channel_names = [
+            # Keyed by address, never by list position (removing one must not rename the others).
+            monitoring.NotificationChannel(
+                f"{name}-email-{stable_key(address)}",
+                project=args.project,
+                type="email",
+                display_name=f"{name}: {address}",
+                labels={"email_address": address},
+                opts=self._child,
+            ).name
+            for address in args.emails
+        ]
+        policies = _service_policies(args)
+        if args.public_url is not None:
+            policies.append(self._uptime_policy(args.public_url))
+        for policy in policies:
+            self._policy(policy)
+        self.policy_count = len(policies)
+        self.register_outputs({"channel_names": self.channel_names})
+
+    def _policy(self, policy: _Policy) -> None:
+        args = self._args
+        monitoring.AlertPolicy(
+            f"{self._name}-{policy.role}",
+            project=args.project,
+            display_name=f"{self._name}: {policy.title}",
+            combiner="OR",
+            severity=policy.severity,
+            conditions=[
+                monitoring.AlertPolicyConditionArgs(
+                    display_name=policy.title, condition_threshold=policy.condition
+                )
+            ],
+            notification_channels=self.channel_names,
+            documentation=monitoring.AlertPolicyDocumentationArgs(
+                mime_type="text/markdown",
+                subject=f"{self._name}: {policy.title}",
+                content=f"{policy.means}\n\nFirst: {policy.first}\n\n"
+                f"Runbook: {args.runbook_url}#{policy.runbook}",
+            ),
+            # An incident whose condition no longer holds closes after a day even without new data.
+            alert_strategy=monitoring.AlertPolicyAlertStrategyArgs(auto_close="86400s"),
+            opts=self._child,
+        )
+
+    def _uptime_policy(self, url: pulumi.Input[str]) -> _Policy:
+        check = monitoring.UptimeCheckConfig(
+            f"{self._name}-uptime",
+            project=self._args.project,
+            display_name=f"{self._name}: liveness",
+            period="300s",
+            timeout="10s",
+            http_check=monitoring.UptimeCheckConfigHttpCheckArgs(
+                path=contract.LIVE_PATH, port=443, use_ssl=True, validate_ssl=True, request_method="GET"
+            ),
+            monitored_resource=monitoring.UptimeCheckConfigMonitoredResourceArgs(
+                type="uptime_url",
+                labels={
+                    "project_id": self._args.project,
+                    "host": pulumi.Output.from_input(url).apply(lambda u: urlparse(u).hostname or ""),
+                },
+            ),
+            opts=self._child,
+        )
+        failing = Threshold(
+            filter=pulumi.Output.concat(
+                'metric.type = "monitoring.googleapis.com/uptime_check/check_passed" AND resource.type = '
+                '"uptime_url" AND metric.labels.check_id = "',
+                check.uptime_check_id,
+                '"',
+            ),
+            # More than one checker region failing for ten minutes (Google's recommended uptime alert).
+            aggregations=[
+                Aggregation(
+                    alignment_period="1200s",
+                    per_series_aligner="ALIGN_NEXT_OLDER",
+                    cross_series_reducer="REDUCE_COUNT_FALSE",
+                    group_by_fields=["resource.label.*"],
+                )
+            ],
+            comparison="COMPARISON_GT",
+            threshold_value=1,
+            duration="600s",
+        )
+        return _Policy(
+            "uptime",
+            "liveness unreachable",
+            "CRITICAL",
+            failing,
+            "Google's uptime checkers could not reach the public service's liveness route.",
+            "open the service's revisions and logs; check the project's status.",
+            "uptime-check",
+        )
+
+
+def _service_filter(args: CloudRunAlertsArgs, metric: str, extra: str = "") -> pulumi.Output[str]:
+    return pulumi.Output.concat(
+        f'{REVISION} AND resource.labels.service_name = "',
+        args.service_name,
+        f'" AND metric.type = "run.googleapis.com/{metric}"{extra}',
+    )
+
+
+def _service_conditions(args: CloudRunAlertsArgs) -> tuple[Threshold, Threshold, Threshold]:
+    """The 5xx share of requests, the p95 latency and the instance count, of the stack's service."""
+    period = f"{args.period_seconds}s"
+    requests = Aggregation(
+        alignment_period=period, per_series_aligner="ALIGN_DELTA", cross_series_reducer="REDUCE_SUM"
+    )
+    Denominator = monitoring.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs
+    errors = Threshold(
+        filter=_service_filter(args, "request_count", ' AND metric.labels.response_code_class = "5xx"'),
+        aggregations=[requests],
+        denominator_filter=_service_filter(args, "request_count"),
+        denominator_aggregations=[
+            Denominator(
+                alignment_period=period, per_series_aligner="ALIGN_DELTA", cross_series_reducer="REDUCE_SUM"
+            )
+        ],
+        comparison="COMPARISON_GT",
+        threshold_value=args.error_rate_percent / 100,  # a ratio, not a percentage
+        duration="0s",
+    )
+    latency = Threshold(
+        filter=_service_filter(args, "request_latencies"),
+        # The p95 of all revisions' requests together: their distributions merged, not averaged.
+        aggregations=[
+            Aggregation(
+                alignment_period=period,
+                per_series_aligner="ALIGN_DELTA",
+                cross_series_reducer="REDUCE_PERCENTILE_95",
+            )
+        ],
+        comparison="COMPARISON_GT",
+        threshold_value=args.latency_ms,
+        duration="0s",
+    )
+    instances = Threshold(
+        filter=_service_filter(args, "container/instance_count"),
+        aggregations=[
+            Aggregation(
+                alignment_period="60s", per_series_aligner="ALIGN_MAX", cross_series_reducer="REDUCE_SUM"
+            )
+        ],
+        comparison="COMPARISON_GE",
+        threshold_value=args.max_instances,
+        duration="300s",
+    )
+    return errors, latency, instances
+
+
+def _service_policies(args: CloudRunAlertsArgs) -> list[_Policy]:
+    errors, latency, instances = _service_conditions(args)
+    return [
+        _Policy(
+            "error-rate",
+            "5xx ratio",
+            "CRITICAL",
+            errors,
+            f"More than {args.error_rate_percent}% of the service's requests answered 5xx.",
+            "Logs Explorer, resource Cloud Run Revision, severity ERROR; roll a failing revision back.",
+            "cloud-run-errors",
+        ),
+        _Policy(
+            "latency",
+            "p95 latency",
+            "ERROR",
+            latency,
+            f"The slowest 5% of the service's requests take over {args.latency_ms} ms.",
+            "compare cold starts (min instances) and the AI providers' latency.",
+            "cloud-run-latency",
+        ),
+        _Policy(
+            "instances-at-max",
+            "instances at maximum",
+            "WARNING",
+            instances,
+            f"The service has run at its maximum of {args.max_instances} instances for five minutes.",
+            "requests queue beyond it: raise cloudRunMaxInstances if the traffic is expected.",
+            "instances-at-maximum",
+        ),
+    ]
+
+
+def _validate(args: CloudRunAlertsArgs) -> None:
+    if not args.emails or any("@" not in address for address in args.emails):
+        raise ValueError("CloudRunAlertsArgs.emails must list at least one e-mail address")
+    if args.period_seconds < 60 or args.period_seconds > 90_000 or args.period_seconds % 60:
+        raise ValueError("CloudRunAlertsArgs.period_seconds: Cloud Monitoring aligns alerts on 60 s to 25 h")
+    if not 1 <= args.error_rate_percent <= 100 or args.max_instances < 1:
+        raise ValueError("CloudRunAlertsArgs: error rate 1-100 %, at least one instance")

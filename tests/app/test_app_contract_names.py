@@ -1,0 +1,21 @@
+"""Names the infrastructure builds on (Provider dimension values, the API key header) are the app's own."""
+
+from __future__ import annotations
+
+from app import contract
+from app.auth import guard
+from app.core.config import KNOWN_PROVIDERS, Settings
+from app.core.secrets import SecretReader
+from app.decisions.providers import build_providers
+
+
+def test_the_contract_names_every_provider_the_app_can_call() -> None:
+    # rules ends every chain and calls nobody: it publishes no ai_* metrics.
+    assert set(contract.AI_PROVIDER_NAMES) == KNOWN_PROVIDERS - {"rules"}
+    settings = Settings(ai_providers=",".join(contract.AI_PROVIDER_NAMES))
+    built = build_providers(settings, SecretReader({}))
+    assert sorted(provider.name for provider in built) == sorted(contract.AI_PROVIDER_NAMES)
+
+
+def test_the_api_key_header_the_waf_logs_redact_is_the_one_the_guard_reads() -> None:
+    assert guard.API_KEY_HEADER == contract.API_KEY_HEADER
