@@ -23,7 +23,7 @@ def test_dev_plan_lists_every_resource_and_passes_policy(
 
 def test_a_change_that_breaks_a_mandatory_policy_fails_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stack", "prod", "--set", "dbMultiAz=false"]) == 1
-    assert "[mandatory] rds-availability" in capsys.readouterr().out
+    assert "[mandatory] rds-multi-az" in capsys.readouterr().out
 
 
 def test_bad_config_exits_2_naming_every_key(capsys: pytest.CaptureFixture[str]) -> None:
