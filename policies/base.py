@@ -37,8 +37,15 @@ def _schema(properties: Mapping[str, dict[str, Any]] | None) -> PolicyConfigSche
     return PolicyConfigSchema(properties={"waivers": WAIVER_SCHEMA, **(properties or {})})
 
 
-def _metadata(meta: RuleMeta) -> dict[str, Any]:
+def _policy_fields(
+    meta: RuleMeta, level: EnforcementLevel, config: Mapping[str, dict[str, Any]] | None
+) -> dict[str, Any]:
+    """Everything pulumi-policy's constructors take besides `validate`."""
     return {
+        "name": meta.id,
+        "description": meta.description,
+        "enforcement_level": level,
+        "config_schema": _schema(config),
         "severity": meta.severity,
         "remediation_steps": meta.remediation,
         "framework": meta.framework,
@@ -65,14 +72,7 @@ class ResourceRule(ResourceValidationPolicy):
             for message in check(args.props, {**args.get_config(), TYPE_KEY: args.resource_type}):
                 report(message, None)
 
-        super().__init__(
-            name=meta.id,
-            description=meta.description,
-            validate=validate,
-            enforcement_level=level,
-            config_schema=_schema(config),
-            **_metadata(meta),
-        )
+        super().__init__(validate=validate, **_policy_fields(meta, level, config))
         self.meta = meta
         self.resource_types = resource_types
 
@@ -90,14 +90,7 @@ class StackRule(StackValidationPolicy):
         def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
             check(args, waiving(meta.id, args.get_config(), report_violation))
 
-        super().__init__(
-            name=meta.id,
-            description=meta.description,
-            validate=validate,
-            enforcement_level=level,
-            config_schema=_schema(config),
-            **_metadata(meta),
-        )
+        super().__init__(validate=validate, **_policy_fields(meta, level, config))
         self.meta = meta
 
 
