@@ -1,13 +1,15 @@
 # The two commands a fresh machine needs (see README.md):
-#   make plan   - offline plan of the `dev` stack under Pulumi's mocks; no cloud credentials
+#   make plan   - `launchpad plan` of the `dev` stack under Pulumi's mocks; no cloud credentials
 #   make test   - installs what the tests need, then runs lint, types, the workflow linters and the tests
 UV_VERSION := 0.13.8
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 STACK ?= dev
 
-.PHONY: setup plan test lint typecheck workflow-lint pytest
+.PHONY: setup plan test lint typecheck workflow-lint pytest bench
 
+# uv sync compiles bytecode (pyproject.toml [tool.uv] compile-bytecode) and installs the project editable,
+# which gives .venv/bin/launchpad.
 .venv/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(UV) sync --frozen
@@ -16,7 +18,7 @@ STACK ?= dev
 setup: .venv/.synced
 
 plan: setup
-	.venv/bin/python -m offline.plan --stack $(STACK) $(PLAN_ARGS)
+	.venv/bin/launchpad plan --stack $(STACK) $(PLAN_ARGS)
 
 lint: setup
 	.venv/bin/ruff check .
@@ -38,3 +40,6 @@ pytest: setup node_modules/.package-lock.json
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck workflow-lint pytest
+
+bench: setup
+	.venv/bin/python bench/plan_bench.py $(BENCH_ARGS)

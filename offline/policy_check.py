@@ -1,21 +1,25 @@
 """Runs the CrossGuard pack over a recorded plan, as `pulumi preview --policy-pack` would, offline.
 
 Resource policies see each resource's inputs after the provider's Check (autonamed names included) through
-pulumi_policy's unknown-checking proxy, as the analyzer hands them over; stack policies see them all.
-Per-policy enforcement levels and settings come from a pack config file, as with --policy-pack-config.
+pulumi_policy's unknown-checking proxy, as the analyzer hands them over; stack policies see them all, with
+their providers and dependencies. Per-policy enforcement levels, settings and waivers come from a pack
+config file, as with --policy-pack-config, validated against each policy's schema as the CLI does.
 A name Pulumi's autonaming itself refuses is reported as the engine would fail the preview.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyCustomTimeouts,
+    PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
@@ -26,25 +30,67 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from offline.mocks import Recorded
 from offline.program import ProgramRun
+from policies import waivers
 from policies.rules import POLICIES
+from stack_config import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "policies" / "config"
+AUTONAME_POLICY = "pulumi-autoname-length"
+LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
 
 @dataclass(frozen=True)
 class Violation:
     policy: str
     level: str
-    resource: str
+    resource: str  # URN, or "" for the stack as a whole
     message: str
 
 
+@dataclass
+class Review:
+    """What the pack found, and which waivers it applied."""
+
+    violations: list[Violation]
+    waivers_used: list[waivers.WaiverUse] = field(default_factory=list)
+    config_file: str = ""
+
+
+class PolicyConfigError(ConfigError):
+    """The pack config the Pulumi CLI would refuse (unknown policy, bad level, bad waiver)."""
+
+
+def config_path(stack: str) -> Path:
+    return CONFIG_DIR / f"{stack}.json"
+
+
 def load_pack_config(stack: str) -> dict[str, Any]:
-    path = CONFIG_DIR / f"{stack}.json"
+    path = config_path(stack)
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-AUTONAME_POLICY = "pulumi-autoname-length"
+def validate_pack_config(config: dict[str, Any], policies: list[Policy] = POLICIES) -> None:
+    """Every problem the CLI would refuse the config for, at once."""
+    by_name = {p.name: p for p in policies}
+    problems: list[str] = []
+    for name, raw in config.items():
+        policy = by_name.get(name)
+        if policy is None:
+            problems.append(f"policy config {name}: no policy of that name in the pack")
+            continue
+        entry = {"enforcementLevel": raw} if isinstance(raw, str) else raw
+        if entry.get("enforcementLevel", "mandatory") not in LEVELS:
+            problems.append(f"policy config {name}: enforcementLevel must be one of {LEVELS}")
+        settings = {k: v for k, v in entry.items() if k != "enforcementLevel"}
+        schema = {
+            "type": "object",
+            "properties": policy.config_schema.properties if policy.config_schema else {},
+        }
+        for error in jsonschema.Draft7Validator(schema).iter_errors(settings):
+            where = ".".join(str(p) for p in error.absolute_path)
+            problems.append(f"policy config {name}{'.' + where if where else ''}: {error.message}")
+    if problems:
+        raise PolicyConfigError(problems)
 
 
 def _options(resource: Recorded) -> PolicyResourceOptions:
@@ -69,13 +115,34 @@ def _level_and_settings(
     return entry.get("enforcementLevel", (default or EnforcementLevel.MANDATORY).value), settings
 
 
-def _stack_view(resources: list[Recorded]) -> list[PolicyResource]:
-    """Resources as a stack policy sees them, with the dependencies the program registered."""
-    views = {
-        r.urn: PolicyResource(r.type, r.outputs, r.urn, r.name, _options(r), None, None, [], {})
+def _providers(resources: list[Recorded]) -> dict[str, PolicyProviderResource]:
+    """Provider references ("<urn>::<id>") to what a policy sees of the provider (its inputs)."""
+    return {
+        f"{r.urn}::{r.id}": PolicyProviderResource(r.type, unknown_checking_proxy(r.inputs), r.urn, r.name)
         for r in resources
+        if r.type.startswith("pulumi:providers:")
     }
-    for r in resources:
+
+
+def _stack_view(resources: list[Recorded]) -> list[PolicyResource]:
+    """Resources as a stack policy sees them, with the providers and dependencies the program registered."""
+    providers = _providers(resources)
+    custom = [r for r in resources if r.custom]
+    views = {
+        r.urn: PolicyResource(
+            r.type,
+            unknown_checking_proxy(r.outputs),
+            r.urn,
+            r.name,
+            _options(r),
+            providers.get(r.provider or ""),
+            None,
+            [],
+            {},
+        )
+        for r in custom
+    }
+    for r in custom:
         views[r.urn].dependencies = [views[u] for u in r.dependencies if u in views]
         for key, urns in r.property_dependencies.items():
             sources = [views[u] for u in urns if u in views]
@@ -97,25 +164,45 @@ class _Reporter:
         self.found.append(Violation(self.policy, self.level, urn or self.target, message))
 
 
-def _validate_resource(policy: Any, args: ResourceValidationArgs, report: _Reporter) -> None:
-    try:
-        policy.validate(args, report)
-    except UnknownValueError as unknown:  # what pulumi_policy turns into an advisory during preview
-        report.found.append(
-            Violation(policy.name, "advisory", report.target, f"unknown until apply: {unknown.message}")
-        )
+def _unknown(policy: Policy, report: _Reporter, unknown: UnknownValueError) -> None:
+    # What pulumi_policy reports during a preview: the rule could not run, as an advisory.
+    report.found.append(
+        Violation(policy.name, "advisory", report.target, f"unknown until apply: {unknown.message}")
+    )
 
 
-def _run_policy(policy: Any, level: str, settings: dict, resources: list[Recorded]) -> list[Violation]:
+def _applies(policy: Policy, resource_type: str) -> bool:
+    types = getattr(policy, "resource_types", None)
+    return types is None or resource_type in types
+
+
+def _run_resource_policy(
+    policy: Any, level: str, settings: dict, resources: list[Recorded]
+) -> list[Violation]:
     found: list[Violation] = []
-    if isinstance(policy, ResourceValidationPolicy):
-        for r in resources:
-            props = unknown_checking_proxy(r.inputs)
-            args = ResourceValidationArgs(r.type, props, r.urn, r.name, _options(r), None, settings)
-            _validate_resource(policy, args, _Reporter(policy.name, level, r.urn, found))
-    else:
-        stack = _stack_view(resources)
-        policy.validate(StackValidationArgs(stack, settings), _Reporter(policy.name, level, "", found))
+    for r in resources:
+        if not _applies(policy, r.type):
+            continue
+        args = ResourceValidationArgs(
+            r.type, unknown_checking_proxy(r.inputs), r.urn, r.name, _options(r), None, settings
+        )
+        report = _Reporter(policy.name, level, r.urn, found)
+        try:
+            policy.validate(args, report)
+        except UnknownValueError as unknown:
+            _unknown(policy, report, unknown)
+    return found
+
+
+def _run_stack_policy(
+    policy: Any, level: str, settings: dict, stack: list[PolicyResource]
+) -> list[Violation]:
+    found: list[Violation] = []
+    report = _Reporter(policy.name, level, "", found)
+    try:
+        policy.validate(StackValidationArgs(stack, settings), report)
+    except UnknownValueError as unknown:
+        _unknown(policy, report, unknown)
     return found
 
 
@@ -128,16 +215,32 @@ def autoname_refusals(resources: list[Recorded]) -> list[Violation]:
     ]
 
 
-def check(run: ProgramRun, config: dict[str, Any] | None = None) -> list[Violation]:
+def review(run: ProgramRun, config: dict[str, Any] | None = None) -> Review:
     """Every violation the pack reports for the run, at the level the stack's pack config gives it."""
-    config = load_pack_config(run.config_source or run.stack) if config is None else config
-    resources = [r for r in run.resources if r.custom]
-    violations = autoname_refusals(resources)
-    for policy in POLICIES:
-        level, settings = _level_and_settings(policy.name, policy.enforcement_level, config)
-        if level != "disabled":
-            violations += _run_policy(policy, level, settings, resources)
-    return violations
+    source = run.config_source or run.stack
+    config = load_pack_config(source) if config is None else config
+    validate_pack_config(config)
+    custom = [r for r in run.resources if r.custom]
+    violations = autoname_refusals(custom)
+    stack = _stack_view(run.resources)
+    used: list[waivers.WaiverUse] = []
+    token = waivers.USED.set(used)
+    try:
+        for policy in POLICIES:
+            level, settings = _level_and_settings(policy.name, policy.enforcement_level, config)
+            if level == "disabled":
+                continue
+            if isinstance(policy, ResourceValidationPolicy):
+                violations += _run_resource_policy(policy, level, settings, custom)
+            else:
+                violations += _run_stack_policy(policy, level, settings, stack)
+    finally:
+        waivers.USED.reset(token)
+    return Review(violations, used, str(config_path(source).relative_to(CONFIG_DIR.parent.parent)))
+
+
+def check(run: ProgramRun, config: dict[str, Any] | None = None) -> list[Violation]:
+    return review(run, config).violations
 
 
 def mandatory(violations: list[Violation]) -> list[Violation]:

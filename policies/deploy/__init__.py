@@ -8,51 +8,52 @@ preview" (advisory); the offline plan knows every value.
 
 from __future__ import annotations
 
-from pulumi_policy import (
-    EnforcementLevel,
-    Policy,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import Policy, ReportViolation, Severity, StackValidationArgs
 
+from policies.base import MANDATORY, ResourceRule, StackCheck, StackRule
 from policies.deploy.aws_table import AWS_LIMITS
 from policies.deploy.checks import Limit
 from policies.deploy.cross import CROSS_RULES
 from policies.deploy.gcp_table import GCP_LIMITS
 from policies.deploy.monitoring_table import MONITORING_LIMITS
+from policies.meta import RuleMeta
 
 LIMITS: tuple[Limit, ...] = (*AWS_LIMITS, *GCP_LIMITS, *MONITORING_LIMITS)
 WHEN = {"preview": "the provider refuses it at preview", "up": "the cloud API refuses it at `pulumi up`"}
 
 
-def limit_policy(limit: Limit) -> ResourceValidationPolicy:
-    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if args.resource_type == limit.resource_type:
-            for problem in limit.problems(args.props):
-                report_violation(f"{problem} ({WHEN[limit.at]}; {limit.source})", None)
+def _where(limit: Limit) -> str:
+    return f"{limit.resource_type.rsplit(':', 1)[-1]}.{limit.path}" if limit.path else limit.resource_type
 
-    where = f"{limit.resource_type.rsplit(':', 1)[-1]}.{limit.path}" if limit.path else limit.resource_type
-    return ResourceValidationPolicy(
-        name=limit.id,
-        description=f"Deploy constraint on {where}.",
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
+
+def limit_policy(limit: Limit) -> ResourceRule:
+    meta = RuleMeta(
+        limit.id,
+        f"Deploy constraint on {_where(limit)}.",
+        # A deploy that fails half-way leaves a stack to repair by hand.
+        Severity.HIGH,
+        f"Change {_where(limit)} to a value the cloud accepts (see {limit.source}).",
+        category="deploy",
+        url=limit.source,
+    )
+    return ResourceRule(
+        meta,
+        (limit.resource_type,),
+        lambda props, _config: [f"{p} ({WHEN[limit.at]}; {limit.source})" for p in limit.problems(props)],
+        MANDATORY,
+        None,
     )
 
 
-def _stack_rule(name: str, description: str, rule: object, source: str) -> StackValidationPolicy:
-    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+def _stack_rule(name: str, description: str, rule: StackCheck, source: str) -> StackRule:
+    def check(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         def report(message: str, urn: str | None = None) -> None:
             report_violation(f"{message} ({source})", urn)
 
-        rule(args, report)  # type: ignore[operator]
+        rule(args, report)
 
-    return StackValidationPolicy(
-        name=name, description=description, validate=validate, enforcement_level=EnforcementLevel.MANDATORY
-    )
+    meta = RuleMeta(name, description, Severity.HIGH, f"See {source}.", category="deploy", url=source)
+    return StackRule(meta, check, MANDATORY, None)
 
 
 DEPLOY_POLICIES: list[Policy] = [

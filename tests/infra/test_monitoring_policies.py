@@ -34,13 +34,13 @@ def _alarm(**props: Any) -> ProgramRun:
     ],
 )
 def test_an_alarm_that_tells_nobody_is_blocked(props: dict[str, Any], expected: str) -> None:
-    found = [v.message for v in mandatory(check(_alarm(**props))) if v.policy == "cloudwatch-alarm-actions"]
+    found = [v.message for v in mandatory(check(_alarm(**props))) if v.policy == "alarm-actions"]
     assert any(expected in message for message in found), found
 
 
 def test_an_alarm_that_notifies_the_topic_both_ways_passes() -> None:
     found = check(_alarm(alarmActions=[TOPIC], okActions=[TOPIC], actionsEnabled=True))
-    assert [v for v in found if v.policy == "cloudwatch-alarm-actions"] == []
+    assert [v for v in found if v.policy == "alarm-actions"] == []
 
 
 def _without(plan: Plan, drop: str) -> ProgramRun:
@@ -53,20 +53,20 @@ def _without(plan: Plan, drop: str) -> ProgramRun:
     [("-alarms-db-", "database"), ("-alarms-cache-", "cache"), ("-alarms-worker-", "ECS service")],
 )
 def test_a_resource_no_alarm_reads_is_reported(prod: Plan, dropped: str, unwatched: str) -> None:
-    found = [v.message for v in check(_without(prod, dropped)) if v.policy == "monitoring-coverage"]
+    found = [v.message for v in check(_without(prod, dropped)) if v.policy == "stack-monitoring-coverage"]
     assert found and all(message.startswith(f"no alarm reads the {unwatched} ") for message in found), found
 
 
 def test_the_shipped_stacks_watch_everything_they_run(stack_plan: Plan) -> None:
-    assert [v for v in check(stack_plan.run) if v.policy == "monitoring-coverage"] == []
+    assert [v for v in check(stack_plan.run) if v.policy == "stack-monitoring-coverage"] == []
 
 
 def test_a_stack_without_a_paging_alarm_or_a_budget_is_reported(dev: Plan) -> None:
-    found = {v.message for v in check(_without(dev, "-paging")) if v.policy == "monitoring-coverage"}
+    found = {v.message for v in check(_without(dev, "-paging")) if v.policy == "stack-monitoring-coverage"}
     assert found == {"the stack has alarms but no composite alarm to page on"}
     no_budget = [r for r in dev.resources if r.type != "aws:budgets/budget:Budget"]
     found = {v.message for v in check(dataclasses.replace(dev.run, resources=no_budget))}
-    assert "an AWS stack without a budget: nobody hears of its spend" in found
+    assert "the stack has no AWS Budget" in found
 
 
 def test_a_budget_notification_without_subscribers_is_reported(dev: Plan) -> None:
@@ -80,6 +80,6 @@ def test_a_budget_notification_without_subscribers_is_reported(dev: Plan) -> Non
     found = [
         v.message
         for v in check(dataclasses.replace(dev.run, resources=resources))
-        if v.policy == "monitoring-coverage"
+        if v.policy == "stack-budget-with-subscriber"
     ]
     assert len(found) == len(silent["notifications"]) and all("has no subscriber" in m for m in found)

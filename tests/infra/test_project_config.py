@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offline.plan import main as plan_main
+from launchpad.cli import main as launchpad_main
 from offline.stack_files import ProjectConfigError, load_stack_config, placeholder
 
 SHIPPED = ("dev", "prod", "local")
@@ -105,5 +105,5 @@ def test_namespaced_values_apply_where_the_stack_sets_none(tmp_path: Path) -> No
 
 
 def test_the_plan_exits_2_with_the_cli_message(capsys: pytest.CaptureFixture[str]) -> None:
-    assert plan_main(["--stack", "dev", "--set", "azCount=two"]) == 2
+    assert launchpad_main(["plan", "--stack", "dev", "--set", "azCount=two"]) == 2
     assert "with configuration key 'azCount' must be of type 'integer'" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Monthly cost estimate of a planned stack: a dated price table, a usage file, per-resource components."""

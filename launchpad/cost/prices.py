@@ -1,0 +1,114 @@
+"""List prices the estimate uses, copied from ../shared/reference/prices.md (collected 2026-11) with
+their source and confidence; rows marked "added" are not in that file and say where they come from.
+
+AWS: us-east-1 on demand; GCP: Tier 1 (us-central1). Hourly rates are multiplied by 730 hours a month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PRICE_TABLE_DATE = "2026-11"
+HOURS_PER_MONTH = 730
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+REFERENCE = "shared/reference/prices.md"
+
+
+@dataclass(frozen=True)
+class Price:
+    usd: float
+    unit: str
+    source: str
+    confidence: str  # high, medium-high, medium, low
+
+
+def _ref(source: str, confidence: str) -> tuple[str, str]:
+    return f"{REFERENCE}: {source}", confidence
+
+
+_FARGATE = _ref("IC fixture ecs_service (2025-07); AWS Fargate page example; vantage.sh", "high")
+_FARGATE_ARM = _ref("vantage.sh; third-party 2026-09", "medium-high")
+_CLOUDFRONT = (
+    "added: AWS CloudFront pricing page, North America/Europe, first 10 TB; always-free tier 1 TB and "
+    "10 M requests a month (AWS Free Tier page); not cross-checked against a second source",
+    "medium",
+)
+# The same figures price the stack's `monitoring` outputs (targets/aws/monitoring.py,
+# targets/gcp_monitoring.py); a test keeps them equal.
+_MONITORING = (
+    "added: AWS CloudWatch pricing page (composite alarms, dashboards beyond the account's first three)",
+    "medium",
+)
+_GCP_MONITORING = (
+    "added: Google Cloud Observability pricing (alerting, $1.50 per condition-month; time series read "
+    "and uptime checks within the free allotment at this stack's volume)",
+    "medium",
+)
+PRICES: dict[str, Price] = {
+    "fargate.x86.vcpu_hour": Price(0.04048, "vCPU-hour", *_FARGATE),
+    "fargate.x86.gb_hour": Price(0.004445, "GB-hour", *_FARGATE),
+    "fargate.arm.vcpu_hour": Price(0.03238, "vCPU-hour", *_FARGATE_ARM),
+    "fargate.arm.gb_hour": Price(0.00356, "GB-hour", *_FARGATE_ARM),
+    "alb.hour": Price(0.0225, "hour", *_ref("IC fixture lb; AWS ELB page example", "high")),
+    "alb.lcu_hour": Price(0.008, "LCU-hour", *_ref("IC fixture lb; AWS ELB page example", "high")),
+    "nat.hour": Price(0.045, "hour", *_ref("IC fixture nat_gateway", "high")),
+    "nat.gb": Price(0.045, "GB processed", *_ref("IC fixture nat_gateway", "high")),
+    "ipv4.hour": Price(0.005, "IP-hour", *_ref("AWS announcement (since 2024-02-01)", "high")),
+    "rds.db.t4g.micro": Price(0.016, "hour", *_ref("third-party rate tables 2026", "medium-high")),
+    "rds.db.t4g.small": Price(0.032, "hour", *_ref("IC fixture db_instance; rate tables", "medium")),
+    "rds.db.t4g.medium": Price(0.065, "hour", *_ref("rate tables", "medium")),
+    "rds.gp3.gb_month": Price(0.115, "GB-month", *_ref("IC fixture db_instance (multi-AZ x2)", "high")),
+    "rds.backup.gb_month": Price(
+        0.095, "GB-month", *_ref("IC fixture (free up to 100 % of storage)", "high")
+    ),
+    "elasticache.redis.cache.t4g.micro": Price(0.016, "node-hour", *_ref("rate tables", "medium")),
+    "elasticache.redis.cache.t4g.small": Price(0.032, "node-hour", *_ref("rate tables", "medium")),
+    "secrets.secret_month": Price(0.40, "secret-month", *_ref("IC fixture; AWS page example", "high")),
+    "secrets.10k_calls": Price(0.05, "10k API calls", *_ref("IC fixture; AWS page example", "high")),
+    "cloudwatch.alarm_metric": Price(0.10, "alarm metric-month", *_ref("IC fixture", "high")),
+    "cloudwatch.composite_alarm": Price(0.50, "composite alarm-month", *_MONITORING),
+    "cloudwatch.dashboard": Price(3.00, "dashboard-month (an account's first 3 are free)", *_MONITORING),
+    "logs.gb_ingested": Price(0.50, "GB ingested", *_ref("IC fixture", "high")),
+    "logs.gb_month": Price(0.03, "GB-month stored", *_ref("IC fixture", "high")),
+    "s3.gb_month": Price(0.023, "GB-month", *_ref("IC fixture (S3 Standard)", "high")),
+    "ecr.gb_month": Price(0.10, "GB-month", *_ref("IC fixture", "high")),
+    "kms.key_month": Price(1.00, "key-month", *_ref("IC fixture", "high")),
+    "kms.10k_requests": Price(0.03, "10k requests", *_ref("IC fixture", "high")),
+    "waf.acl_month": Price(5.00, "web ACL-month", *_ref("IC fixture", "high")),
+    "waf.rule_month": Price(1.00, "rule-month", *_ref("IC fixture", "high")),
+    "waf.million_requests": Price(0.60, "1M requests", *_ref("IC fixture", "high")),
+    "cloudfront.gb_out": Price(0.085, "GB out (after 1 TB free)", *_CLOUDFRONT),
+    "cloudfront.10k_https": Price(0.0100, "10k HTTPS requests (after 10 M free)", *_CLOUDFRONT),
+    "run.vcpu_second.instance": Price(
+        0.000018, "vCPU-second", *_ref("cloud.google.com/run/pricing", "medium")
+    ),
+    "run.gib_second.instance": Price(0.000002, "GiB-second", *_ref("cloud.google.com/run/pricing", "medium")),
+    "run.vcpu_second.request": Price(0.000024, "vCPU-second", *_ref("cloud.google.com/run/pricing", "high")),
+    "run.gib_second.request": Price(0.0000025, "GiB-second", *_ref("cloud.google.com/run/pricing", "high")),
+    "run.million_requests": Price(
+        0.40, "1M requests (after 2 M free)", *_ref("cloud.google.com/run/pricing", "high")
+    ),
+    "artifact_registry.gb_month": Price(
+        0.10, "GB-month (after 0.5 GB)", *_ref("artifact-registry/pricing", "high")
+    ),
+    "gcp_monitoring.condition_month": Price(1.50, "alerting condition-month", *_GCP_MONITORING),
+    "gcp_secret.version_month": Price(0.06, "version-month", *_ref("secret-manager/pricing", "high")),
+}
+# ElastiCache prices Valkey at 0.8 x Redis OSS for the same node (AWS Price List API read 2026-10, medium).
+VALKEY_FACTOR = 0.8
+CLOUDFRONT_FREE_GB = 1024
+CLOUDFRONT_FREE_REQUESTS = 10_000_000
+RUN_FREE_REQUESTS = 2_000_000
+ARTIFACT_FREE_GB = 0.5
+
+# The app's own per-model prices (USD per million tokens, app/core/config.py `model_prices`); a test keeps
+# them equal. The providers bill outside AWS and GCP, so no cloud budget sees this spend.
+AI_MODELS = {
+    "huggingface": ("Qwen/Qwen2.5-72B-Instruct", 0.13, 0.40),
+    "gemini": ("gemini-2.5-flash", 0.30, 2.50),
+    "claude": ("claude-haiku-4-5", 1.00, 5.00),
+}
+AI_SOURCE = "app/core/config.py model_prices (the app's own estimate; providers' list prices)"
+for _provider, (_model, _in, _out) in AI_MODELS.items():
+    PRICES[f"ai.{_provider}.in"] = Price(_in, f"1M prompt tokens ({_model})", AI_SOURCE, "medium")
+    PRICES[f"ai.{_provider}.out"] = Price(_out, f"1M completion tokens ({_model})", AI_SOURCE, "medium")

@@ -1,0 +1,102 @@
+"""`launchpad plan`: the inventory, findings, cost and diff, its exit status, and secrets never shown."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from launchpad.cli import main
+from offline.stack_files import REPO_ROOT
+from tests.infra.plan_query import Plan
+
+
+def test_dev_plan_lists_every_resource_and_passes_policy(
+    capsys: pytest.CaptureFixture[str], dev: Plan
+) -> None:
+    assert main(["plan", "--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    for resource in dev.resources:
+        assert out.count(f"{resource.type}  {resource.name}\n") == 1, (
+            f"{resource.name} listed other than once"
+        )
+    custom = [r for r in dev.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+    assert f"{len(custom)} cloud resources to create:" in out
+    assert "[mandatory]" not in out and "[advisory] [medium] rds-multi-az" in out
+    assert "Estimated monthly cost: $" in out and "fix: Set dbMultiAz true." in out
+
+
+def test_a_change_that_breaks_a_mandatory_policy_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "prod", "--set", "dbMultiAz=false"]) == 1
+    assert "[mandatory] [medium] rds-multi-az" in capsys.readouterr().out
+
+
+def test_bad_config_exits_2_naming_every_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "dev", "--set", "azCount=9", "--set", "natStrategy=sometimes"]) == 2
+    err = capsys.readouterr().err
+    assert "launchpad:azCount:" in err and "launchpad:natStrategy:" in err
+
+
+def test_a_bad_usage_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    usage = tmp_path / "usage.yml"
+    usage.write_text("stacks: {default: {requests_per_month: 1, ghost_key: 2}}\n")
+    assert main(["plan", "--stack", "dev", "--usage", str(usage)]) == 2
+    assert "unknown key 'ghost_key'" in capsys.readouterr().err
+
+
+def test_malformed_assignment_is_refused() -> None:
+    with pytest.raises(SystemExit, match="expected KEY=VALUE"):
+        main(["plan", "--set", "azCount"])
+
+
+@pytest.mark.parametrize("output", ["text", "json", "markdown", "sarif"])
+def test_secret_values_are_masked_in_every_format(capsys: pytest.CaptureFixture[str], output: str) -> None:
+    # The local stack exports a connection URL with its generated password, and its containers get it.
+    assert main(["plan", "--stack", "local", "--format", output]) == 0
+    out = capsys.readouterr().out
+    assert "postgresql://" not in out and "OFFLINE-SECRET-PLACEHOLDER" not in out
+    if output in ("text", "json"):
+        assert "local_postgres_url" in out and "[secret]" in out
+
+
+def test_out_writes_the_report_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    assert main(["plan", "--stack", "dev", "--format", "json", "--out", str(target)]) == 0
+    assert json.loads(target.read_text())["stack"] == "dev"
+
+
+def test_compare_shows_added_removed_changed_and_the_cost_delta(tmp_path: Path) -> None:
+    base = tmp_path / "base.json"
+    assert main(["plan", "--stack", "prod", "--format", "json", "--out", str(base)]) == 0
+    head = tmp_path / "head.json"
+    changes = [
+        "--set",
+        "natStrategy=single",
+        "--set",
+        "dbMultiAz=false",
+        "--set",
+        "deploymentEnv=development",
+    ]
+    main(
+        ["plan", "--stack", "prod", *changes, "--compare", str(base), "--format", "json", "--out", str(head)]
+    )
+    diff = json.loads(head.read_text())["diff"]
+    assert {"aws:ec2/natGateway:NatGateway::launchpad-<stack>-nat-1",
+            "aws:ec2/eip:Eip::launchpad-<stack>-nat-eip-2"} <= set(diff["removed"])  # fmt: skip
+    assert diff["added"] == []
+    changed = {c["key"]: c["paths"] for c in diff["changed"]}
+    assert "multiAz" in changed["aws:rds/instance:Instance::launchpad-<stack>-db-instance"]
+    # Two NAT gateways (730 h x $0.045) and their addresses (730 h x $0.005); the same GB through one NAT;
+    # one database copy fewer (730 h x $0.065) and its storage (50 GB x $0.115).
+    assert diff["costDeltaUsd"] == pytest.approx(-(2 * 32.85 + 2 * 3.65) - 47.45 - 5.75, abs=0.011)
+
+
+def test_the_console_script_and_python_m_run_the_same_command() -> None:
+    for command in ([str(Path(sys.executable).parent / "launchpad")], [sys.executable, "-m", "launchpad"]):
+        result = subprocess.run(
+            [*command, "plan", "--help"], capture_output=True, text=True, cwd=REPO_ROOT, check=False
+        )
+        assert result.returncode == 0 and "--compare-stack" in result.stdout, result.stderr
