@@ -64,6 +64,9 @@ class EnvNames:
     AWS_EMF_ENVIRONMENT: str = "AWS_EMF_ENVIRONMENT"
     PORT: str = "PORT"
     LOG_LEVEL: str = "LOG_LEVEL"
+    # How many proxies in front of the app append to X-Forwarded-For (CloudFront -> ALB: 2; ALB: 1;
+    # none: 0, the socket peer is the client). The client IP is the entry that many hops from the right.
+    TRUSTED_PROXY_HOPS: str = "TRUSTED_PROXY_HOPS"
 
 
 ENV = EnvNames()
@@ -104,12 +107,14 @@ class Dimensions:
     ENVIRONMENT: str = "Environment"
     ROUTE: str = "Route"
     PROVIDER: str = "Provider"
+    DEPENDENCY: str = "Dependency"
 
 
 DIM = Dimensions()
 SERVICE_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT)
 ROUTE_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.ROUTE)
 PROVIDER_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.PROVIDER)
+DEPENDENCY_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.DEPENDENCY)
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,18 @@ QUEUE_DEPTH = MetricSpec(
     "Maximum",
 )
 JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job", "p99")
+CIRCUIT_OPENED = MetricSpec(
+    "circuit_opened",
+    "Count",
+    (SERVICE_DIMS, DEPENDENCY_DIMS),
+    "Circuit breaker trips: calls to the dependency are skipped for the cool-down",
+)
+CIRCUIT_CLOSED = MetricSpec(
+    "circuit_closed",
+    "Count",
+    (SERVICE_DIMS, DEPENDENCY_DIMS),
+    "Circuit breakers closed again after a successful half-open probe",
+)
 
 METRICS: tuple[MetricSpec, ...] = (
     REQUESTS,
@@ -171,6 +188,8 @@ METRICS: tuple[MetricSpec, ...] = (
     CACHE_MISSES,
     QUEUE_DEPTH,
     JOB_DURATION,
+    CIRCUIT_OPENED,
+    CIRCUIT_CLOSED,
 )
 
 # Alarm thresholds the service is designed around (seed 001).

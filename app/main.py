@@ -87,7 +87,9 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         allowed_hosts=settings.allowed_host_list,
         exempt_paths=(contract.HEALTH_PATH, contract.LIVE_PATH),
     )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(
+        RequestContextMiddleware, metrics=metrics, budget_seconds=settings.request_budget_seconds
+    )
     return app
 
 

@@ -1,4 +1,7 @@
-"""Rules first, the AI chain only when rules are not confident, identical requests from the cache."""
+"""Rules first, the AI chain only when rules are not confident, identical requests from the cache.
+
+A fallback answer (providers configured, none answered) is not cached: once they are back, the same
+question gets their answer, not an hour of the rules'."""
 
 from __future__ import annotations
 
@@ -49,7 +52,8 @@ class DecisionService:
             await self.metrics.emit({contract.CACHE_HITS: 1})
         else:
             outcome = await self._compute(request)
-            await self.cache.set(key, _dump(outcome), self.cache_ttl_seconds)
+            if not outcome.degraded:
+                self.cache.put(key, _dump(outcome), self.cache_ttl_seconds)
             await self.metrics.emit({contract.CACHE_MISSES: 1})
         is_cached = cached is not None
         response = DecisionResponse(
