@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import redis
 from rq import Queue
 from rq.command import send_stop_job_command
-from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.exceptions import AbandonedJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.job import JobStatus as RqStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
@@ -56,24 +56,43 @@ def make_rq_queue(connection: redis.Redis, settings: Settings) -> Queue:
     return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer)
 
 
-def requeue_abandoned(queue: Queue) -> list[str]:
-    """Jobs left "started" by a dead worker (expired heartbeat) go back on the queue; jobs are idempotent."""
-    abandoned: list[str] = []
+ABANDONED = "abandoned: the worker running it died"
+
+
+def requeue_abandoned(queue: Queue, max_reruns: int, db: Database | None = None) -> list[str]:
+    """Jobs left "started" by a dead worker (heartbeat expired) run again, up to `max_reruns` times each
+    (jobs are idempotent); after that they stay failed, with the reason the client reads. Returns the
+    ids put back on the queue. The worker calls this at start and on every maintenance pass."""
+    abandoned: list[Job] = []
 
     def remember(job: Job, *_: Any) -> bool:
-        abandoned.append(job.id)
+        abandoned.append(job)
         return True
 
-    registry = StartedJobRegistry(queue=queue)
-    registry.cleanup(exception_handlers=[remember])
+    StartedJobRegistry(queue=queue).cleanup(exception_handlers=[remember])
     failed = FailedJobRegistry(queue=queue)
-    for job_id in abandoned:
+    requeued: list[str] = []
+    for job in abandoned:
+        reruns = int(job.meta.get("reruns", 0))
+        if reruns >= max_reruns:
+            logger.error("abandoned job failed", extra={"job_id": job.id, "reruns": reruns})
+            _record(db, job.id, JobStatus.FAILED, error=ABANDONED)
+            continue
+        job.meta["reruns"] = reruns + 1
+        job.save_meta()
         try:
-            failed.requeue(job_id)
+            failed.requeue(job.id)
         except (InvalidJobOperation, NoSuchJobError):
             continue
-        logger.warning("requeued abandoned job", extra={"job_id": job_id})
-    return abandoned
+        logger.warning("requeued abandoned job", extra={"job_id": job.id, "rerun": reruns + 1})
+        _record(db, job.id, JobStatus.QUEUED)
+        requeued.append(job.id)
+    return requeued
+
+
+def _record(db: Database | None, job_id: str, status: JobStatus, **fields: Any) -> None:
+    if db is not None:
+        tasks._safe_update(db, job_id, status, **fields)
 
 
 def _error_of(job: Job) -> str | None:
@@ -81,7 +100,8 @@ def _error_of(job: Job) -> str | None:
     latest = job.latest_result()
     if latest is None or not latest.exc_string:
         return None
-    return latest.exc_string.strip().splitlines()[-1][:500]
+    line = latest.exc_string.strip().splitlines()[-1]
+    return ABANDONED if AbandonedJobError.__name__ in line else line[:500]
 
 
 class RqJobQueue:
