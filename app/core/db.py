@@ -114,6 +114,7 @@ class Database:
     def session(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
+            session.flush()  # the statements go out here: where a hung database holds the thread
             if caller_gave_up():  # rolls back: the caller already answered without this write
                 raise TimeoutError("the caller stopped waiting for this transaction")
 
