@@ -1,5 +1,4 @@
-"""Rate limits with `limits` (sliding window counter): per client IP before authentication, per API key
-after it.
+"""Rate limits with `limits`: per client IP before authentication, per API key after it.
 
 The per-IP limit is checked in process, before the key is even looked at: a flood of invalid keys from
 one address is refused without a database lookup or a Redis round trip (each task applies it; the WAF
@@ -15,7 +14,8 @@ from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import FixedWindowRateLimiter, SlidingWindowCounterRateLimiter
+from limits.aio.strategies import RateLimiter as Strategy
 
 from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.errors import RateLimitedError
@@ -30,9 +30,10 @@ def make_shared_storage(connection_pool: Any) -> Storage | None:
 
 class RateLimiter:
     def __init__(self, shared: Storage | None, redis: Dependency | None, per_key: str, per_ip: str) -> None:
-        # Sliding window counter: O(1) per hit in memory and in Redis, where a moving window keeps (and
-        # scans) one entry per request in the window.
-        self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        # Shared: a sliding window counter, O(1) per hit in Redis where a moving window keeps (and scans)
+        # one entry per request. In process: a fixed window, which costs a third less per hit on the
+        # hottest path and whose burst at a window's edge one task's guard can afford.
+        self._local = FixedWindowRateLimiter(MemoryStorage())
         self._shared = SlidingWindowCounterRateLimiter(shared) if shared is not None else None
         self._redis = redis
         self._per_key = parse(per_key)
@@ -56,7 +57,7 @@ class RateLimiter:
         await self._check(self._local, self._per_key, identity)
 
     @staticmethod
-    async def _check(limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, identity: str) -> None:
+    async def _check(limiter: Strategy, item: RateLimitItem, identity: str) -> None:
         if await limiter.hit(item, identity):
             return
         reset_at, _ = await limiter.get_window_stats(item, identity)
