@@ -47,7 +47,12 @@ def test_the_health_paths_in_the_contract_are_served_without_a_key(client) -> No
 @pytest.mark.parametrize("name", [n for n in ENV_NAMES if n not in {"AWS_EMF_ENVIRONMENT", "PORT"}])
 def test_every_contract_env_name_is_read_by_the_settings(monkeypatch, name) -> None:
     before = Settings().model_dump()
-    special = {"DEPLOYMENT_ENV": "development", "AI_DISABLED": "true", "REDIS_TLS": "true", "TRUSTED_PROXY_HOPS": "2"}
+    special = {
+        "DEPLOYMENT_ENV": "development",
+        "AI_DISABLED": "true",
+        "REDIS_TLS": "true",
+        "TRUSTED_PROXY_HOPS": "2",
+    }
     value = special.get(name, "4242")
     monkeypatch.setenv(name, value)
     after = Settings().model_dump()
