@@ -80,8 +80,9 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorResponse} for status in statuses}
 
 
-# Every /v1 route: bad key, invalid input, oversize body, untrusted host, rate limited.
-V1_ERRORS = error_responses(400, 401, 413, 422, 429)
+# Every /v1 route: bad key, invalid input, oversize body, untrusted host, rate limited, and a key that
+# cannot be checked while the database is unreachable.
+V1_ERRORS = error_responses(400, 401, 413, 422, 429, 503)
 
 
 def error_body(status_code: int, code: str, message: str, details: Any = None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 def _printable(value: str) -> str:
@@ -21,6 +21,8 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
+# Documents _printable in the schema (the validator gives the clearer message).
+NO_CONTROL_CHARACTERS = r"^[^\u0000-\u001F\u007F]*$"
 UtcDateTime = Annotated[datetime | None, AfterValidator(_utc)]
 
 
@@ -35,7 +37,12 @@ class JobStatus(StrEnum):
 class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable)]
+    name: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=200),
+        AfterValidator(_printable),
+        Field(json_schema_extra={"pattern": NO_CONTROL_CHARACTERS}),
+    ]
     description: Annotated[str, StringConstraints(min_length=10, max_length=5000)]
 
 
