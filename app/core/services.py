@@ -23,7 +23,7 @@ from app.core.redis import is_redis_outage, make_async_redis, make_sync_redis
 from app.core.secrets import BOTO_CONFIG, SecretReader, is_secrets_outage
 from app.decisions.audit import AuditWriter
 from app.decisions.chain import ProviderChain, is_provider_outage
-from app.decisions.providers import AiProvider, build_providers
+from app.decisions.providers import build_providers
 from app.decisions.service import DecisionService
 from app.jobs.depth import QueueDepthSampler
 from app.jobs.queue import InProcessJobQueue, JobQueue, RqJobQueue
@@ -112,13 +112,32 @@ def _dependency(settings: Settings, metrics: Metrics, name: str, **kw: Any) -> D
     )
 
 
-def _provider_breakers(
-    settings: Settings, metrics: Metrics, providers: list[AiProvider]
-) -> dict[str, Dependency]:
-    return {
+def _redis_parts(
+    settings: Settings, metrics: Metrics
+) -> tuple[aioredis.Redis | None, redis.Redis | None, Dependency | None, Cache]:
+    """The two Redis clients, their shared breaker and the decision cache (in process when embedded)."""
+    async_redis, sync_redis = make_async_redis(settings), make_sync_redis(settings, retries=False)
+    if async_redis is None:
+        return None, sync_redis, None, MemoryCache()
+    dependency = _dependency(
+        settings, metrics, "redis", timeout=settings.redis_timeout_seconds, is_outage=is_redis_outage
+    )
+    return async_redis, sync_redis, dependency, RedisCache(async_redis, dependency)
+
+
+def _chain(
+    settings: Settings,
+    metrics: Metrics,
+    secrets: SecretReader,
+    secrets_manager: Dependency,
+    overrides: Overrides,
+) -> ProviderChain:
+    providers = build_providers(settings, secrets, secrets_manager, overrides.ai_transport)
+    breakers = {
         p.name: _dependency(settings, metrics, p.name, timeout=p.timeout, is_outage=is_provider_outage)
         for p in providers
     }
+    return ProviderChain(providers, settings.model_prices, metrics, breakers)
 
 
 async def start_services(
@@ -147,33 +166,10 @@ async def start_services(
         stale_seconds=settings.api_key_stale_seconds,
     )
     await asyncio.to_thread(_bootstrap_keys, settings, secrets, api_keys)
-    async_redis, sync_redis = make_async_redis(settings), make_sync_redis(settings, retries=False)
-    redis_dependency = (
-        _dependency(
-            settings, metrics, "redis", timeout=settings.redis_timeout_seconds, is_outage=is_redis_outage
-        )
-        if async_redis is not None
-        else None
-    )
-    cache: Cache = (
-        RedisCache(async_redis, redis_dependency)
-        if async_redis is not None and redis_dependency is not None
-        else MemoryCache()
-    )
-    providers = build_providers(settings, secrets, secrets_manager, overrides.ai_transport)
-    chain = ProviderChain(
-        providers, settings.model_prices, metrics, _provider_breakers(settings, metrics, providers)
-    )
+    async_redis, sync_redis, redis_dependency, cache = _redis_parts(settings, metrics)
+    chain = _chain(settings, metrics, secrets, secrets_manager, overrides)
     audit = AuditWriter(db, database)
     await audit.start()
-    decisions = DecisionService(
-        chain=chain,
-        cache=cache,
-        audit=audit,
-        metrics=metrics,
-        cache_ttl_seconds=settings.cache_ttl_seconds,
-        confidence_threshold=settings.rules_confidence_threshold,
-    )
     jobs: JobQueue = (
         RqJobQueue(sync_redis, db, settings, database, redis_dependency)
         if sync_redis is not None and redis_dependency is not None
@@ -195,7 +191,14 @@ async def start_services(
         secrets=secrets,
         chain=chain,
         audit=audit,
-        decisions=decisions,
+        decisions=DecisionService(
+            chain=chain,
+            cache=cache,
+            audit=audit,
+            metrics=metrics,
+            cache_ttl_seconds=settings.cache_ttl_seconds,
+            confidence_threshold=settings.rules_confidence_threshold,
+        ),
         jobs=jobs,
         uploads=UploadService(
             make_upload_storage(settings, overrides), db, settings.max_upload_bytes, database

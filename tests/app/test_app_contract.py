@@ -195,3 +195,13 @@ def test_production_hides_the_api_docs(make_client) -> None:
     client = make_client(deployment_env="production", cors_origins="https://app.example.com")
     assert client.get("/openapi.json").status_code == 404
     assert client.get("/docs").status_code == 404
+
+
+def test_the_readmes_document_one_way_to_serve() -> None:
+    """Plain uvicorn (uvloop, no header bound) timed out requests at 1,000 connections: no README may
+    offer it as a way to run the service."""
+    for path in (REPO / "README.md", REPO / "app" / "README.md"):
+        text = path.read_text()
+        assert "python -m app.serve" in text, path
+        assert not re.search(r"^(\.venv/bin/)?uvicorn app\.main:app", text, flags=re.M), path
+        assert "`.venv/bin/uvicorn app.main:app`" not in text, path
