@@ -147,3 +147,20 @@ def test_hung_redis_opens_its_breaker_and_closes_it_when_back(fault_client, redi
     records = [r for r in emitted_records(client, capsys) if r.get(contract.DIM.DEPENDENCY) == "redis"]
     assert sum(r.get(contract.CIRCUIT_OPENED.name, 0) for r in records) >= 1
     assert sum(r.get(contract.CIRCUIT_CLOSED.name, 0) for r in records) == 1
+
+
+def test_a_provider_on_a_socket_that_never_answers_ends_in_rules_within_the_budget(make_client, blackhole):
+    import huggingface_hub
+    from huggingface_hub.utils._http import default_async_client_factory
+
+    # Apps built by earlier tests installed the fake transport in huggingface_hub's process-wide factory.
+    huggingface_hub.set_async_client_factory(default_async_client_factory)
+    client = make_client(
+        ai_providers="huggingface",
+        huggingface_api_key="hf_key",
+        huggingface_base_url=f"http://127.0.0.1:{blackhole.port}/v1",  # the real SDK, a real socket
+    )
+    response, elapsed = timed_post(client, UNCERTAIN)
+    assert response.status_code == 200
+    assert response.json()["source"] == "rules_deadline"
+    assert elapsed < client.app.state.services.settings.request_budget_seconds + 0.3
