@@ -100,11 +100,12 @@ class Dependency:
     ) -> None:
         self.name = name
         self.timeout = timeout
-        self._is_outage = is_outage
+        # Running out of time is an outage whatever the dependency: that is how a hung one shows.
+        self._is_outage = lambda exc: isinstance(exc, TimeoutError) or is_outage(exc)
         self.breaker = pybreaker.CircuitBreaker(
             fail_max=fail_max,
             reset_timeout=reset_seconds,
-            exclude=[lambda exc: not is_outage(exc)],
+            exclude=[lambda exc: not self._is_outage(exc)],
             listeners=[_BreakerMetrics(name, metrics)],
             name=name,
             throw_new_error_on_trip=False,
