@@ -99,7 +99,7 @@ def served(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 45  # startup imports every SDK: 8 s and more on a loaded machine
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
