@@ -78,11 +78,12 @@ class EnvNames:
     API_KEYS_SECRET_ARN: str = "API_KEYS_SECRET_ARN"
     CORS_ORIGINS: str = "CORS_ORIGINS"
     ALLOWED_HOSTS: str = "ALLOWED_HOSTS"
-    # Proxies in front of the app that append to X-Forwarded-For (ALB: 1; CloudFront and ALB: 2).
-    TRUSTED_PROXY_HOPS: str = "TRUSTED_PROXY_HOPS"
     AWS_EMF_ENVIRONMENT: str = "AWS_EMF_ENVIRONMENT"
     PORT: str = "PORT"
     LOG_LEVEL: str = "LOG_LEVEL"
+    # How many proxies in front of the app append to X-Forwarded-For (CloudFront -> ALB: 2; ALB: 1;
+    # none: 0, the socket peer is the client). The client IP is the entry that many hops from the right.
+    TRUSTED_PROXY_HOPS: str = "TRUSTED_PROXY_HOPS"
 
 
 ENV = EnvNames()
@@ -123,12 +124,14 @@ class Dimensions:
     ENVIRONMENT: str = "Environment"
     ROUTE: str = "Route"
     PROVIDER: str = "Provider"
+    DEPENDENCY: str = "Dependency"
 
 
 DIM = Dimensions()
 SERVICE_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT)
 ROUTE_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.ROUTE)
 PROVIDER_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.PROVIDER)
+DEPENDENCY_DIMS: tuple[str, ...] = (DIM.SERVICE, DIM.ENVIRONMENT, DIM.DEPENDENCY)
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,18 @@ SYNCED_TOKEN_AGE = MetricSpec(
     "Time since the synced token was minted (launchpad token-sync and the nightly job report it)",
     "Maximum",
 )
+CIRCUIT_OPENED = MetricSpec(
+    "circuit_opened",
+    "Count",
+    (SERVICE_DIMS, DEPENDENCY_DIMS),
+    "Circuit breaker trips: calls to the dependency are skipped for the cool-down",
+)
+CIRCUIT_CLOSED = MetricSpec(
+    "circuit_closed",
+    "Count",
+    (SERVICE_DIMS, DEPENDENCY_DIMS),
+    "Circuit breakers closed again after a successful half-open probe",
+)
 
 METRICS: tuple[MetricSpec, ...] = (
     REQUESTS,
@@ -208,9 +223,28 @@ METRICS: tuple[MetricSpec, ...] = (
     JOB_DURATION,
     QUEUE_OLDEST_JOB_AGE,
     SYNCED_TOKEN_AGE,
+    CIRCUIT_OPENED,
+    CIRCUIT_CLOSED,
 )
 # The values of the Provider dimension: every provider the app can call (rules is not one).
 AI_PROVIDER_NAMES: tuple[str, ...] = ("claude", "gemini", "huggingface")
+
+
+@dataclass(frozen=True)
+class DependencyNames:
+    DATABASE: str = "database"
+    REDIS: str = "redis"
+    SECRETS: str = "secrets"
+
+
+# The values of the Dependency dimension (circuit breakers): the stores, Secrets Manager, each provider.
+DEPENDENCY = DependencyNames()
+DEPENDENCY_NAMES: tuple[str, ...] = (
+    DEPENDENCY.DATABASE,
+    DEPENDENCY.REDIS,
+    DEPENDENCY.SECRETS,
+    *AI_PROVIDER_NAMES,
+)
 
 # Alarm thresholds the service is designed around (seed 001).
 ALARM_ERROR_RATE = 0.05

@@ -84,12 +84,15 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
             expose_headers=["X-Request-ID", "Retry-After"],
             max_age=600,
         )
+    if "*" not in settings.allowed_host_list:  # no layer when every host is allowed
+        app.add_middleware(
+            TrustedHostMiddleware,
+            allowed_hosts=settings.allowed_host_list,
+            exempt_paths=(contract.HEALTH_PATH, contract.LIVE_PATH),
+        )
     app.add_middleware(
-        TrustedHostMiddleware,
-        allowed_hosts=settings.allowed_host_list,
-        exempt_paths=(contract.HEALTH_PATH, contract.LIVE_PATH),
+        RequestContextMiddleware, metrics=metrics, budget_seconds=settings.request_budget_seconds
     )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 
 

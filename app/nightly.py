@@ -75,7 +75,8 @@ def run(settings: Settings, overrides: Overrides | None = None) -> dict[str, Any
     try:
         connection = make_sync_redis(settings)
         if connection is not None:
-            report["requeued_jobs"] = len(requeue_abandoned(make_rq_queue(connection, settings)))
+            queue = make_rq_queue(connection, settings)
+            report["requeued_jobs"] = len(requeue_abandoned(queue, settings.job_max_reruns, db))
         report["expired_job_records"] = expire_stale_job_records(db, settings)
         report["purged_audit_rows"] = purge_audit(db, settings)
         report["purged_uploads"] = purge_uploads(db, settings, overrides)

@@ -1,5 +1,9 @@
 """Every path under /v1 needs a valid API key (X-API-Key) and passes the rate limits; /health* needs neither.
 
+The per-IP limit comes first, before the key is looked at, so invalid keys cost nothing. The client IP is
+the X-Forwarded-For entry `TRUSTED_PROXY_HOPS` from the right: entries further left were written by the
+client and prove nothing.
+
 A pure ASGI middleware rather than a FastAPI dependency: no route can forget it, and FastAPI's dependency
 solving cost more per request than the key check and both rate limits together (bench/http_bench.py).
 The route reads the caller's key label from `request.state.api_key_label`.
@@ -7,6 +11,7 @@ The route reads the caller's key label from `request.state.api_key_label`.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,8 +28,27 @@ SECURITY_SCHEME = "APIKeyHeader"
 _CHALLENGE = {"WWW-Authenticate": "APIKey"}
 
 
+def client_ip(scope: Scope, trusted_hops: int) -> str:
+    """The address of whoever the first trusted proxy saw, or the socket peer when no proxy is trusted."""
+    peer = scope.get("client")
+    peer_ip = str(peer[0]) if peer else "unknown"
+    if trusted_hops <= 0:
+        return peer_ip
+    forwarded = [value for name, value in scope["headers"] if name == b"x-forwarded-for"]
+    entries = [e.strip() for e in b",".join(forwarded).decode("latin-1").split(",") if e.strip()]
+    if not entries:
+        return peer_ip
+    # Fewer entries than hops: the request skipped an outer proxy, and the leftmost is still ours.
+    candidate = entries[max(0, len(entries) - trusted_hops)]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer_ip
+
+
 async def authenticate(services: Services, raw_key: str | None, client_ip: str) -> str | None:
-    """The caller's key label (None only on a laptop with no keys configured); raises 401 or 429."""
+    """The caller's key label (None only on a laptop with no keys configured); raises 401, 429 or 503."""
+    await services.limiter.check_ip(client_ip)
     label: str | None = None
     if services.api_keys.enabled:
         if not raw_key:
@@ -34,7 +58,7 @@ async def authenticate(services: Services, raw_key: str | None, client_ip: str) 
             raise UnauthorizedError("invalid API key", headers=_CHALLENGE)
     elif services.settings.deployment_env != "local":
         raise UnauthorizedError("no API keys are configured")
-    await services.limiter.check(api_key_id=label, client_ip=client_ip)
+    await services.limiter.check_key(label)
     return label
 
 
@@ -51,10 +75,11 @@ class ApiKeyMiddleware:
             await self.app(scope, receive, send)
             return
         services: Services = scope["app"].state.services
-        client = scope.get("client")
         raw_key = Headers(scope=scope).get(API_KEY_HEADER)
         try:
-            label = await authenticate(services, raw_key, client[0] if client else "unknown")
+            label = await authenticate(
+                services, raw_key, client_ip(scope, services.settings.trusted_proxy_hops)
+            )
         except AppError as exc:
             await send_json_error(send, exc.status_code, exc.code, exc.message, exc.headers)
             return

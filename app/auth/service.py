@@ -1,19 +1,19 @@
 """API keys: stored as SHA-256 hashes (keys are long random strings, so a slow KDF buys nothing),
-bootstrapped from API_KEYS or a Secrets Manager secret, looked up with a short in-process cache."""
+bootstrapped from API_KEYS or a Secrets Manager secret, looked up through bounded in-process caches."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 import json
 import logging
-import time
 
+from cachetools import TTLCache
 from sqlalchemy import select
 
 from app.auth.models import ApiKey
 from app.core.db import Database
+from app.core.dependency import Dependency, DependencyUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +33,24 @@ def parse_key_list(raw: str | None) -> list[str]:
 
 
 class ApiKeyStore:
-    def __init__(self, db: Database, cache_seconds: float = 30.0) -> None:
+    """Configured keys (API_KEYS or its secret) are answered from memory, before any database lookup.
+    Other keys are looked up once per `cache_seconds`, found or not, in bounded caches: a flood of random
+    keys costs at most one lookup each and evicts itself. A key the database confirmed stays accepted for
+    `stale_seconds` while the database is unreachable; a key it never saw is then a 503, not a 401."""
+
+    def __init__(
+        self,
+        db: Database,
+        database: Dependency,
+        *,
+        cache_seconds: float = 30.0,
+        cache_size: int = 10_000,
+        stale_seconds: float = 3600.0,
+    ) -> None:
         self._db = db
-        self._cache_seconds = cache_seconds
-        self._cache: dict[str, tuple[float, str | None]] = {}
+        self._database = database
+        self._recent: TTLCache[str, str | None] = TTLCache(maxsize=cache_size, ttl=cache_seconds)
+        self._confirmed: TTLCache[str, str] = TTLCache(maxsize=cache_size, ttl=stale_seconds)
         # Keys from configuration stay valid while Postgres is down: decisions must still be served.
         self._bootstrap: dict[str, str] = {}
         self._has_stored_keys = False
@@ -45,6 +59,10 @@ class ApiKeyStore:
     @property
     def enabled(self) -> bool:
         return bool(self._bootstrap) or self._has_stored_keys
+
+    @property
+    def cached_entries(self) -> int:
+        return len(self._recent) + len(self._confirmed)
 
     def bootstrap(self, raw_keys: list[str], source: str) -> None:
         hashes = {hash_key(key): f"{source}-{hash_key(key)[:8]}" for key in raw_keys}
@@ -62,13 +80,16 @@ class ApiKeyStore:
             )
 
     async def verify(self, raw_key: str) -> str | None:
-        """The key's label when valid, else None."""
+        """The key's label when valid, else None; DependencyUnavailable when it cannot be checked."""
         key_hash = hash_key(raw_key)
-        hit = self._cache.get(key_hash)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
+        # A dict lookup by SHA-256 digest: learning its timing needs preimages, so no compare_digest loop.
+        configured = self._bootstrap.get(key_hash)
+        if configured is not None:
+            return configured
+        if key_hash in self._recent:
+            return self._recent[key_hash]
         # One lookup per key at a time: when the entry expires under load, every request in flight would
-        # otherwise queue its own database lookup on the small thread pool and wait seconds for it.
+        # otherwise queue its own database lookup and wait for it.
         pending = self._inflight.get(key_hash)
         if pending is None:
             pending = asyncio.ensure_future(self._lookup_and_cache(key_hash))
@@ -78,11 +99,17 @@ class ApiKeyStore:
 
     async def _lookup_and_cache(self, key_hash: str) -> str | None:
         try:
-            label = await asyncio.to_thread(self._lookup, key_hash)
-        except Exception as exc:
-            logger.warning("api key lookup failed", extra={"error_type": type(exc).__name__})
-            return next((lbl for h, lbl in self._bootstrap.items() if hmac.compare_digest(h, key_hash)), None)
-        self._cache[key_hash] = (time.monotonic() + self._cache_seconds, label)
+            label = await self._database.call_sync(self._lookup, key_hash)
+        except DependencyUnavailable:
+            confirmed = self._confirmed.get(key_hash)
+            if confirmed is not None:
+                return confirmed
+            raise
+        self._recent[key_hash] = label
+        if label is None:
+            self._confirmed.pop(key_hash, None)
+        else:
+            self._confirmed[key_hash] = label
         return label
 
     def _lookup(self, key_hash: str) -> str | None:

@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     redis_port: int = Field(6379, validation_alias=_env(ENV.REDIS_PORT))
     redis_tls: bool = Field(False, validation_alias=_env(ENV.REDIS_TLS))
     redis_auth_token: str | None = Field(None, validation_alias=_env(ENV.REDIS_AUTH_TOKEN))
-    redis_timeout_seconds: Seconds = 0.5
+    redis_timeout_seconds: Seconds = 0.25
 
     uploads_bucket: str | None = Field(None, validation_alias=_env(ENV.UPLOADS_BUCKET))
     token_sync_bucket: str | None = Field(None, validation_alias=_env(ENV.TOKEN_SYNC_BUCKET))
@@ -116,10 +116,24 @@ class Settings(BaseSettings):
     api_keys_secret_arn: str | None = Field(None, validation_alias=_env(ENV.API_KEYS_SECRET_ARN))
     cors_origins: str = Field("", validation_alias=_env(ENV.CORS_ORIGINS))
     allowed_hosts: str = Field("*", validation_alias=_env(ENV.ALLOWED_HOSTS))
-    # Proxies in front of the service that append to X-Forwarded-For (issue 14 wires the client address).
-    trusted_proxy_hops: int = Field(1, ge=0, validation_alias=_env(ENV.TRUSTED_PROXY_HOPS))
     rate_limit_per_key: str = "600/minute"
     rate_limit_per_ip: str = "10/second"
+    # Proxies in front of the app that append to X-Forwarded-For (the stacks set it: CloudFront -> ALB 2).
+    trusted_proxy_hops: int = Field(1, ge=0, le=10, validation_alias=_env(ENV.TRUSTED_PROXY_HOPS))
+    # The time budget of every request: dependency waits are capped by what is left of it, and a decision
+    # whose providers have not answered by then is answered by the rules. Under seed 001's 2 s alarm.
+    request_budget_seconds: float = Field(1.5, gt=0, le=30)
+    database_timeout_seconds: Seconds = 1.0
+    secrets_timeout_seconds: Seconds = 1.0
+    # Circuit breakers (every dependency): open after this many outages in a row, probe after the cool-down.
+    breaker_fail_max: int = Field(5, ge=1, le=1000)
+    breaker_reset_seconds: float = Field(10.0, gt=0, le=3600)
+    # API keys found in (or missing from) the database are remembered this long, this many of each; a key
+    # the database confirmed stays accepted for api_key_stale_seconds while the database is unreachable.
+    api_key_cache_seconds: float = Field(30.0, gt=0, le=3600)
+    api_key_cache_size: int = Field(10_000, ge=1)
+    api_key_stale_seconds: float = Field(3600.0, gt=0, le=86400)
+    max_header_bytes: int = Field(64 * 1024, ge=1024, le=1024 * 1024)
     aws_emf_environment: str = Field("Local", validation_alias=_env(ENV.AWS_EMF_ENVIRONMENT))
     metrics_enabled: bool = True
     metrics_flush_seconds: float = Field(1.0, ge=0, le=60)
@@ -128,6 +142,13 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(600, ge=1)
     job_result_ttl_seconds: int = Field(24 * 3600, ge=1)
     queue_name: str = "analysis"
+    # A job whose worker died is rerun this many times (then failed, with the reason, for the client).
+    job_max_reruns: int = Field(2, ge=0, le=10)
+    # RQ worker: heartbeat every interval; a job whose heartbeat is older than interval + grace lost its
+    # worker, which the maintenance pass (this often) notices and reruns.
+    worker_heartbeat_seconds: int = Field(30, ge=1, le=600)
+    worker_heartbeat_grace_seconds: int = Field(60, ge=1, le=600)
+    worker_maintenance_seconds: int = Field(60, ge=1, le=3600)
     queue_depth_interval_seconds: float = Field(30.0, ge=0, le=300)
     audit_retention_days: int = Field(90, ge=1)
     upload_retention_days: int = Field(30, ge=1)

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.contract import ENV
 from app.core.config import Settings
+from app.core.dependency import caller_gave_up
 from app.core.secrets import SecretReader
 
 
@@ -36,7 +38,16 @@ def make_engine(settings: Settings) -> Engine:
         pool_size=5,
         max_overflow=5,
         pool_timeout=2,
-        connect_args={"connect_timeout": 3},
+        # TCP keepalives and tcp_user_timeout end connections to a server that vanished (failover,
+        # black-holed packets) instead of leaving their threads waiting on the socket for ever.
+        connect_args={
+            "connect_timeout": 3,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10_000,
+        },
     )
     if settings.database_secret_arn:
         credentials = SecretReader({ENV.DATABASE_SECRET_ARN: settings.database_secret_arn})
@@ -99,6 +110,13 @@ def _sqlite_pragmas(dbapi_connection: object, _: object) -> None:
     cursor.close()
 
 
+def is_database_outage(exc: BaseException) -> bool:
+    """Failures of the database itself (unreachable, hung, out of connections), not of a statement."""
+    return isinstance(
+        exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError | OSError | TimeoutError
+    )
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
@@ -114,6 +132,9 @@ class Database:
     def session(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
+            session.flush()  # the statements go out here: where a hung database holds the thread
+            if caller_gave_up():  # rolls back: the caller already answered without this write
+                raise TimeoutError("the caller stopped waiting for this transaction")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.logging import request_id_var
 
@@ -79,8 +80,9 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorResponse} for status in statuses}
 
 
-# Every /v1 route: bad key, invalid input, oversize body, untrusted host, rate limited.
-V1_ERRORS = error_responses(400, 401, 413, 422, 429)
+# Every /v1 route: bad key, invalid input, oversize body, untrusted host, rate limited, and a key that
+# cannot be checked while the database is unreachable.
+V1_ERRORS = error_responses(400, 401, 413, 422, 429, 503)
 
 
 def error_body(status_code: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -104,10 +106,28 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+    return error_response(exc.status_code, code, str(exc.detail), headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the path answers: Starlette's 405 names only those of the first route that matched
+    the path, and GET and POST /v1/jobs are two routes. Asked route by route (BaseRoute.matches), so
+    routers included into others are searched too."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Iterable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import contract
+from app.core import deadline
 from app.core.errors import error_body
 from app.core.logging import request_id_var
 from app.core.metrics import Metrics
 
+logger = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _DOC_PATHS = ("/docs", "/redoc", "/openapi.json")
 _BODILESS = frozenset({"GET", "HEAD"})
@@ -59,21 +62,26 @@ async def send_json_error(
 
 
 class RequestContextMiddleware:
-    """Request id, security headers and the per-route request metrics, on every response."""
+    """Request id, security headers, the time budget and the per-route request metrics, on every response.
+    An unhandled error is answered here, inside the context: Starlette's own 500 handler sits outside
+    every user middleware, so its answers carried neither the request id nor the security headers."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, budget_seconds: float) -> None:
         self.app = app
         self.metrics = metrics
+        self.budget_seconds = budget_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # 128 random bits like uuid4().hex, at a fraction of its cost on every request.
+        request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()
         token = request_id_var.set(request_id)
+        budget = deadline.start(self.budget_seconds)
         started = time.perf_counter()
-        status = 500
+        status = 0
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -84,13 +92,19 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+            if status:  # the response had started: all that is left is to end the connection
+                raise
+            await send_json_error(send_with_headers, 500, "internal_error", "internal error")
         finally:
+            deadline.reset(budget)
             route = getattr(scope.get("route"), "path", "unmatched")
             await self.metrics.emit(
                 {
                     contract.REQUESTS: 1,
                     contract.REQUEST_LATENCY: (time.perf_counter() - started) * 1000,
-                    contract.HTTP_5XX: 1 if status >= 500 else 0,
+                    contract.HTTP_5XX: 1 if status >= 500 or not status else 0,
                 },
                 **{contract.DIM.ROUTE: route},
             )

@@ -100,5 +100,7 @@ def _raise_json_position(raw: bytes) -> None:
     except json.JSONDecodeError as exc:
         error = {"type": "json_invalid", "loc": ("body", exc.pos), "msg": "JSON decode error"}
         raise RequestValidationError([{**error, "ctx": {"error": exc.msg}}]) from None
+    except RecursionError:  # nested deeper than the parser goes: pydantic-core's error says so
+        return
     except ValueError:  # not decodable text at all: pydantic's own error says so
         return

@@ -11,10 +11,14 @@ import threading
 from typing import Any
 
 from aws_secretsmanager_caching import SecretCache, SecretCacheConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from app.contract import ENV, secret_arn_env
 
 logger = logging.getLogger(__name__)
+# botocore waits 60 s per read and retries by default; a hung endpoint must cost seconds, not minutes.
+BOTO_CONFIG = Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 2, "mode": "standard"})
 # The credential minted on a machine with a browser and synced to Secrets Manager (seed 000): read like a
 # provider key, under this name, from SYNCED_TOKEN_SECRET_ARN.
 SYNCED_TOKEN = ENV.SYNCED_TOKEN_SECRET_ARN.removesuffix("_SECRET_ARN")
@@ -38,7 +42,11 @@ class SecretReader:
             if self._cache is None:
                 import boto3  # noqa: PLC0415 - only processes that read a secret pay for boto3
 
-                client = self._client_factory() if self._client_factory else boto3.client("secretsmanager")
+                client = (
+                    self._client_factory()
+                    if self._client_factory
+                    else boto3.client("secretsmanager", config=BOTO_CONFIG)
+                )
                 config = SecretCacheConfig(secret_refresh_interval=self._ttl_seconds)
                 self._cache = SecretCache(config=config, client=client)
             return self._cache
@@ -66,13 +74,27 @@ class SecretReader:
         arn = self.arn_for(name)
         if arn:
             logger.info("refreshing secret", extra={"secret_name": name})
-            self._secret_cache().refresh_secret_now(arn)
+            # A fresh cache re-reads each secret on its next use. SecretCache.refresh_secret_now would
+            # sleep 2.5-5 s of jitter first, past any request's time budget.
+            with self._lock:
+                self._cache = None
 
     def configured(self, name: str) -> bool:
         return bool(self.arn_for(name) or self._values.get(name))
 
 
-def _unwrap(raw: str, name: str) -> str:
+def is_secrets_outage(exc: BaseException) -> bool:
+    """Secrets Manager itself failing (unreachable, hung, throttling, 5xx); a missing secret or value, or
+    a denied read, is an answer about that one secret."""
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 500
+        return status >= 500 or status == 429 or "Throttl" in str(exc.response.get("Error", {}).get("Code"))
+    return isinstance(exc, Exception) and not isinstance(exc, ValueError | TypeError | KeyError)
+
+
+def _unwrap(raw: str | None, name: str) -> str | None:
+    if raw is None:  # a secret container with no value yet
+        return None
     try:
         parsed = json.loads(raw)
     except ValueError:

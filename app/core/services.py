@@ -12,16 +12,17 @@ import redis
 import redis.asyncio as aioredis
 
 from app.auth.service import ApiKeyStore, parse_key_list
-from app.contract import ENV
+from app.contract import DEPENDENCY, ENV
 from app.core.cache import Cache, MemoryCache, RedisCache
 from app.core.config import Settings
-from app.core.db import Database, is_sqlite, make_engine
+from app.core.db import Database, is_database_outage, is_sqlite, make_engine
+from app.core.dependency import Dependency
 from app.core.metrics import Metrics
-from app.core.ratelimit import RateLimiter, make_storage
-from app.core.redis import make_async_redis, make_sync_redis
-from app.core.secrets import SecretReader
+from app.core.ratelimit import RateLimiter, make_shared_storage
+from app.core.redis import is_redis_outage, make_async_redis, make_sync_redis
+from app.core.secrets import BOTO_CONFIG, SecretReader, is_secrets_outage
 from app.decisions.audit import AuditWriter
-from app.decisions.chain import ProviderChain
+from app.decisions.chain import ProviderChain, is_provider_outage
 from app.decisions.providers import build_providers
 from app.decisions.service import DecisionService
 from app.jobs.depth import QueueDepthSampler
@@ -57,6 +58,9 @@ class Services:
     uploads: UploadService
     api_keys: ApiKeyStore
     depth_sampler: QueueDepthSampler
+    database: Dependency
+    redis: Dependency | None
+    secrets_manager: Dependency
 
 
 def secret_values(settings: Settings) -> dict[str, str | None]:
@@ -69,11 +73,11 @@ def _boto(overrides: Overrides, service: str) -> Any:
         return overrides.boto_client(service)
     import boto3  # noqa: PLC0415 - the embedded profile never needs boto3
 
-    return boto3.client(service)
+    return boto3.client(service, config=BOTO_CONFIG)
 
 
 def make_upload_storage(settings: Settings, overrides: Overrides) -> UploadStorage:
-    if settings.uploads_bucket:
+    if settings.uploads_bucket:  # the service's client times out in seconds (BOTO_CONFIG)
         return S3Storage(_boto(overrides, "s3"), settings.uploads_bucket)
     return LocalStorage(settings.local_uploads_dir)
 
@@ -98,60 +102,128 @@ def _migrate_embedded(db: Database) -> None:
         upgrade(db.engine)
 
 
+def _dependency(settings: Settings, metrics: Metrics, name: str, **kw: Any) -> Dependency:
+    return Dependency(
+        name,
+        fail_max=settings.breaker_fail_max,
+        reset_seconds=settings.breaker_reset_seconds,
+        metrics=metrics,
+        **kw,
+    )
+
+
+def _redis_parts(
+    settings: Settings, metrics: Metrics
+) -> tuple[aioredis.Redis | None, redis.Redis | None, Dependency | None, Cache]:
+    """The two Redis clients, their shared breaker and the decision cache (in process when embedded)."""
+    async_redis, sync_redis = make_async_redis(settings), make_sync_redis(settings, retries=False)
+    if async_redis is None:
+        return None, sync_redis, None, MemoryCache()
+    dependency = _dependency(
+        settings, metrics, DEPENDENCY.REDIS, timeout=settings.redis_timeout_seconds, is_outage=is_redis_outage
+    )
+    return async_redis, sync_redis, dependency, RedisCache(async_redis, dependency)
+
+
+def _chain(
+    settings: Settings,
+    metrics: Metrics,
+    secrets: SecretReader,
+    secrets_manager: Dependency,
+    overrides: Overrides,
+) -> ProviderChain:
+    providers = build_providers(settings, secrets, secrets_manager, overrides.ai_transport)
+    breakers = {
+        p.name: _dependency(settings, metrics, p.name, timeout=p.timeout, is_outage=is_provider_outage)
+        for p in providers
+    }
+    return ProviderChain(providers, settings.model_prices, metrics, breakers)
+
+
 async def start_services(
     settings: Settings, metrics: Metrics, overrides: Overrides | None = None
 ) -> Services:
     overrides = overrides or Overrides()
     await metrics.start()
     db = Database(make_engine(settings))
+    database = _dependency(
+        settings,
+        metrics,
+        DEPENDENCY.DATABASE,
+        timeout=settings.database_timeout_seconds,
+        is_outage=is_database_outage,
+    )
     await asyncio.to_thread(_migrate_embedded, db)
     secrets = SecretReader(
         secret_values(settings),
         client_factory=(lambda: _boto(overrides, "secretsmanager")),
         ttl_seconds=settings.secret_cache_ttl_seconds,
     )
-    api_keys = ApiKeyStore(db)
+    secrets_manager = _dependency(
+        settings,
+        metrics,
+        DEPENDENCY.SECRETS,
+        timeout=settings.secrets_timeout_seconds,
+        is_outage=is_secrets_outage,
+    )
+    api_keys = ApiKeyStore(
+        db,
+        database,
+        cache_seconds=settings.api_key_cache_seconds,
+        cache_size=settings.api_key_cache_size,
+        stale_seconds=settings.api_key_stale_seconds,
+    )
     await asyncio.to_thread(_bootstrap_keys, settings, secrets, api_keys)
-    async_redis, sync_redis = make_async_redis(settings), make_sync_redis(settings)
-    cache: Cache = RedisCache(async_redis) if async_redis else MemoryCache()
-    chain = ProviderChain(
-        build_providers(settings, secrets, overrides.ai_transport), settings.model_prices, metrics
-    )
-    audit = AuditWriter(db)
+    async_redis, sync_redis, redis_dependency, cache = _redis_parts(settings, metrics)
+    chain = _chain(settings, metrics, secrets, secrets_manager, overrides)
+    audit = AuditWriter(db, database)
     await audit.start()
-    decisions = DecisionService(
-        chain=chain,
-        cache=cache,
-        audit=audit,
-        metrics=metrics,
-        cache_ttl_seconds=settings.cache_ttl_seconds,
-        confidence_threshold=settings.rules_confidence_threshold,
+    jobs: JobQueue = (
+        RqJobQueue(sync_redis, db, settings, database, redis_dependency)
+        if sync_redis is not None and redis_dependency is not None
+        else InProcessJobQueue(db, metrics, database)
     )
-    jobs: JobQueue = RqJobQueue(sync_redis, db, settings) if sync_redis else InProcessJobQueue(db, metrics)
     depth_sampler = QueueDepthSampler(jobs, metrics, settings.queue_depth_interval_seconds)
     await depth_sampler.start()
+    shared_limits = make_shared_storage(async_redis.connection_pool if async_redis is not None else None)
     return Services(
         settings=settings,
         db=db,
         async_redis=async_redis,
         sync_redis=sync_redis,
         cache=cache,
-        limiter=RateLimiter(make_storage(settings), settings.rate_limit_per_key, settings.rate_limit_per_ip),
+        limiter=RateLimiter(
+            shared_limits, redis_dependency, settings.rate_limit_per_key, settings.rate_limit_per_ip
+        ),
         metrics=metrics,
         secrets=secrets,
         chain=chain,
         audit=audit,
-        decisions=decisions,
+        decisions=DecisionService(
+            chain=chain,
+            cache=cache,
+            audit=audit,
+            metrics=metrics,
+            cache_ttl_seconds=settings.cache_ttl_seconds,
+            confidence_threshold=settings.rules_confidence_threshold,
+        ),
         jobs=jobs,
-        uploads=UploadService(make_upload_storage(settings, overrides), db, settings.max_upload_bytes),
+        uploads=UploadService(
+            make_upload_storage(settings, overrides), db, settings.max_upload_bytes, database
+        ),
         api_keys=api_keys,
         depth_sampler=depth_sampler,
+        database=database,
+        redis=redis_dependency,
+        secrets_manager=secrets_manager,
     )
 
 
 async def stop_services(services: Services) -> None:
     await services.depth_sampler.stop()
     await services.audit.stop()
+    if isinstance(services.cache, RedisCache):
+        await services.cache.drain()
     await services.chain.aclose()
     if isinstance(services.jobs, InProcessJobQueue):
         services.jobs.shutdown()
@@ -160,4 +232,7 @@ async def stop_services(services: Services) -> None:
     if services.sync_redis is not None:
         services.sync_redis.close()
     services.db.dispose()
+    for dependency in (services.database, services.redis, services.secrets_manager):
+        if dependency is not None:
+            dependency.shutdown()
     await services.metrics.stop()

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from sqlalchemy import insert
 
 from app.core.db import Database
+from app.core.dependency import Dependency
 from app.core.periodic import PeriodicFlusher
 from app.decisions.models import AuditRecord
 
 logger = logging.getLogger(__name__)
+# Off the request path, so longer than a request's database wait; a hung database still cannot stall the
+# writer (and its pending rows) for ever. Rows whose write failed or timed out go to the log.
+WRITE_TIMEOUT_SECONDS = 5.0
 
 
 class AuditWriter(PeriodicFlusher):
-    def __init__(self, db: Database, interval_seconds: float = 0.5, max_batch: int = 500) -> None:
+    def __init__(
+        self, db: Database, database: Dependency, interval_seconds: float = 0.5, max_batch: int = 500
+    ) -> None:
         self._db = db
+        self._database = database
         self.flush_interval_seconds = interval_seconds
         self._max_batch = max_batch
         self._pending: list[dict[str, Any]] = []
@@ -31,7 +37,7 @@ class AuditWriter(PeriodicFlusher):
         while self._pending:
             rows, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
             try:
-                await asyncio.to_thread(self._write, rows)
+                await self._database.call_sync(self._write, rows, timeout=WRITE_TIMEOUT_SECONDS)
                 written += len(rows)
             except Exception as exc:
                 for row in rows:

@@ -18,6 +18,7 @@ from huggingface_hub import AsyncInferenceClient
 
 from app.contract import ENV
 from app.core.config import Settings
+from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.secrets import SYNCED_TOKEN, SecretReader
 
 logger = logging.getLogger(__name__)
@@ -84,13 +85,16 @@ class AiProvider(ABC):
 
     def __init__(
         self,
+        *,
         secrets: SecretReader,
+        secrets_manager: Dependency,
         model: str,
         timeout: float,
         max_tokens: int,
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self.secrets = secrets
+        self.secrets_manager = secrets_manager
         self.use_synced_token = False
         self.model = model
         self.timeout = timeout
@@ -112,8 +116,21 @@ class AiProvider(ABC):
     def _http(self) -> httpx2.AsyncClient:
         return httpx2.AsyncClient(transport=self.transport, timeout=self.timeout)
 
+    async def _read_key(self) -> str | None:
+        """The current key. Secrets Manager failing (down, hung, a container with no value yet) is this
+        provider failing, never the request: the chain moves on."""
+        try:
+            return await self.secrets_manager.call_sync(self.secrets.get, self.key_name)
+        except DependencyUnavailable as exc:
+            raise ProviderFailure(self.name, "secret_unavailable") from exc
+        except Exception as exc:
+            logger.warning(
+                "provider key unreadable", extra={"provider": self.name, "error_type": type(exc).__name__}
+            )
+            raise ProviderFailure(self.name, "not_configured") from exc
+
     async def _client_for_current_key(self) -> Any:
-        key = await asyncio.to_thread(self.secrets.get, self.key_name)
+        key = await self._read_key()
         if not key:
             raise ProviderFailure(self.name, "not_configured")
         if key != self._client_key:
@@ -121,18 +138,26 @@ class AiProvider(ABC):
             self._client, self._client_key = self._build_client(key), key
         return self._client
 
-    async def complete(self, prompt: str) -> Completion:
-        """One call under a hard deadline. On 401/403 the key is re-read (rotation) and tried once more."""
+    async def complete(self, prompt: str, timeout: float | None = None) -> Completion:
+        """One call within `timeout` (the provider's own by default), reading the key included. On
+        401/403 the key is re-read (rotation) and tried once more."""
+        try:
+            async with asyncio.timeout(self.timeout if timeout is None else timeout):
+                return await self._complete(prompt)
+        except TimeoutError as exc:
+            raise ProviderFailure(self.name, "timeout") from exc
+
+    async def _complete(self, prompt: str) -> Completion:
         for attempt in (1, 2):
             client = await self._client_for_current_key()
             try:
-                return await asyncio.wait_for(self._call(client, prompt), self.timeout)
+                return await self._call(client, prompt)
             except ProviderFailure:
                 raise
             except Exception as exc:
                 reason = classify(exc)
                 if reason == "auth" and attempt == 1 and self.secrets.arn_for(self.key_name):
-                    await asyncio.to_thread(self.secrets.refresh, self.key_name)
+                    await self.secrets_manager.call_sync(self.secrets.refresh, self.key_name)
                     continue
                 raise ProviderFailure(self.name, reason) from exc
         raise ProviderFailure(self.name, "auth")
@@ -241,11 +266,15 @@ class HuggingFaceProvider(AiProvider):
 
 
 def build_providers(
-    settings: Settings, secrets: SecretReader, transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings,
+    secrets: SecretReader,
+    secrets_manager: Dependency,
+    transport: httpx2.AsyncBaseTransport | None = None,
 ) -> list[AiProvider]:
     """The AI providers of the configured chain, in order (rules is not one: it ends every chain)."""
     common: dict[str, Any] = {
         "secrets": secrets,
+        "secrets_manager": secrets_manager,
         "max_tokens": settings.ai_max_output_tokens,
         "transport": transport,
     }

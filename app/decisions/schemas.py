@@ -43,7 +43,12 @@ class Verdict(BaseModel):
 
 
 class DecisionResponse(Verdict):
-    source: str = Field(description="Which provider answered: claude, huggingface, gemini or rules")
+    source: str = Field(
+        description=(
+            "Which provider answered: claude, huggingface, gemini or rules; rules_deadline when the "
+            "request's time budget ran out before a provider answered"
+        )
+    )
     cached: bool
     latency_ms: float
     tokens_in: int

@@ -1,10 +1,15 @@
-"""Rules first, the AI chain only when rules are not confident, identical requests from the cache."""
+"""Rules first, the AI chain only when rules are not confident, identical requests from the cache.
+
+A fallback answer (providers configured, none answered) is not cached: once they are back, the same
+question gets their answer, not an hour of the rules'."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import time
+
+from pydantic import BaseModel
 
 from app import contract
 from app.core.cache import Cache
@@ -34,11 +39,13 @@ class DecisionService:
         self.metrics = metrics
         self.cache_ttl_seconds = cache_ttl_seconds
         self.confidence_threshold = confidence_threshold
+        self._chain_names = json.dumps(chain.names).encode()
 
     def cache_key(self, request: DecisionRequest) -> str:
         # The chain is part of the key: flipping the kill switch must not serve answers from the AI.
-        payload = json.dumps([request.model_dump(mode="json"), self.chain.names], sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        digest = hashlib.sha256(self._chain_names)
+        digest.update(request.model_dump_json().encode())
+        return digest.hexdigest()
 
     async def decide(self, request: DecisionRequest, api_key_label: str | None) -> DecisionResponse:
         started = time.perf_counter()
@@ -49,11 +56,13 @@ class DecisionService:
             await self.metrics.emit({contract.CACHE_HITS: 1})
         else:
             outcome = await self._compute(request)
-            await self.cache.set(key, _dump(outcome), self.cache_ttl_seconds)
+            if not outcome.degraded:
+                self.cache.put(key, _dump(outcome), self.cache_ttl_seconds)
             await self.metrics.emit({contract.CACHE_MISSES: 1})
         is_cached = cached is not None
-        response = DecisionResponse(
-            **outcome.verdict.model_dump(),
+        # Every field is already validated (the verdict on its way in): construct without a second pass.
+        response = DecisionResponse.model_construct(
+            **dict(outcome.verdict),
             source=outcome.source,
             cached=is_cached,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -72,13 +81,18 @@ class DecisionService:
         return await self.chain.run(request, verdict)
 
 
+class CachedOutcome(BaseModel):
+    verdict: Verdict
+    source: str
+
+
 def _dump(outcome: ChainOutcome) -> str:
-    return json.dumps({"verdict": outcome.verdict.model_dump(mode="json"), "source": outcome.source})
+    return CachedOutcome(verdict=outcome.verdict, source=outcome.source).model_dump_json()
 
 
 def _load(raw: str) -> ChainOutcome:
-    data = json.loads(raw)
-    return ChainOutcome(verdict=Verdict.model_validate(data["verdict"]), source=str(data["source"]))
+    cached = CachedOutcome.model_validate_json(raw)
+    return ChainOutcome(verdict=cached.verdict, source=cached.source)
 
 
 def _audit_row(

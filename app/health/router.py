@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -48,9 +49,9 @@ async def live(_: Request) -> Response:
     return Response(_LIVE_BODY, media_type="application/json")
 
 
-async def _check(name: str, probe: object) -> Check:
+async def _check(name: str, probe: Awaitable[object]) -> Check:
     try:
-        await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)  # type: ignore[arg-type]
+        await probe
     except Exception as exc:
         logger.warning("health check failed", extra={"check": name, "error_type": type(exc).__name__})
         return Check(ok=False, required=True, error=type(exc).__name__)
@@ -68,10 +69,18 @@ def _select_one(services: Services) -> None:
     responses={503: {"model": Health, "description": "A dependency is down"}},
 )
 async def health(services: ServicesDep) -> JSONResponse:
-    """Deep: database, Redis (when configured), queue depth, providers, version. 503 names what is down."""
-    checks = {"database": await _check("database", asyncio.to_thread(_select_one, services))}
-    if services.async_redis is not None:
-        checks["redis"] = await _check("redis", services.async_redis.ping())
+    """Deep: database, Redis (when configured), queue depth, providers, version. 503 names what is down.
+    The checks run side by side, each through its dependency's breaker and within the request's budget."""
+    probes: dict[str, Awaitable[object]] = {
+        "database": services.database.call_sync(_select_one, services, timeout=CHECK_TIMEOUT_SECONDS)
+    }
+    if services.async_redis is not None and services.redis is not None:
+        probes["redis"] = services.redis.call(services.async_redis.ping, timeout=CHECK_TIMEOUT_SECONDS)
+    results = await asyncio.gather(
+        *(_check(name, probe) for name, probe in probes.items()),
+        sample_queue_depth(services.jobs, services.metrics),
+    )
+    checks: dict[str, Check] = dict(zip(probes, results[:-1], strict=True))  # type: ignore[arg-type]
     failing = sorted(name for name, check in checks.items() if check.required and not check.ok)
     body = Health(
         status="ok" if not failing else "unavailable",
@@ -79,7 +88,7 @@ async def health(services: ServicesDep) -> JSONResponse:
         environment=services.settings.deployment_env,
         failing=failing,
         checks=checks,
-        queue_depth=await sample_queue_depth(services.jobs, services.metrics),
+        queue_depth=results[-1],  # type: ignore[arg-type]
         providers=[ProviderInfo(name=p.name, configured=p.configured()) for p in services.chain.providers],
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if failing else 200)

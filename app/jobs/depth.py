@@ -6,7 +6,6 @@ worker service scales on this metric (tasks publish the same value: alarms shoul
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from app import contract
@@ -15,13 +14,12 @@ from app.core.periodic import PeriodicFlusher
 from app.jobs.queue import JobQueue
 
 logger = logging.getLogger(__name__)
-SAMPLE_TIMEOUT_SECONDS = 2.0
 
 
 async def sample_queue_depth(jobs: JobQueue, metrics: Metrics) -> int | None:
     """The number of waiting jobs, also recorded as the queue_depth metric; None when unknown."""
     try:
-        depth = await asyncio.wait_for(jobs.depth(), SAMPLE_TIMEOUT_SECONDS)
+        depth = await jobs.depth()
     except Exception as exc:
         logger.warning("queue depth unavailable", extra={"error_type": type(exc).__name__})
         return None

@@ -3,17 +3,15 @@ embedded profile. Both keep the durable record in the database."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
 import redis
-from redis.exceptions import RedisError
 from rq import Queue
 from rq.command import send_stop_job_command
-from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.exceptions import AbandonedJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.job import JobStatus as RqStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
@@ -21,7 +19,8 @@ from rq.serializers import JSONSerializer
 
 from app.core.config import Settings
 from app.core.db import Database
-from app.core.errors import ConflictError, NotFoundError, ServiceUnavailableError
+from app.core.dependency import Dependency, DependencyUnavailable
+from app.core.errors import ConflictError, NotFoundError
 from app.core.metrics import Metrics
 from app.jobs import store, tasks
 from app.jobs.schemas import JobRequest, JobStatus, JobView
@@ -57,24 +56,43 @@ def make_rq_queue(connection: redis.Redis, settings: Settings) -> Queue:
     return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer)
 
 
-def requeue_abandoned(queue: Queue) -> list[str]:
-    """Jobs left "started" by a dead worker (expired heartbeat) go back on the queue; jobs are idempotent."""
-    abandoned: list[str] = []
+ABANDONED = "abandoned: the worker running it died"
+
+
+def requeue_abandoned(queue: Queue, max_reruns: int, db: Database | None = None) -> list[str]:
+    """Jobs left "started" by a dead worker (heartbeat expired) run again, up to `max_reruns` times each
+    (jobs are idempotent); after that they stay failed, with the reason the client reads. Returns the
+    ids put back on the queue. The worker calls this at start and on every maintenance pass."""
+    abandoned: list[Job] = []
 
     def remember(job: Job, *_: Any) -> bool:
-        abandoned.append(job.id)
+        abandoned.append(job)
         return True
 
-    registry = StartedJobRegistry(queue=queue)
-    registry.cleanup(exception_handlers=[remember])
+    StartedJobRegistry(queue=queue).cleanup(exception_handlers=[remember])
     failed = FailedJobRegistry(queue=queue)
-    for job_id in abandoned:
+    requeued: list[str] = []
+    for job in abandoned:
+        reruns = int(job.meta.get("reruns", 0))
+        if reruns >= max_reruns:
+            logger.error("abandoned job failed", extra={"job_id": job.id, "reruns": reruns})
+            _record(db, job.id, JobStatus.FAILED, error=ABANDONED)
+            continue
+        job.meta["reruns"] = reruns + 1
+        job.save_meta()
         try:
-            failed.requeue(job_id)
+            failed.requeue(job.id)
         except (InvalidJobOperation, NoSuchJobError):
             continue
-        logger.warning("requeued abandoned job", extra={"job_id": job_id})
-    return abandoned
+        logger.warning("requeued abandoned job", extra={"job_id": job.id, "rerun": reruns + 1})
+        _record(db, job.id, JobStatus.QUEUED)
+        requeued.append(job.id)
+    return requeued
+
+
+def _record(db: Database | None, job_id: str, status: JobStatus, **fields: Any) -> None:
+    if db is not None:
+        tasks._safe_update(db, job_id, status, **fields)
 
 
 def _error_of(job: Job) -> str | None:
@@ -82,26 +100,39 @@ def _error_of(job: Job) -> str | None:
     latest = job.latest_result()
     if latest is None or not latest.exc_string:
         return None
-    return latest.exc_string.strip().splitlines()[-1][:500]
+    line = latest.exc_string.strip().splitlines()[-1]
+    return ABANDONED if AbandonedJobError.__name__ in line else line[:500]
 
 
 class RqJobQueue:
-    def __init__(self, connection: redis.Redis, db: Database, settings: Settings) -> None:
+    """The record is written before the job is queued, or the submit fails (503) and nothing is queued;
+    a job that could not be queued takes its record with it."""
+
+    def __init__(
+        self,
+        connection: redis.Redis,
+        db: Database,
+        settings: Settings,
+        database: Dependency,
+        redis: Dependency,
+    ) -> None:
         self.db = db
         self.settings = settings
         self.queue = make_rq_queue(connection, settings)
+        self.database = database
+        self.redis = redis
 
     async def enqueue(self, request: JobRequest) -> str:
-        return await self._redis_call(self._enqueue, request)
-
-    def _enqueue(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex
+        await self.database.call_sync(store.create, self.db, job_id, request.name)
         try:
-            store.create(self.db, job_id, request.name)
-        except Exception as exc:
-            logger.warning(
-                "job record not stored", extra={"job_id": job_id, "error_type": type(exc).__name__}
-            )
+            await self.redis.call_sync(self._enqueue, job_id, request)
+        except BaseException:
+            await _forget(self.database, self.db, job_id)
+            raise
+        return job_id
+
+    def _enqueue(self, job_id: str, request: JobRequest) -> None:
         self.queue.enqueue(
             TASK_PATH,
             job_id,
@@ -113,19 +144,24 @@ class RqJobQueue:
             failure_ttl=self.settings.job_result_ttl_seconds,
             description=f"analysis {job_id}",
         )
-        return job_id
 
     async def get(self, job_id: str) -> JobView:
-        return await self._redis_call(self._get, job_id)
+        """From Redis; from the database copy once Redis forgot the job, or while Redis is unavailable."""
+        try:
+            found = await self.redis.call_sync(self._fetch, job_id)
+        except DependencyUnavailable:
+            found = None
+        if found is None:
+            found = await self.database.call_sync(store.get, self.db, job_id)
+        if found is None:
+            raise NotFoundError(f"job {job_id} not found")
+        return found
 
-    def _get(self, job_id: str) -> JobView:
+    def _fetch(self, job_id: str) -> JobView | None:
         try:
             job = Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer)
         except NoSuchJobError:
-            found = store.get(self.db, job_id)  # older than the Redis TTL: the database copy
-            if found is None:
-                raise NotFoundError(f"job {job_id} not found") from None
-            return found
+            return None
         status = _FROM_RQ.get(job.get_status(), JobStatus.QUEUED)
         result = job.return_value() if status == JobStatus.FINISHED else None
         error = _error_of(job) if status == JobStatus.FAILED else None
@@ -141,53 +177,62 @@ class RqJobQueue:
         )
 
     async def cancel(self, job_id: str) -> JobView:
-        return await self._redis_call(self._cancel, job_id)
-
-    def _cancel(self, job_id: str) -> JobView:
-        current = self._get(job_id)
+        current = await self.get(job_id)
         if current.status in _ENDED:
             raise ConflictError(f"job {job_id} already {current.status.value}")
-        if current.status == JobStatus.STARTED:
+        # The record first: if RQ then cannot be reached, the job still runs and its worker writes the
+        # truth over it; the other way round, a canceled job could keep a "queued" record for ever.
+        await self.database.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
+        await self.redis.call_sync(self._stop, job_id, current.status)
+        return current.model_copy(update={"status": JobStatus.CANCELED})
+
+    def _stop(self, job_id: str, status: JobStatus) -> None:
+        if status == JobStatus.STARTED:
             # The worker kills the work horse and records the job "stopped", which reads as canceled;
             # Job.cancel() here would race that write.
             send_stop_job_command(self.queue.connection, job_id, serializer=JSONSerializer)
-        else:
+            return
+        try:
             Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer).cancel()
-        tasks._safe_update(self.db, job_id, JobStatus.CANCELED)
-        return current.model_copy(update={"status": JobStatus.CANCELED})
+        except NoSuchJobError:
+            raise NotFoundError(f"job {job_id} not found") from None
 
     async def recent(self, limit: int) -> list[JobView]:
-        return await asyncio.to_thread(store.recent, self.db, limit)
+        return await self.database.call_sync(store.recent, self.db, limit)
 
     async def depth(self) -> int:
-        return await self._redis_call(lambda: self.queue.count)
+        return await self.redis.call_sync(lambda: self.queue.count)
 
-    async def _redis_call(self, func: Any, *args: Any) -> Any:
-        try:
-            return await asyncio.to_thread(func, *args)
-        except (RedisError, OSError) as exc:
-            raise ServiceUnavailableError("job queue unavailable") from exc
+
+async def _forget(database: Dependency, db: Database, job_id: str) -> None:
+    try:
+        await database.call_sync(store.delete, db, job_id, timeout=database.timeout)
+    except Exception as exc:
+        logger.warning(
+            "job record of an unqueued job left", extra={"job_id": job_id, "error_type": type(exc).__name__}
+        )
 
 
 class InProcessJobQueue:
     """Embedded profile: one background thread, state only in the database."""
 
-    def __init__(self, db: Database, metrics: Metrics) -> None:
+    def __init__(self, db: Database, metrics: Metrics, database: Dependency) -> None:
         self.db = db
         self.metrics = metrics
+        self.database = database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
         self._futures: dict[str, Future[Any]] = {}
 
     async def enqueue(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex
-        await asyncio.to_thread(store.create, self.db, job_id, request.name)
+        await self.database.call_sync(store.create, self.db, job_id, request.name)
         self._futures[job_id] = self._executor.submit(
             tasks.execute_analysis, self.db, self.metrics, job_id, request.name, request.description
         )
         return job_id
 
     async def get(self, job_id: str) -> JobView:
-        found = await asyncio.to_thread(store.get, self.db, job_id)
+        found = await self.database.call_sync(store.get, self.db, job_id)
         if found is None:
             raise NotFoundError(f"job {job_id} not found")
         return found
@@ -197,11 +242,11 @@ class InProcessJobQueue:
         future = self._futures.get(job_id)
         if current.status in _ENDED or future is None or not future.cancel():
             raise ConflictError(f"job {job_id} can no longer be canceled")
-        await asyncio.to_thread(store.update, self.db, job_id, JobStatus.CANCELED)
+        await self.database.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
         return await self.get(job_id)
 
     async def recent(self, limit: int) -> list[JobView]:
-        return await asyncio.to_thread(store.recent, self.db, limit)
+        return await self.database.call_sync(store.recent, self.db, limit)
 
     async def depth(self) -> int:
         self._futures = {k: f for k, f in self._futures.items() if not f.done()}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.deps import JobQueueDep
 from app.core.errors import V1_ERRORS, error_responses
@@ -18,9 +19,16 @@ async def create_job(body: JobRequest, queue: JobQueueDep) -> JobAccepted:
     return JobAccepted(job_id=await queue.enqueue(body))
 
 
+class ListParameters(BaseModel):
+    # An unknown parameter is a typo the client should hear about, not something silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(20, ge=1, le=100)
+
+
 @router.get("", response_model=JobList)
-async def list_jobs(queue: JobQueueDep, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> JobList:
-    return JobList(jobs=await queue.recent(limit))
+async def list_jobs(queue: JobQueueDep, query: Annotated[ListParameters, Query()]) -> JobList:
+    return JobList(jobs=await queue.recent(query.limit))
 
 
 @router.get("/{job_id}", response_model=JobView)

@@ -1,10 +1,29 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+
+def _printable(value: str) -> str:
+    # The name is stored in PostgreSQL, which refuses NUL; no name needs a control character either.
+    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in value):
+        raise ValueError("must not contain NUL or other control characters: remove them")
+    return value
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite (the embedded profile) hands back naive datetimes; every one the service stores is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+# Documents _printable in the schema (the validator gives the clearer message).
+NO_CONTROL_CHARACTERS = r"^[^\u0000-\u001F\u007F]*$"
+UtcDateTime = Annotated[datetime | None, AfterValidator(_utc)]
 
 
 class JobStatus(StrEnum):
@@ -18,7 +37,12 @@ class JobStatus(StrEnum):
 class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=200),
+        AfterValidator(_printable),
+        Field(json_schema_extra={"pattern": NO_CONTROL_CHARACTERS}),
+    ]
     description: Annotated[str, StringConstraints(min_length=10, max_length=5000)]
 
 
@@ -30,8 +54,8 @@ class JobView(BaseModel):
     job_id: str
     name: str
     status: JobStatus
-    created_at: datetime | None = None
-    ended_at: datetime | None = None
+    created_at: UtcDateTime = None
+    ended_at: UtcDateTime = None
     result: dict[str, Any] | None = None
     error: str | None = None
 

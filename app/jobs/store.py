@@ -16,6 +16,13 @@ def create(db: Database, job_id: str, name: str) -> None:
         session.add(JobRecord(id=job_id, name=name, status=JobStatus.QUEUED.value))
 
 
+def delete(db: Database, job_id: str) -> None:
+    with db.session() as session:
+        record = session.get(JobRecord, job_id)
+        if record is not None:
+            session.delete(record)
+
+
 def update(db: Database, job_id: str, status: JobStatus, **fields: Any) -> None:
     with db.session() as session:
         record = session.get(JobRecord, job_id)

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
+from fastapi.exceptions import RequestValidationError
 
 from app.core.deps import UploadServiceDep
 from app.core.errors import V1_ERRORS, error_responses
 from app.uploads.service import UploadResult
 
-ROUTE_ERRORS = {**V1_ERRORS, **error_responses(415)}
+ROUTE_ERRORS = {**V1_ERRORS, **error_responses(415, 503)}
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"], responses=ROUTE_ERRORS)
 
 
@@ -18,4 +19,15 @@ async def create_upload(
     service: UploadServiceDep,
 ) -> UploadResult:
     # python-multipart has spooled the part to a temporary file under /tmp; it is streamed on from there.
-    return await service.store(file.file, file.filename or "upload")
+    return await service.store(file.file, checked_filename(file.filename))
+
+
+def checked_filename(filename: str | None) -> str:
+    """The name is only stored as metadata, but PostgreSQL refuses NUL and no file name needs a control
+    character: refuse them with a 422 that says what to change."""
+    if not filename:
+        return "upload"
+    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in filename):
+        message = "the file name must not contain NUL or other control characters: rename the file"
+        raise RequestValidationError([{"type": "value_error", "loc": ("body", "file"), "msg": message}])
+    return filename

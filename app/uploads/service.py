@@ -10,6 +10,7 @@ from typing import BinaryIO
 from pydantic import BaseModel
 
 from app.core.db import Database
+from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.errors import PayloadTooLargeError
 from app.uploads.models import Upload
 from app.uploads.storage import UploadStorage
@@ -36,15 +37,33 @@ def _digest(stream: BinaryIO) -> tuple[int, str]:
 
 
 class UploadService:
-    def __init__(self, storage: UploadStorage, db: Database, max_bytes: int) -> None:
+    """The object is stored, then its metadata; an object whose metadata could not be written is deleted,
+    and nothing is stored at all while the database's breaker is open (503)."""
+
+    def __init__(self, storage: UploadStorage, db: Database, max_bytes: int, database: Dependency) -> None:
         self.storage = storage
         self.db = db
         self.max_bytes = max_bytes
+        self.database = database
 
     async def store(self, stream: BinaryIO, filename: str) -> UploadResult:
-        return await asyncio.to_thread(self._store, stream, filename)
+        if self.database.is_open:
+            raise DependencyUnavailable(self.database.name)
+        upload = await asyncio.to_thread(self._put, stream, filename)
+        try:
+            await self.database.call_sync(self._record, upload)
+        except BaseException:
+            await asyncio.to_thread(self.storage.delete, upload.storage_key)  # no orphan objects
+            raise
+        logger.info(
+            "upload stored",
+            extra={"upload_id": upload.id, "kind": upload.kind, "size_bytes": upload.size_bytes},
+        )
+        return UploadResult(
+            upload_id=upload.id, kind=upload.kind, size_bytes=upload.size_bytes, sha256=upload.sha256
+        )
 
-    def _store(self, stream: BinaryIO, filename: str) -> UploadResult:
+    def _put(self, stream: BinaryIO, filename: str) -> Upload:
         size, sha256 = _digest(stream)
         if size > self.max_bytes:
             raise PayloadTooLargeError(f"file exceeds {self.max_bytes} bytes")
@@ -53,21 +72,16 @@ class UploadService:
         # The key is generated: client file names never reach the bucket's key space.
         key = f"uploads/{datetime.now(UTC):%Y/%m/%d}/{upload_id}.{kind}"
         self.storage.put(key, stream, content_type)
-        try:
-            with self.db.session() as session:
-                session.add(
-                    Upload(
-                        id=upload_id,
-                        storage_key=key,
-                        filename=filename[:255],
-                        content_type=content_type,
-                        kind=kind,
-                        size_bytes=size,
-                        sha256=sha256,
-                    )
-                )
-        except Exception:
-            self.storage.delete(key)  # no orphan objects without metadata
-            raise
-        logger.info("upload stored", extra={"upload_id": upload_id, "kind": kind, "size_bytes": size})
-        return UploadResult(upload_id=upload_id, kind=kind, size_bytes=size, sha256=sha256)
+        return Upload(
+            id=upload_id,
+            storage_key=key,
+            filename=filename[:255],
+            content_type=content_type,
+            kind=kind,
+            size_bytes=size,
+            sha256=sha256,
+        )
+
+    def _record(self, upload: Upload) -> None:
+        with self.db.session() as session:
+            session.add(upload)

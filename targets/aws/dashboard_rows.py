@@ -1,6 +1,6 @@
 """The rows of the stack's CloudWatch dashboard: alarm status; traffic, errors and latency; saturation; the
-AI providers; the queue; the database; the cache; the edge. Every line is a catalogued metric (or metric
-math over them), so a graph never shows a metric nobody publishes.
+AI providers; the queue; circuit breakers; the database; the cache; the edge. Every line is a catalogued
+metric (or metric math over them), so a graph never shows a metric nobody publishes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def dashboard_rows(
         _saturation_row(m, region),
         *_ai_rows(m, region),
         _queue_row(m, region),
+        _breaker_row(m, region),
         *_data_store_rows(m, region),
         *_edge_rows(m, region),
     ]
@@ -107,6 +108,16 @@ def _queue_row(m: MonitoredStack, region: str) -> list[Widget]:
         Graph("Jobs waiting", [app_series(contract.QUEUE_DEPTH, m, PERIOD)], region),
         Graph("Oldest waiting job (s)", [app_series(contract.QUEUE_OLDEST_JOB_AGE, m, PERIOD)], region),
         Graph("Job run time p99 (s)", [app_series(contract.JOB_DURATION, m, PERIOD)], region),
+    ]
+
+
+def _breaker_row(m: MonitoredStack, region: str) -> list[Widget]:
+    def each(spec: contract.MetricSpec) -> list[Metric]:
+        return [app_series(spec, m, PERIOD, Dependency=name) for name in contract.DEPENDENCY_NAMES]
+
+    return [
+        Graph("Circuit breaker trips per dependency", each(contract.CIRCUIT_OPENED), region, width=12),
+        Graph("Circuit breakers closed again", each(contract.CIRCUIT_CLOSED), region, width=12),
     ]
 
 

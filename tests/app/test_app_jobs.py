@@ -139,7 +139,7 @@ def test_an_abandoned_started_job_is_requeued_and_then_completes(client, redis_s
     registry = StartedJobRegistry(queue=queue)
     queue.connection.zadd(registry.key, {f"{job_id}:dead-execution": time.time() - 60})
 
-    assert requeue_abandoned(queue) == [job_id]
+    assert requeue_abandoned(queue, max_reruns=2) == [job_id]
     assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "queued"
     run_simple_worker(client)
     assert client.get(f"/v1/jobs/{job_id}").json()["status"] == "finished"

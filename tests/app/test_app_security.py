@@ -177,15 +177,21 @@ def test_logs_never_hold_keys_tokens_or_message_bodies(make_client, caplog) -> N
         assert secret not in logged  # ...without any of these
 
 
+def key_store(database_url: str, **kw):
+    from app.auth.service import ApiKeyStore
+    from app.core.config import Settings
+    from app.core.db import Database, is_database_outage, make_engine
+    from app.core.dependency import Dependency
+
+    db = Database(make_engine(Settings(database_url=database_url)))
+    return ApiKeyStore(db, Dependency("database", timeout=2.0, is_outage=is_database_outage), **kw)
+
+
 async def test_concurrent_requests_share_one_key_lookup(database_url, clean_state) -> None:
     import asyncio
 
-    from app.auth.service import ApiKeyStore
-    from app.core.config import Settings
-    from app.core.db import Database, make_engine
-
-    store = ApiKeyStore(Database(make_engine(Settings(database_url=database_url))))
-    store.bootstrap([API_KEY], "env")
+    key_store(database_url).bootstrap([API_KEY], "env")  # another task stored it: only the database knows
+    store = key_store(database_url)
     lookups = []
     original = store._lookup
 

@@ -53,6 +53,7 @@ def _real_dimension_values(plan: Plan) -> dict[str, set[str]]:
         "Service": {contract.SERVICE_NAME},
         "Environment": {settings_of(plan.run.config_source).deployment_env},
         "Provider": set(contract.AI_PROVIDER_NAMES),
+        "Dependency": set(contract.DEPENDENCY_NAMES),
         "Rule": {"ALL"},
         "Region": {"Global"},
     }

@@ -1,0 +1,62 @@
+"""uvicorn's httptools protocol with a bound on the size of a request's line and headers.
+
+uvicorn bounds them only on its h11 path (`h11_max_incomplete_event_size`); on the httptools path, which
+the service uses for its speed, a client could send headers without end (a 64 MiB header was read for
+12.9 s). Subclassing is uvicorn's documented extension point (`http=` takes a protocol class).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024  # the ALB's own limit for a request's headers
+
+
+class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
+    max_header_bytes = DEFAULT_MAX_HEADER_BYTES
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_headers = True
+        self._header_bytes = 0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._in_headers, self._header_bytes = True, 0
+
+    def data_received(self, data: bytes) -> None:
+        # Bytes are counted while a request's headers are incomplete; it can overshoot by one read,
+        # never by more, and a read that completes the headers ends the count.
+        if self._in_headers:
+            self._header_bytes += len(data)
+        super().data_received(data)
+        if (
+            self._in_headers
+            and self._header_bytes > self.max_header_bytes
+            and not self.transport.is_closing()
+        ):
+            self._send_431()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_headers, self._header_bytes = True, 0
+
+    def on_headers_complete(self) -> None:
+        self._in_headers = False
+        super().on_headers_complete()
+
+    def _send_431(self) -> None:
+        message = f"request headers exceed {self.max_header_bytes} bytes"
+        body = json.dumps({"error": {"code": "headers_too_large", "message": message, "request_id": None}})
+        head = (
+            "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            "content-type: application/json\r\n"
+            f"content-length: {len(body)}\r\n"
+            "connection: close\r\n\r\n"
+        )
+        self.transport.write((head + body).encode())
+        self.transport.close()
