@@ -1,6 +1,6 @@
 """Deploy constraints: what the providers and cloud APIs refuse at create time, as CrossGuard rules.
 
-The table rows (`aws_table.py`, `gcp_table.py`) and the cross-resource rules (`cross.py`) become one
+The table rows (`aws/`, `gcp_table.py`) and the cross-resource rules (`cross.py`) become one
 mandatory policy each, so `pulumi preview --policy-pack policies` and the offline plan report the same
 thing. A property unknown during a real preview makes pulumi_policy report its rule as "can't run during
 preview" (advisory); the offline plan knows every value.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pulumi_policy import Policy, ReportViolation, Severity, StackValidationArgs
 
 from policies.base import MANDATORY, ResourceRule, StackCheck, StackRule
-from policies.deploy.aws_table import AWS_LIMITS
+from policies.deploy.aws import AWS_LIMITS
 from policies.deploy.checks import Limit
 from policies.deploy.cross import CROSS_RULES
 from policies.deploy.gcp_table import GCP_LIMITS

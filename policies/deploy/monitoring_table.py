@@ -1,5 +1,5 @@
 """What the providers and cloud APIs refuse for the monitoring resources: CloudWatch alarms and dashboards
-(beyond the rows in `aws_table.py`), alert subscriptions, WAF logging, Cost Anomaly Detection, and Google
+(beyond the rows in `aws/`), alert subscriptions, WAF logging, Cost Anomaly Detection, and Google
 Cloud Monitoring alert policies, notification channels, uptime checks and billing budgets."""
 
 from __future__ import annotations
