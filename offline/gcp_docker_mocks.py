@@ -146,3 +146,20 @@ ANSWERS: dict[str, Answer] = {
     "docker:index/remoteImage:RemoteImage": _remote_image,
     "docker:index/container:Container": _container,
 }
+
+
+# The data sources the program reads on Google Cloud.
+CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "gcp:organizations/getProject:getProject": lambda a: {
+        "projectId": a.get("projectId") or GCP_PROJECT,
+        "number": GCP_PROJECT_NUMBER,
+        "name": a.get("projectId") or GCP_PROJECT,
+        "id": f"projects/{a.get('projectId') or GCP_PROJECT}",
+    },
+    "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
+        "accessToken": "offline-gcp-access-token",
+        "project": GCP_PROJECT,
+        "region": "us-central1",
+        "id": GCP_PROJECT,
+    },
+}
