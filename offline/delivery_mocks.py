@@ -8,9 +8,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-ACCOUNT_ID = "123456789012"
-GCP_PROJECT = "launchpad-offline"
-GCP_PROJECT_NUMBER = "412345678901"
+from offline.aws_answers import ACCOUNT_ID
+from offline.gcp_docker_mocks import GCP_PROJECT, GCP_PROJECT_NUMBER
 
 Answer = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
@@ -72,14 +71,4 @@ ANSWERS: dict[str, Answer] = {
     "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": _pool,
     "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": _pool_provider,
     "gcp:serviceaccount/iAMMember:IAMMember": _sa_iam_member,
-}
-
-# Data sources the bootstrap program reads.
-CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "gcp:organizations/getProject:getProject": lambda a: {
-        "projectId": a.get("projectId") or GCP_PROJECT,
-        "number": GCP_PROJECT_NUMBER,
-        "name": a.get("projectId") or GCP_PROJECT,
-        "id": f"projects/{a.get('projectId') or GCP_PROJECT}",
-    },
 }

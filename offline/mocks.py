@@ -19,7 +19,6 @@ from offline.aws_answers import ANSWERS as AWS_ANSWERS
 from offline.aws_answers import fallback, hexed, provider_answer
 from offline.aws_calls import CALLS as AWS_CALLS
 from offline.delivery_mocks import ANSWERS as DELIVERY_ANSWERS
-from offline.delivery_mocks import CALLS as DELIVERY_CALLS
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
 from offline.gcp_docker_mocks import CALLS as GCP_CALLS
 from policies.deploy.autonaming import autoname_for, checked_inputs
@@ -111,7 +110,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return answer(args.args), []
 
 
-_CALLS = {**AWS_CALLS, **GCP_CALLS, **DELIVERY_CALLS}
+_CALLS = {**AWS_CALLS, **GCP_CALLS}
 
 
 def answer_call(token: str, args: dict[str, Any]) -> dict[str, Any]:
