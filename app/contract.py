@@ -66,7 +66,6 @@ class EnvNames:
     REDIS_TLS: str = "REDIS_TLS"
     REDIS_AUTH_TOKEN: str = "REDIS_AUTH_TOKEN"
     UPLOADS_BUCKET: str = "UPLOADS_BUCKET"
-    TOKEN_SYNC_BUCKET: str = "TOKEN_SYNC_BUCKET"
     HUGGINGFACE_API_KEY: str = "HUGGINGFACE_API_KEY"
     HUGGINGFACE_API_KEY_SECRET_ARN: str = "HUGGINGFACE_API_KEY_SECRET_ARN"
     GEMINI_API_KEY: str = "GEMINI_API_KEY"
@@ -74,6 +73,8 @@ class EnvNames:
     ANTHROPIC_API_KEY: str = "ANTHROPIC_API_KEY"
     ANTHROPIC_API_KEY_SECRET_ARN: str = "ANTHROPIC_API_KEY_SECRET_ARN"
     SYNCED_TOKEN_SECRET_ARN: str = "SYNCED_TOKEN_SECRET_ARN"
+    # Which provider the synced token is a key for (claude, gemini, huggingface); a name, not a secret.
+    SYNCED_TOKEN_PROVIDER: str = "SYNCED_TOKEN_PROVIDER"
     API_KEYS: str = "API_KEYS"
     API_KEYS_SECRET_ARN: str = "API_KEYS_SECRET_ARN"
     CORS_ORIGINS: str = "CORS_ORIGINS"
@@ -245,6 +246,9 @@ DEPENDENCY_NAMES: tuple[str, ...] = (
     DEPENDENCY.SECRETS,
     *AI_PROVIDER_NAMES,
 )
+
+# The largest `alarmSyncedTokenAgeHours` a stack may set; an expired token reports an age above it.
+SYNCED_TOKEN_ALARM_MAX_HOURS = 8760
 
 # Alarm thresholds the service is designed around (seed 001).
 ALARM_ERROR_RATE = 0.05

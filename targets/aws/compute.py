@@ -104,6 +104,7 @@ def deploy_compute(
             "nightly_task_definition_arn": nightly.task_definition_arn,
             "image_ref": image_ref,
             "task_networking": _task_networking(foundation),
+            "synced_token_provider": s.synced_token_provider,
         }
     )
 
@@ -160,6 +161,8 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
     kill_switch: dict[str, pulumi.Input[str]] = (
         {env.AI_DISABLED: "true"} if config.settings.ai_disabled else {}
     )
+    if config.settings.synced_token_provider:  # likewise only when a stack runs a provider on it
+        kill_switch[env.SYNCED_TOKEN_PROVIDER] = config.settings.synced_token_provider
     return kill_switch | {
         env.DEPLOYMENT_ENV: config.settings.deployment_env,
         env.DATABASE_HOST: f.database.address,
