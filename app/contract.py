@@ -179,8 +179,8 @@ QUEUE_DEPTH = MetricSpec(
     "Maximum",
 )
 JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job", "p99")
-# Published by the queue sampler beside queue_depth, and by the token-sync command and the nightly job
-# (issue 10 adds them to the catalogue so the alarms can be built; the publishing lands with those commands).
+# The queue sampler publishes the oldest job's age beside queue_depth; `launchpad token-sync` and the nightly
+# job publish the synced token's age (app/core/synced_token.py says how an expired token counts).
 QUEUE_OLDEST_JOB_AGE = MetricSpec(
     "queue_oldest_job_age",
     "Seconds",
@@ -192,7 +192,8 @@ SYNCED_TOKEN_AGE = MetricSpec(
     "synced_token_age",
     "Seconds",
     (SERVICE_DIMS,),
-    "Time since the synced token was minted (launchpad token-sync and the nightly job report it)",
+    "Time since the synced token was minted; an expired one reports over 8761 h "
+    "(launchpad token-sync and the nightly job publish it)",
     "Maximum",
 )
 CIRCUIT_OPENED = MetricSpec(

@@ -85,6 +85,10 @@ class Settings(BaseSettings):
         None, validation_alias=_env(ENV.SYNCED_TOKEN_PROVIDER)
     )
     secret_cache_ttl_seconds: int = Field(3600, ge=1)
+    # The synced token is re-read at most this long after `launchpad token-sync push` (a DescribeSecret per
+    # interval and task; a new version only then costs a GetSecretValue), so a pushed token reaches running
+    # tasks within this bound without a restart. A 401 re-reads it at once anyway.
+    synced_token_refresh_seconds: int = Field(300, ge=1, le=3600)
 
     database_url: str | None = Field(None, validation_alias=_env(ENV.DATABASE_URL))
     database_host: str | None = Field(None, validation_alias=_env(ENV.DATABASE_HOST))
