@@ -1,0 +1,60 @@
+"""`launchpad verify --stack S [--outputs FILE] [--format text|json]`: the checklist, exit 1 on a failure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from launchpad.clouds import Clouds, quiet_sdk_logs
+from launchpad.outputs import StackOutputs, load_outputs
+from launchpad.verify import gcp, health, runtime, storage
+from launchpad.verify.checks import Check, render_json, render_text
+
+
+def register(commands: Any) -> None:
+    verify = commands.add_parser("verify", help="check a deployed stack with the clouds' APIs")
+    verify.add_argument("--stack", required=True)
+    verify.add_argument("--outputs", type=Path, metavar="FILE", help="`pulumi stack output --json` saved")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def aws_checks(outputs: StackOutputs, clouds: Clouds, now: datetime) -> list[Check]:
+    region = outputs.region
+    s3 = clouds.aws("s3", region)
+    provider = str(outputs.values.get("synced_token_provider") or "") or None
+    checks = storage.bucket_checks(outputs, s3)
+    checks += storage.secret_checks(outputs, clouds.aws("secretsmanager", region), provider)
+    if provider:
+        checks.append(runtime.token_expiry_check(outputs, s3, now))
+    checks.append(runtime.alarm_check(outputs, clouds.aws("cloudwatch", region)))
+    checks += runtime.ecs_checks(outputs, clouds.aws("ecs", region))
+    checks.append(runtime.target_check(outputs, clouds.aws("elbv2", region)))
+    https = outputs.values.get("https_enabled") is True
+    checks.append(health.health_check("service", str(outputs.require("service_url")), https))
+    return checks
+
+
+def gcp_checks(outputs: StackOutputs, clouds: Clouds) -> list[Check]:
+    checks = [gcp.cloud_run_check(outputs, clouds.gcp("run"))]
+    checks += gcp.gcp_secret_checks(outputs, clouds.gcp("secrets"))
+    url = str(outputs.require("gcp_service_url"))
+    checks.append(health.health_check("Cloud Run", url, https_required=True, private_ok=True))
+    return checks
+
+
+def run(options: argparse.Namespace, clouds: Clouds, now: datetime | None = None) -> int:
+    quiet_sdk_logs()
+    outputs = load_outputs(options.stack, options.outputs)
+    checks: list[Check] = []
+    if outputs.has_aws:
+        checks += aws_checks(outputs, clouds, now or datetime.now(UTC))
+    if outputs.has_gcp:
+        checks += gcp_checks(outputs, clouds)
+    if not checks:
+        checks.append(Check("stack has cloud outputs", "fail", "neither AWS nor GCP outputs: a local stack?"))
+    render = render_json if options.format == "json" else render_text
+    sys.stdout.write(render(options.stack, checks))
+    return 1 if any(c.failed for c in checks) else 0
