@@ -24,7 +24,7 @@ from app.core.synced_token import TokenRecord, age_seconds, claim_time, jwt_clai
 from launchpad.clouds import Clouds, aws_error, quiet_sdk_logs
 from launchpad.errors import OperateError
 from launchpad.outputs import StackOutputs, load_outputs
-from launchpad.secret_input import SecretValue, read_secret, refuse_value_argument
+from launchpad.secret_input import SecretValue, read_secret
 
 OBJECT_KEY = "synced-token.json"
 SECRET_ROLE = "synced-token"  # noqa: S105 - a secret's name
@@ -103,9 +103,6 @@ def build_record(token: SecretValue, expires_in: str | None, now: datetime) -> T
 
 
 def push(options: argparse.Namespace, clouds: Clouds, stdin: TextIO, now: datetime) -> int:
-    extra = getattr(options, "value", None)
-    if extra is not None:
-        raise refuse_value_argument(f"token-sync push --stack {options.stack}")
     outputs = load_outputs(options.stack, options.outputs)
     bucket, arn, key_arn = (
         str(outputs.require("token_sync_bucket")),

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from launchpad.outputs import StackOutputs
+from launchpad.token_sync import OBJECT_KEY
 from launchpad.verify.checks import Check, guarded
 
 ALARM_BATCH = 100  # DescribeAlarms takes at most 100 names
@@ -85,8 +86,6 @@ def _targets(elbv2: Any, arn: str, name: str) -> Check:
 
 
 def token_expiry_check(outputs: StackOutputs, s3: Any, now: datetime) -> Check:
-    from launchpad.token_sync import OBJECT_KEY  # noqa: PLC0415 - avoids an import cycle
-
     bucket = str(outputs.require("token_sync_bucket"))
     name = "synced token not expired"
 
