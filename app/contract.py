@@ -66,7 +66,6 @@ class EnvNames:
     REDIS_TLS: str = "REDIS_TLS"
     REDIS_AUTH_TOKEN: str = "REDIS_AUTH_TOKEN"
     UPLOADS_BUCKET: str = "UPLOADS_BUCKET"
-    TOKEN_SYNC_BUCKET: str = "TOKEN_SYNC_BUCKET"
     HUGGINGFACE_API_KEY: str = "HUGGINGFACE_API_KEY"
     HUGGINGFACE_API_KEY_SECRET_ARN: str = "HUGGINGFACE_API_KEY_SECRET_ARN"
     GEMINI_API_KEY: str = "GEMINI_API_KEY"
@@ -74,6 +73,8 @@ class EnvNames:
     ANTHROPIC_API_KEY: str = "ANTHROPIC_API_KEY"
     ANTHROPIC_API_KEY_SECRET_ARN: str = "ANTHROPIC_API_KEY_SECRET_ARN"
     SYNCED_TOKEN_SECRET_ARN: str = "SYNCED_TOKEN_SECRET_ARN"
+    # Which provider the synced token is a key for (claude, gemini, huggingface); a name, not a secret.
+    SYNCED_TOKEN_PROVIDER: str = "SYNCED_TOKEN_PROVIDER"
     API_KEYS: str = "API_KEYS"
     API_KEYS_SECRET_ARN: str = "API_KEYS_SECRET_ARN"
     CORS_ORIGINS: str = "CORS_ORIGINS"
@@ -178,8 +179,8 @@ QUEUE_DEPTH = MetricSpec(
     "Maximum",
 )
 JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job", "p99")
-# Published by the queue sampler beside queue_depth, and by the token-sync command and the nightly job
-# (issue 10 adds them to the catalogue so the alarms can be built; the publishing lands with those commands).
+# The queue sampler publishes the oldest job's age beside queue_depth; `launchpad token-sync` and the nightly
+# job publish the synced token's age (app/core/synced_token.py says how an expired token counts).
 QUEUE_OLDEST_JOB_AGE = MetricSpec(
     "queue_oldest_job_age",
     "Seconds",
@@ -191,7 +192,8 @@ SYNCED_TOKEN_AGE = MetricSpec(
     "synced_token_age",
     "Seconds",
     (SERVICE_DIMS,),
-    "Time since the synced token was minted (launchpad token-sync and the nightly job report it)",
+    "Time since the synced token was minted; an expired one reports over 8761 h "
+    "(launchpad token-sync and the nightly job publish it)",
     "Maximum",
 )
 CIRCUIT_OPENED = MetricSpec(
@@ -245,6 +247,9 @@ DEPENDENCY_NAMES: tuple[str, ...] = (
     DEPENDENCY.SECRETS,
     *AI_PROVIDER_NAMES,
 )
+
+# The largest `alarmSyncedTokenAgeHours` a stack may set; an expired token reports an age above it.
+SYNCED_TOKEN_ALARM_MAX_HOURS = 8760
 
 # Alarm thresholds the service is designed around (seed 001).
 ALARM_ERROR_RATE = 0.05

@@ -2,23 +2,29 @@
 
 Requeues abandoned RQ jobs, marks jobs whose record says "started" for longer than the job timeout as
 failed, and deletes audit rows and upload metadata (and objects) past their retention. Its report of what
-the database holds is read through the read-only role (seed 004), which cannot change anything.
+the database holds is read through the read-only role (seed 004), which cannot change anything. It also
+publishes the synced token's age, so that token's alarm has a datapoint every day even when nobody runs
+`launchpad token-sync`.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
 from sqlalchemy import delete, func, select, update
 
+from app import contract
 from app.core.config import Settings, get_settings
 from app.core.db import Database, make_engine, make_readonly_engine, utcnow
 from app.core.logging import configure_logging
+from app.core.metrics import Metrics
 from app.core.redis import make_sync_redis
-from app.core.services import Overrides, make_upload_storage
+from app.core.services import Overrides, make_upload_storage, secrets_client
+from app.core.synced_token import age_seconds, parse_record
 from app.decisions.models import AuditRecord
 from app.jobs.models import JobRecord
 from app.jobs.queue import make_rq_queue, requeue_abandoned
@@ -68,6 +74,36 @@ def holdings(reader: Database) -> dict[str, int]:
         }
 
 
+def synced_token_age(
+    settings: Settings, metrics: Metrics, overrides: Overrides | None = None, now: datetime | None = None
+) -> float | None:
+    """Publishes `synced_token_age` from the synced-token secret's record; None (nothing published) when
+    the stack has no synced token or its secret holds no value yet. The value is read, never logged."""
+    if not settings.synced_token_secret_arn:
+        return None
+    client = secrets_client(overrides or Overrides())
+    try:
+        stored = client.get_secret_value(SecretId=settings.synced_token_secret_arn)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code == "ResourceNotFoundException":  # the container exists, no value was ever pushed
+            return None
+        raise
+    record = parse_record(stored.get("SecretString") or "", stored["CreatedDate"])
+    age = age_seconds(record.minted_at, record.expires_at, now or datetime.now(UTC))
+    metrics.emit_sync({contract.SYNCED_TOKEN_AGE: age})
+    return age
+
+
+def _publish_token_age(settings: Settings, overrides: Overrides | None) -> float | None:
+    metrics = Metrics(settings.deployment_env, settings.aws_emf_environment, settings.metrics_enabled)
+    try:
+        return synced_token_age(settings, metrics, overrides)
+    except Exception as exc:  # maintenance is done by then; the alarm shows the missing datapoint
+        logger.error("synced token age unavailable", extra={"error_type": type(exc).__name__})
+        return None
+
+
 def run(settings: Settings, overrides: Overrides | None = None) -> dict[str, Any]:
     db = Database(make_engine(settings))
     reader = Database(make_readonly_engine(settings))
@@ -81,6 +117,7 @@ def run(settings: Settings, overrides: Overrides | None = None) -> dict[str, Any
         report["purged_audit_rows"] = purge_audit(db, settings)
         report["purged_uploads"] = purge_uploads(db, settings, overrides)
         report["holdings"] = holdings(reader)
+        report["synced_token_age_seconds"] = _publish_token_age(settings, overrides)
     finally:
         db.dispose()
         reader.dispose()

@@ -3,6 +3,9 @@ computed offline under Pulumi's mocks (no cloud credentials, no Pulumi CLI).
 
 Exit status: 0 when no mandatory finding stands, 1 when one does, 2 for a configuration error (the stack's,
 the policy pack's config or the usage file's), every problem listed.
+
+Operating a deployed stack: `launchpad verify` (exit 1 when a check fails), `launchpad secrets set|list`
+and `launchpad token-sync push|status`; each exits 2 with the field and the fix when it cannot run.
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from launchpad import secrets_cmd, token_sync
+from launchpad.clouds import Clouds
 from launchpad.cost.estimate import estimate
 from launchpad.cost.usage import DEFAULT_USAGE_FILE, load_usage
 from launchpad.diff import PlanDiff, compare
+from launchpad.errors import OperateError
 from launchpad.render import json_format, markdown, sarif, text
 from launchpad.report import PlanReport, build_report
+from launchpad.secret_input import refuse_value_argument
+from launchpad.verify import command as verify_command
 from offline.policy_check import review
 from offline.program import ProgramRun, run_program
 from offline.stack_files import available_stacks, load_stack_config
@@ -68,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         "--compare", type=Path, metavar="BASE.json", help="diff against a saved --format json plan"
     )
     base.add_argument("--compare-stack", metavar="STACK", help="diff against another stack planned now")
+    verify_command.register(commands)
+    secrets_cmd.register(commands)
+    token_sync.register(commands)
     return parser
 
 
@@ -108,6 +119,35 @@ def plan(options: argparse.Namespace) -> int:
     return 1 if report.blocking else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    options = _parser().parse_args(argv)
-    return plan(options)
+# Commands that take a secret: an argument they do not know may be a value, so it is refused unrepeated.
+SECRET_COMMANDS = ("secrets", "token-sync")
+
+
+def _operate(options: argparse.Namespace, clouds: Clouds) -> int:
+    if options.command == "verify":
+        return verify_command.run(options, clouds)
+    if options.command == "secrets":
+        return secrets_cmd.run(options, clouds)
+    return token_sync.run(options, clouds)
+
+
+def main(argv: list[str] | None = None, clouds: Clouds | None = None) -> int:
+    parser = _parser()
+    options, unknown = parser.parse_known_args(argv)
+    if unknown and options.command in SECRET_COMMANDS:
+        sys.stderr.write(
+            refuse_value_argument(f"{options.command} {options.action} --stack {options.stack}").render()
+        )
+        return 2
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if options.command == "plan":
+        return plan(options)
+    try:
+        return _operate(options, clouds or Clouds())
+    except OperateError as error:
+        sys.stderr.write(error.render())
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted: nothing more was written\n")
+        return 130

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from app import contract
 from stack_config.hints import fix
 
 BudgetScope = Literal["stack", "account"]
@@ -87,11 +88,21 @@ class MonitoringSettings(BaseModel):
     ]
     alarm_synced_token_age_hours: Annotated[
         int,
-        Field(ge=1, le=8760, json_schema_extra=fix("pulumi config set alarmSyncedTokenAgeHours 720")),
+        Field(
+            ge=1,
+            le=contract.SYNCED_TOKEN_ALARM_MAX_HOURS,
+            json_schema_extra=fix("pulumi config set alarmSyncedTokenAgeHours 720"),
+        ),
     ]
 
     # The AI spend kill switch: the app answers from its rules alone, calling no provider (AI_DISABLED).
     ai_disabled: bool = False
+    # The provider whose key is the synced token (`launchpad token-sync push`, whose age the synced-token
+    # alarm watches), used where that provider has no key of its own; "" for none (SYNCED_TOKEN_PROVIDER).
+    synced_token_provider: Annotated[
+        Literal["", "claude", "gemini", "huggingface"],
+        Field(json_schema_extra=fix("pulumi config set syncedTokenProvider huggingface (or '' for none)")),
+    ] = ""
 
     # ---- what the stack may spend ----
     # Required where a budget is created (AWS targets); see rules.py. Pulumi.yaml declares 0 = unset.

@@ -128,6 +128,11 @@ def deploy(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> 
     )
     watched = {"service_name": service.name, "service_url": service.url}
     return deploy_alerting(config, base.provider, base.apis, watched) | {
+        # Where `launchpad verify` and `launchpad secrets` find the service and its secrets.
+        "gcp_project": config.gcp_project,
+        "gcp_region": config.gcp_region,
+        "gcp_service_name": service.name,
+        "gcp_secret_ids": base.secrets.secret_ids,
         "gcp_service_url": service.url,
         "gcp_image_digest": pulumi.Output.from_input(image_ref).apply(lambda ref: ref.partition("@")[2]),
         "gcp_service_account": base.runtime_account.email,

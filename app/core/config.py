@@ -81,8 +81,14 @@ class Settings(BaseSettings):
     )
     synced_token_secret_arn: str | None = Field(None, validation_alias=_env(ENV.SYNCED_TOKEN_SECRET_ARN))
     # Which provider the synced token is a key for (used when that provider has no key of its own).
-    synced_token_provider: Literal["claude", "gemini", "huggingface"] | None = None
+    synced_token_provider: Literal["claude", "gemini", "huggingface"] | None = Field(
+        None, validation_alias=_env(ENV.SYNCED_TOKEN_PROVIDER)
+    )
     secret_cache_ttl_seconds: int = Field(3600, ge=1)
+    # The synced token is re-read at most this long after `launchpad token-sync push` (a DescribeSecret per
+    # interval and task; a new version only then costs a GetSecretValue), so a pushed token reaches running
+    # tasks within this bound without a restart. A 401 re-reads it at once anyway.
+    synced_token_refresh_seconds: int = Field(300, ge=1, le=3600)
 
     database_url: str | None = Field(None, validation_alias=_env(ENV.DATABASE_URL))
     database_host: str | None = Field(None, validation_alias=_env(ENV.DATABASE_HOST))
@@ -107,7 +113,6 @@ class Settings(BaseSettings):
     redis_timeout_seconds: Seconds = 0.25
 
     uploads_bucket: str | None = Field(None, validation_alias=_env(ENV.UPLOADS_BUCKET))
-    token_sync_bucket: str | None = Field(None, validation_alias=_env(ENV.TOKEN_SYNC_BUCKET))
     local_uploads_dir: str = "/tmp/launchpad-uploads"  # noqa: S108 - see sqlite_path
     max_upload_bytes: int = Field(10 * 1024 * 1024, gt=0)
     max_body_bytes: int = Field(64 * 1024, gt=0)

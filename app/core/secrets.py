@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from aws_secretsmanager_caching import SecretCache, SecretCacheConfig
@@ -28,18 +29,25 @@ _JSON_FIELDS = ("api_key", "token", "value", "key")
 
 class SecretReader:
     def __init__(
-        self, values: dict[str, str | None], client_factory: Any = None, ttl_seconds: int = 3600
+        self,
+        values: dict[str, str | None],
+        client_factory: Any = None,
+        ttl_seconds: int = 3600,
+        ttl_overrides: Mapping[str, int] | None = None,
     ) -> None:
-        """`values` maps env names (and `<NAME>_SECRET_ARN` names) to their configured values."""
+        """`values` maps env names (and `<NAME>_SECRET_ARN` names) to their configured values;
+        `ttl_overrides` gives some names a refresh interval of their own (the synced token's)."""
         self._values = values
         self._client_factory = client_factory
         self._ttl_seconds = ttl_seconds
-        self._cache: SecretCache | None = None
+        self._ttl_overrides = dict(ttl_overrides or {})
+        self._caches: dict[int, SecretCache] = {}  # one per refresh interval
         self._lock = threading.Lock()
 
-    def _secret_cache(self) -> SecretCache:
+    def _secret_cache(self, name: str) -> SecretCache:
+        ttl = self._ttl_overrides.get(name, self._ttl_seconds)
         with self._lock:
-            if self._cache is None:
+            if ttl not in self._caches:
                 import boto3  # noqa: PLC0415 - only processes that read a secret pay for boto3
 
                 client = (
@@ -47,9 +55,11 @@ class SecretReader:
                     if self._client_factory
                     else boto3.client("secretsmanager", config=BOTO_CONFIG)
                 )
-                config = SecretCacheConfig(secret_refresh_interval=self._ttl_seconds)
-                self._cache = SecretCache(config=config, client=client)
-            return self._cache
+                # The library re-describes a secret at a random point within [ttl/2, ttl] after the last
+                # read, so ttl bounds how long a new version goes unseen.
+                config = SecretCacheConfig(secret_refresh_interval=ttl)
+                self._caches[ttl] = SecretCache(config=config, client=client)
+            return self._caches[ttl]
 
     def arn_for(self, name: str) -> str | None:
         return self._values.get(secret_arn_env(name))
@@ -59,7 +69,7 @@ class SecretReader:
         arn = self.arn_for(name)
         if not arn:
             return self._values.get(name) or None
-        raw = self._secret_cache().get_secret_string(arn)
+        raw = self._secret_cache(name).get_secret_string(arn)
         return _unwrap(raw, name)
 
     def get_fields(self, name: str) -> dict[str, str]:
@@ -67,7 +77,7 @@ class SecretReader:
         arn = self.arn_for(name)
         if not arn:
             return {}
-        parsed = json.loads(self._secret_cache().get_secret_string(arn))
+        parsed = json.loads(self._secret_cache(name).get_secret_string(arn))
         return {k: str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
 
     def refresh(self, name: str) -> None:
@@ -77,7 +87,7 @@ class SecretReader:
             # A fresh cache re-reads each secret on its next use. SecretCache.refresh_secret_now would
             # sleep 2.5-5 s of jitter first, past any request's time budget.
             with self._lock:
-                self._cache = None
+                self._caches.clear()
 
     def configured(self, name: str) -> bool:
         return bool(self.arn_for(name) or self._values.get(name))

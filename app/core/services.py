@@ -20,7 +20,7 @@ from app.core.dependency import Dependency
 from app.core.metrics import Metrics
 from app.core.ratelimit import RateLimiter, make_shared_storage
 from app.core.redis import is_redis_outage, make_async_redis, make_sync_redis
-from app.core.secrets import BOTO_CONFIG, SecretReader, is_secrets_outage
+from app.core.secrets import BOTO_CONFIG, SYNCED_TOKEN, SecretReader, is_secrets_outage
 from app.decisions.audit import AuditWriter
 from app.decisions.chain import ProviderChain, is_provider_outage
 from app.decisions.providers import build_providers
@@ -74,6 +74,10 @@ def _boto(overrides: Overrides, service: str) -> Any:
     import boto3  # noqa: PLC0415 - the embedded profile never needs boto3
 
     return boto3.client(service, config=BOTO_CONFIG)
+
+
+def secrets_client(overrides: Overrides) -> Any:
+    return _boto(overrides, "secretsmanager")
 
 
 def make_upload_storage(settings: Settings, overrides: Overrides) -> UploadStorage:
@@ -156,8 +160,9 @@ async def start_services(
     await asyncio.to_thread(_migrate_embedded, db)
     secrets = SecretReader(
         secret_values(settings),
-        client_factory=(lambda: _boto(overrides, "secretsmanager")),
+        client_factory=(lambda: secrets_client(overrides)),
         ttl_seconds=settings.secret_cache_ttl_seconds,
+        ttl_overrides={SYNCED_TOKEN: settings.synced_token_refresh_seconds},
     )
     secrets_manager = _dependency(
         settings,

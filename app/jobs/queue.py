@@ -4,8 +4,10 @@ embedded profile. Both keep the durable record in the database."""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import redis
@@ -50,6 +52,10 @@ class JobQueue(Protocol):
     async def recent(self, limit: int) -> list[JobView]: ...
 
     async def depth(self) -> int: ...
+
+    async def oldest_age(self) -> float:
+        """Seconds the oldest waiting job has waited; 0 when none waits."""
+        ...
 
 
 def make_rq_queue(connection: redis.Redis, settings: Settings) -> Queue:
@@ -203,6 +209,24 @@ class RqJobQueue:
     async def depth(self) -> int:
         return await self.redis.call_sync(lambda: self.queue.count)
 
+    async def oldest_age(self) -> float:
+        return await self.redis.call_sync(oldest_waiting_age, self.queue)
+
+
+# Jobs looked at from the head of the queue: a requeued job can sit ahead of an older one.
+OLDEST_SCAN = 10
+
+
+def oldest_waiting_age(queue: Queue) -> float:
+    """Seconds since the earliest enqueue among the jobs at the head of the queue (RQ pops from there)."""
+    ids = queue.get_job_ids(0, OLDEST_SCAN - 1)
+    jobs = [job for job in Job.fetch_many(ids, connection=queue.connection, serializer=JSONSerializer) if job]
+    enqueued = [job.enqueued_at for job in jobs if job.enqueued_at is not None]
+    if not enqueued:
+        return 0.0
+    oldest = min(t if t.tzinfo else t.replace(tzinfo=UTC) for t in enqueued)
+    return max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+
 
 async def _forget(database: Dependency, db: Database, job_id: str) -> None:
     try:
@@ -222,6 +246,7 @@ class InProcessJobQueue:
         self.database = database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
         self._futures: dict[str, Future[Any]] = {}
+        self._queued_at: dict[str, float] = {}  # monotonic time of each submit
 
     async def enqueue(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex
@@ -229,6 +254,7 @@ class InProcessJobQueue:
         self._futures[job_id] = self._executor.submit(
             tasks.execute_analysis, self.db, self.metrics, job_id, request.name, request.description
         )
+        self._queued_at[job_id] = time.monotonic()
         return job_id
 
     async def get(self, job_id: str) -> JobView:
@@ -250,7 +276,17 @@ class InProcessJobQueue:
 
     async def depth(self) -> int:
         self._futures = {k: f for k, f in self._futures.items() if not f.done()}
+        self._queued_at = {k: t for k, t in self._queued_at.items() if k in self._futures}
         return len(self._futures)
+
+    async def oldest_age(self) -> float:
+        now = time.monotonic()
+        waiting = [
+            now - self._queued_at[job_id]
+            for job_id, future in list(self._futures.items())
+            if not (future.running() or future.done()) and job_id in self._queued_at
+        ]
+        return max(waiting, default=0.0)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -14,8 +14,9 @@ TASK = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
 CLUSTER = "aws:ecs/cluster:Cluster"
 SECRET_NAME_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL")
-# Variables that name a resource (a secret's ARN, a bucket such as TOKEN_SYNC_BUCKET), not a secret value.
-RESOURCE_NAME_SUFFIXES = ("_ARN", "_BUCKET")
+# Variables that name a resource (a secret's ARN, a bucket) or a provider (SYNCED_TOKEN_PROVIDER: which AI
+# provider the synced token is for), not a secret value.
+RESOURCE_NAME_SUFFIXES = ("_ARN", "_BUCKET", "_PROVIDER")
 
 
 def containers(props: Props) -> list[dict[str, Any]]:

@@ -104,6 +104,7 @@ def deploy_compute(
             "nightly_task_definition_arn": nightly.task_definition_arn,
             "image_ref": image_ref,
             "task_networking": _task_networking(foundation),
+            "synced_token_provider": s.synced_token_provider,
         }
     )
 
@@ -160,6 +161,8 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
     kill_switch: dict[str, pulumi.Input[str]] = (
         {env.AI_DISABLED: "true"} if config.settings.ai_disabled else {}
     )
+    if config.settings.synced_token_provider:  # likewise only when a stack runs a provider on it
+        kill_switch[env.SYNCED_TOKEN_PROVIDER] = config.settings.synced_token_provider
     return kill_switch | {
         env.DEPLOYMENT_ENV: config.settings.deployment_env,
         env.DATABASE_HOST: f.database.address,
@@ -173,7 +176,6 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
         env.REDIS_PORT: f.cache.port.apply(str),
         env.REDIS_TLS: "true",
         env.UPLOADS_BUCKET: f.uploads.bucket_name,
-        env.TOKEN_SYNC_BUCKET: f.token_sync.bucket_name,
         env.HUGGINGFACE_API_KEY_SECRET_ARN: arns["huggingface-api-key"],
         env.GEMINI_API_KEY_SECRET_ARN: arns["gemini-api-key"],
         env.ANTHROPIC_API_KEY_SECRET_ARN: arns["anthropic-api-key"],
@@ -209,10 +211,9 @@ def _task_statements(f: Foundation) -> list[Statement]:
             actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             resources=[objects(f.uploads)],
         ),
-        Statement(sid="TokenSyncRead", actions=["s3:GetObject"], resources=[objects(f.token_sync)]),
-        Statement(
-            sid="ListAppBuckets", actions=["s3:ListBucket"], resources=[f.uploads.arn, f.token_sync.arn]
-        ),
+        # Nothing at runtime reads the token-sync bucket: `launchpad token-sync push` writes the token there
+        # (history) and into the synced-token secret, which is what tasks read. So no grant on it.
+        Statement(sid="ListAppBuckets", actions=["s3:ListBucket"], resources=[f.uploads.arn]),
         Statement(
             sid="BucketObjectsWithStackKey",
             actions=["kms:Decrypt", "kms:GenerateDataKey"],

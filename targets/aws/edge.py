@@ -57,7 +57,7 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
             if s.waf_enabled
             else None
         )
-        outputs = {"alb_dns_name": lb.dns_name}
+        outputs = {"alb_dns_name": lb.dns_name, "target_group_arn": lb.target_group_arn}
         return Edge(lb, lb.url, lb.https_enabled, proxy_hops=1, outputs=outputs, waf=waf)
     lb = _load_balancer(config, foundation, internet_facing=False)
     waf = (
@@ -87,7 +87,11 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
         ),
         opts=foundation.opts,
     )
-    outputs = {"cloudfront_domain_name": cdn.domain_name, "cloudfront_distribution_id": cdn.distribution_id}
+    outputs = {
+        "cloudfront_domain_name": cdn.domain_name,
+        "cloudfront_distribution_id": cdn.distribution_id,
+        "target_group_arn": lb.target_group_arn,  # `launchpad verify` reads the targets' health
+    }
     return Edge(
         lb,
         cdn.url,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
+
 from components.alarms import AlarmSet, AlarmSetArgs, AlarmSpec, PagingSpec
 from components.dashboard import Dashboard, DashboardArgs
 from components.metrics import GLOBAL_REGION
@@ -84,9 +86,18 @@ def deploy_monitoring(config: StackConfig, foundation: Foundation, m: MonitoredS
         outputs={
             "dashboard_name": dashboard.dashboard_name,
             "monitoring": monitoring_cost(len(specs), alarms.billed_metrics, dashboard.metric_count),
+            # For `launchpad verify` (no alarm in ALARM) and `launchpad token-sync` (the Environment
+            # dimension the synced token's age is published under).
+            "alarm_names": pulumi.Output.all(*arns).apply(lambda found: [alarm_name(a) for a in found]),
+            "deployment_env": config.settings.deployment_env,
         },
         warnings=warnings,
     )
+
+
+def alarm_name(arn: str) -> str:
+    """arn:aws:cloudwatch:<region>:<account>:alarm:<name> -> <name>."""
+    return arn.split(":alarm:", 1)[1]
 
 
 def monitoring_cost(alarm_count: int, billed_metrics: int, dashboard_metrics: int) -> dict[str, Any]:

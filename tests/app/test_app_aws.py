@@ -196,3 +196,28 @@ def test_an_unreadable_key_secret_does_not_stop_the_service(make_client, aws) ->
     client = make_client(overrides=Overrides(boto_client=boto_client), api_keys_secret_arn=missing)
     assert client.get("/health").status_code == 200
     assert client.post("/v1/decisions", json={"message": "hello there"}).status_code == 200  # env key
+
+
+def test_the_synced_token_has_its_own_refresh_interval_and_other_keys_keep_theirs(aws) -> None:
+    import time
+
+    from app.contract import ENV
+    from app.core.secrets import SYNCED_TOKEN, SecretReader
+
+    sm = boto_client("secretsmanager")
+    token = sm.create_secret(Name="synced-ttl", SecretString="token-1")["ARN"]
+    key = sm.create_secret(Name="hf-ttl", SecretString="key-1")["ARN"]
+    reader = SecretReader(
+        {ENV.SYNCED_TOKEN_SECRET_ARN: token, ENV.HUGGINGFACE_API_KEY_SECRET_ARN: key},
+        client_factory=lambda: boto_client("secretsmanager"),
+        ttl_seconds=3600,
+        ttl_overrides={SYNCED_TOKEN: 1},
+    )
+    assert (reader.get(SYNCED_TOKEN), reader.get(ENV.HUGGINGFACE_API_KEY)) == ("token-1", "key-1")
+    sm.put_secret_value(SecretId=token, SecretString="token-2")
+    sm.put_secret_value(SecretId=key, SecretString="key-2")
+    time.sleep(1.1)
+    assert reader.get(SYNCED_TOKEN) == "token-2"  # within its 1 s bound
+    assert reader.get(ENV.HUGGINGFACE_API_KEY) == "key-1"  # until its hour, or a 401
+    reader.refresh(ENV.HUGGINGFACE_API_KEY)
+    assert reader.get(ENV.HUGGINGFACE_API_KEY) == "key-2"

@@ -52,6 +52,7 @@ def test_every_contract_env_name_is_read_by_the_settings(monkeypatch, name) -> N
         "AI_DISABLED": "true",
         "REDIS_TLS": "true",
         "TRUSTED_PROXY_HOPS": "2",
+        "SYNCED_TOKEN_PROVIDER": "huggingface",
     }
     value = special.get(name, "4242")
     monkeypatch.setenv(name, value)
@@ -107,7 +108,15 @@ def test_every_emitted_metric_is_in_the_catalogue_with_its_unit_and_dimensions(m
             assert metric["Unit"] == spec.unit
             assert [tuple(dims) for dims in directive["Dimensions"]] == list(spec.dimensions)
             emitted.add(spec.name)
-    assert emitted >= {"requests", "ai_calls", "ai_failures", "ai_cost_usd", "cache_hits", "queue_depth"}
+    assert emitted >= {
+        "requests",
+        "ai_calls",
+        "ai_failures",
+        "ai_cost_usd",
+        "cache_hits",
+        "queue_depth",
+        "queue_oldest_job_age",
+    }
 
 
 def test_dockerfile_passes_hadolint() -> None:

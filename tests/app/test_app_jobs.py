@@ -188,3 +188,39 @@ def test_queue_depth_is_published_without_anyone_calling_health(make_client, cap
     flat = [value for d in depths for value in (d if isinstance(d, list) else [d])]
     assert flat
     assert flat[-1] == 2
+
+
+def test_the_oldest_waiting_jobs_age_is_published_beside_the_depth(make_client, capsys):
+    from app_testing import emitted_records
+
+    client = make_client(queue_depth_interval_seconds=0.2)
+    client.post("/v1/jobs", json=JOB)  # no worker runs here: the job waits
+    time.sleep(1.5)
+    records = [r for r in emitted_records(client, capsys) if contract.QUEUE_OLDEST_JOB_AGE.name in r]
+    assert records and all(contract.QUEUE_DEPTH.name in r for r in records)  # one record, both metrics
+    values = [r[contract.QUEUE_OLDEST_JOB_AGE.name] for r in records]
+    ages = [a for v in values for a in (v if isinstance(v, list) else [v])]
+    assert 1.0 <= ages[-1] < 10
+
+
+def test_an_empty_queue_reports_age_zero_and_in_process_jobs_count_while_waiting(tmp_path):
+    import asyncio
+    from concurrent.futures import Future
+
+    from app.core.config import Settings
+    from app.core.db import Database, make_engine
+    from app.core.dependency import Dependency
+    from app.core.metrics import Metrics
+    from app.jobs.queue import InProcessJobQueue
+
+    db = Database(make_engine(Settings(sqlite_path=str(tmp_path / "q.db"))))
+    queue = InProcessJobQueue(
+        db, Metrics("local", enabled=False), Dependency("database", timeout=1.0, is_outage=lambda _: True)
+    )
+    assert asyncio.run(queue.oldest_age()) == 0.0
+    waiting: Future[None] = Future()  # submitted, not yet picked up by the job thread
+    queue._futures["j1"], queue._queued_at["j1"] = waiting, time.monotonic() - 42
+    assert 42 <= asyncio.run(queue.oldest_age()) < 43
+    waiting.set_running_or_notify_cancel()  # running: no longer waiting
+    assert asyncio.run(queue.oldest_age()) == 0.0
+    queue.shutdown()
