@@ -12,13 +12,14 @@ from pulumi_policy import Policy, ReportViolation, Severity, StackValidationArgs
 
 from policies.base import MANDATORY, ResourceRule, StackCheck, StackRule
 from policies.deploy.aws_table import AWS_LIMITS
+from policies.deploy.capacity_table import CAPACITY_LIMITS
 from policies.deploy.checks import Limit
 from policies.deploy.cross import CROSS_RULES
 from policies.deploy.gcp_table import GCP_LIMITS
 from policies.deploy.monitoring_table import MONITORING_LIMITS
 from policies.meta import RuleMeta
 
-LIMITS: tuple[Limit, ...] = (*AWS_LIMITS, *GCP_LIMITS, *MONITORING_LIMITS)
+LIMITS: tuple[Limit, ...] = (*AWS_LIMITS, *CAPACITY_LIMITS, *GCP_LIMITS, *MONITORING_LIMITS)
 WHEN = {"preview": "the provider refuses it at preview", "up": "the cloud API refuses it at `pulumi up`"}
 
 
