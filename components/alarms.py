@@ -97,7 +97,7 @@ class AlarmSet(pulumi.ComponentResource):
                 alarm_actions=actions,
                 ok_actions=actions,
                 opts=pulumi.ResourceOptions(parent=self),
-                **_watch_inputs(spec.watch),
+                **watch_inputs(spec.watch),
             )
             self.alarm_arns[spec.role] = alarm.arn
         self.billed_metrics = sum(len(spec.metrics()) for spec in args.alarms)
@@ -131,7 +131,7 @@ def _metric_stat(metric: Metric) -> dict[str, Any]:
     }
 
 
-def _watch_inputs(watch: Watched) -> dict[str, Any]:
+def watch_inputs(watch: Watched) -> dict[str, Any]:
     """The MetricAlarm arguments that say what it reads: one metric, or metric math over several."""
     if isinstance(watch, Metric):
         stat = {"extended_statistic": watch.stat} if watch.is_percentile else {"statistic": watch.stat}

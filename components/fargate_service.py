@@ -1,8 +1,9 @@
 """One Fargate workload in one of three roles: `web` (behind the ALB), `worker` (queue consumer, no
-ingress) or `scheduled` (a one-shot task started on a cron by EventBridge Scheduler).
+ingress) or `scheduled` (a one-shot task started on a cron by EventBridge Scheduler, `scheduled_run.py`).
 
 Each gets its own log group, execution role (pulls the image, writes logs, reads only its `valueFrom`
-secrets) and task role (only what the app does), so no service can read another's secrets.
+secrets) and task role (only what the app does), so no service can read another's secrets. Services run on
+the capacity their strategy names (`capacity.py`) and scale with `service_scaling.py`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
+from components.capacity import CapacityShare, strategy_problems
 from components.container_definitions import (
     APP_CONTAINER,
     ContainerSpec,
@@ -22,6 +24,8 @@ from components.container_definitions import (
     writable_volumes,
 )
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
+from components.scheduled_run import Schedule, ScheduledRun, ScheduledRunArgs
+from components.service_scaling import Scaling, ServiceScaling, ServiceScalingArgs, validate_scaling
 from policies.deploy.facts import FARGATE_MAX_STOP_TIMEOUT
 
 Role = Literal["web", "worker", "scheduled"]
@@ -40,25 +44,6 @@ class Container:
 
 
 @dataclass
-class Scaling:
-    min_count: int
-    max_count: int
-    desired_count: int
-    cpu_target_percent: int | None = None
-    requests_per_target: int | None = None  # ALB requests per task per minute
-    request_count_label: pulumi.Input[str] | None = None
-    # Target-track a custom metric divided by the running task count (e.g. queued jobs per worker).
-    per_task_metric: tuple[str, str, Mapping[str, str]] | None = None  # (namespace, name, dimensions)
-    per_task_target: float | None = None
-
-
-@dataclass
-class Schedule:
-    cron: str  # EventBridge Scheduler form: cron(min hour dom month dow year)
-    timezone: str
-
-
-@dataclass
 class FargateServiceArgs:
     role: Role
     cluster_arn: pulumi.Input[str]
@@ -73,12 +58,14 @@ class FargateServiceArgs:
     kms_key_arn: pulumi.Input[str]
     repository_arn: pulumi.Input[str]
     log_retention_days: int
+    capacity: Sequence[CapacityShare]  # where the tasks run (components/capacity.py placement)
     task_statements: Sequence[Statement] = ()  # what the app itself may do
     target_group_arn: pulumi.Input[str] | None = None
     health_check_grace_seconds: int = 60
     scaling: Scaling | None = None
     schedule: Schedule | None = None
     enable_exec: bool = False
+    after: Sequence[pulumi.Resource] = ()  # what tasks wait for besides their roles (the capacity providers)
 
 
 class FargateService(pulumi.ComponentResource):
@@ -269,7 +256,16 @@ class FargateService(pulumi.ComponentResource):
             f"{self._name}-service",
             cluster=args.cluster_arn,
             task_definition=task_definition.arn,
-            launch_type="FARGATE",
+            # A strategy, never a launch type (ECS refuses both). Every mode names one, so switching between
+            # fargate, spot and mixed changes the strategy in place, which the provider allows only with a
+            # new deployment forced (terraform-provider-aws ecs/service.go, its strategy CustomizeDiff).
+            capacity_provider_strategies=[
+                aws.ecs.ServiceCapacityProviderStrategyArgs(
+                    capacity_provider=share.provider, weight=share.weight, base=share.base
+                )
+                for share in args.capacity
+            ],
+            force_new_deployment=True,
             platform_version="LATEST",
             desired_count=scaling.desired_count,
             deployment_minimum_healthy_percent=100,
@@ -290,95 +286,35 @@ class FargateService(pulumi.ComponentResource):
             propagate_tags="SERVICE",
             wait_for_steady_state=False,
             # Autoscaling owns the count once the service exists; a deploy must not reset it.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"]),
+            opts=pulumi.ResourceOptions(
+                parent=self, ignore_changes=["desiredCount"], depends_on=list(args.after)
+            ),
         )
-        self._autoscaling(service, scaling)
+        ServiceScaling(
+            self._name,
+            ServiceScalingArgs(cluster_name=args.cluster_name, service_name=service.name, scaling=scaling),
+            opts=self._child,
+        )
         return service.name
-
-    def _autoscaling(self, service: aws.ecs.Service, scaling: Scaling) -> None:
-        name, child = self._name, self._child
-        target = aws.appautoscaling.Target(
-            f"{name}-scaling-target",
-            service_namespace="ecs",
-            scalable_dimension="ecs:service:DesiredCount",
-            resource_id=pulumi.Output.concat("service/", self._args.cluster_name, "/", service.name),
-            min_capacity=scaling.min_count,
-            max_capacity=scaling.max_count,
-            opts=child,
-        )
-        for policy, tracking in _tracking_configs(scaling, self._args.cluster_name, service.name).items():
-            aws.appautoscaling.Policy(
-                f"{name}-scale-on-{policy}",
-                policy_type="TargetTrackingScaling",
-                service_namespace=target.service_namespace,
-                scalable_dimension=target.scalable_dimension,
-                resource_id=target.resource_id,
-                target_tracking_scaling_policy_configuration=tracking,
-                opts=child,
-            )
-
-    def _scheduler_statements(
-        self, task_definition: aws.ecs.TaskDefinition, task_roles: list[aws.iam.Role]
-    ) -> list[Statement]:
-        """EventBridge Scheduler may start this family in this cluster, tag what it starts, and hand
-        the task exactly its two roles; nothing else."""
-        args = self._args
-        family_arn = task_definition.arn.apply(lambda arn: arn.rsplit(":", 1)[0] + ":*")
-        task_arns = pulumi.Output.all(self._region, self._account, args.cluster_name).apply(
-            lambda v: f"arn:aws:ecs:{v[0]}:{v[1]}:task/{v[2]}/*"
-        )
-        return [
-            Statement(
-                sid="RunNightlyTaskInCluster",
-                actions=["ecs:RunTask"],
-                resources=[family_arn],
-                conditions=[Condition("ArnEquals", "ecs:cluster", [args.cluster_arn])],
-            ),
-            Statement(
-                sid="TagTasksItStarts",
-                actions=["ecs:TagResource"],
-                resources=[task_arns],
-                conditions=[Condition("StringEquals", "ecs:CreateAction", ["RunTask"])],
-            ),
-            Statement(
-                sid="PassOnlyTheTaskRoles",
-                actions=["iam:PassRole"],
-                resources=[role.arn for role in task_roles],
-                conditions=[Condition("StringEquals", "iam:PassedToService", ["ecs-tasks.amazonaws.com"])],
-            ),
-        ]
 
     def _schedule(self, task_definition: aws.ecs.TaskDefinition, task_roles: list[aws.iam.Role]) -> None:
         args = self._args
-        schedule = args.schedule
-        assert schedule is not None  # checked in _validate
-        invoker = self._role(
-            "scheduler", "scheduler.amazonaws.com", self._scheduler_statements(task_definition, task_roles)
-        )
-        aws.scheduler.Schedule(
-            f"{self._name}-schedule",
-            schedule_expression=schedule.cron,
-            schedule_expression_timezone=schedule.timezone,
-            flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
-            target=aws.scheduler.ScheduleTargetArgs(
-                arn=args.cluster_arn,
-                role_arn=invoker.arn,
-                ecs_parameters=aws.scheduler.ScheduleTargetEcsParametersArgs(
-                    task_definition_arn=task_definition.arn,
-                    launch_type="FARGATE",
-                    platform_version="LATEST",
-                    task_count=1,
-                    propagate_tags="TASK_DEFINITION",
-                    network_configuration=aws.scheduler.ScheduleTargetEcsParametersNetworkConfigurationArgs(
-                        subnets=args.subnet_ids,
-                        security_groups=list(args.security_group_ids),
-                        assign_public_ip=args.assign_public_ip,
-                    ),
-                ),
-                # A nightly job that failed is retried by the next night, not stacked up by retries.
-                retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(maximum_retry_attempts=0),
+        assert args.schedule is not None  # checked in _validate
+        ScheduledRun(
+            self._name,
+            ScheduledRunArgs(
+                cluster_arn=args.cluster_arn,
+                cluster_name=args.cluster_name,
+                task_definition_arn=task_definition.arn,
+                task_role_arns=[role.arn for role in task_roles],
+                schedule=args.schedule,
+                capacity=args.capacity,
+                subnet_ids=args.subnet_ids,
+                security_group_ids=args.security_group_ids,
+                assign_public_ip=args.assign_public_ip,
+                after=[*self._policies, *args.after],
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._policies)),
+            opts=self._child,
         )
 
 
@@ -393,99 +329,6 @@ def _load_balancers(args: FargateServiceArgs) -> list[aws.ecs.ServiceLoadBalance
     ]
 
 
-TrackingArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
-
-
-def _tracking_configs(
-    scaling: Scaling, cluster_name: pulumi.Input[str], service_name: pulumi.Output[str]
-) -> dict[str, TrackingArgs]:
-    Predefined = (
-        aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
-    )
-    configs: dict[str, TrackingArgs] = {}
-    if scaling.cpu_target_percent is not None:
-        configs["cpu"] = TrackingArgs(
-            target_value=scaling.cpu_target_percent,
-            predefined_metric_specification=Predefined(
-                predefined_metric_type="ECSServiceAverageCPUUtilization"
-            ),
-            scale_in_cooldown=300,
-            scale_out_cooldown=60,
-        )
-    if scaling.requests_per_target is not None:
-        configs["requests"] = TrackingArgs(
-            target_value=scaling.requests_per_target,
-            predefined_metric_specification=Predefined(
-                predefined_metric_type="ALBRequestCountPerTarget", resource_label=scaling.request_count_label
-            ),
-            scale_in_cooldown=300,
-            scale_out_cooldown=60,
-        )
-    if scaling.per_task_metric is not None and scaling.per_task_target is not None:
-        configs["backlog"] = TrackingArgs(
-            target_value=scaling.per_task_target,
-            customized_metric_specification=_per_task_metric(
-                scaling.per_task_metric, cluster_name, service_name
-            ),
-            scale_in_cooldown=300,
-            scale_out_cooldown=60,
-        )
-    return configs
-
-
-_SPEC = "PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification"
-CustomSpec = getattr(aws.appautoscaling, f"{_SPEC}Args")
-MetricQuery = getattr(aws.appautoscaling, f"{_SPEC}MetricArgs")
-MetricStat = getattr(aws.appautoscaling, f"{_SPEC}MetricMetricStatArgs")
-Metric = getattr(aws.appautoscaling, f"{_SPEC}MetricMetricStatMetricArgs")
-Dimension = getattr(aws.appautoscaling, f"{_SPEC}MetricMetricStatMetricDimensionArgs")
-
-
-def _per_task_metric(
-    metric: tuple[str, str, Mapping[str, str]],
-    cluster_name: pulumi.Input[str],
-    service_name: pulumi.Output[str],
-) -> Any:
-    """AWS's "backlog per instance": the metric divided by running tasks, so the target is per task."""
-    namespace, metric_name, dimensions = metric
-    tasks = [
-        Dimension(name="ClusterName", value=cluster_name),
-        Dimension(name="ServiceName", value=service_name),
-    ]
-    return CustomSpec(
-        metrics=[
-            MetricQuery(
-                id="backlog",
-                metric_stat=MetricStat(
-                    metric=Metric(
-                        namespace=namespace,
-                        metric_name=metric_name,
-                        dimensions=[Dimension(name=k, value=v) for k, v in sorted(dimensions.items())],
-                    ),
-                    stat="Average",
-                ),
-                return_data=False,
-            ),
-            MetricQuery(
-                id="tasks",
-                metric_stat=MetricStat(
-                    metric=Metric(
-                        namespace="ECS/ContainerInsights", metric_name="RunningTaskCount", dimensions=tasks
-                    ),
-                    stat="Average",
-                ),
-                return_data=False,
-            ),
-            MetricQuery(
-                id="per_task",
-                expression="IF(tasks > 0, backlog / tasks, backlog)",
-                label=f"{metric_name} per task",
-                return_data=True,
-            ),
-        ]
-    )
-
-
 def _validate(args: FargateServiceArgs) -> None:
     c = args.container
     if not 2 <= c.stop_timeout <= FARGATE_MAX_STOP_TIMEOUT:
@@ -498,8 +341,10 @@ def _validate(args: FargateServiceArgs) -> None:
         raise ValueError("a schedule is given exactly for the scheduled role")
     if args.role != "scheduled" and args.scaling is None:
         raise ValueError(f"a {args.role} service needs scaling bounds")
-    s = args.scaling
-    if s is not None and not s.min_count <= s.desired_count <= s.max_count:
-        raise ValueError("Scaling needs min_count <= desired_count <= max_count")
+    if args.scaling is not None:
+        validate_scaling(args.scaling)
+    problems = strategy_problems(args.capacity)
+    if problems:
+        raise ValueError("FargateServiceArgs.capacity: " + "; ".join(problems))
     if c.migrate_command and args.role != "web":
         raise ValueError("only the web role runs migrations before it takes traffic")

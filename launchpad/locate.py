@@ -28,6 +28,7 @@ RULE_KEYS = {
     "waf-on-public-entry": "wafEnabled",
     "stack-autoscaling-bounds": "webMinCount",
     "ecs-no-public-ip": "natStrategy",
+    "ecs-serving-on-spot": "webCapacity",
     "alb-https-listeners": "edge",
     "gcp-cloud-run-no-public-invoker": "cloudRunPublic",
     "gcp-cloud-run-ingress": "cloudRunIngress",

@@ -16,7 +16,7 @@ from offline.program import ProgramRun
 from policies.rules import BY_NAME
 from policies.waivers import WaiverUse
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SECRET = "[secret]"  # noqa: S105 - the mask shown in place of a secret
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 

@@ -253,6 +253,11 @@ def _ecs_cluster(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]
     return arn, {"name": cluster, "arn": arn}
 
 
+def _capacity_providers(_name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # The association has no ARN of its own; the provider's id is the cluster's name.
+    return str(inputs.get("clusterName")), {}
+
+
 def _task_definition(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     family = inputs.get("family") or name
     return family, {
@@ -384,6 +389,7 @@ ANSWERS: dict[str, Answer] = {
     "docker-build:index:Image": _built_image,
     "aws:ecr/repository:Repository": _ecr_repository,
     "aws:ecs/cluster:Cluster": _ecs_cluster,
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": _capacity_providers,
     "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
     "aws:ecs/service:Service": _ecs_service,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,

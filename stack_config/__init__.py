@@ -4,6 +4,7 @@
 engine hands over and the stack name; every problem is reported at once in one `ConfigError`.
 """
 
+from stack_config.compute import fargate_memory_choices
 from stack_config.errors import ConfigError, Problem
 from stack_config.loader import (
     PROJECT,
@@ -14,7 +15,7 @@ from stack_config.loader import (
     parse_settings,
     stack_name_problems,
 )
-from stack_config.rules import cross_field_problems, fargate_memory_choices
+from stack_config.rules import cross_field_problems
 from stack_config.settings import GcpAppSecret, StackSettings
 
 __all__ = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, FARGATE_TASK_SIZES, LOG_RETENTION_DAYS
+from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, LOG_RETENTION_DAYS
+from stack_config.compute import compute_problems
 from stack_config.errors import Problem
 from stack_config.monitoring import DAY_SECONDS
 from stack_config.settings import StackSettings
@@ -60,51 +61,8 @@ def cross_field_problems(s: StackSettings) -> list[Problem]:
     return problems + _compute_problems(s) + _cloud_run_problems(s) + _alerting_problems(s)
 
 
-def fargate_memory_choices(cpu: int) -> list[int]:
-    """Memory sizes (MiB) Fargate accepts with `cpu` units; empty if `cpu` is not a Fargate size."""
-    return list(FARGATE_TASK_SIZES.get(cpu, ()))
-
-
-def _fargate_size_problems(role: str, cpu: int, memory: int) -> list[Problem]:
-    if cpu not in FARGATE_TASK_SIZES:
-        return [(f"{role}Cpu", f"{cpu} is not a Fargate size; use one of {sorted(FARGATE_TASK_SIZES)}")]
-    choices = FARGATE_TASK_SIZES[cpu]
-    if memory not in choices:
-        return [
-            (
-                f"{role}Memory",
-                f"{memory} is not allowed with {role}Cpu {cpu}; Fargate takes {', '.join(map(str, choices))} "
-                f"MiB. Fix: pulumi config set {role}Memory {choices[0]}",
-            )
-        ]
-    return []
-
-
-def _count_problems(s: StackSettings) -> list[Problem]:
-    problems: list[Problem] = []
-    if s.web_min_count > s.web_max_count:
-        problems.append(("webMinCount", f"({s.web_min_count}) exceeds webMaxCount ({s.web_max_count})"))
-    elif not s.web_min_count <= s.web_desired_count <= s.web_max_count:
-        problems.append(
-            (
-                "webDesiredCount",
-                f"({s.web_desired_count}) must lie within webMinCount..webMaxCount "
-                f"({s.web_min_count}..{s.web_max_count})",
-            )
-        )
-    if s.deployment_env == "production" and s.web_min_count < 2:
-        problems.append(("webMinCount", "must be at least 2 when deploymentEnv is production (one per zone)"))
-    if s.worker_min_count > s.worker_max_count:
-        problems.append(
-            ("workerMinCount", f"({s.worker_min_count}) exceeds workerMaxCount ({s.worker_max_count})")
-        )
-    return problems
-
-
 def _compute_problems(s: StackSettings) -> list[Problem]:
-    problems = _fargate_size_problems("web", s.web_cpu, s.web_memory)
-    problems += _fargate_size_problems("worker", s.worker_cpu, s.worker_memory)
-    problems += _count_problems(s)
+    problems = compute_problems(s, production=s.deployment_env == "production")
     if s.log_retention_days not in LOG_RETENTION_DAYS:
         problems.append(
             ("logRetentionDays", f"{s.log_retention_days} is not one of CloudWatch's {LOG_RETENTION_DAYS}")

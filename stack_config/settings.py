@@ -17,6 +17,7 @@ from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN, rds_memory_gib
+from stack_config.compute import ComputeSettings
 from stack_config.hints import fix as _fix
 from stack_config.monitoring import MonitoringSettings
 from targets.cron import eventbridge_cron
@@ -67,9 +68,10 @@ def _iam_member(value: str) -> str:
 IamMember = Annotated[str, AfterValidator(_iam_member)]
 
 
-class StackSettings(MonitoringSettings):
+class StackSettings(MonitoringSettings, ComputeSettings):
     """The validated shape of the `launchpad:*` keys. Field names are snake_case; keys are camelCase.
-    The alerting, alarm and budget keys are declared in `monitoring.py` (inherited)."""
+    The alerting, alarm and budget keys are declared in `monitoring.py`, the ECS task sizes, counts and
+    capacity in `compute.py` (both inherited)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=False
@@ -182,46 +184,7 @@ class StackSettings(MonitoringSettings):
     ]
     access_logs: bool
 
-    # ---- compute (AWS ECS Fargate, ALB, WAF) ----
-    web_cpu: Annotated[int, Field(json_schema_extra=_fix("pulumi config set webCpu 512 (Fargate CPU units)"))]
-    web_memory: Annotated[
-        int, Field(json_schema_extra=_fix("pulumi config set webMemory 1024 (MiB, allowed for webCpu)"))
-    ]
-    web_desired_count: Annotated[
-        int,
-        Field(ge=0, json_schema_extra=_fix("pulumi config set webDesiredCount 2 (webMinCount..webMaxCount)")),
-    ]
-    web_min_count: Annotated[
-        int, Field(ge=0, json_schema_extra=_fix("pulumi config set webMinCount 1 (at most webMaxCount)"))
-    ]
-    web_max_count: Annotated[
-        int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set webMaxCount 4"))
-    ]
-    web_cpu_target_percent: Annotated[
-        int, Field(ge=10, le=90, json_schema_extra=_fix("pulumi config set webCpuTargetPercent 60"))
-    ]
-    web_requests_per_target: Annotated[
-        int, Field(ge=1, json_schema_extra=_fix("pulumi config set webRequestsPerTarget 600 (per minute)"))
-    ]
-    worker_cpu: Annotated[
-        int, Field(json_schema_extra=_fix("pulumi config set workerCpu 512 (Fargate CPU units)"))
-    ]
-    worker_memory: Annotated[
-        int, Field(json_schema_extra=_fix("pulumi config set workerMemory 1024 (MiB, allowed for workerCpu)"))
-    ]
-    worker_min_count: Annotated[
-        int,
-        Field(ge=1, json_schema_extra=_fix("pulumi config set workerMinCount 1 (at most workerMaxCount)")),
-    ]
-    worker_max_count: Annotated[
-        int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set workerMaxCount 4"))
-    ]
-    worker_jobs_per_task: Annotated[
-        int,
-        Field(
-            ge=1, json_schema_extra=_fix("pulumi config set workerJobsPerTask 10 (queued jobs per worker)")
-        ),
-    ]
+    # ---- compute (AWS ECS Fargate, ALB, WAF); task sizes, counts and capacity are in compute.py ----
     log_retention_days: Annotated[
         int,
         Field(json_schema_extra=_fix("pulumi config set logRetentionDays 30 (a CloudWatch retention value)")),

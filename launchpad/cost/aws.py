@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from launchpad.cost.context import PlanIndex
 from launchpad.cost.model import CostComponent, NotPriced, component
@@ -14,38 +15,80 @@ from launchpad.cost.prices import (
     VALKEY_FACTOR,
 )
 from offline.mocks import Recorded
+from policies.deploy.facts import FARGATE_ON_DEMAND, FARGATE_SPOT
 
 H = HOURS_PER_MONTH
 Pricer = Callable[[Recorded, PlanIndex], list[CostComponent]]
 
 
-def _fargate(tasks: float, task: Recorded | None, hours: float, *, usage_based: bool) -> list[CostComponent]:
+def _fargate(
+    tasks: float, task: Recorded | None, hours: float, *, usage_based: bool, spot: bool = False
+) -> list[CostComponent]:
     if task is None:
         raise NotPriced("its task definition is not in the plan")
     arch = "arm" if (task.inputs.get("runtimePlatform") or {}).get("cpuArchitecture") == "ARM64" else "x86"
     vcpu, gb = int(task.inputs["cpu"]) / 1024, int(task.inputs["memory"]) / 1024
+    kind, key = ("Fargate Spot", "fargate_spot") if spot else ("Fargate", "fargate")
+    when = "" if hours == H else f", {hours:g} h"
     return [
         component(
-            f"Fargate {arch} vCPU ({tasks:g} x {vcpu:g})",
-            f"fargate.{arch}.vcpu_hour",
+            f"{kind} {arch} vCPU ({tasks:g} x {vcpu:g}{when})",
+            f"{key}.{arch}.vcpu_hour",
             tasks * vcpu * hours,
             usage_based=usage_based,
         ),
         component(
-            f"Fargate {arch} memory ({tasks:g} x {gb:g} GB)",
-            f"fargate.{arch}.gb_hour",
+            f"{kind} {arch} memory ({tasks:g} x {gb:g} GB{when})",
+            f"{key}.{arch}.gb_hour",
             tasks * gb * hours,
             usage_based=usage_based,
         ),
     ]
 
 
+def placed(strategy: list[dict[str, Any]] | None, tasks: float) -> list[tuple[str, float]]:
+    """Tasks per capacity provider, as ECS places them: the base first, the rest split by weight. No
+    strategy is the on-demand launch type."""
+    if not strategy:
+        return [(FARGATE_ON_DEMAND, tasks)]
+    shares = {str(item["capacityProvider"]): 0.0 for item in strategy}
+    based = next((item for item in strategy if item.get("base")), None)
+    floor = min(tasks, float(based["base"])) if based else 0.0
+    if based:
+        shares[str(based["capacityProvider"])] += floor
+    total = sum(float(item.get("weight") or 0) for item in strategy)
+    for item in strategy:
+        if total:
+            shares[str(item["capacityProvider"])] += (tasks - floor) * float(item.get("weight") or 0) / total
+    return [(provider, n) for provider, n in shares.items() if n > 0] or [next(iter(shares.items()))]
+
+
+def _tasks(
+    strategy: list[dict[str, Any]] | None,
+    tasks: float,
+    task: Recorded | None,
+    hours: float,
+    usage_based: bool,
+) -> list[CostComponent]:
+    return [
+        part
+        for provider, n in placed(strategy, tasks)
+        for part in _fargate(n, task, hours, usage_based=usage_based, spot=provider == FARGATE_SPOT)
+    ]
+
+
 def ecs_service(r: Recorded, plan: PlanIndex) -> list[CostComponent]:
-    tasks, from_usage = plan.running_tasks(r)
-    parts = _fargate(tasks, plan.target_of(r, "taskDefinition"), H, usage_based=from_usage)
+    run = plan.running(r)
+    task = plan.target_of(r, "taskDefinition")
+    parts = _tasks(r.inputs.get("capacityProviderStrategies"), run.tasks, task, run.hours, run.from_usage)
     if (r.inputs.get("networkConfiguration") or {}).get("assignPublicIp"):
         parts.append(
-            component(f"public IPv4 per task ({tasks:g})", "ipv4.hour", tasks * H, usage_based=from_usage)
+            component(
+                f"public IPv4 per task ({run.tasks:g})",
+                "ipv4.hour",
+                run.tasks * run.hours,
+                usage_based=run.from_usage,
+            )
         )
     return parts
 
@@ -54,7 +97,7 @@ def scheduled_task(r: Recorded, plan: PlanIndex) -> list[CostComponent]:
     hours = plan.usage.nightly_task_hours_per_month
     ecs = (r.inputs.get("target") or {}).get("ecsParameters") or {}
     task = plan.by_output("arn", ecs.get("taskDefinitionArn"))
-    parts = _fargate(1, task, hours, usage_based=True)
+    parts = _tasks(ecs.get("capacityProviderStrategies"), 1, task, hours, True)
     if (ecs.get("networkConfiguration") or {}).get("assignPublicIp"):
         parts.append(component("public IPv4 while running", "ipv4.hour", hours, usage_based=True))
     return parts

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
+from launchpad.cost.prices import HOURS_PER_MONTH
 from launchpad.cost.usage import Usage
 from offline.mocks import Recorded
 
 SCALING_TARGET = "aws:appautoscaling/target:Target"
+
+
+@dataclass(frozen=True)
+class Running:
+    tasks: float  # average tasks while it runs
+    hours: float  # hours a month it runs
+    from_usage: bool  # the usage file says so (not the plan alone)
 
 
 class PlanIndex:
@@ -34,14 +43,18 @@ class PlanIndex:
             return None
         return next((r for r in self.resources if r.outputs.get(key) == value), None)
 
-    def running_tasks(self, service: Recorded) -> tuple[float, bool]:
-        """Average tasks of an ECS service: the usage file's figure for its role, else the autoscaling
-        minimum (what runs when idle), else its desired count. Second: whether usage said so."""
-        role = "web_tasks" if service.inputs.get("loadBalancers") else "worker_tasks"
-        from_usage = getattr(self.usage, role)
+    def running(self, service: Recorded) -> Running:
+        """What an ECS service runs in a month: the usage file's average tasks for its role, else the
+        autoscaling minimum (what runs when idle), else its desired count, all month long. A worker whose
+        minimum is 0 runs one task for the usage file's busy hours instead: it is not free."""
+        worker = not service.inputs.get("loadBalancers")
+        from_usage = self.usage.worker_tasks if worker else self.usage.web_tasks
         if from_usage is not None:
-            return float(from_usage), True
+            return Running(float(from_usage), HOURS_PER_MONTH, True)
+        minimum = float(service.inputs.get("desiredCount") or 1)
         for target in (r for r in self.resources if r.type == SCALING_TARGET):
             if service.urn in target.property_dependencies.get("resourceId", []):
-                return float(target.inputs.get("minCapacity") or 0), False
-        return float(service.inputs.get("desiredCount") or 1), False
+                minimum = float(target.inputs.get("minCapacity") or 0)
+        if worker and minimum == 0:
+            return Running(1.0, self.usage.worker_busy_hours_per_month, True)
+        return Running(minimum, HOURS_PER_MONTH, False)

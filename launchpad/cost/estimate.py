@@ -7,7 +7,7 @@ from launchpad.cost.context import PlanIndex
 from launchpad.cost.free import FREE_TYPES
 from launchpad.cost.gcp import GCP_PRICERS
 from launchpad.cost.model import CostEstimate, NotPriced, ResourceCost, Unpriced, component
-from launchpad.cost.prices import AI_MODELS, PRICE_TABLE_DATE
+from launchpad.cost.prices import AI_MODELS, PRICE_TABLE_DATE, PRICES
 from launchpad.cost.usage import Usage
 from offline.program import ProgramRun
 
@@ -48,4 +48,6 @@ def estimate(run: ProgramRun, usage: Usage) -> CostEstimate:
             result.resources.append(ResourceCost(r.name, r.type, pricer(r, plan)))
         except NotPriced as missing:
             result.unpriced.append(Unpriced(r.name, r.type, str(missing)))
+    used = {c.price_key for item in result.resources for c in item.components}
+    result.assumptions = sorted({PRICES[key].assumption for key in used if PRICES[key].assumption})
     return result

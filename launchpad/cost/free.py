@@ -21,6 +21,7 @@ FREE_TYPES: dict[str, str] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _NO_CHARGE,
     "aws:kms/alias:Alias": "priced with its key",
     "aws:ecs/cluster:Cluster": "Fargate tasks are priced on their services",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "Fargate tasks are priced on their services",
     "aws:ecs/taskDefinition:TaskDefinition": "priced on the service or schedule that runs it",
     "aws:appautoscaling/target:Target": _NO_CHARGE,
     "aws:appautoscaling/policy:Policy": "its target-tracking alarms are managed by AWS at no charge",

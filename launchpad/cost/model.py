@@ -57,6 +57,7 @@ class CostEstimate:
     external: list[ResourceCost]  # billed outside the clouds (AI providers)
     free: list[Unpriced] = field(default_factory=list)  # no charge, with the reason
     unpriced: list[Unpriced] = field(default_factory=list)  # no price known: never counted as zero
+    assumptions: list[str] = field(default_factory=list)  # prices assumed, not listed, that it uses
 
     @property
     def cloud_monthly(self) -> float:

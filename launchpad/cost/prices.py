@@ -20,6 +20,7 @@ class Price:
     unit: str
     source: str
     confidence: str  # high, medium-high, medium, low
+    assumption: str = ""  # said in every estimate that uses the row: the price is assumed, not listed
 
 
 def _ref(source: str, confidence: str) -> tuple[str, str]:
@@ -94,6 +95,32 @@ PRICES: dict[str, Price] = {
     "gcp_monitoring.condition_month": Price(1.50, "alerting condition-month", *_GCP_MONITORING),
     "gcp_secret.version_month": Price(0.06, "version-month", *_ref("secret-manager/pricing", "high")),
 }
+# Fargate Spot has no list price: AWS's Fargate pricing page offers Spot "at up to a 70% discount off the
+# regular Fargate price" and shows a live rate per region that moves with supply and demand over time.
+# Published Spot rates found: 67 % off (eu-west-1, tomgregory.com, "AWS Fargate Spot vs Fargate price
+# comparison") and 70 % off (us-west-2, a 2023 pricing script, gist.github.com/unacceptable); a 2026 article
+# gives "50-70 %" without a rate (fortem.dev/fargate-spot). Priced at 65 % off: a little under the smallest
+# published discount found.
+SPOT_DISCOUNT = 0.65
+_SPOT = (
+    "added: AWS Fargate pricing page (Spot 'at up to a 70% discount', live rate per region); published Spot "
+    "rates 67 % off (eu-west-1) and 70 % off (us-west-2, 2023); assumed 65 % off",
+    "low",
+)
+SPOT_ASSUMPTION = (
+    f"Fargate Spot is priced at {100 - SPOT_DISCOUNT * 100:.0f} % of on-demand ({SPOT_DISCOUNT:.0%} off): "
+    "AWS publishes no fixed Spot price (up to 70 % off, varying by region and over time); low confidence"
+)
+for _arch in ("x86", "arm"):
+    for _unit in ("vcpu_hour", "gb_hour"):
+        _on_demand = PRICES[f"fargate.{_arch}.{_unit}"]
+        PRICES[f"fargate_spot.{_arch}.{_unit}"] = Price(
+            round(_on_demand.usd * (1 - SPOT_DISCOUNT), 8),
+            _on_demand.unit,
+            *_SPOT,
+            assumption=SPOT_ASSUMPTION,
+        )
+
 # ElastiCache prices Valkey at 0.8 x Redis OSS for the same node (AWS Price List API read 2026-10, medium).
 VALKEY_FACTOR = 0.8
 CLOUDFRONT_FREE_GB = 1024

@@ -24,6 +24,7 @@ class Usage:
     secret_api_calls_per_month: float
     kms_requests_per_month: float
     nightly_task_hours_per_month: float
+    worker_busy_hours_per_month: float  # a worker that scales to zero (workerMinCount 0) runs this long
     cloud_run_vcpu_seconds: float
     artifact_gb_stored: float
     web_tasks: float | None = None

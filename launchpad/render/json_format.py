@@ -68,6 +68,7 @@ def cost_document(cost: CostEstimate) -> dict[str, Any]:
     return {
         "priceTableDate": cost.price_table_date,
         "usageSource": cost.usage_source,
+        "assumptions": list(cost.assumptions),
         "cloudMonthlyUsd": round(cost.cloud_monthly, 2),
         "externalMonthlyUsd": round(cost.external_monthly, 2),
         "totalMonthlyUsd": round(cost.total_monthly, 2),

@@ -59,6 +59,7 @@ def _cost(report: PlanReport) -> list[str]:
         "",
         f"Prices of {cost.price_table_date}; usage from {cost.usage_source}. "
         f"AI providers, billed outside the clouds: ${cost.external_monthly:,.2f}.",
+        *(f"Assumption: {assumption}." for assumption in cost.assumptions),
         "",
         "| resource | type | monthly | usage-based |",
         "|---|---|---:|---|",

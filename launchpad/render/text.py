@@ -52,6 +52,7 @@ def cost_lines(cost: CostEstimate) -> list[str]:
         f"\nEstimated monthly cost: ${cost.cloud_monthly:,.2f} on the clouds"
         f" + ${cost.external_monthly:,.2f} AI providers (billed outside) = ${cost.total_monthly:,.2f}",
         f"  prices of {cost.price_table_date} (launchpad/cost/prices.py); usage: {cost.usage_source}",
+        *(f"  assumption: {assumption}" for assumption in cost.assumptions),
     ]
     for item in sorted(cost.resources + cost.external, key=lambda i: -i.monthly):
         lines.append(f"  {item.monthly:10.2f}  {item.name}  ({item.resource_type})")

@@ -1,4 +1,5 @@
-"""ECS on Fargate: unprivileged read-only containers, secrets from stores, no public IPs behind a NAT."""
+"""ECS on Fargate: unprivileged read-only containers, secrets from stores, no public IPs behind a NAT, and
+an on-demand floor under any service that serves traffic from Fargate Spot."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from policies.base import Props, configured_rule, resource_rule
+from policies.base import ADVISORY, Props, configured_rule, resource_rule
 from policies.meta import RuleMeta
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -78,6 +79,17 @@ def _container_insights(props: Props) -> list[str]:
     return (
         [] if settings.get("containerInsights") in ("enabled", "enhanced") else ["Container Insights is off"]
     )
+
+
+def _serving_on_spot(props: Props) -> list[str]:
+    """Spot capacity can be reclaimed from every task at once, and ECS does not fall back to on-demand:
+    a service behind a load balancer keeps an on-demand base (webCapacity mixed) or stays on-demand."""
+    strategy = props.get("capacityProviderStrategies") or []
+    spot = any(i.get("capacityProvider") == "FARGATE_SPOT" and (i.get("weight") or 0) > 0 for i in strategy)
+    floor = sum(int(i.get("base") or 0) for i in strategy if i.get("capacityProvider") == "FARGATE")
+    if props.get("loadBalancers") and spot and floor < 1:
+        return ["every task behind the load balancer runs on Fargate Spot, with no on-demand base"]
+    return []
 
 
 ECS_POLICIES = [
@@ -169,6 +181,19 @@ ECS_POLICIES = [
             if p.get("platformVersion") in (None, "LATEST")
             else [f"pinned to platform version {p.get('platformVersion')}"]
         ),
+    ),
+    resource_rule(
+        RuleMeta(
+            "ecs-serving-on-spot",
+            "A service behind a load balancer keeps an on-demand base under its Spot tasks.",
+            Severity.MEDIUM,
+            "Set webCapacity mixed (webMinCount tasks on-demand) or fargate; keep spot where an outage "
+            "while Spot has no capacity is acceptable (dev).",
+            category="availability",
+        ),
+        SERVICE,
+        _serving_on_spot,
+        ADVISORY,
     ),
     resource_rule(
         RuleMeta(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pulumi_policy import Severity
@@ -22,9 +23,18 @@ def _retention(props: Props) -> list[str]:
     return [] if props.get("retentionInDays") else ["the log group keeps logs forever"]
 
 
+def _scales(action: str) -> bool:
+    return re.match(r"arn:aws[a-z-]*:autoscaling:[a-z0-9-]+:\d{12}:scalingPolicy:", action) is not None
+
+
 def _alarm_actions(props: Props) -> list[str]:
-    """An alarm that notifies nobody, or is never told it recovered, is a graph nobody looks at."""
+    """An alarm that notifies nobody, or is never told it recovered, is a graph nobody looks at. An alarm
+    whose every action is an (Application) Auto Scaling policy drives scaling instead: it must be enabled,
+    and what it watches is alarmed on, with notifications, by the stack's monitoring alarms."""
     problems = ["its actions are disabled"] if props.get("actionsEnabled") is False else []
+    scaling = [str(a) for a in props.get("alarmActions") or []]
+    if scaling and all(_scales(a) for a in scaling) and not props.get("okActions"):
+        return problems
     for key, what in (("alarmActions", "going into ALARM"), ("okActions", "recovering")):
         actions = [str(a) for a in props.get(key) or []]
         if not actions:

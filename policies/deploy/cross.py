@@ -1,5 +1,6 @@
 """Create-time rules that span resources: subnets inside their VPC, a role's inline policies within IAM's
-total, a CloudFront VPC origin pointing at an internal load balancer."""
+total, a CloudFront VPC origin pointing at an internal load balancer, capacity providers associated with
+the cluster that uses them, Fargate Spot on a platform version that runs the task's architecture."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
+from policies.deploy.facts import FARGATE_SPOT, FARGATE_SPOT_MIN_PLATFORM
+
 API = "https://docs.aws.amazon.com/"
+STRATEGY_ITEM = API + "AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html"
+CLUSTER = "aws:ecs/cluster:Cluster"
+ASSOCIATION = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 ROLE_INLINE_TOTAL = 10_240  # characters without whitespace, over all of a role's inline policies
 
 
@@ -79,6 +87,89 @@ def policy_documents_parse(args: StackValidationArgs, report: ReportViolation) -
                     report(f"{key} is not valid JSON: {error}", resource.urn)
 
 
+@dataclass(frozen=True)
+class StrategyUser:
+    """A service or scheduled run with a capacity provider strategy; where it names its cluster and task."""
+
+    resource: Any
+    strategy: list[dict[str, Any]]
+    platform: Any
+    cluster_key: str
+    task_key: str
+
+
+def _dependency(resource: Any, key: str, resource_type: str) -> Any | None:
+    found = [d for d in resource.property_dependencies.get(key, []) if d.resource_type == resource_type]
+    return found[0] if found else None
+
+
+def _strategy_users(resources: Iterable[Any]) -> Iterator[StrategyUser]:
+    for r in resources:
+        if r.resource_type == "aws:ecs/service:Service" and r.props.get("capacityProviderStrategies"):
+            yield StrategyUser(
+                r,
+                r.props["capacityProviderStrategies"],
+                r.props.get("platformVersion"),
+                "cluster",
+                "taskDefinition",
+            )
+        if r.resource_type == "aws:scheduler/schedule:Schedule":
+            ecs = (r.props.get("target") or {}).get("ecsParameters") or {}
+            if ecs.get("capacityProviderStrategies"):
+                yield StrategyUser(
+                    r, ecs["capacityProviderStrategies"], ecs.get("platformVersion"), "target", "target"
+                )
+
+
+def providers_on_the_cluster(args: StackValidationArgs, report: ReportViolation) -> None:
+    """CreateService and RunTask refuse a capacity provider the cluster is not associated with, so the
+    association exists first: the service or schedule depends on it."""
+    associations = list(_of_type(args.resources, ASSOCIATION))
+    for user in _strategy_users(args.resources):
+        cluster = _dependency(user.resource, user.cluster_key, CLUSTER)
+        if cluster is None:
+            continue  # a cluster of another stack: nothing here to check against
+        linked = [a for a in associations if (_dependency(a, "clusterName", CLUSTER) or a).urn == cluster.urn]
+        offered = {str(p) for a in linked for p in a.props.get("capacityProviders") or []}
+        missing = sorted({str(i.get("capacityProvider")) for i in user.strategy} - offered)
+        waits = {d.urn for d in user.resource.dependencies} & {a.urn for a in linked}
+        if missing:
+            report(
+                f"{user.resource.name} names {missing}, not associated with cluster {cluster.name}",
+                user.resource.urn,
+            )
+        elif not waits:
+            report(
+                f"{user.resource.name} does not depend on {cluster.name}'s capacity providers: it may be "
+                "created before they are associated",
+                user.resource.urn,
+            )
+
+
+def _version(text: Any) -> tuple[int, ...] | None:
+    return (
+        tuple(int(part) for part in str(text).split(".")) if re.fullmatch(r"\d+(\.\d+)*", str(text)) else None
+    )
+
+
+def spot_platform_versions(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Fargate Spot runs X86_64 tasks on platform 1.3.0 and later, ARM64 tasks on 1.4.0 and later."""
+    for user in _strategy_users(args.resources):
+        pinned = _version(user.platform)
+        if pinned is None or not any(i.get("capacityProvider") == FARGATE_SPOT for i in user.strategy):
+            continue  # LATEST, or no Spot
+        task = _dependency(user.resource, user.task_key, TASK_DEFINITION)
+        arch = ((task.props.get("runtimePlatform") or {}) if task else {}).get("cpuArchitecture") or "X86_64"
+        needed = FARGATE_SPOT_MIN_PLATFORM.get(str(arch), FARGATE_SPOT_MIN_PLATFORM["ARM64"])
+        if pinned < needed:
+            wanted = ".".join(map(str, needed))
+            report(
+                f"{user.resource.name} runs {arch} tasks on Fargate Spot on platform {user.platform}; "
+                f"Spot needs {wanted} or later (or LATEST)",
+                user.resource.urn,
+            )
+
+
 CROSS_RULES = (
     (
         "aws-subnets-in-vpc",
@@ -97,6 +188,18 @@ CROSS_RULES = (
         "CloudFront VPC origins point at internal load balancers.",
         vpc_origins_reach_internal_load_balancers,
         API + "AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html",
+    ),
+    (
+        "aws-ecs-providers-on-cluster",
+        "Capacity providers a strategy names are associated with its cluster first.",
+        providers_on_the_cluster,
+        STRATEGY_ITEM,
+    ),
+    (
+        "aws-fargate-spot-platform",
+        "Fargate Spot runs on a platform version that supports the task's architecture.",
+        spot_platform_versions,
+        STRATEGY_ITEM,
     ),
     (
         "aws-policy-json",

@@ -37,6 +37,18 @@ FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
     16384: tuple(range(32768, 122880 + 1, 8192)),
 }
 FARGATE_CPU_ARCHITECTURES = ("X86_64", "ARM64")
+# Fargate's capacity providers: every account has them; a cluster must be associated with one before a
+# strategy names it (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html).
+FARGATE_ON_DEMAND, FARGATE_SPOT = "FARGATE", "FARGATE_SPOT"
+# Fargate Spot runs Linux X86_64 tasks on platform version 1.3.0 or later and Linux ARM64 (Graviton) tasks
+# on 1.4.0 or later (the same page). ARM64 on Spot launched on 2024-09-06 ("Amazon ECS now supports AWS
+# Graviton-based Spot compute with AWS Fargate", aws.amazon.com/about-aws/whats-new/2024/09/); the
+# statements that Spot refuses ARM64 (aws/containers-roadmap#1594, #2202, an old CloudFormation note on
+# Batch) predate it, and roadmap issue #2407 on that very error is closed as shipped.
+FARGATE_SPOT_MIN_PLATFORM: dict[str, tuple[int, int, int]] = {"X86_64": (1, 3, 0), "ARM64": (1, 4, 0)}
+# A strategy item's base is 0-100,000 tasks and its weight 0-1,000 (terraform-provider-aws
+# internal/service/ecs/service.go and scheduler/schedule.go validators); a schedule takes at most 6 items.
+STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX, SCHEDULE_STRATEGY_ITEMS = 100_000, 1_000, 6
 # ECS ContainerDefinition.stopTimeout on Fargate: at most 120 s
 # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
 FARGATE_MAX_STOP_TIMEOUT = 120

@@ -33,6 +33,8 @@ class Timing:
 
 RECOMMENDED = Timing(60, 5, 5)
 SUSTAINED = Timing(60, 15, 15)
+# A worker starts from zero within about two minutes of the first waiting job (alarm, then task start).
+NOT_STARTING = Timing(60, 10, 10)
 DAILY = Timing(86_400, 1, 1)
 
 
@@ -162,27 +164,14 @@ def ecs_alarms(s: StackSettings, m: MonitoredStack) -> list[AlarmSpec]:
         ("worker", m.worker_service, s.worker_min_count),
     ):
         dims = {"ClusterName": m.cluster_name, "ServiceName": service}
-        if minimum > 0:
-            specs.append(
-                spec(
-                    f"{role}-tasks-below-minimum",
-                    Metric(INSIGHTS, "RunningTaskCount", dims, "Minimum", 60),
-                    # Container Insights reports every minute: silence means nothing runs
-                    Breach("<", minimum, RECOMMENDED, "breaching"),
-                    (
-                        f"Fewer than {minimum} {role} tasks have run for five minutes.",
-                        f"read the {role} service's events: failed pulls, crashes, failed health checks.",
-                        "tasks-below-minimum",
-                    ),
-                    pages=role == "web",
-                )
-            )
+        specs.append(_tasks_below_minimum(role, dims, minimum) if minimum else _not_starting(role, dims, m))
         specs += [
             spec(
                 f"{role}-{resource.lower()}",
                 Metric(ECS, f"{resource}Utilization", dims, "Average", 60),
-                # no tasks, no data: the task-count alarm speaks for that
-                Breach(">", 90, RECOMMENDED, "missing"),
+                # No tasks, no data. A service that may stop at zero is then simply idle (notBreaching keeps
+                # the alarm OK, so starting one does not notify); otherwise the task-count alarm speaks.
+                Breach(">", 90, RECOMMENDED, "missing" if minimum else "notBreaching"),
                 (
                     f"The {role} tasks have used over 90% of their {resource.lower()} for five minutes.",
                     f"check whether the {role} service is at its maximum count; raise its size if so.",
@@ -192,6 +181,43 @@ def ecs_alarms(s: StackSettings, m: MonitoredStack) -> list[AlarmSpec]:
             for resource in ("CPU", "Memory")
         ]
     return specs
+
+
+def _tasks_below_minimum(role: str, dims: dict[str, pulumi.Input[str]], minimum: int) -> AlarmSpec:
+    return spec(
+        f"{role}-tasks-below-minimum",
+        Metric(INSIGHTS, "RunningTaskCount", dims, "Minimum", 60),
+        # Container Insights reports every minute: silence means nothing runs
+        Breach("<", minimum, RECOMMENDED, "breaching"),
+        (
+            f"Fewer than {minimum} {role} tasks have run for five minutes.",
+            f"read the {role} service's events: failed pulls, crashes, failed health checks.",
+            "tasks-below-minimum",
+        ),
+        pages=role == "web",
+    )
+
+
+def _not_starting(role: str, dims: dict[str, pulumi.Input[str]], m: MonitoredStack) -> AlarmSpec:
+    """A service that scales to zero has no minimum to fall below; what can fail is the start: jobs wait
+    and no task runs (no Spot capacity, a failed pull, a crash at start-up)."""
+    running = Metric(INSIGHTS, "RunningTaskCount", dims, "Maximum", 60)
+    return spec(
+        f"{role}-not-starting",
+        Expression(
+            "IF(FILL(tasks, 0) < 1, waiting, 0)",
+            {"waiting": app_series(contract.QUEUE_DEPTH, m, 60), "tasks": running},
+            f"jobs waiting while no {role} task runs",
+        ),
+        # no queue sample (no web task) is alarmed on the web service
+        Breach(">", 0, NOT_STARTING, "notBreaching"),
+        (
+            f"Jobs have waited {NOT_STARTING.evaluation_periods} minutes and no {role} task runs: the "
+            f"{role} scales from zero and none has started.",
+            f"read the {role} service's events: Spot capacity, image pull, crash at start-up.",
+            f"{role}-not-starting",
+        ),
+    )
 
 
 def app_series(spec: contract.MetricSpec, m: MonitoredStack, period: int, **dims: str) -> Metric:

@@ -13,10 +13,13 @@ import pulumi_aws as aws
 from app import contract
 from components.app_image import RegistryTarget
 from components.bucket import SecureBucket
+from components.capacity import placement
 from components.ecr_repository import EcrRepository, EcrRepositoryArgs
 from components.ecs_cluster import EcsCluster, EcsClusterArgs
-from components.fargate_service import Container, FargateService, FargateServiceArgs, Scaling, Schedule
+from components.fargate_service import Container, FargateService, FargateServiceArgs
 from components.iam_policy import Condition, Statement
+from components.scheduled_run import Schedule
+from components.service_scaling import Backlog, Scaling
 from stack_config import StackConfig
 from targets.aws.alarm_catalogue import MonitoredStack
 from targets.aws.edge import Edge, deploy_edge, edge_warnings
@@ -32,6 +35,9 @@ WEB_STOP_TIMEOUT = 2 * contract.SHUTDOWN_GRACE_SECONDS + 4
 WORKER_STOP_TIMEOUT = 120
 # Long enough for the migrate container and app start-up before ALB health checks count.
 HEALTH_CHECK_GRACE = 90
+# A worker that scales to zero stops once no job has waited this long: longer than a job may run (the app's
+# job timeout, 600 s), so the last worker is rarely stopped in the middle of one.
+WORKER_IDLE_MINUTES = 15
 
 
 @dataclass
@@ -82,6 +88,8 @@ def deploy_compute(
             # A one-shot run: ECS judges it by its exit code, not a health check.
             container=replace(common.container, command=contract.NIGHTLY_COMMAND, health_check=None),
             schedule=Schedule(cron=eventbridge_cron(s.nightly_cron), timezone=s.nightly_timezone),
+            # The worker's capacity; `mixed` runs the single nightly task on-demand.
+            capacity=placement(s.worker_capacity, on_demand_floor=1),
         ),
         opts=opts,
     )
@@ -274,6 +282,8 @@ def _service_args(
         log_retention_days=s.log_retention_days,
         task_statements=_task_statements(f),
         enable_exec=s.ecs_exec,
+        capacity=placement(s.worker_capacity, on_demand_floor=s.worker_min_count),
+        after=[cluster.capacity_providers],
     )
 
 
@@ -306,6 +316,7 @@ def _web_args(
         security_group_ids=[lb.targets_security_group_id, f.network.app_security_group_id],
         target_group_arn=lb.target_group_arn,
         health_check_grace_seconds=HEALTH_CHECK_GRACE,
+        capacity=placement(s.web_capacity, on_demand_floor=s.web_min_count),
         scaling=Scaling(
             min_count=s.web_min_count,
             max_count=s.web_max_count,
@@ -334,7 +345,12 @@ def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServ
             min_count=s.worker_min_count,
             max_count=s.worker_max_count,
             desired_count=s.worker_min_count,
-            per_task_metric=(contract.METRICS_NAMESPACE, contract.QUEUE_DEPTH.name, dimensions),
-            per_task_target=s.worker_jobs_per_task,
+            backlog=Backlog(
+                namespace=contract.METRICS_NAMESPACE,
+                metric_name=contract.QUEUE_DEPTH.name,
+                dimensions=dimensions,
+                per_task=s.worker_jobs_per_task,
+            ),
+            idle_minutes=WORKER_IDLE_MINUTES,
         ),
     )

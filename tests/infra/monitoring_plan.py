@@ -21,12 +21,23 @@ ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.m
 COMPARE = {ast.GtE: operator.ge, ast.Gt: operator.gt, ast.Lt: operator.lt, ast.LtE: operator.le}
 
 
+ALARM_SET = "launchpad:alarms:AlarmSet"
+SERVICE_SCALING = "launchpad:service_scaling:ServiceScaling"
+
+
 def alarms(plan: Plan) -> dict[str, Recorded]:
-    """The stack's metric alarms by role (the logical name after `<base>-alarms-`)."""
+    """The stack's monitoring alarms (those that notify) by role (the logical name after `<base>-alarms-`).
+    The only other alarms drive scaling (`scaling_alarms`)."""
     prefix = f"launchpad-{plan.run.stack}-alarms-"
-    found = {r.name.removeprefix(prefix): r for r in plan.of_type(ALARM)}
+    found = {r.name.removeprefix(prefix): r for r in plan.of_type(ALARM) if r.parent_type == ALARM_SET}
     assert all(r.name.startswith(prefix) for r in found.values())
+    assert {r.parent_type for r in plan.of_type(ALARM)} <= {ALARM_SET, SERVICE_SCALING}
     return found
+
+
+def scaling_alarms(plan: Plan) -> dict[str, Recorded]:
+    """The alarms that start and stop tasks, by logical name."""
+    return {r.name: r for r in plan.of_type(ALARM) if r.parent_type == SERVICE_SCALING}
 
 
 def alarm_metrics(alarm: Recorded) -> Iterator[dict[str, Any]]:

@@ -29,6 +29,7 @@ def doc(*statements: dict[str, Any]) -> str:
 
 
 SNS_ARN = "arn:aws:sns:us-east-1:1:alerts"
+_SPOT = {"capacityProvider": "FARGATE_SPOT", "weight": 3}
 S3 = "aws:s3/"
 BUCKET = "aws:s3/bucket:Bucket"
 SPLIT = {
@@ -273,6 +274,22 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
     "ecs-latest-platform": (
         one("aws:ecs/service:Service", {"platformVersion": "1.3.0"}),
         one("aws:ecs/service:Service", {"platformVersion": "LATEST"}),
+    ),
+    "ecs-serving-on-spot": (
+        one(
+            "aws:ecs/service:Service",
+            {"loadBalancers": [{"containerPort": 8000}], "capacityProviderStrategies": [_SPOT]},
+        ),
+        one(
+            "aws:ecs/service:Service",
+            {
+                "loadBalancers": [{"containerPort": 8000}],
+                "capacityProviderStrategies": [
+                    {"capacityProvider": "FARGATE", "base": 2, "weight": 1},
+                    _SPOT,
+                ],
+            },
+        ),
     ),
     "ecs-container-insights": (
         one("aws:ecs/cluster:Cluster", {"settings": []}),

@@ -7,9 +7,14 @@ from typing import Any
 
 import pytest
 
+from app import contract
+from components.capacity import CapacityShare, placement
 from components.ecr_repository import EcrRepository, EcrRepositoryArgs
-from components.fargate_service import Container, FargateService, FargateServiceArgs, Scaling, Schedule
+from components.ecs_cluster import EcsCluster, EcsClusterArgs
+from components.fargate_service import Container, FargateService, FargateServiceArgs
 from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.scheduled_run import Schedule
+from components.service_scaling import Backlog, Scaling, validate_scaling
 from components.waf import Waf, WafArgs
 
 WORKER = FargateServiceArgs(
@@ -28,7 +33,14 @@ WORKER = FargateServiceArgs(
     kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k",
     repository_arn="arn:aws:ecr:us-east-1:123456789012:repository/r",
     log_retention_days=7,
+    capacity=placement("spot", on_demand_floor=1),
     scaling=Scaling(min_count=1, max_count=2, desired_count=1),
+)
+QUEUE = Backlog(
+    namespace=contract.METRICS_NAMESPACE,
+    metric_name=contract.QUEUE_DEPTH.name,
+    dimensions={contract.DIM.SERVICE: contract.SERVICE_NAME, contract.DIM.ENVIRONMENT: "development"},
+    per_task=10,
 )
 
 
@@ -42,11 +54,28 @@ WORKER = FargateServiceArgs(
         {"scaling": Scaling(min_count=3, max_count=2, desired_count=2)},
         {"schedule": Schedule(cron="cron(0 2 * * ? *)", timezone="UTC")},  # a schedule on a service
         {"container": replace(WORKER.container, migrate_command=["migrate"])},  # only web migrates
+        {"capacity": ()},  # no capacity provider at all
+        {"capacity": (CapacityShare("FARGATE", 1, base=1), CapacityShare("FARGATE_SPOT", 1, base=1))},
+        {"capacity": (CapacityShare("FARGATE", 0), CapacityShare("FARGATE_SPOT", 0))},  # nothing placed
+        {"capacity": (CapacityShare("EC2_SPOT", 1),)},
+        {"scaling": Scaling(min_count=0, max_count=2, desired_count=0)},  # nothing would start it again
+        {"scaling": Scaling(min_count=0, max_count=2, desired_count=0, backlog=QUEUE, idle_minutes=0)},
+        {"scaling": Scaling(1, 2, 1, backlog=replace(QUEUE, metric_name="jobs_waiting"))},  # not published
     ],
 )
 def test_fargate_service_refuses_contradictions(change: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         FargateService("svc", replace(WORKER, **change))
+
+
+def test_a_worker_that_scales_to_zero_on_a_published_backlog_is_accepted() -> None:
+    validate_scaling(Scaling(min_count=0, max_count=2, desired_count=0, backlog=QUEUE))
+
+
+def test_a_cluster_offers_on_demand_fargate_and_nothing_but_fargate() -> None:
+    for providers in (("FARGATE_SPOT",), ("FARGATE", "EC2")):
+        with pytest.raises(ValueError, match="capacity_providers"):
+            EcsCluster("c", EcsClusterArgs(capacity_providers=providers))
 
 
 LB = LoadBalancerArgs(

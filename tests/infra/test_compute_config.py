@@ -34,6 +34,8 @@ def test_stack_files_hold_valid_compute_settings(stack: str) -> None:
         ({"webMinCount": 3, "webMaxCount": 2, "webDesiredCount": 2}, "webMinCount"),
         ({"webDesiredCount": 9}, "webDesiredCount"),
         ({"workerMinCount": 5, "workerMaxCount": 2}, "workerMinCount"),
+        ({"workerMinCount": -1}, "workerMinCount"),
+        ({"webMinCount": 0, "webDesiredCount": 0}, "webMinCount"),  # only the worker may stop entirely
         ({"nightlyCron": "0 25 * * *"}, "nightlyCron"),
         ({"nightlyCron": "every night"}, "nightlyCron"),
         ({"nightlyCron": "0 2 1 * 1"}, "nightlyCron"),  # unix ORs dom and dow; EventBridge cannot
@@ -45,6 +47,12 @@ def test_stack_files_hold_valid_compute_settings(stack: str) -> None:
 )
 def test_invalid_compute_settings_name_their_key(overrides: dict[str, Any], key: str) -> None:
     assert key in _problems("dev", **overrides)
+
+
+def test_only_the_worker_may_scale_to_zero() -> None:
+    settings = parse_settings(raw_config("prod", workerMinCount=0))
+    assert settings.worker_min_count == 0
+    assert "webMinCount" in _problems("dev", webMinCount=0, webDesiredCount=0)
 
 
 def test_production_needs_two_web_tasks() -> None:

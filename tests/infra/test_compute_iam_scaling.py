@@ -8,6 +8,7 @@ import pytest
 
 from app import contract
 from stack_config import parse_settings
+from targets.aws.compute import WORKER_STOP_TIMEOUT
 from targets.cron import eventbridge_cron
 from tests.infra.conftest import plan_with, raw_config
 from tests.infra.ecs_plan import (
@@ -111,7 +112,7 @@ def test_services_roll_back_failed_deployments(stack_plan: Plan) -> None:
     for role in ("web", "worker"):
         inputs = service(stack_plan, role).inputs
         assert inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
-        assert inputs["launchType"] == "FARGATE" and inputs["platformVersion"] == "LATEST"
+        assert inputs["platformVersion"] == "LATEST"
     assert service(stack_plan, "web").inputs["healthCheckGracePeriodSeconds"] > 0
     assert (
         service(stack_plan, "web").inputs["loadBalancers"][0]["targetGroupArn"]
@@ -119,9 +120,13 @@ def test_services_roll_back_failed_deployments(stack_plan: Plan) -> None:
     )
 
 
-def _policies_for(plan: Plan, role: str) -> list[dict]:
+def _policies_for(plan: Plan, role: str, kind: str = "TargetTrackingScaling") -> list[dict]:
     name = service(plan, role).outputs["name"]
-    return [p.inputs for p in plan.of_type(POLICY) if p.inputs["resourceId"].endswith(f"/{name}")]
+    return [
+        p.inputs
+        for p in plan.of_type(POLICY)
+        if p.inputs["resourceId"].endswith(f"/{name}") and p.inputs["policyType"] == kind
+    ]
 
 
 def test_web_scales_on_cpu_and_requests_per_target(stack_plan: Plan) -> None:
@@ -154,6 +159,65 @@ def test_worker_scales_on_the_apps_queue_depth_per_task(stack_plan: Plan) -> Non
     assert dims[contract.DIM.ENVIRONMENT] == env[contract.ENV.DEPLOYMENT_ENV]
     (returned,) = [m for m in metrics if m.get("returnData")]
     assert all(metric_id in returned["expression"] for metric_id in stats)
+
+
+def test_a_worker_at_zero_is_started_by_its_backlog_and_stopped_by_an_idle_queue(dev: Plan) -> None:
+    settings = parse_settings(raw_config("dev"))
+    assert settings.worker_min_count == 0
+    (tracking,) = _policies_for(dev, "worker")
+    # Target tracking only adds workers; it cannot start the first (it scales in proportion to tasks running).
+    assert tracking["targetTrackingScalingPolicyConfiguration"]["disableScaleIn"] is True
+    steps = {p["name"].rsplit("-", 1)[0]: p for p in _policies_for(dev, "worker", "StepScaling")}
+    start = steps["launchpad-dev-worker-scale-from-zero"]["stepScalingPolicyConfiguration"]
+    stop = steps["launchpad-dev-worker-scale-to-zero"]["stepScalingPolicyConfiguration"]
+    assert start["adjustmentType"] == stop["adjustmentType"] == "ExactCapacity"
+    jobs = settings.worker_jobs_per_task
+    assert [
+        (a.get("metricIntervalLowerBound"), a.get("metricIntervalUpperBound"), a["scalingAdjustment"])
+        for a in start["stepAdjustments"]
+    ] == [("0", str(jobs), 1), (str(jobs), None, settings.worker_max_count)]
+    assert stop["stepAdjustments"] == [{"metricIntervalUpperBound": "0", "scalingAdjustment": 0}]
+    alarms = {a.name: a.inputs for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    starter = alarms["launchpad-dev-worker-scale-from-zero-alarm"]
+    stopper = alarms["launchpad-dev-worker-scale-to-zero-alarm"]
+    policy_arns = {p.name: p.outputs["arn"] for p in dev.of_type(POLICY)}
+    assert starter["alarmActions"] == [policy_arns["launchpad-dev-worker-scale-from-zero"]]
+    assert stopper["alarmActions"] == [policy_arns["launchpad-dev-worker-scale-to-zero"]]
+    assert (stopper["metricName"], stopper["statistic"]) == (contract.QUEUE_DEPTH.name, "Maximum")
+    assert stopper["comparisonOperator"] == "LessThanThreshold" and stopper["threshold"] == 1
+
+
+def test_the_last_worker_stops_only_after_longer_than_a_job_may_run(dev: Plan) -> None:
+    from app.core.config import Settings
+
+    job_timeout = Settings.model_fields["job_timeout_seconds"].default
+    stopper = next(
+        a for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if "scale-to-zero" in a.name
+    )
+    idle = stopper.inputs["evaluationPeriods"] * stopper.inputs["period"]
+    assert stopper.inputs["datapointsToAlarm"] == stopper.inputs["evaluationPeriods"]
+    assert idle > job_timeout + WORKER_STOP_TIMEOUT
+
+
+def test_the_backlog_starts_as_many_workers_as_it_needs_and_only_from_zero(dev: Plan) -> None:
+    from tests.infra.monitoring_plan import evaluate, expression_of
+
+    starter = next(
+        a for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if "scale-from-zero" in a.name
+    )
+    expression, inputs = expression_of(starter)
+    ids = {m["metricName"]: query_id for query_id, m in inputs.items()}
+    depth, wanted = ids[contract.QUEUE_DEPTH.name], ids["DesiredTaskCount"]
+    assert evaluate(expression, {depth: 25, wanted: None}) == 25  # no task reported: the backlog
+    assert evaluate(expression, {depth: 25, wanted: 0}) == 25
+    assert evaluate(expression, {depth: 25, wanted: 1}) == 0  # running: target tracking's job
+    assert starter.inputs["threshold"] == 0 and starter.inputs["comparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_a_worker_with_a_minimum_scales_in_by_target_tracking_alone(prod: Plan) -> None:
+    (tracking,) = _policies_for(prod, "worker")
+    assert tracking["targetTrackingScalingPolicyConfiguration"]["disableScaleIn"] is False
+    assert _policies_for(prod, "worker", "StepScaling") == []
 
 
 def test_autoscaling_owns_the_desired_count_after_creation(stack_plan: Plan) -> None:

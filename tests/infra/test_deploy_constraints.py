@@ -38,6 +38,11 @@ def _alarm(**fields: Any) -> dict[str, Any]:
     return {"evaluationPeriods": 1, **fields}
 
 
+def _run(**ecs_parameters: Any) -> dict[str, Any]:
+    """A schedule whose target runs an ECS task with these parameters."""
+    return {"target": {"ecsParameters": {"taskDefinitionArn": "arn:td", **ecs_parameters}}}
+
+
 # One violating set of inputs per constraint id: each must be reported by exactly that rule.
 VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-lb-name": {"name": "launchpad-staging-eu-central-1-lb-alb-43a3679"},
@@ -110,6 +115,37 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-fargate-task-size": {"requiresCompatibilities": ["FARGATE"], "cpu": "512", "memory": "512"},
     "aws-fargate-architecture": {"runtimePlatform": {"cpuArchitecture": "arm64"}},
     "aws-scaling-policy-name": {"name": LONG},
+    "aws-ecs-strategy-weight": {
+        "capacityProviderStrategies": [{"capacityProvider": "FARGATE", "weight": 1001}]
+    },
+    "aws-ecs-strategy-base": {"capacityProviderStrategies": [{"capacityProvider": "FARGATE", "base": -1}]},
+    "aws-ecs-strategy-shape": {
+        "capacityProviderStrategies": [
+            {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+            {"capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 3},
+        ]
+    },
+    "aws-ecs-strategy-or-launch-type": {
+        "launchType": "FARGATE",
+        "capacityProviderStrategies": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+        "forceNewDeployment": True,
+    },
+    "aws-ecs-strategy-force-deployment": {
+        "capacityProviderStrategies": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+    },
+    "aws-schedule-strategy-weight": _run(
+        capacityProviderStrategies=[{"capacityProvider": "FARGATE", "weight": -1}]
+    ),
+    "aws-schedule-strategy-base": _run(
+        capacityProviderStrategies=[{"capacityProvider": "FARGATE", "base": 100001}]
+    ),
+    "aws-schedule-strategy-items": _run(capacityProviderStrategies=[{"capacityProvider": "FARGATE"}] * 7),
+    "aws-schedule-strategy-shape": _run(
+        capacityProviderStrategies=[{"capacityProvider": "FARGATE_SPOT", "weight": 0}]
+    ),
+    "aws-schedule-strategy-or-launch-type": _run(
+        launchType="FARGATE", capacityProviderStrategies=[{"capacityProvider": "FARGATE", "weight": 1}]
+    ),
     "aws-sg-name": {"name": "sg-web"},
     "aws-sg-description": {"description": "the app's tasks"},
     "aws-sg-inline-ingress-description": {"ingress": [{"description": 'from "the" ALB'}]},
@@ -304,8 +340,75 @@ def test_a_policy_that_is_not_json_is_refused() -> None:
     assert [v.policy for v in check(_cross_run(role)) if v.policy == "aws-policy-json"] == ["aws-policy-json"]
 
 
+def _service_on(
+    cluster: Recorded, strategy: list[dict[str, Any]], *after: Recorded, **props: Any
+) -> Recorded:
+    service = _record(
+        "aws:ecs/service:Service",
+        "svc",
+        {"cluster": "arn:c", "capacityProviderStrategies": strategy, **props},
+        cluster=[cluster.urn],
+    )
+    service.dependencies = [cluster.urn, *(a.urn for a in after)]
+    return service
+
+
+def _providers(cluster: Recorded, *providers: str) -> Recorded:
+    props = {"clusterName": "c", "capacityProviders": list(providers)}
+    return _record(ASSOCIATION, "providers", props, clusterName=[cluster.urn])
+
+
+CLUSTER = "aws:ecs/cluster:Cluster"
+ASSOCIATION = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+SPOT_ONLY = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+
+
+def _cross(rule: str, *resources: Recorded) -> list[str]:
+    return [v.message for v in check(_cross_run(*resources)) if v.policy == rule]
+
+
+def test_a_strategy_naming_a_provider_its_cluster_lacks_or_before_it_is_associated_is_refused() -> None:
+    cluster = _record(CLUSTER, "c", {"name": "c"})
+    on_demand_only = _providers(cluster, "FARGATE")
+    both = _providers(cluster, "FARGATE", "FARGATE_SPOT")
+    missing = _cross(
+        "aws-ecs-providers-on-cluster",
+        cluster,
+        on_demand_only,
+        _service_on(cluster, SPOT_ONLY, on_demand_only),
+    )
+    assert len(missing) == 1 and "['FARGATE_SPOT'], not associated with cluster c" in missing[0]
+    racing = _cross("aws-ecs-providers-on-cluster", cluster, both, _service_on(cluster, SPOT_ONLY))
+    assert len(racing) == 1 and "may be created before they are associated" in racing[0]
+    assert _cross("aws-ecs-providers-on-cluster", cluster, both, _service_on(cluster, SPOT_ONLY, both)) == []
+
+
+def test_fargate_spot_on_a_platform_too_old_for_the_tasks_architecture_is_refused() -> None:
+    cluster = _record(CLUSTER, "c", {"name": "c"})
+    both = _providers(cluster, "FARGATE", "FARGATE_SPOT")
+
+    def spot_service(arch: str, version: str) -> tuple[Recorded, Recorded]:
+        task = _record(
+            "aws:ecs/taskDefinition:TaskDefinition", "td", {"runtimePlatform": {"cpuArchitecture": arch}}
+        )
+        svc = _service_on(cluster, SPOT_ONLY, both, platformVersion=version, taskDefinition="arn:td")
+        svc.property_dependencies["taskDefinition"] = [task.urn]
+        return svc, task
+
+    for arch, version, refused in (
+        ("ARM64", "1.3.0", True),  # ARM64 Spot needs 1.4.0
+        ("ARM64", "1.4.0", False),
+        ("X86_64", "1.3.0", False),
+        ("ARM64", "LATEST", False),
+    ):
+        svc, task = spot_service(arch, version)
+        found = _cross("aws-fargate-spot-platform", cluster, both, task, svc)
+        assert bool(found) is refused, (arch, version, found)
+
+
 def test_every_cross_resource_rule_is_tested() -> None:
     tested = {"aws-subnets-in-vpc", "aws-iam-inline-policy-total", "aws-cloudfront-vpc-origin-internal"}
+    tested |= {"aws-ecs-providers-on-cluster", "aws-fargate-spot-platform"}
     assert {rule[0] for rule in CROSS_RULES} == tested | {"aws-policy-json"}
 
 

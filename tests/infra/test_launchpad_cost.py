@@ -52,9 +52,66 @@ def test_valkey_nodes_cost_eight_tenths_of_redis(prod_cost: CostEstimate) -> Non
     assert name.startswith("cache.t4g.small nodes (2)") and monthly == round(2 * 730 * 0.032 * 0.8, 4)
 
 
-def test_dev_tasks_without_nat_pay_for_their_public_addresses(dev: Plan) -> None:
-    cost = estimate(dev.run, load_usage("dev"))
-    assert _item(cost, "-worker-service")["public IPv4 per task (1)"] == 3.65
+@pytest.fixture(scope="module")
+def dev_cost(dev: Plan) -> CostEstimate:
+    return estimate(dev.run, load_usage("dev"))
+
+
+SPOT = 0.35  # launchpad/cost/prices.py SPOT_DISCOUNT 0.65: an assumption, stated by the estimate
+
+
+def test_web_tasks_on_spot_pay_the_assumed_spot_rate_and_their_public_address(dev_cost: CostEstimate) -> None:
+    assert _item(dev_cost, "-web-service") == {
+        "Fargate Spot arm vCPU (1 x 0.25)": round(0.25 * 730 * 0.03238 * SPOT, 4),  # 2.07
+        "Fargate Spot arm memory (1 x 0.5 GB)": round(0.5 * 730 * 0.00356 * SPOT, 4),  # 0.45
+        "public IPv4 per task (1)": 3.65,
+    }
+
+
+def test_a_worker_at_zero_pays_for_its_busy_hours_from_the_usage_file(dev_cost: CostEstimate) -> None:
+    hours = load_usage("dev").worker_busy_hours_per_month
+    assert hours == 30
+    assert _item(dev_cost, "-worker-service") == {
+        "Fargate Spot arm vCPU (1 x 0.25, 30 h)": round(0.25 * 30 * 0.03238 * SPOT, 4),
+        "Fargate Spot arm memory (1 x 0.5 GB, 30 h)": round(0.5 * 30 * 0.00356 * SPOT, 4),
+        "public IPv4 per task (1)": round(30 * 0.005, 4),
+    }
+    worker = next(r for r in dev_cost.resources if r.name.endswith("-worker-service"))
+    assert all(c.usage_based for c in worker.components)
+
+
+def test_the_nightly_run_pays_spot_for_its_hours_on_the_workers_capacity(dev_cost: CostEstimate) -> None:
+    assert _item(dev_cost, "-nightly-schedule") == {
+        "Fargate Spot arm vCPU (1 x 0.25, 15 h)": round(0.25 * 15 * 0.03238 * SPOT, 4),
+        "Fargate Spot arm memory (1 x 0.5 GB, 15 h)": round(0.5 * 15 * 0.00356 * SPOT, 4),
+        "public IPv4 while running": round(15 * 0.005, 4),
+    }
+
+
+def test_mixed_prices_the_on_demand_floor_and_three_quarters_of_the_rest_as_spot() -> None:
+    plan = plan_with("prod", {"webCapacity": "mixed"})
+    usage = load_usage("prod")
+    busy = usage.__class__(**{**usage.__dict__, "web_tasks": 6})
+    # webMinCount 2 on-demand; of the 4 above, 1 on-demand and 3 on Spot (weights 1 and 3).
+    assert _item(estimate(plan.run, busy), "-web-service") == {
+        "Fargate arm vCPU (3 x 1)": round(3 * 1 * 730 * 0.03238, 4),
+        "Fargate arm memory (3 x 2 GB)": round(3 * 2 * 730 * 0.00356, 4),
+        "Fargate Spot arm vCPU (3 x 1)": round(3 * 1 * 730 * 0.03238 * SPOT, 4),
+        "Fargate Spot arm memory (3 x 2 GB)": round(3 * 2 * 730 * 0.00356 * SPOT, 4),
+    }
+
+
+def test_an_estimate_using_spot_says_its_price_is_assumed(
+    dev_cost: CostEstimate, prod_cost: CostEstimate
+) -> None:
+    assert dev_cost.assumptions == [PRICES["fargate_spot.arm.vcpu_hour"].assumption]
+    assert dev_cost.assumptions[0].startswith("Fargate Spot is priced at 35 % of on-demand")
+    assert prod_cost.assumptions == []  # on-demand only: every price is a list price
+    spot_rows = [p for key, p in PRICES.items() if key.startswith("fargate_spot.")]
+    assert len(spot_rows) == 4 and all(
+        p.source.startswith("added") and p.confidence == "low" for p in spot_rows
+    )
+    assert PRICES["fargate_spot.x86.vcpu_hour"].usd == round(0.04048 * SPOT, 8)
 
 
 def test_cloudfront_charges_only_past_its_free_tier() -> None:

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from launchpad.locate import Location, locate
-from launchpad.render import json_format, markdown, sarif
+from launchpad.render import json_format, markdown, sarif, text
 from launchpad.report import PlanReport
 from offline.stack_files import REPO_ROOT
 from tests.infra.conftest import plan_with
@@ -37,7 +37,12 @@ def blocked_report() -> PlanReport:
 def test_the_json_plan_validates_against_its_published_schema(dev_report: PlanReport) -> None:
     document = json.loads(json_format.render(dev_report))
     jsonschema.Draft202012Validator(PLAN_SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
-    assert document["schemaVersion"] == "1.0" and document["summary"]["mandatory"] == 0
+    assert document["schemaVersion"] == "1.1" and document["summary"]["mandatory"] == 0
+    # dev runs on Fargate Spot, whose price is an assumption: every format says so.
+    [assumption] = document["cost"]["assumptions"]
+    assert assumption.startswith("Fargate Spot is priced at")
+    assert f"assumption: {assumption}" in text.render(dev_report)
+    assert f"Assumption: {assumption}." in markdown.render(dev_report)
 
 
 def test_the_schema_refuses_a_plan_that_breaks_it(dev_report: PlanReport) -> None:

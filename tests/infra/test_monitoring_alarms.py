@@ -23,12 +23,13 @@ from tests.infra.monitoring_plan import (
 )
 from tests.infra.plan_query import Plan, settings_of
 
+SERVICE_TYPE = "aws:ecs/service:Service"
+
 PAGING = {"error-rate", "latency", "unhealthy-hosts", "web-tasks-below-minimum"}
 SERVICE = {
     "rejected-connections",
     "web-cpu",
     "web-memory",
-    "worker-tasks-below-minimum",
     "worker-cpu",
     "worker-memory",
 }
@@ -66,7 +67,9 @@ def test_every_required_alarm_exists(any_plan: Plan) -> None:
     nodes = range(1, s.cache_node_count + 1)
     cache = {f"cache-{kind}-node-{n}" for n in nodes for kind in ("cpu", "memory", "evictions")}
     replicated = {f"cache-replication-lag-node-{n}" for n in nodes} if s.cache_node_count > 1 else set()
-    expected = PAGING | SERVICE | APP | DATABASE | cache | replicated | {"synced-token-age"}
+    # A worker that may stop at zero has no minimum to fall below; its start is what can fail.
+    worker = {"worker-tasks-below-minimum"} if s.worker_min_count else {"worker-not-starting"}
+    expected = PAGING | SERVICE | APP | DATABASE | cache | replicated | worker | {"synced-token-age"}
     assert roles == expected | ({"waf-blocked-rate"} if s.waf_enabled else set())
 
 
@@ -287,3 +290,37 @@ def test_every_launchpad_metric_alarmed_on_is_in_the_contract_catalogue(any_plan
             assert metric["stat"] == spec.statistic, alarm.name
             assert (dims["Service"], dims["Environment"]) == (contract.SERVICE_NAME, environment)
             assert dims.get("Provider", contract.AI_PROVIDER_NAMES[0]) in contract.AI_PROVIDER_NAMES
+
+
+def test_a_worker_at_zero_alarms_when_jobs_wait_and_none_starts(dev: Plan) -> None:
+    found = alarms(dev)
+    alarm = found["worker-not-starting"]
+    expression, inputs = expression_of(alarm)
+    ids = {metric["metricName"]: query_id for query_id, metric in inputs.items()}
+    waiting, running = ids[contract.QUEUE_DEPTH.name], ids["RunningTaskCount"]
+    assert (
+        inputs[running]["dimensions"]["ServiceName"]
+        == dev.one(SERVICE_TYPE, "-worker-service").outputs["name"]
+    )
+
+    def value(jobs: float | None, tasks: float | None) -> float | None:
+        return evaluate(expression, {waiting: jobs, running: tasks})
+
+    threshold = alarm.inputs["threshold"]
+    assert value(3, None) > threshold and value(3, 0) > threshold  # jobs wait, no task reported or none runs
+    assert value(3, 1) <= threshold and value(0, None) <= threshold  # a worker runs, or nothing waits
+    assert (alarm.inputs["evaluationPeriods"], alarm.inputs["datapointsToAlarm"]) == (10, 10)
+    assert alarm.inputs["treatMissingData"] == "notBreaching"
+
+
+@pytest.mark.parametrize(("stack", "idle"), [("dev", "notBreaching"), ("prod", "missing")])
+def test_worker_saturation_alarms_stay_quiet_while_a_worker_at_zero_is_stopped(
+    request: pytest.FixtureRequest, stack: str, idle: str
+) -> None:
+    # No task, no CPU datapoint: OK at zero (no OK notification each time a worker starts), else unknown.
+    plan = request.getfixturevalue(stack)
+    minimum = settings_of(stack).worker_min_count
+    assert (minimum == 0) is (stack == "dev")
+    for resource in ("cpu", "memory"):
+        assert alarms(plan)[f"worker-{resource}"].inputs["treatMissingData"] == idle
+        assert alarms(plan)[f"web-{resource}"].inputs["treatMissingData"] == "missing"

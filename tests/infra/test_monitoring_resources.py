@@ -17,12 +17,12 @@ from tests.infra.ecs_plan import app_container
 from tests.infra.gcp_plan import SERVICE as CLOUD_RUN
 from tests.infra.gcp_plan import env_of
 from tests.infra.monitoring_plan import (
-    ALARM,
     COMPOSITE,
     alarm_metrics,
     alarms,
     dashboard_body,
     dashboard_metrics,
+    scaling_alarms,
 )
 from tests.infra.plan_query import Plan, settings_of
 
@@ -112,7 +112,14 @@ def test_the_dashboard_covers_each_concern_and_shows_every_alarm(any_plan: Plan)
     for concern in ("AI latency", "AI tokens", "Jobs waiting", "Database", "Cache"):
         assert concern in titles, concern
     [status] = [w for w in body["widgets"] if w["type"] == "alarm"]
-    arns = {a.outputs["arn"] for a in any_plan.of_type(ALARM)} | {any_plan.one(COMPOSITE).outputs["arn"]}
+    # Every alarm that notifies; the scaling alarms (scale-to-zero sits in ALARM while idle) would only
+    # paint the status red.
+    arns = {a.outputs["arn"] for a in alarms(any_plan).values()} | {any_plan.one(COMPOSITE).outputs["arn"]}
+    assert set(scaling_alarms(any_plan)) == (
+        {f"launchpad-{any_plan.run.stack}-worker-scale-{d}-zero-alarm" for d in ("from", "to")}
+        if any_plan.run.config_source == "dev"
+        else set()
+    )
     assert set(status["properties"]["alarms"]) == arns
     drawn = {(m["namespace"], m["metricName"]) for _, m in dashboard_metrics(body)}
     # The app's metrics the dashboard leaves to the load balancer's (requests, 5xx, latency) or to alarms.

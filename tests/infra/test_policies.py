@@ -16,7 +16,7 @@ from policies.deploy import DEPLOY_POLICIES
 from policies.rules import POLICIES, SECURITY_POLICIES
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan
-from tests.infra.policy_cases import CASES
+from tests.infra.policy_cases import CASES, SNS_ARN
 
 PROD = load_pack_config("prod")
 
@@ -99,3 +99,31 @@ def test_the_pack_starts_as_the_cli_starts_it_from_any_directory(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr[-1500:]
     assert result.stdout.split() == ["launchpad", str(len(POLICIES))]
+
+
+SCALING_POLICY = (
+    "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0:"
+    "resource/ecs/service/c/worker:policyName/worker-scale-from-zero"
+)
+
+
+def test_an_alarm_that_only_drives_scaling_need_not_notify_but_must_be_enabled() -> None:
+    from tests.infra.policy_cases import one
+
+    alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
+    assert _found("alarm-actions", one(alarm, {"alarmActions": [SCALING_POLICY]})()) == []
+    disabled = one(alarm, {"alarmActions": [SCALING_POLICY], "actionsEnabled": False})()
+    assert [v.message for v in _found("alarm-actions", disabled)] == ["its actions are disabled"]
+    # A scaling alarm that also notifies is an ordinary alarm: it must say when it recovers.
+    mixed = one(alarm, {"alarmActions": [SCALING_POLICY, SNS_ARN]})()
+    assert any("okActions" in v.message for v in _found("alarm-actions", mixed))
+
+
+def test_a_serving_service_on_spot_alone_is_told_in_dev_and_blocked_in_prod(dev: Plan) -> None:
+    found = [v for v in check(dev.run) if v.policy == "ecs-serving-on-spot"]
+    assert [(v.level, v.resource.endswith("-web-service")) for v in found] == [("advisory", True)]
+    spot_web = plan_with("prod", {"webCapacity": "spot"})
+    assert [v.policy for v in mandatory(check(spot_web.run))] == ["ecs-serving-on-spot"]
+    assert [
+        v for v in check(plan_with("prod", {"webCapacity": "mixed"}).run) if v.policy == "ecs-serving-on-spot"
+    ] == []

@@ -9,6 +9,7 @@ The rows live by concern, one module per group of services.
 
 from __future__ import annotations
 
+from policies.deploy.aws.capacity import CAPACITY_LIMITS
 from policies.deploy.aws.compute_network import ECS_LIMITS, NETWORK_LIMITS
 from policies.deploy.aws.data_stores import CACHE_LIMITS, DATABASE_LIMITS
 from policies.deploy.aws.edge_operations import ALARM_LIMITS, EDGE_LIMITS, OPERATIONS_LIMITS
@@ -23,6 +24,7 @@ AWS_LIMITS: tuple[Limit, ...] = (
     *IDENTITY_LIMITS,
     *STORAGE_LIMITS,
     *ECS_LIMITS,
+    *CAPACITY_LIMITS,
     *NETWORK_LIMITS,
     *EDGE_LIMITS,
     *OPERATIONS_LIMITS,

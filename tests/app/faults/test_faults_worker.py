@@ -1,5 +1,6 @@
 """A real `python -m app.worker` SIGKILLed mid-job and started again within the heartbeat TTL: the job
-runs again and finishes. A job that keeps losing its worker ends failed, with the reason the client sees."""
+runs again and finishes. A job that keeps losing its worker ends failed, with the reason the client sees.
+Told to stop (SIGTERM: a Fargate Spot interruption, a scale-in, a deploy), a worker finishes its job first."""
 
 from __future__ import annotations
 
@@ -39,9 +40,23 @@ sys.exit(main())
 """
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+# Every job takes JOB_SECONDS: long enough to be mid-job when the stop signal comes.
+SLOW_JOBS = """
+import os, sys, time
+from app.jobs import analysis
+real = analysis.analyse
+def slow(*args):
+    time.sleep(float(os.environ["JOB_SECONDS"]))
+    return real(*args)
+analysis.analyse = slow
+from app.worker import main
+sys.exit(main())
+"""
+
+
+def start_worker(env: dict[str, str], script: str = SLOW_FIRST_JOB) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-c", SLOW_FIRST_JOB],
+        [sys.executable, "-c", script],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -104,3 +119,21 @@ def test_a_job_out_of_reruns_is_failed_with_the_reason(client, database_url, red
     assert (view["status"], view["error"]) == ("failed", "abandoned: the worker running it died")
     [row] = db_rows(database_url, "SELECT status, error FROM jobs")
     assert (row.status, row.error) == ("failed", "abandoned: the worker running it died")
+
+
+def test_a_worker_told_to_stop_mid_job_finishes_it_and_starts_no_other(client, worker_env) -> None:
+    first = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    worker = start_worker({**worker_env, "JOB_SECONDS": "4"}, SLOW_JOBS)
+    try:
+        wait_for_status(client, first, "started", 20)
+        second = client.post("/v1/jobs", json=JOB).json()["job_id"]
+        # ECS stops a task (a Spot interruption too) with SIGTERM to the container's process, through the
+        # task's init; the work horse does not get it. SIGKILL follows at the stop timeout (120 s).
+        os.kill(worker.pid, signal.SIGTERM)
+        assert worker.wait(30) == 0
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(5)
+    assert client.get(f"/v1/jobs/{first}").json()["status"] == "finished"
+    assert client.get(f"/v1/jobs/{second}").json()["status"] == "queued"  # left for the next worker
