@@ -89,6 +89,9 @@ def start_postgres() -> Postgres:
         "start",
     ]
     subprocess.run([*prefix, *start], check=True, capture_output=True)
+    # The group pg_hba.conf names exists from the start, so no test depends on another having made it.
+    with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True) as c:
+        c.execute("CREATE ROLE password_login NOLOGIN")
     return Postgres(port=port, datadir=datadir, prefix=prefix)
 
 

@@ -30,7 +30,6 @@ def rotation_db(postgres: Postgres) -> str:
     name = "rotation_test"
     postgres.create_database(name)
     with _admin(postgres) as admin:
-        admin.execute("CREATE ROLE password_login NOLOGIN")
         admin.execute(f"CREATE ROLE {ROLE} LOGIN PASSWORD 'first-password' IN ROLE password_login")
         admin.execute(f"GRANT ALL ON DATABASE {name} TO {ROLE}")
     return name

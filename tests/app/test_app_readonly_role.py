@@ -30,7 +30,6 @@ def migrated(postgres: Postgres) -> Iterator[str]:
     upgrade(engine)
     engine.dispose()
     with psycopg.connect(f"host=127.0.0.1 port={postgres.port} user=postgres", autocommit=True) as admin:
-        admin.execute("DO $$ BEGIN CREATE ROLE password_login NOLOGIN; EXCEPTION WHEN others THEN END $$")
         admin.execute(f"GRANT password_login TO {ROLE}")  # the test server asks members for a password
     yield url
 
