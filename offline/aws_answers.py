@@ -1,5 +1,6 @@
-"""What AWS (and the random and docker-build providers) answer: computed outputs per resource type, and
-the data sources the program calls, in the shapes the providers return them."""
+"""What AWS (and the random and docker-build providers) answer: computed outputs per resource type, in the
+shapes the providers return them, for data, network, identity and monitoring (serving resources are in
+aws_service_answers, data sources in aws_calls)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ def hexed(seed: str, length: int) -> str:
 
 def arn_of(service: str, resource: str, region: str = REGION) -> str:
     return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource}"
+
+
+def uuid_of(seed: str) -> str:
+    h = hexed(seed, 32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _generated_password(inputs: dict[str, Any]) -> str:
@@ -109,7 +115,7 @@ def _secret_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
 def _kms_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     h = hexed(name, 32)
     key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-    return key_id, {"keyId": key_id, "arn": arn_of("kms", f"key/{key_id}", _region(inputs))}
+    return key_id, {"keyId": key_id, "arn": arn_of("kms", f"key/{key_id}", region_of(inputs))}
 
 
 def _named(
@@ -154,22 +160,22 @@ def _role_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any
 def _log_group_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     group = physical_name(name, inputs)
     # pulumi-aws 7 (terraform-provider-aws 6) reports the ARN without the ":*" suffix.
-    return group, {"name": group, "arn": arn_of("logs", f"log-group:{group}", _region(inputs))}
+    return group, {"name": group, "arn": arn_of("logs", f"log-group:{group}", region_of(inputs))}
 
 
-def _region(inputs: dict[str, Any]) -> str:
+def region_of(inputs: dict[str, Any]) -> str:
     """The resource's own region (pulumi-aws 7 `region`), else the provider's."""
     return str(inputs.get("region") or REGION)
 
 
 def _metric_alarm(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     alarm = physical_name(name, inputs)
-    return alarm, {"arn": arn_of("cloudwatch", f"alarm:{alarm}", _region(inputs)), "name": alarm}
+    return alarm, {"arn": arn_of("cloudwatch", f"alarm:{alarm}", region_of(inputs)), "name": alarm}
 
 
 def _composite_alarm(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     alarm = str(inputs["alarmName"])  # required: CloudWatch does not name composite alarms
-    return alarm, {"arn": arn_of("cloudwatch", f"alarm:{alarm}", _region(inputs))}
+    return alarm, {"arn": arn_of("cloudwatch", f"alarm:{alarm}", region_of(inputs))}
 
 
 def _dashboard(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -180,7 +186,7 @@ def _dashboard(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def _anomaly(kind: str) -> Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]:
     def outputs(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         # Cost Explorer is global: its ARNs carry no region.
-        arn = f"arn:aws:ce::{ACCOUNT_ID}:{kind}/{_uuid(name)}"
+        arn = f"arn:aws:ce::{ACCOUNT_ID}:{kind}/{uuid_of(name)}"
         return arn, {"arn": arn}
 
     return outputs
@@ -191,7 +197,7 @@ def _waf_logging(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]
 
 
 def _topic_subscription(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    arn = f"{inputs['topic']}:{_uuid(name)}"
+    arn = f"{inputs['topic']}:{uuid_of(name)}"
     # E-mail and HTTPS endpoints stay pending until their owner confirms.
     return arn, {"arn": arn, "pendingConfirmation": inputs.get("protocol") in ("email", "https")}
 
@@ -228,140 +234,7 @@ def provider_answer(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, 
     return f"{name}-{hexed(name, 8)}", {}
 
 
-def _uuid(seed: str) -> str:
-    h = hexed(seed, 32)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-def _own_name(name: str, inputs: dict[str, Any]) -> str:
-    return physical_name(name, inputs)
-
-
-def _ecr_repository(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    repo = _own_name(name, inputs)
-    return repo, {
-        "name": repo,
-        "arn": arn_of("ecr", f"repository/{repo}"),
-        "registryId": ACCOUNT_ID,
-        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/{repo}",
-    }
-
-
-def _ecs_cluster(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    cluster = _own_name(name, inputs)
-    arn = arn_of("ecs", f"cluster/{cluster}")
-    return arn, {"name": cluster, "arn": arn}
-
-
-def _capacity_providers(_name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    # The association has no ARN of its own; the provider's id is the cluster's name.
-    return str(inputs.get("clusterName")), {}
-
-
-def _task_definition(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    family = inputs.get("family") or name
-    return family, {
-        "arn": arn_of("ecs", f"task-definition/{family}:1"),
-        "arnWithoutRevision": arn_of("ecs", f"task-definition/{family}"),
-        "revision": 1,
-    }
-
-
-def _ecs_service(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    service = _own_name(name, inputs)
-    cluster = str(inputs.get("cluster", "")).rsplit("/", 1)[-1]
-    arn = arn_of("ecs", f"service/{cluster}/{service}")
-    return arn, {"name": service, "arn": arn}
-
-
-def _load_balancer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    lb = _own_name(name, inputs)
-    suffix = f"app/{lb}/{hexed(name, 16)}"
-    arn = arn_of("elasticloadbalancing", f"loadbalancer/{suffix}")
-    return arn, {
-        "name": lb,
-        "arn": arn,
-        "arnSuffix": suffix,
-        "dnsName": f"{lb}-{int(hexed(name, 8), 16)}.{REGION}.elb.amazonaws.com",
-        "zoneId": "Z35SXDOTRQ7X7K",  # the ELB hosted zone of us-east-1
-    }
-
-
-def _target_group(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    tg = _own_name(name, inputs)
-    suffix = f"targetgroup/{tg}/{hexed(name, 16)}"
-    arn = arn_of("elasticloadbalancing", suffix)
-    return arn, {"name": tg, "arn": arn, "arnSuffix": suffix}
-
-
-def _listener(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    arn = arn_of("elasticloadbalancing", f"listener/app/{name}/{hexed(name, 16)}/{hexed(name + 'l', 16)}")
-    return arn, {"arn": arn}
-
-
-def _certificate(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    arn = arn_of("acm", f"certificate/{_uuid(name)}")
-    domain = inputs.get("domainName", "")
-    return arn, {
-        "arn": arn,
-        "status": "PENDING_VALIDATION",
-        "domainValidationOptions": [
-            {
-                "domainName": domain,
-                "resourceRecordName": f"_{hexed(name, 32)}.{domain}.",
-                "resourceRecordType": "CNAME",
-                "resourceRecordValue": f"_{hexed(name + 'v', 32)}.{hexed(name, 10)}.acm-validations.aws.",
-            }
-        ],
-    }
-
-
-def _dns_record(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    fqdn = str(inputs.get("name", name)).rstrip(".")
-    return f"{inputs.get('zoneId')}_{fqdn}_{inputs.get('type')}", {"fqdn": fqdn}
-
-
-def _web_acl(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    acl, uid = _own_name(name, inputs), _uuid(name)
-    scope = "global" if inputs.get("scope") == "CLOUDFRONT" else "regional"
-    arn = arn_of("wafv2", f"{scope}/webacl/{acl}/{uid}", _region(inputs))
-    return uid, {"name": acl, "arn": arn, "capacity": 1500}
-
-
-def _distribution(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    distribution_id = "E" + hexed(name, 13).upper()
-    return distribution_id, {
-        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{distribution_id}",
-        "domainName": f"d{hexed(name, 13)}.cloudfront.net",
-        "hostedZoneId": "Z2FDTNDATAQYW2",  # every distribution's alias zone
-        "status": "Deployed",
-        "etag": hexed(name + "etag", 14).upper(),
-    }
-
-
-def _vpc_origin(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    origin_id = "vo_" + hexed(name, 20)
-    return origin_id, {"arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:vpcorigin/{origin_id}", "etag": "E1"}
-
-
-def _schedule(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    schedule = _own_name(name, inputs)
-    return f"default/{schedule}", {
-        "name": schedule,
-        "arn": arn_of("scheduler", f"schedule/default/{schedule}"),
-    }
-
-
-def _scaling_policy(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    policy = inputs.get("name") or name
-    arn = arn_of(
-        "autoscaling",
-        f"scalingPolicy:{_uuid(name)}:resource/ecs/{inputs.get('resourceId')}:policyName/{policy}",
-    )
-    return policy, {"name": policy, "arn": arn, "alarmArns": []}
-
-
-ANSWERS: dict[str, Answer] = {
+FOUNDATION_ANSWERS: dict[str, Answer] = {
     "aws:s3/bucket:Bucket": _bucket_outputs,
     "aws:rds/instance:Instance": _db_outputs,
     "aws:elasticache/replicationGroup:ReplicationGroup": _cache_outputs,
@@ -387,21 +260,6 @@ ANSWERS: dict[str, Answer] = {
     "random:index/randomPassword:RandomPassword": _random_password,
     "random:index/randomId:RandomId": _random_id,
     "docker-build:index:Image": _built_image,
-    "aws:ecr/repository:Repository": _ecr_repository,
-    "aws:ecs/cluster:Cluster": _ecs_cluster,
-    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": _capacity_providers,
-    "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
-    "aws:ecs/service:Service": _ecs_service,
-    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
-    "aws:lb/targetGroup:TargetGroup": _target_group,
-    "aws:lb/listener:Listener": _listener,
-    "aws:acm/certificate:Certificate": _certificate,
-    "aws:route53/record:Record": _dns_record,
-    "aws:wafv2/webAcl:WebAcl": _web_acl,
-    "aws:cloudfront/distribution:Distribution": _distribution,
-    "aws:cloudfront/vpcOrigin:VpcOrigin": _vpc_origin,
-    "aws:scheduler/schedule:Schedule": _schedule,
-    "aws:appautoscaling/policy:Policy": _scaling_policy,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": _composite_alarm,
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,

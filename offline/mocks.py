@@ -15,9 +15,9 @@ from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
-from offline.aws_answers import ANSWERS as AWS_ANSWERS
-from offline.aws_answers import fallback, hexed, provider_answer
+from offline.aws_answers import FOUNDATION_ANSWERS, fallback, hexed, provider_answer
 from offline.aws_calls import CALLS as AWS_CALLS
+from offline.aws_service_answers import SERVICE_ANSWERS
 from offline.delivery_mocks import ANSWERS as DELIVERY_ANSWERS
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
 from offline.gcp_docker_mocks import CALLS as GCP_CALLS
@@ -72,7 +72,7 @@ def unwrap_secrets(value: Any, path: str, secret_paths: set[str]) -> Any:
 
 
 # Type token -> answer. Anything absent gets an id and an ARN shaped from its token.
-_ANSWERS = {**AWS_ANSWERS, **GCP_AND_DOCKER_ANSWERS, **DELIVERY_ANSWERS}
+_ANSWERS = {**FOUNDATION_ANSWERS, **SERVICE_ANSWERS, **GCP_AND_DOCKER_ANSWERS, **DELIVERY_ANSWERS}
 
 
 class RecordingMocks(pulumi.runtime.Mocks):

@@ -1,167 +1,46 @@
 """A failing and a passing synthetic plan for every rule of the pack (deploy constraints have their own
-table in test_deploy_constraints.py). Each plan is a list of recorded resources; `dep` wires a property
-dependency the way the engine reports one, so stack rules join resources as in a real preview."""
+table in deploy_violations.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
-from offline.mocks import Recorded
-
-Plan = list[Recorded]
-
-
-def rec(resource_type: str, name: str, props: dict[str, Any], **deps: Recorded) -> Recorded:
-    recorded = Recorded(resource_type, name, props, props, None, True, name,
-                        urn=f"urn:pulumi:prod::launchpad::{resource_type}::{name}")  # fmt: skip
-    recorded.property_dependencies = {key: [target.urn] for key, target in deps.items()}
-    return recorded
-
-
-def one(resource_type: str, props: dict[str, Any]) -> Callable[[], Plan]:
-    return lambda: [rec(resource_type, "r", props)]
-
-
-def doc(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-SNS_ARN = "arn:aws:sns:us-east-1:1:alerts"
-_SPOT = {"capacityProvider": "FARGATE_SPOT", "weight": 3}
-S3 = "aws:s3/"
-BUCKET = "aws:s3/bucket:Bucket"
-SPLIT = {
-    "ownership": "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-    "block": "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-    "encryption": "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "versioning": "aws:s3/bucketVersioning:BucketVersioning",
-    "policy": "aws:s3/bucketPolicy:BucketPolicy",
-    "lifecycle": "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-}
-KMS_RULES = [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]
-AES_RULES = [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
-
-
-def bucket_plan(*, skip: str = "", sse: list[dict[str, Any]] = KMS_RULES, logged: bool = True) -> Plan:
-    """A bucket, its split resources joined by dependency (minus `skip`), and optionally its logging."""
-    bucket = rec(BUCKET, "b", {})
-    plan = [bucket]
-    for key, resource_type in SPLIT.items():
-        if key != skip:
-            props = {"bucket": "b-1234", "rules": sse} if key == "encryption" else {"bucket": "b-1234"}
-            plan.append(rec(resource_type, f"b-{key}", props, bucket=bucket))
-    if logged:
-        logs = rec(BUCKET, "logs", {})
-        plan += [
-            logs,
-            rec("aws:s3/bucketLogging:BucketLogging", "b-logging", {}, bucket=bucket, targetBucket=logs),
-        ]
-        plan += [
-            rec(t, f"logs-{k}", {"bucket": "l", "rules": AES_RULES}, bucket=logs) for k, t in SPLIT.items()
-        ]
-    return plan
-
-
-def _orphan() -> Plan:
-    return [rec(SPLIT["versioning"], "v", {"bucket": "someone-elses"})]
-
-
-def _joined() -> Plan:
-    bucket = rec(BUCKET, "b", {})
-    return [bucket, rec(SPLIT["versioning"], "v", {"bucket": "b-1"}, bucket=bucket)]
-
-
-def _repo(lifecycle: bool) -> Plan:
-    repo = rec("aws:ecr/repository:Repository", "repo", {})
-    policy = rec("aws:ecr/lifecyclePolicy:LifecyclePolicy", "lc", {}, repository=repo)
-    return [repo, policy] if lifecycle else [repo]
-
-
-def _listener(internal: bool, protocol: str, actions: list[dict[str, Any]]) -> Plan:
-    alb = rec("aws:lb/loadBalancer:LoadBalancer", "alb", {"internal": internal})
-    listener = rec("aws:lb/listener:Listener", "l", {"protocol": protocol, "defaultActions": actions},
-                   loadBalancerArn=alb)  # fmt: skip
-    return [alb, listener]
-
-
-REDIRECT = [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443"}}]
-FORWARD = [{"type": "forward", "targetGroupArn": "tg"}]
-
-
-def _public_entry(with_waf: bool) -> Plan:
-    acl = rec("aws:wafv2/webAcl:WebAcl", "acl", {})
-    distribution = rec("aws:cloudfront/distribution:Distribution", "cdn", {},
-                       **({"webAclId": acl} if with_waf else {}))  # fmt: skip
-    return [acl, distribution]
-
-
-def _alarms(alarm_props: dict[str, Any], subscribed: bool = True) -> Plan:
-    topic = rec("aws:sns/topic:Topic", "alerts", {"arn": "arn:aws:sns:us-east-1:1:alerts"})
-    plan = [topic, rec("aws:rds/instance:Instance", "db", {})]
-    if subscribed:
-        plan.append(rec("aws:sns/topicSubscription:TopicSubscription", "mail", {}, topic=topic))
-    names = ("CPUUtilization", "FreeStorageSpace", "FreeableMemory")
-    plan += [rec("aws:cloudwatch/metricAlarm:MetricAlarm", f"db-{n}", {**alarm_props, "metricName": n},
-                 alarmActions=topic) for n in names]  # fmt: skip
-    return plan
-
-
-def _watched_db(composite: bool) -> Plan:
-    db = rec("aws:rds/instance:Instance", "db", {})
-    alarm = rec("aws:cloudwatch/metricAlarm:MetricAlarm", "db-cpu", {}, dimensions=db)
-    paging = [rec("aws:cloudwatch/compositeAlarm:CompositeAlarm", "paging", {})] if composite else []
-    return [db, alarm, *paging]
-
-
-def _budget(notifications: list[dict[str, Any]]) -> Plan:
-    return [rec("aws:budgets/budget:Budget", "budget", {"notifications": notifications})]
-
-
-def _scaling(low: int, high: int) -> Plan:
-    service = rec("aws:ecs/service:Service", "web", {"loadBalancers": [{"containerPort": 8000}]})
-    target = rec("aws:appautoscaling/target:Target", "web-scaling", {"minCapacity": low, "maxCapacity": high},
-                 resourceId=service)  # fmt: skip
-    return [service, target]
-
-
-def _tagged(tags: dict[str, str]) -> Plan:
-    return [rec("aws:kms/key:Key", "key", {"tags": tags})]
-
-
-ALL_TAGS = {"project": "launchpad", "stack": "prod", "owner": "team", "cost-center": "cc"}
-
-
-def _waf(logging: dict[str, Any] | None) -> Plan:
-    acl = rec("aws:wafv2/webAcl:WebAcl", "acl", {})
-    config = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
-    return [acl] + ([rec(config, "acl-logging", logging, resourceArn=acl)] if logging is not None else [])
-
-
-REDACTED = {
-    "redactedFields": [{"singleHeader": {"name": "authorization"}}, {"singleHeader": {"name": "x-api-key"}}]
-}
-TASK = "aws:ecs/taskDefinition:TaskDefinition"
-GOOD_CONTAINER = {
-    "name": "app",
-    "readonlyRootFilesystem": True,
-    "environment": [{"name": "X_SECRET_ARN", "value": "a"}],
-}
-
-
-def _task(**container: Any) -> Callable[[], Plan]:
-    return one(TASK, {"containerDefinitions": json.dumps([{**GOOD_CONTAINER, **container}])})
-
-
-ALLOW_STAR = {"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"}
-SCOPED = {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
-RDS = "aws:rds/instance:Instance"
-CACHE = "aws:elasticache/replicationGroup:ReplicationGroup"
-LB = "aws:lb/loadBalancer:LoadBalancer"
-INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-RUN = "gcp:cloudrunv2/service:Service"
-RUN_MEMBER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+from tests.infra.policy_plans import (
+    AES_RULES,
+    ALL_TAGS,
+    ALLOW_STAR,
+    CACHE,
+    FORWARD,
+    INGRESS,
+    LB,
+    RDS,
+    REDACTED,
+    REDIRECT,
+    RUN,
+    RUN_MEMBER,
+    SCOPED,
+    SNS_ARN,
+    SPLIT,
+    SPOT_STRATEGY,
+    TASK,
+    Plan,
+    alarms_plan,
+    bucket_plan,
+    budget_plan,
+    doc,
+    joined_plan,
+    listener_plan,
+    one,
+    orphan_plan,
+    public_entry_plan,
+    rec,
+    repo_plan,
+    scaling_plan,
+    tagged_plan,
+    task_plan,
+    waf_plan,
+    watched_db_plan,
+)
 
 # rule id -> (failing plan, passing plan)
 CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
@@ -207,7 +86,7 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
         ),
     ),
     "s3-bucket-hardening-complete": (lambda: bucket_plan(skip="block"), bucket_plan),
-    "s3-split-resources-joined": (_orphan, _joined),
+    "s3-split-resources-joined": (orphan_plan, joined_plan),
     "s3-access-logging": (lambda: bucket_plan(logged=False), bucket_plan),
     "s3-lifecycle": (lambda: bucket_plan(skip="lifecycle"), bucket_plan),
     "rds-not-public": (one(RDS, {"publiclyAccessible": True}), one(RDS, {"publiclyAccessible": False})),
@@ -256,11 +135,11 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
         one(CACHE, {"snapshotRetentionLimit": 0}),
         one(CACHE, {"snapshotRetentionLimit": 7}),
     ),
-    "ecs-no-privileged": (_task(privileged=True), _task()),
-    "ecs-read-only-root": (_task(readonlyRootFilesystem=False), _task()),
+    "ecs-no-privileged": (task_plan(privileged=True), task_plan()),
+    "ecs-read-only-root": (task_plan(readonlyRootFilesystem=False), task_plan()),
     "ecs-no-secrets-in-environment": (
-        _task(environment=[{"name": "ANTHROPIC_API_KEY", "value": "sk"}]),
-        _task(),
+        task_plan(environment=[{"name": "ANTHROPIC_API_KEY", "value": "sk"}]),
+        task_plan(),
     ),
     "ecs-no-host-namespaces": (one(TASK, {"networkMode": "host"}), one(TASK, {"networkMode": "awsvpc"})),
     "ecs-separate-task-roles": (
@@ -278,7 +157,7 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
     "ecs-serving-on-spot": (
         one(
             "aws:ecs/service:Service",
-            {"loadBalancers": [{"containerPort": 8000}], "capacityProviderStrategies": [_SPOT]},
+            {"loadBalancers": [{"containerPort": 8000}], "capacityProviderStrategies": [SPOT_STRATEGY]},
         ),
         one(
             "aws:ecs/service:Service",
@@ -286,7 +165,7 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
                 "loadBalancers": [{"containerPort": 8000}],
                 "capacityProviderStrategies": [
                     {"capacityProvider": "FARGATE", "base": 2, "weight": 1},
-                    _SPOT,
+                    SPOT_STRATEGY,
                 ],
             },
         ),
@@ -307,10 +186,10 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
         one("aws:ecr/repository:Repository", {"encryptionConfigurations": [{"encryptionType": "AES256"}]}),
         one("aws:ecr/repository:Repository", {"encryptionConfigurations": [{"encryptionType": "KMS"}]}),
     ),
-    "ecr-lifecycle-policy": (lambda: _repo(False), lambda: _repo(True)),
+    "ecr-lifecycle-policy": (lambda: repo_plan(False), lambda: repo_plan(True)),
     "alb-https-listeners": (
-        lambda: _listener(False, "HTTP", FORWARD),
-        lambda: _listener(False, "HTTP", REDIRECT),
+        lambda: listener_plan(False, "HTTP", FORWARD),
+        lambda: listener_plan(False, "HTTP", REDIRECT),
     ),
     "alb-tls-policy": (
         one("aws:lb/listener:Listener", {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"}),
@@ -326,7 +205,7 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
     ),
     "alb-access-logs": (one(LB, {}), one(LB, {"accessLogs": {"bucket": "logs", "enabled": True}})),
     "alb-deletion-protection": (one(LB, {}), one(LB, {"enableDeletionProtection": True})),
-    "waf-on-public-entry": (lambda: _public_entry(False), lambda: _public_entry(True)),
+    "waf-on-public-entry": (lambda: public_entry_plan(False), lambda: public_entry_plan(True)),
     "sg-no-open-ingress": (
         one(INGRESS, {"cidrIpv4": "0.0.0.0/0", "fromPort": 22, "toPort": 22}),
         one(INGRESS, {"cidrIpv4": "0.0.0.0/0", "fromPort": 443, "toPort": 443}),
@@ -425,19 +304,22 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
         ),
     ),
     "stack-required-alarms": (
-        lambda: _alarms({"namespace": "AWS/RDS"}, subscribed=False),
-        lambda: _alarms({"namespace": "AWS/RDS"}),
+        lambda: alarms_plan({"namespace": "AWS/RDS"}, subscribed=False),
+        lambda: alarms_plan({"namespace": "AWS/RDS"}),
     ),
-    "stack-monitoring-coverage": (lambda: _watched_db(composite=False), lambda: _watched_db(composite=True)),
+    "stack-monitoring-coverage": (
+        lambda: watched_db_plan(composite=False),
+        lambda: watched_db_plan(composite=True),
+    ),
     "stack-budget-with-subscriber": (
         lambda: [rec("aws:kms/key:Key", "key", {})],
-        lambda: _budget([{"subscriberEmailAddresses": ["ops@example.com"]}]),
+        lambda: budget_plan([{"subscriberEmailAddresses": ["ops@example.com"]}]),
     ),
-    "stack-autoscaling-bounds": (lambda: _scaling(1, 4), lambda: _scaling(2, 4)),
+    "stack-autoscaling-bounds": (lambda: scaling_plan(1, 4), lambda: scaling_plan(2, 4)),
     "stack-health-check-route": (
         one("aws:lb/targetGroup:TargetGroup", {"healthCheck": {"path": "/healthz"}}),
         one("aws:lb/targetGroup:TargetGroup", {"healthCheck": {"path": "/health/live"}}),
     ),
-    "stack-cost-tags": (lambda: _tagged({"project": "launchpad"}), lambda: _tagged(ALL_TAGS)),
-    "stack-waf-logging": (lambda: _waf({"redactedFields": []}), lambda: _waf(REDACTED)),
+    "stack-cost-tags": (lambda: tagged_plan({"project": "launchpad"}), lambda: tagged_plan(ALL_TAGS)),
+    "stack-waf-logging": (lambda: waf_plan({"redactedFields": []}), lambda: waf_plan(REDACTED)),
 }

@@ -11,7 +11,7 @@ from launchpad.cost.usage import load_usage
 from offline.program import ProgramRun
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan
-from tests.infra.policy_cases import rec
+from tests.infra.policy_plans import rec
 
 
 def _item(cost: CostEstimate, name_end: str) -> dict[str, float]:

@@ -16,7 +16,8 @@ from policies.deploy import DEPLOY_POLICIES
 from policies.rules import POLICIES, SECURITY_POLICIES
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan
-from tests.infra.policy_cases import CASES, SNS_ARN
+from tests.infra.policy_cases import CASES
+from tests.infra.policy_plans import SNS_ARN
 
 PROD = load_pack_config("prod")
 
@@ -75,7 +76,7 @@ def test_a_public_http_listener_is_blocked_and_cloudfront_keeps_the_balancer_int
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_public_task_ips_follow_the_stacks_pack_config(stack: str) -> None:
-    from tests.infra.policy_cases import one
+    from tests.infra.policy_plans import one
 
     plan = one("aws:ecs/service:Service", {"networkConfiguration": {"assignPublicIp": True}})()
     found = [
@@ -108,7 +109,7 @@ SCALING_POLICY = (
 
 
 def test_an_alarm_that_only_drives_scaling_need_not_notify_but_must_be_enabled() -> None:
-    from tests.infra.policy_cases import one
+    from tests.infra.policy_plans import one
 
     alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
     assert _found("alarm-actions", one(alarm, {"alarmActions": [SCALING_POLICY]})()) == []

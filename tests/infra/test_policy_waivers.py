@@ -9,7 +9,7 @@ import pytest
 from offline.policy_check import PolicyConfigError, review
 from offline.program import ProgramRun
 from policies import waivers
-from tests.infra.policy_cases import one
+from tests.infra.policy_plans import one
 
 SINGLE_AZ = one("aws:rds/instance:Instance", {"multiAz": False})
 
