@@ -135,19 +135,7 @@ def test_an_expired_token_raises_the_age_metric_over_the_alarm_threshold(
     status = _parse(["token-sync", "status", "--stack", "dev", "--outputs", outputs])
     assert token_sync.run(status, Clouds(), now=later) == 1
     assert "EXPIRED" in capsys.readouterr().out
-    published = boto_client("cloudwatch").get_metric_statistics(
-        Namespace=contract.METRICS_NAMESPACE,
-        MetricName=contract.SYNCED_TOKEN_AGE.name,
-        Dimensions=[
-            {"Name": "Service", "Value": "launchpad"},
-            {"Name": "Environment", "Value": "development"},
-        ],
-        StartTime=datetime.now(UTC) - timedelta(hours=1),
-        EndTime=datetime.now(UTC) + timedelta(hours=1),
-        Period=60,
-        Statistics=["Maximum"],
-    )["Datapoints"]
-    assert max(p["Maximum"] for p in published) > threshold
+    assert max(moto_stack.published_token_ages()) > threshold
 
 
 def test_a_fresh_token_stays_under_the_threshold(deployed, dev_plan, capsys) -> None:

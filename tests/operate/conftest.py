@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,18 @@ def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", moto_stack.REGION)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def leaks(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Any:
+    """Everything printed or logged, at DEBUG, for a secret value to be looked for."""
+    caplog.set_level(logging.DEBUG)
+
+    def collected() -> str:
+        captured = capsys.readouterr()
+        return captured.out + captured.err + caplog.text
+
+    return collected
 
 
 @pytest.fixture(scope="session")

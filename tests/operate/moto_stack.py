@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from moto.ecs.models import ecs_backends
 from moto.elbv2.models import FakeHealthStatus, elbv2_backends
+
+from app import contract
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -140,3 +144,29 @@ def write(out: dict[str, Any], directory: Path) -> Path:
     path = directory / "outputs.json"
     path.write_text(json.dumps(out))
     return path
+
+
+def published_token_ages() -> list[float]:
+    """The synced-token ages CloudWatch holds for dev, as token-sync and the nightly job publish them."""
+    data = client("cloudwatch").get_metric_statistics(
+        Namespace=contract.METRICS_NAMESPACE,
+        MetricName=contract.SYNCED_TOKEN_AGE.name,
+        Dimensions=[
+            {"Name": "Service", "Value": "launchpad"},
+            {"Name": "Environment", "Value": "development"},
+        ],
+        StartTime=datetime.now(UTC) - timedelta(hours=1),
+        EndTime=datetime.now(UTC) + timedelta(hours=1),
+        Period=60,
+        Statistics=["Maximum"],
+    )
+    return [p["Maximum"] for p in data["Datapoints"]]
+
+
+def drop_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credential anywhere boto3 looks: environment, files or instance metadata."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")

@@ -4,7 +4,6 @@ from stdin to the stores and nowhere else: not the output, not a log, not an err
 from __future__ import annotations
 
 import io
-import logging
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from launchpad.cli import main
 from launchpad.clouds import Clouds
 from launchpad.secret_input import SecretValue
 from tests.infra.conftest import GCP_PROJECT
-from tests.operate.moto_stack import client
+from tests.operate.moto_stack import client, drop_aws_credentials
 
 VALUE = "sk-ant-api03-" + "S3CRETVALUE" * 6
 
@@ -21,18 +20,6 @@ VALUE = "sk-ant-api03-" + "S3CRETVALUE" * 6
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-@pytest.fixture
-def leaks(capsys, caplog):
-    """Everything printed or logged, at DEBUG, for the value to be looked for."""
-    caplog.set_level(logging.DEBUG)
-
-    def collected() -> str:
-        captured = capsys.readouterr()
-        return captured.out + captured.err + caplog.text
-
-    return collected
 
 
 def run(argv: list[str], stdin: io.StringIO, monkeypatch, clouds: Clouds | None = None) -> int:
@@ -200,11 +187,7 @@ def test_a_deleted_secret_fails_cleanly(stack, outputs_file, monkeypatch, leaks)
 
 def test_no_credentials_is_an_error_with_the_fix(stack, outputs_file, monkeypatch, leaks) -> None:
     path = outputs_file(stack)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    drop_aws_credentials(monkeypatch)
     assert (
         run(
             ["secrets", "set", "gemini-api-key", "--stack", "dev", "--outputs", path],

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from app import contract
 from app.core.synced_token import EXPIRED_AGE_SECONDS, TokenRecord, age_seconds, parse_record
 from launchpad.cli import main
 from launchpad.token_sync import OBJECT_KEY
-from tests.operate.moto_stack import client
+from tests.operate.moto_stack import client, published_token_ages
 
 TOKEN = "hf_" + "T0KENVALUE" * 5
 
@@ -27,17 +26,6 @@ def jwt(**claims: Any) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
     return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"
-
-
-@pytest.fixture
-def leaks(capsys, caplog):
-    caplog.set_level(logging.DEBUG)
-
-    def collected() -> str:
-        captured = capsys.readouterr()
-        return captured.out + captured.err + caplog.text
-
-    return collected
 
 
 def push(path: str, monkeypatch, token: str = TOKEN, *args: str) -> int:
@@ -58,22 +46,6 @@ def object_versions(stack: dict[str, Any]) -> list[dict[str, Any]]:
     return client("s3").list_object_versions(Bucket=stack["token_sync_bucket"]).get("Versions", [])
 
 
-def published_ages() -> list[float]:
-    data = client("cloudwatch").get_metric_statistics(
-        Namespace=contract.METRICS_NAMESPACE,
-        MetricName=contract.SYNCED_TOKEN_AGE.name,
-        Dimensions=[
-            {"Name": "Service", "Value": "launchpad"},
-            {"Name": "Environment", "Value": "development"},
-        ],
-        StartTime=datetime.now(UTC) - timedelta(hours=1),
-        EndTime=datetime.now(UTC) + timedelta(hours=1),
-        Period=60,
-        Statistics=["Maximum"],
-    )
-    return [p["Maximum"] for p in data["Datapoints"]]
-
-
 def test_push_stores_the_record_in_the_bucket_and_the_secret(stack, outputs_file, monkeypatch, leaks) -> None:
     path = outputs_file(stack)
     assert push(path, monkeypatch, TOKEN, "--expires-in", "30d") == 0
@@ -91,7 +63,7 @@ def test_push_stores_the_record_in_the_bucket_and_the_secret(stack, outputs_file
     assert [v for v, s in stages.items() if "AWSCURRENT" in s] == [head["Metadata"]["secret-version"]]
     stored = client("s3").get_object(Bucket=stack["token_sync_bucket"], Key=OBJECT_KEY)["Body"].read()
     assert json.loads(stored) == record
-    assert published_ages() and max(published_ages()) < 60
+    assert published_token_ages() and max(published_token_ages()) < 60
     text = leaks()
     assert "Pushed the synced token of stack dev" in text and "no restart" in text
     assert TOKEN not in text and "T0KENVALUE" not in text
@@ -198,9 +170,10 @@ def test_status_shows_age_expiry_and_that_the_secret_holds_the_push(
 def test_status_no_publish_publishes_nothing(stack, outputs_file, monkeypatch, leaks) -> None:
     path = outputs_file(stack)
     assert push(path, monkeypatch, TOKEN, "--expires-in", "3d") == 0
-    before = len(published_ages())
+    before = len(published_token_ages())
     assert status(path, "--no-publish") == 0
-    assert len(published_ages()) == before and "published" not in leaks().split("Synced token of stack")[1]
+    assert len(published_token_ages()) == before
+    assert "published" not in leaks().split("Synced token of stack")[1]
 
 
 def test_status_notices_a_value_set_behind_its_back(stack, outputs_file, monkeypatch, leaks) -> None:

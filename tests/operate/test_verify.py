@@ -255,11 +255,7 @@ def test_a_missing_output_exits_2_naming_it(stack, outputs_file, capsys) -> None
 
 def test_no_credentials_exits_2_with_the_fix(stack, outputs_file, capsys, monkeypatch) -> None:
     path = outputs_file(stack)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    moto_stack.drop_aws_credentials(monkeypatch)
     assert main(["verify", "--stack", "dev", "--outputs", path]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: AWS credentials: none found") and "aws sso login" in err
