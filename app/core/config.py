@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     metrics_flush_seconds: float = Field(1.0, ge=0, le=60)
 
     cache_ttl_seconds: int = Field(3600, ge=1)
+    # The in-process layer in front of Redis (app/core/cache.py NearCache); 0 turns it off.
+    near_cache_seconds: int = Field(30, ge=0, le=3600)
+    near_cache_entries: int = Field(2000, ge=1, le=1_000_000)
     job_timeout_seconds: int = Field(600, ge=1)
     job_result_ttl_seconds: int = Field(24 * 3600, ge=1)
     queue_name: str = "analysis"

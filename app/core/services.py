@@ -13,7 +13,7 @@ import redis.asyncio as aioredis
 
 from app.auth.service import ApiKeyStore, parse_key_list
 from app.contract import DEPENDENCY, ENV
-from app.core.cache import Cache, MemoryCache, RedisCache
+from app.core.cache import Cache, MemoryCache, NearCache, RedisCache
 from app.core.config import Settings
 from app.core.db import Database, is_database_outage, is_sqlite, make_engine
 from app.core.dependency import Dependency
@@ -126,7 +126,11 @@ def _redis_parts(
     dependency = _dependency(
         settings, metrics, DEPENDENCY.REDIS, timeout=settings.redis_timeout_seconds, is_outage=is_redis_outage
     )
-    return async_redis, sync_redis, dependency, RedisCache(async_redis, dependency)
+    shared = RedisCache(async_redis, dependency)
+    if settings.near_cache_seconds == 0:
+        return async_redis, sync_redis, dependency, shared
+    near = NearCache(shared, settings.near_cache_seconds, settings.near_cache_entries)
+    return async_redis, sync_redis, dependency, near
 
 
 def _chain(
@@ -227,7 +231,9 @@ async def start_services(
 async def stop_services(services: Services) -> None:
     await services.depth_sampler.stop()
     await services.audit.stop()
-    if isinstance(services.cache, RedisCache):
+    if isinstance(services.cache, NearCache):
+        await services.cache.shared.drain()
+    elif isinstance(services.cache, RedisCache):
         await services.cache.drain()
     await services.chain.aclose()
     if isinstance(services.jobs, InProcessJobQueue):

@@ -27,10 +27,10 @@ def test_redis_dying_at_runtime_leaves_decisions_served_and_health_503(make_clie
 
     doomed_redis.stop()
 
-    for _ in range(3):
-        response = client.post("/v1/decisions", json=MESSAGE)
+    for i in range(3):
+        response = client.post("/v1/decisions", json={"message": f"{MESSAGE['message']} {i}"})
         assert response.status_code == 200
-        assert response.json()["cached"] is False  # no cache without Redis, but still an answer
+        assert response.json()["cached"] is False  # no shared cache without Redis, but still an answer
     health = client.get(contract.HEALTH_PATH)
     assert health.status_code == 503
     assert health.json()["failing"] == ["redis"]
