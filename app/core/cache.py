@@ -83,9 +83,9 @@ class MemoryCache:
 class NearCache:
     """A short-lived in-process layer in front of the shared cache: a question this task answered or read
     a moment ago skips the Redis round trip (about 200 us of the event loop per request, bench/http_bench.py
-    --profile production), and keeps answering while Redis is down. An entry is an answer keyed by its
-    question and provider chain, never rewritten, so a near copy can outlive the shared one by at most
-    `near_ttl_seconds`."""
+    --profile production), and keeps answering while Redis is down. The key is the question and the
+    provider chain, so any copy under it is a valid answer (two tasks may store different AI answers); a
+    near copy can outlive the shared one by at most `near_ttl_seconds`."""
 
     def __init__(self, shared: RedisCache, near_ttl_seconds: int, max_entries: int) -> None:
         self.shared = shared
