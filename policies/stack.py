@@ -18,7 +18,7 @@ from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 from app import contract
 from policies.base import Props, as_list, configured_rule, depends_on, of_type, stack_rule
 from policies.meta import RuleMeta
-from policies.tagging import AWS_TAGGABLE
+from policies.tagging import AWS_TAGGABLE, GCP_LABELABLE
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
@@ -173,19 +173,28 @@ def _health_path(props: Props) -> list[str]:
     return [] if path in PROBE_ROUTES else [f"health check path {path!r} is not a probe route the app serves"]
 
 
-def _tags_of(resource: Any) -> set[str]:
-    own = set((resource.props.get("tags") or {}).keys())
+def _provider_setting(resource: Any, key: str) -> dict[str, Any]:
+    """A map-valued provider input; the engine hands provider inputs over as JSON strings."""
     provider = resource.provider.props if resource.provider is not None else {}
-    defaults = provider.get("defaultTags") or {}
-    defaults = json.loads(defaults) if isinstance(defaults, str) else defaults
-    return own | set((defaults.get("tags") or {}).keys())
+    value = provider.get(key) or {}
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _tags_of(resource: Any) -> set[str]:
+    if resource.resource_type in GCP_LABELABLE:
+        own = set((resource.props.get("labels") or {}).keys())
+        return own | set(_provider_setting(resource, "defaultLabels"))
+    own = set((resource.props.get("tags") or {}).keys())
+    return own | set((_provider_setting(resource, "defaultTags").get("tags") or {}).keys())
 
 
 def cost_tags(args: StackValidationArgs, report: ReportViolation) -> None:
     required = set(args.get_config().get("requiredTags") or REQUIRED_TAGS)
     for resource in args.resources:
-        if resource.resource_type in AWS_TAGGABLE:
-            missing = sorted(required - _tags_of(resource))
+        if resource.resource_type in AWS_TAGGABLE | GCP_LABELABLE:
+            # GCP label keys are lower case (targets/gcp.py labels()), so a tag is looked for as one.
+            wanted = {t.lower() for t in required} if resource.resource_type in GCP_LABELABLE else required
+            missing = sorted(wanted - _tags_of(resource))
             if missing:
                 report(f"{resource.name} lacks the cost tags {missing}", resource.urn)
 
@@ -265,7 +274,7 @@ STACK_POLICIES = [
             "stack-cost-tags",
             "Every taggable resource carries the stack's cost tags.",
             Severity.LOW,
-            "Create AWS resources through the stack's provider (default_tags) or tag them.",
+            "Create resources through the stack's provider (AWS default_tags, GCP default_labels).",
             category="cost",
         ),
         cost_tags,

@@ -1,5 +1,6 @@
-"""AWS resource types the program creates whose inputs take `tags`: the cost-tag rule
-checks these. tests/infra/test_policy_metadata.py keeps the list equal to what the SDK says."""
+"""Resource types the program creates whose inputs take `tags` (AWS) or `labels` (GCP, where the provider's
+`default_labels` fill them): the cost-tag rule checks these. tests/infra/test_policy_metadata.py keeps the
+lists equal to what the SDKs say."""
 
 from __future__ import annotations
 
@@ -43,5 +44,14 @@ AWS_TAGGABLE = frozenset(
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         "aws:wafv2/webAcl:WebAcl",
+    }
+)
+
+GCP_LABELABLE = frozenset(
+    {
+        "gcp:artifactregistry/repository:Repository",
+        "gcp:cloudrunv2/service:Service",
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        "gcp:secretmanager/secret:Secret",
     }
 )

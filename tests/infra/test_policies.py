@@ -3,6 +3,7 @@ through, and the pack starts as the CLI starts it."""
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from offline.program import ProgramRun
 from offline.stack_files import REPO_ROOT
 from policies.deploy import DEPLOY_POLICIES
 from policies.rules import POLICIES, SECURITY_POLICIES
+from policies.tagging import GCP_LABELABLE
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan
 from tests.infra.policy_cases import CASES
@@ -47,6 +49,16 @@ def test_the_pack_has_at_least_45_catalogue_and_stack_rules_besides_deploy_const
 
 def test_prod_has_no_finding(prod: Plan) -> None:
     assert check(prod.run) == []
+
+
+def test_prod_with_gcp_has_no_finding_and_its_labels_come_from_the_provider(prod_gcp: Plan) -> None:
+    assert check(prod_gcp.run) == []
+    run = copy.deepcopy(prod_gcp.run)
+    for provider in (r for r in run.resources if r.type == "pulumi:providers:gcp"):
+        provider.inputs.pop("defaultLabels")
+    flagged = {v.resource.rsplit("::", 1)[-1] for v in check(run) if v.policy == "stack-cost-tags"}
+    labelable = {r.name for r in run.resources if r.type in GCP_LABELABLE}
+    assert labelable and flagged == labelable
 
 
 def test_dev_is_told_what_it_gives_up_but_not_blocked(dev: Plan) -> None:

@@ -24,7 +24,7 @@ from policies.base import ResourceRule, StackRule
 from policies.meta import SECURITY_SEVERITY
 from policies.rules import POLICIES, SECURITY_POLICIES
 from policies.stack import PROBE_ROUTES
-from policies.tagging import AWS_TAGGABLE
+from policies.tagging import AWS_TAGGABLE, GCP_LABELABLE
 from tests.infra.plan_query import Plan
 from tests.infra.policy_cases import CASES
 from tests.infra.sdk_names import Path, Recorder, sdk_classes, unknown_part
@@ -115,15 +115,17 @@ def test_an_unknown_value_is_reported_never_passed_or_crashed_on(rule: str) -> N
     assert all(v.level == "advisory" for v in unknown)
 
 
-def test_the_taggable_list_is_what_the_sdk_says(dev: Plan, prod_gcp: Plan) -> None:
+@pytest.mark.parametrize(
+    ("cloud", "field", "listed"), [("aws", "tags", AWS_TAGGABLE), ("gcp", "labels", GCP_LABELABLE)]
+)
+def test_the_taggable_lists_are_what_the_sdks_say(dev: Plan, prod_gcp: Plan, cloud, field, listed) -> None:
     created = {
-        r.type for r in [*dev.resources, *prod_gcp.resources] if r.custom and r.type.startswith("aws:")
+        r.type for r in [*dev.resources, *prod_gcp.resources] if r.custom and r.type.startswith(f"{cloud}:")
     }
-    for resource_type in AWS_TAGGABLE | created:
+    assert created
+    for resource_type in listed | created:
         _, args_class = sdk_classes(resource_type)
-        assert ("tags" in args_class.__init__.__code__.co_varnames) is (resource_type in AWS_TAGGABLE), (
-            resource_type
-        )
+        assert (field in args_class.__init__.__code__.co_varnames) is (resource_type in listed), resource_type
 
 
 def test_the_probe_routes_are_routes_the_app_serves() -> None:
