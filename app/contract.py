@@ -175,7 +175,7 @@ QUEUE_DEPTH = MetricSpec(
     "queue_depth",
     "Count",
     (SERVICE_DIMS,),
-    "Jobs waiting in the queue (every API task samples it)",
+    "Jobs waiting for a worker: queued, or started by a worker that died (every API task samples it)",
     "Maximum",
 )
 JOB_DURATION = MetricSpec("job_duration", "Seconds", (SERVICE_DIMS,), "Run time of an analysis job", "p99")

@@ -207,10 +207,18 @@ class RqJobQueue:
         return await self.database.call_sync(store.recent, self.db, limit)
 
     async def depth(self) -> int:
-        return await self.redis.call_sync(lambda: self.queue.count)
+        return await self.redis.call_sync(waiting_count, self.queue)
 
     async def oldest_age(self) -> float:
         return await self.redis.call_sync(oldest_waiting_age, self.queue)
+
+
+def waiting_count(queue: Queue) -> int:
+    """Jobs waiting for a worker: queued ones, and started ones whose worker died (heartbeat expired). The
+    worker service scales out on this count, and a worker reruns the latter when it starts
+    (requeue_abandoned); counting only the queue would leave them behind a worker scaled to zero."""
+    abandoned = queue.connection.zcount(StartedJobRegistry(queue=queue).key, 0, time.time())
+    return int(queue.count) + int(abandoned)
 
 
 # Jobs looked at from the head of the queue: a requeued job can sit ahead of an older one.

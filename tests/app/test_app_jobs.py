@@ -21,7 +21,7 @@ from rq.serializers import JSONSerializer
 from app import contract
 from app.core.config import get_settings
 from app.jobs import analysis
-from app.jobs.queue import make_rq_queue, requeue_abandoned
+from app.jobs.queue import make_rq_queue, requeue_abandoned, waiting_count
 
 REPO = Path(__file__).resolve().parents[2]
 JOB = {"name": "Acme renewal", "description": "The app is terrible lately. We are switching to a competitor."}
@@ -188,6 +188,29 @@ def test_queue_depth_is_published_without_anyone_calling_health(make_client, cap
     flat = [value for d in depths for value in (d if isinstance(d, list) else [d])]
     assert flat
     assert flat[-1] == 2
+
+
+def test_a_job_whose_worker_died_counts_as_waiting_until_a_worker_reruns_it(make_client, make_settings):
+    client = make_client()
+    job_id = client.post("/v1/jobs", json=JOB).json()["job_id"]
+    settings = make_settings()
+    connection = redis.Redis.from_url(settings.redis_url)
+    queue = make_rq_queue(connection, settings)
+    assert waiting_count(queue) == 1
+
+    # A worker took the job: it left the queue, and the worker's heartbeat holds its started entry.
+    queue.remove(job_id)
+    started = StartedJobRegistry(queue=queue)
+    connection.zadd(started.key, {f"{job_id}:execution-1": time.time() + 60})
+    assert waiting_count(queue) == 0
+    # The worker died and its heartbeat expired: with the worker service at zero, only this count (the
+    # queue_depth metric the scale-out alarm reads) can bring a worker back to rerun it.
+    connection.zadd(started.key, {f"{job_id}:execution-1": time.time() - 1})
+    assert waiting_count(queue) == 1
+    assert client.portal.call(client.app.state.services.jobs.depth) == 1  # what the sampler publishes
+    assert requeue_abandoned(queue, max_reruns=2) == [job_id]
+    assert waiting_count(queue) == 1 and queue.job_ids == [job_id]
+    connection.close()
 
 
 def test_the_oldest_waiting_jobs_age_is_published_beside_the_depth(make_client, capsys):
