@@ -19,6 +19,9 @@ class Cache(Protocol):
     def put(self, key: str, value: str, ttl_seconds: int) -> None:
         """Store without making the caller wait: a cache write never delays an answer."""
 
+    async def drain(self) -> None:
+        """Wait for the writes `put` left in flight (shutdown)."""
+
 
 class RedisCache:
     """A cache miss is the answer to any Redis failure: decisions never wait on a broken cache, and while
@@ -79,6 +82,9 @@ class MemoryCache:
         while len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
 
+    async def drain(self) -> None:
+        """Nothing is ever in flight: `put` stores at once."""
+
 
 class NearCache:
     """A short-lived in-process layer in front of the shared cache: a question this task answered or read
@@ -88,18 +94,21 @@ class NearCache:
     near copy can outlive the shared one by at most `near_ttl_seconds`."""
 
     def __init__(self, shared: RedisCache, near_ttl_seconds: int, max_entries: int) -> None:
-        self.shared = shared
+        self._shared = shared
         self._near = MemoryCache(max_entries)
         self._near_ttl_seconds = near_ttl_seconds
 
     async def get(self, key: str) -> str | None:
         value = await self._near.get(key)
         if value is None:
-            value = await self.shared.get(key)
+            value = await self._shared.get(key)
             if value is not None:
                 self._near.put(key, value, self._near_ttl_seconds)
         return value
 
     def put(self, key: str, value: str, ttl_seconds: int) -> None:
         self._near.put(key, value, min(ttl_seconds, self._near_ttl_seconds))
-        self.shared.put(key, value, ttl_seconds)
+        self._shared.put(key, value, ttl_seconds)
+
+    async def drain(self) -> None:
+        await self._shared.drain()

@@ -231,10 +231,7 @@ async def start_services(
 async def stop_services(services: Services) -> None:
     await services.depth_sampler.stop()
     await services.audit.stop()
-    if isinstance(services.cache, NearCache):
-        await services.cache.shared.drain()
-    elif isinstance(services.cache, RedisCache):
-        await services.cache.drain()
+    await services.cache.drain()
     await services.chain.aclose()
     if isinstance(services.jobs, InProcessJobQueue):
         services.jobs.shutdown()
