@@ -16,18 +16,15 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path[:0] = [str(REPO / "tests" / "app"), str(REPO / "tests" / "app" / "faults")]
-from app_servers import start_postgres, start_redis  # noqa: E402 - the tests' throwaway servers
 from fault_proxy import Blackhole, FaultProxy  # noqa: E402 - the fault suite's proxy
-from sqlalchemy import create_engine  # noqa: E402
 
-from app.migrate import upgrade  # noqa: E402
 from bench.http_bench import (  # noqa: E402
     SERVICE,
     Load,
@@ -36,36 +33,15 @@ from bench.http_bench import (  # noqa: E402
     require_wrk,
     server,
     service_env,
+    throwaway_backends,
+    unique_messages_lua,
     wrk,
 )
 
-UNSURE_LUA = """
-local counter = 0
-local thread_no = 0
-setup = function(thread) thread:set("tid", thread_no); thread_no = thread_no + 1 end
-request = function()
-  counter = counter + 1
-  local body = '{"message": "How do I export my data to CSV? ticket ' .. tid .. '-' .. counter .. '"}'
-  return wrk.format("POST", "/v1/decisions", HEADERS, body)
-end
-"""
+UNSURE_LUA = unique_messages_lua("How do I export my data to CSV? ")
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-key-AbCdEf"
 WARMUP_SECONDS = 3
 ALARM_MS = 2000
-
-
-@contextmanager
-def backends():
-    postgres, redis_server = start_postgres(), start_redis()
-    try:
-        url = postgres.create_database("launchpad_faults")
-        engine = create_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield postgres, redis_server, url
-    finally:
-        redis_server.stop()
-        postgres.stop()
 
 
 def measure(port: int, load: Load) -> object:
@@ -76,7 +52,7 @@ def measure(port: int, load: Load) -> object:
 def run(load: Load, workdir: str) -> bool:
     rows = []
     with ExitStack() as stack:
-        postgres, redis_server, url = stack.enter_context(backends())
+        postgres, redis_server, url = stack.enter_context(throwaway_backends("launchpad_faults"))
         pg, redis_proxy = FaultProxy(postgres.port), FaultProxy(redis_server.port)
         fake_port = stack.enter_context(server("bench.fake_provider_app:app", {}, load.placement))
         provider = FaultProxy(fake_port)

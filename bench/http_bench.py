@@ -39,7 +39,24 @@ sys.path.insert(0, str(REPO))  # run as a script from anywhere: `python bench/ht
 from app.serve import EVENT_LOOP  # noqa: E402 - needs the path above
 
 API_KEY = "bench-key-0123456789"
-UNCACHED_LUA = """
+
+
+def unique_messages_lua(prefix: str) -> str:
+    """A wrk script whose every request asks `prefix` + its own ticket number, so none is cached."""
+    return f"""
+local counter = 0
+local thread_no = 0
+setup = function(thread) thread:set("tid", thread_no); thread_no = thread_no + 1 end
+request = function()
+  counter = counter + 1
+  local body = '{{"message": "{prefix}ticket ' .. tid .. '-' .. counter .. '"}}'
+  return wrk.format("POST", "/v1/decisions", HEADERS, body)
+end
+"""
+
+
+UNCACHED_LUA = unique_messages_lua("I want to cancel my subscription, ")
+CACHED_LUA = """
 local counter = 0
 local thread_no = 0
 setup = function(thread) thread:set("tid", thread_no); thread_no = thread_no + 1 end
@@ -261,6 +278,13 @@ def backends_for(profile: str):
     if profile == "embedded":
         yield {}
         return
+    with throwaway_backends("launchpad_bench") as (_postgres, redis_server, url):
+        yield {"DATABASE_URL": url, "REDIS_URL": redis_server.url}
+
+
+@contextmanager
+def throwaway_backends(database: str):
+    """The tests' throwaway PostgreSQL (with `database` migrated) and Redis servers, stopped afterwards."""
     sys.path.insert(0, str(REPO / "tests" / "app"))
     from app_servers import start_postgres, start_redis  # noqa: PLC0415 - the tests' own throwaway servers
     from sqlalchemy import create_engine  # noqa: PLC0415
@@ -269,11 +293,11 @@ def backends_for(profile: str):
 
     postgres, redis_server = start_postgres(), start_redis()
     try:
-        url = postgres.create_database("launchpad_bench")
+        url = postgres.create_database(database)
         engine = create_engine(url)
         upgrade(engine)
         engine.dispose()
-        yield {"DATABASE_URL": url, "REDIS_URL": redis_server.url}
+        yield postgres, redis_server, url
     finally:
         redis_server.stop()
         postgres.stop()
