@@ -32,6 +32,8 @@ UPTIME = "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig"
 BUDGET = "gcp:billing/budget:Budget"
 THRESHOLD = "conditions[].conditionThreshold"
 _WAF_LOGS = API + "waf/latest/developerguide/logging-management.html"
+# The enumerations of botocore's wafv2 service model (the API's own definition).
+_WAF_FILTER = API + "waf/latest/APIReference/"
 _ALERT_API = GCP + "monitoring/api/ref_v3/rest/v3/projects.alertPolicies"
 _ALIGNERS = (
     "ALIGN_NONE", "ALIGN_DELTA", "ALIGN_RATE", "ALIGN_INTERPOLATE", "ALIGN_NEXT_OLDER", "ALIGN_MIN",
@@ -141,6 +143,34 @@ _ALERTS = (
         API + "waf/latest/APIReference/API_SingleHeader.html",
         at="up",
     ),
+    Limit(
+        "aws-waf-log-filter-default",
+        WAF_LOGGING,
+        "loggingFilter.defaultBehavior",
+        OneOf(("KEEP", "DROP")),
+        _WAF_FILTER + "API_LoggingFilter.html",
+    ),
+    Limit(
+        "aws-waf-log-filter-behavior",
+        WAF_LOGGING,
+        "loggingFilter.filters[].behavior",
+        OneOf(("KEEP", "DROP")),
+        _WAF_FILTER + "API_Filter.html",
+    ),
+    Limit(
+        "aws-waf-log-filter-requirement",
+        WAF_LOGGING,
+        "loggingFilter.filters[].requirement",
+        OneOf(("MEETS_ALL", "MEETS_ANY")),
+        _WAF_FILTER + "API_Filter.html",
+    ),
+    Limit(
+        "aws-waf-log-filter-action",
+        WAF_LOGGING,
+        "loggingFilter.filters[].conditions[].actionCondition.action",
+        OneOf(("ALLOW", "BLOCK", "COUNT", "CAPTCHA", "CHALLENGE", "MONETIZE", "EXCLUDED_AS_COUNT")),
+        _WAF_FILTER + "API_ActionCondition.html",
+    ),
 )
 
 _CE = TF + "ce/"
@@ -208,6 +238,13 @@ _GCP_ALERTING = (
         "combiner",
         OneOf(("AND", "OR", "AND_WITH_MATCHING_RESOURCE")),
         GB + "monitoring/resource_monitoring_alert_policy.go",
+    ),
+    Limit(
+        "gcp-alert-policy-severity",
+        POLICY,
+        "severity",
+        OneOf(("CRITICAL", "ERROR", "WARNING")),
+        GB + "monitoring/resource_monitoring_alert_policy.go (severity: ValidateEnum)",
     ),
     Limit(
         "gcp-alert-comparison",

@@ -97,6 +97,8 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-fargate-task-size": {"requiresCompatibilities": ["FARGATE"], "cpu": "512", "memory": "512"},
     "aws-fargate-architecture": {"runtimePlatform": {"cpuArchitecture": "arm64"}},
     "aws-scaling-policy-name": {"name": LONG},
+    "aws-scaling-adjustment-type": {"stepScalingPolicyConfiguration": {"adjustmentType": "SetCapacity"}},
+    "aws-scaling-metric-aggregation": {"stepScalingPolicyConfiguration": {"metricAggregationType": "Sum"}},
     "aws-ecs-strategy-weight": {
         "capacityProviderStrategies": [{"capacityProvider": "FARGATE", "weight": 1001}]
     },
@@ -189,6 +191,12 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
         "logDestinationConfigs": ["arn:aws:logs:eu-central-1:123456789012:log-group:aws-waf-logs-x"],
     },
     "aws-waf-log-redacted-header": {"redactedFields": [{"singleHeader": {"name": "h" * 65}}]},
+    "aws-waf-log-filter-default": {"loggingFilter": {"defaultBehavior": "ALLOW"}},
+    "aws-waf-log-filter-behavior": {"loggingFilter": {"filters": [{"behavior": "LOG"}]}},
+    "aws-waf-log-filter-requirement": {"loggingFilter": {"filters": [{"requirement": "ANY"}]}},
+    "aws-waf-log-filter-action": {
+        "loggingFilter": {"filters": [{"conditions": [{"actionCondition": {"action": "DENY"}}]}]}
+    },
     "aws-anomaly-monitor-name": {"name": LONG * 4},
     "aws-anomaly-monitor-type": {"monitorType": "TAGGED"},
     "aws-anomaly-monitor-dimension": {"monitorDimension": "REGION"},
@@ -201,6 +209,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "gcp-alert-policy-display-name": {"displayName": "d" * 513},
     "gcp-alert-policy-conditions": {"conditions": [{}] * 7},
     "gcp-alert-policy-combiner": {"combiner": "ANY"},
+    "gcp-alert-policy-severity": {"severity": "HIGH"},
     "gcp-alert-comparison": {"conditions": [{"conditionThreshold": {"comparison": "GREATER"}}]},
     "gcp-alert-duration": {"conditions": [{"conditionThreshold": {"duration": "90s"}}]},
     "gcp-alert-alignment-period": {

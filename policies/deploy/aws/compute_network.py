@@ -99,6 +99,21 @@ ECS_LIMITS = (
         API + "autoscaling/application/APIReference/API_PutScalingPolicy.html",
         at="up",
     ),
+    # The enumerations of botocore's application-autoscaling service model (the API's own definition).
+    Limit(
+        "aws-scaling-adjustment-type",
+        "aws:appautoscaling/policy:Policy",
+        "stepScalingPolicyConfiguration.adjustmentType",
+        OneOf(("ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity")),
+        API + "autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html",
+    ),
+    Limit(
+        "aws-scaling-metric-aggregation",
+        "aws:appautoscaling/policy:Policy",
+        "stepScalingPolicyConfiguration.metricAggregationType",
+        OneOf(("Average", "Minimum", "Maximum")),
+        API + "autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html",
+    ),
 )
 
 _EC2 = TF + "ec2/vpc_security_group.go"
