@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.db import has_control_characters
+
 
 def _printable(value: str) -> str:
     # The name is stored in PostgreSQL, which refuses NUL; no name needs a control character either.
-    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in value):
+    if has_control_characters(value):
         raise ValueError("must not contain NUL or other control characters: remove them")
     return value
 
