@@ -25,7 +25,7 @@ from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.errors import ConflictError, NotFoundError
 from app.core.metrics import Metrics
 from app.jobs import store, tasks
-from app.jobs.schemas import JobRequest, JobStatus, JobView
+from app.jobs.schemas import JobRequest, JobStatus, JobView, as_utc
 
 logger = logging.getLogger(__name__)
 TASK_PATH = f"{tasks.__name__}.{tasks.run_analysis.__name__}"
@@ -232,13 +232,13 @@ def oldest_waiting_age(queue: Queue) -> float:
     enqueued = [job.enqueued_at for job in jobs if job.enqueued_at is not None]
     if not enqueued:
         return 0.0
-    oldest = min(t if t.tzinfo else t.replace(tzinfo=UTC) for t in enqueued)
+    oldest = min(as_utc(t) for t in enqueued)
     return max(0.0, (datetime.now(UTC) - oldest).total_seconds())
 
 
 async def _forget(database: Dependency, db: Database, job_id: str) -> None:
     try:
-        await database.call_sync(store.delete, db, job_id, timeout=database.timeout)
+        await database.call_sync(store.delete, db, job_id)
     except Exception as exc:
         logger.warning(
             "job record of an unqueued job left", extra={"job_id": job_id, "error_type": type(exc).__name__}

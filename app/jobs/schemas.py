@@ -16,11 +16,16 @@ def _printable(value: str) -> str:
     return value
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite (the embedded profile) hands back naive datetimes; every one the service stores is UTC.
-    if value is not None and value.tzinfo is None:
+def as_utc(value: datetime) -> datetime:
+    """`value`, read as UTC when naive. SQLite (the embedded profile) hands back naive datetimes, and so
+    may RQ for a job's enqueued_at; every one the service stores is UTC."""
+    if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
 
 
 # Documents _printable in the schema (the validator gives the clearer message).
