@@ -18,12 +18,12 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.contract import API_KEY_HEADER
 from app.core.errors import AppError, UnauthorizedError
 from app.core.middleware import send_json_error
 from app.core.services import Services
 
 API_PREFIX = "/v1"
-API_KEY_HEADER = "X-API-Key"
 SECURITY_SCHEME = "APIKeyHeader"
 _CHALLENGE = {"WWW-Authenticate": "APIKey"}
 

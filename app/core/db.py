@@ -26,6 +26,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def has_control_characters(text: str) -> bool:
+    """NUL, which PostgreSQL refuses to store, any other C0 control or DEL, or a lone surrogate (which
+    cannot be encoded to UTF-8). No name the service stores needs one."""
+    return any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in text)
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if str(url).startswith("sqlite"):

@@ -7,11 +7,12 @@ the service uses for its speed, a client could send headers without end (a 64 Mi
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from app.core.errors import error_body
 
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024  # the ALB's own limit for a request's headers
 
@@ -23,10 +24,6 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._in_headers = True
         self._header_bytes = 0
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._in_headers, self._header_bytes = True, 0
 
     def data_received(self, data: bytes) -> None:
         # Bytes are counted while a request's headers are incomplete; it can overshoot by one read,
@@ -51,7 +48,8 @@ class HeaderLimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _send_431(self) -> None:
         message = f"request headers exceed {self.max_header_bytes} bytes"
-        body = json.dumps({"error": {"code": "headers_too_large", "message": message, "request_id": None}})
+        # No request has begun, so error_body's request id is None.
+        body = json.dumps(error_body(431, "headers_too_large", message))
         head = (
             "HTTP/1.1 431 Request Header Fields Too Large\r\n"
             "content-type: application/json\r\n"

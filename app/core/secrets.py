@@ -41,6 +41,7 @@ class SecretReader:
         self._client_factory = client_factory
         self._ttl_seconds = ttl_seconds
         self._ttl_overrides = dict(ttl_overrides or {})
+        self._client: Any = None
         self._caches: dict[int, SecretCache] = {}  # one per refresh interval
         self._lock = threading.Lock()
 
@@ -48,18 +49,23 @@ class SecretReader:
         ttl = self._ttl_overrides.get(name, self._ttl_seconds)
         with self._lock:
             if ttl not in self._caches:
-                import boto3  # noqa: PLC0415 - only processes that read a secret pay for boto3
-
-                client = (
-                    self._client_factory()
-                    if self._client_factory
-                    else boto3.client("secretsmanager", config=BOTO_CONFIG)
-                )
                 # The library re-describes a secret at a random point within [ttl/2, ttl] after the last
                 # read, so ttl bounds how long a new version goes unseen.
                 config = SecretCacheConfig(secret_refresh_interval=ttl)
-                self._caches[ttl] = SecretCache(config=config, client=client)
+                self._caches[ttl] = SecretCache(config=config, client=self._secrets_client())
             return self._caches[ttl]
+
+    def _secrets_client(self) -> Any:
+        """One Secrets Manager client, built on first use and shared by every cache, refreshed or not
+        (a boto3 client is thread-safe and renews its own credentials). Called under `_lock`."""
+        if self._client is None:
+            if self._client_factory:
+                self._client = self._client_factory()
+            else:
+                import boto3  # noqa: PLC0415 - only processes that read a secret pay for boto3
+
+                self._client = boto3.client("secretsmanager", config=BOTO_CONFIG)
+        return self._client
 
     def arn_for(self, name: str) -> str | None:
         return self._values.get(secret_arn_env(name))

@@ -3,7 +3,6 @@ injected into each so tests intercept every request (respx, an httpx mock, would
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -138,16 +137,10 @@ class AiProvider(ABC):
             self._client, self._client_key = self._build_client(key), key
         return self._client
 
-    async def complete(self, prompt: str, timeout: float | None = None) -> Completion:
-        """One call within `timeout` (the provider's own by default), reading the key included. On
-        401/403 the key is re-read (rotation) and tried once more."""
-        try:
-            async with asyncio.timeout(self.timeout if timeout is None else timeout):
-                return await self._complete(prompt)
-        except TimeoutError as exc:
-            raise ProviderFailure(self.name, "timeout") from exc
-
-    async def _complete(self, prompt: str) -> Completion:
+    async def complete(self, prompt: str) -> Completion:
+        """One call, reading the key included. On 401/403 the key is re-read (rotation) and tried once
+        more. The time limit is the caller's: the chain runs this under its `Dependency`, whose timeout
+        covers the whole call and is reported as reason "timeout"."""
         for attempt in (1, 2):
             client = await self._client_for_current_key()
             try:

@@ -25,7 +25,7 @@ from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.errors import ConflictError, NotFoundError
 from app.core.metrics import Metrics
 from app.jobs import store, tasks
-from app.jobs.schemas import JobRequest, JobStatus, JobView
+from app.jobs.schemas import JobRequest, JobStatus, JobView, as_utc
 
 logger = logging.getLogger(__name__)
 TASK_PATH = f"{tasks.__name__}.{tasks.run_analysis.__name__}"
@@ -232,13 +232,13 @@ def oldest_waiting_age(queue: Queue) -> float:
     enqueued = [job.enqueued_at for job in jobs if job.enqueued_at is not None]
     if not enqueued:
         return 0.0
-    oldest = min(t if t.tzinfo else t.replace(tzinfo=UTC) for t in enqueued)
+    oldest = min(as_utc(t) for t in enqueued)
     return max(0.0, (datetime.now(UTC) - oldest).total_seconds())
 
 
 async def _forget(database: Dependency, db: Database, job_id: str) -> None:
     try:
-        await database.call_sync(store.delete, db, job_id, timeout=database.timeout)
+        await database.call_sync(store.delete, db, job_id)
     except Exception as exc:
         logger.warning(
             "job record of an unqueued job left", extra={"job_id": job_id, "error_type": type(exc).__name__}
@@ -253,16 +253,16 @@ class InProcessJobQueue:
         self.metrics = metrics
         self.database = database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
-        self._futures: dict[str, Future[Any]] = {}
-        self._queued_at: dict[str, float] = {}  # monotonic time of each submit
+        # Each job still held: its future and the monotonic time it was submitted.
+        self._submitted: dict[str, tuple[Future[Any], float]] = {}
 
     async def enqueue(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex
         await self.database.call_sync(store.create, self.db, job_id, request.name)
-        self._futures[job_id] = self._executor.submit(
+        future = self._executor.submit(
             tasks.execute_analysis, self.db, self.metrics, job_id, request.name, request.description
         )
-        self._queued_at[job_id] = time.monotonic()
+        self._submitted[job_id] = (future, time.monotonic())
         return job_id
 
     async def get(self, job_id: str) -> JobView:
@@ -273,7 +273,7 @@ class InProcessJobQueue:
 
     async def cancel(self, job_id: str) -> JobView:
         current = await self.get(job_id)
-        future = self._futures.get(job_id)
+        future, _ = self._submitted.get(job_id, (None, 0.0))
         if current.status in _ENDED or future is None or not future.cancel():
             raise ConflictError(f"job {job_id} can no longer be canceled")
         await self.database.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
@@ -283,16 +283,15 @@ class InProcessJobQueue:
         return await self.database.call_sync(store.recent, self.db, limit)
 
     async def depth(self) -> int:
-        self._futures = {k: f for k, f in self._futures.items() if not f.done()}
-        self._queued_at = {k: t for k, t in self._queued_at.items() if k in self._futures}
-        return len(self._futures)
+        self._submitted = {k: (f, t) for k, (f, t) in self._submitted.items() if not f.done()}
+        return len(self._submitted)
 
     async def oldest_age(self) -> float:
         now = time.monotonic()
         waiting = [
-            now - self._queued_at[job_id]
-            for job_id, future in list(self._futures.items())
-            if not (future.running() or future.done()) and job_id in self._queued_at
+            now - queued_at
+            for future, queued_at in list(self._submitted.values())
+            if not (future.running() or future.done())
         ]
         return max(waiting, default=0.0)
 

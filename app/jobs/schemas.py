@@ -6,19 +6,26 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.db import has_control_characters
+
 
 def _printable(value: str) -> str:
     # The name is stored in PostgreSQL, which refuses NUL; no name needs a control character either.
-    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in value):
+    if has_control_characters(value):
         raise ValueError("must not contain NUL or other control characters: remove them")
     return value
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite (the embedded profile) hands back naive datetimes; every one the service stores is UTC.
-    if value is not None and value.tzinfo is None:
+def as_utc(value: datetime) -> datetime:
+    """`value`, read as UTC when naive. SQLite (the embedded profile) hands back naive datetimes, and so
+    may RQ for a job's enqueued_at; every one the service stores is UTC."""
+    if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
 
 
 # Documents _printable in the schema (the validator gives the clearer message).

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from fastapi.exceptions import RequestValidationError
 
+from app.core.db import has_control_characters
 from app.core.deps import UploadServiceDep
 from app.core.errors import V1_ERRORS, error_responses
 from app.uploads.service import UploadResult
@@ -27,7 +28,7 @@ def checked_filename(filename: str | None) -> str:
     character: refuse them with a 422 that says what to change."""
     if not filename:
         return "upload"
-    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in filename):
+    if has_control_characters(filename):
         message = "the file name must not contain NUL or other control characters: rename the file"
         raise RequestValidationError([{"type": "value_error", "loc": ("body", "file"), "msg": message}])
     return filename

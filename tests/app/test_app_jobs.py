@@ -242,7 +242,7 @@ def test_an_empty_queue_reports_age_zero_and_in_process_jobs_count_while_waiting
     )
     assert asyncio.run(queue.oldest_age()) == 0.0
     waiting: Future[None] = Future()  # submitted, not yet picked up by the job thread
-    queue._futures["j1"], queue._queued_at["j1"] = waiting, time.monotonic() - 42
+    queue._submitted["j1"] = (waiting, time.monotonic() - 42)
     assert 42 <= asyncio.run(queue.oldest_age()) < 43
     waiting.set_running_or_notify_cancel()  # running: no longer waiting
     assert asyncio.run(queue.oldest_age()) == 0.0
