@@ -5,10 +5,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, LOG_RETENTION_DAYS
+from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, LOG_RETENTION_DAYS, alarm_evaluation_limit
 from stack_config.compute import compute_problems
 from stack_config.errors import Problem
-from stack_config.monitoring import DAY_SECONDS
 from stack_config.settings import StackSettings
 
 
@@ -134,8 +133,6 @@ def _cloud_run_problems(s: StackSettings) -> list[Problem]:
 # AWS Budgets takes 10 e-mail subscribers per notification; a GCP budget notifies at most 5 channels.
 MAX_BUDGET_EMAILS = 10
 MAX_GCP_BUDGET_CHANNELS = 5
-# PutMetricAlarm: period x evaluation periods is at most a day below an hour's period, else seven days.
-WEEK_SECONDS = 7 * DAY_SECONDS
 
 
 def _alerting_problems(s: StackSettings) -> list[Problem]:
@@ -174,7 +171,7 @@ def _alarm_timing_problems(s: StackSettings) -> list[Problem]:
             )
         )
     window = s.alarm_period_seconds * s.alarm_evaluation_periods
-    limit = DAY_SECONDS if s.alarm_period_seconds < 3600 else WEEK_SECONDS
+    limit = alarm_evaluation_limit(s.alarm_period_seconds)
     if window > limit:
         problems.append(
             (

@@ -53,6 +53,17 @@ STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX, SCHEDULE_STRATEGY_ITEMS = 100_000, 1_000
 # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
 FARGATE_MAX_STOP_TIMEOUT = 120
 
+# CloudWatch PutMetricAlarm: period x evaluation periods is at most a day when the period is under an hour,
+# else at most seven days
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+DAY_SECONDS, WEEK_SECONDS = 86_400, 7 * 86_400
+
+
+def alarm_evaluation_limit(period: int) -> int:
+    """The most seconds of data an alarm with this period may evaluate (period x evaluation periods)."""
+    return DAY_SECONDS if period < 3600 else WEEK_SECONDS
+
+
 # RDS enhanced monitoring intervals; 0 turns it off
 # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
 RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
