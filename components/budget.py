@@ -22,6 +22,13 @@ NOTIFY_AT = ((80, "ACTUAL"), (100, "ACTUAL"), (100, "FORECASTED"))
 # Services of this account that publish to the topic: alarms, budgets, and Cost Anomaly Detection when on.
 ALARM_PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
 ANOMALY_PUBLISHER = "costalerts.amazonaws.com"
+
+
+def topic_publishers(anomaly_alerts: bool) -> list[str]:
+    """The services allowed to publish to the alerts topic (and to use the key that encrypts it)."""
+    return [*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if anomaly_alerts else [])]
+
+
 MAX_EMAILS = 10  # AWS Budgets: 10 e-mail subscribers (and one topic) per notification
 
 
@@ -80,7 +87,7 @@ class Budget(pulumi.ComponentResource):
 
     def _topic_policy(self, topic: aws.sns.Topic, args: BudgetArgs) -> None:
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        publishers = [*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if args.anomaly_alerts else [])]
+        publishers = topic_publishers(args.anomaly_alerts)
         aws.sns.TopicPolicy(
             f"{self._name}-alerts-policy",
             arn=topic.arn,
