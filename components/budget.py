@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam_policy import Condition, Statement, policy_json
+from policies.deploy.facts import AWS_BUDGET_EMAILS_MAX
 
 # (threshold %, ACTUAL or FORECASTED): warn before the money is spent, and again when it is.
 NOTIFY_AT = ((80, "ACTUAL"), (100, "ACTUAL"), (100, "FORECASTED"))
@@ -27,9 +28,6 @@ ANOMALY_PUBLISHER = "costalerts.amazonaws.com"
 def topic_publishers(anomaly_alerts: bool) -> list[str]:
     """The services allowed to publish to the alerts topic (and to use the key that encrypts it)."""
     return [*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if anomaly_alerts else [])]
-
-
-MAX_EMAILS = 10  # AWS Budgets: 10 e-mail subscribers (and one topic) per notification
 
 
 @dataclass
@@ -157,7 +155,9 @@ def _validate(args: BudgetArgs) -> None:
         raise ValueError("BudgetArgs.monthly_limit_usd must be positive")
     if not args.alert_emails or any("@" not in address for address in args.alert_emails):
         raise ValueError("BudgetArgs.alert_emails must list at least one e-mail address")
-    if len(args.alert_emails) > MAX_EMAILS:
-        raise ValueError(f"BudgetArgs.alert_emails: AWS Budgets notifies at most {MAX_EMAILS} addresses")
+    if len(args.alert_emails) > AWS_BUDGET_EMAILS_MAX:
+        raise ValueError(
+            f"BudgetArgs.alert_emails: AWS Budgets notifies at most {AWS_BUDGET_EMAILS_MAX} addresses"
+        )
     if args.https_endpoint and not (args.https_endpoint.startswith("https://") and args.paging_alarm_names):
         raise ValueError("BudgetArgs.https_endpoint must be https:// and needs paging_alarm_names")

@@ -64,6 +64,13 @@ def alarm_evaluation_limit(period: int) -> int:
     return DAY_SECONDS if period < 3600 else WEEK_SECONDS
 
 
+# AWS Budgets notifies at most 10 e-mail subscribers (and one topic) per notification
+# (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_NotificationWithSubscribers.html).
+AWS_BUDGET_EMAILS_MAX = 10
+# A Google Cloud billing budget: a display name of at most 60 characters, at most 5 notification channels
+# (terraform-provider-google-beta billingbudgets/resource_billing_budget.go).
+GCP_BUDGET_DISPLAY_NAME_MAX, GCP_BUDGET_CHANNELS_MAX = 60, 5
+
 # RDS enhanced monitoring intervals; 0 turns it off
 # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
 RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
