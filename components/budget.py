@@ -48,7 +48,6 @@ class BudgetArgs:
 
 class Budget(pulumi.ComponentResource):
     topic_arn: pulumi.Output[str]
-    cost_tag: aws.costexplorer.CostAllocationTag | None
 
     def __init__(self, name: str, args: BudgetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _validate(args)
@@ -57,7 +56,7 @@ class Budget(pulumi.ComponentResource):
         topic = aws.sns.Topic(f"{name}-alerts", kms_master_key_id=args.kms_key_arn, opts=self._child)
         self._topic_policy(topic, args)
         self._subscriptions(topic, args)
-        self.cost_tag = self._cost_tag(args)
+        self._cost_tag(args)
         aws.budgets.Budget(
             f"{name}-monthly",
             budget_type="COST",

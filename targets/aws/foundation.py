@@ -41,7 +41,6 @@ class Foundation:
     cache: Cache
     budget: Budget
     provider: aws.Provider  # the tagged provider behind `opts`, for data-source calls
-    cost_anomaly: CostAnomalyMonitor | None = None
 
 
 def foundation_outputs(f: Foundation) -> dict[str, Any]:
@@ -82,7 +81,7 @@ def build_foundation(config: StackConfig) -> Foundation:
     network = _network(config, encryption, opts)
     log_bucket = _log_bucket(config, opts, provider)
     budget = _budget(config, encryption, opts, anomaly_alerts=anomaly_alerts)
-    return Foundation(
+    foundation = Foundation(
         opts=opts,
         encryption=encryption,
         network=network,
@@ -103,8 +102,10 @@ def build_foundation(config: StackConfig) -> Foundation:
         cache=_cache(config, encryption, network, opts),
         budget=budget,
         provider=provider,
-        cost_anomaly=_cost_anomaly(config, budget, opts, anomaly_mode) if anomaly_mode else None,
     )
+    if anomaly_mode:
+        _cost_anomaly(config, budget, opts, anomaly_mode)
+    return foundation
 
 
 def _network(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Network:
@@ -283,7 +284,7 @@ def _cost_anomaly(
     config: StackConfig, budget: Budget, opts: pulumi.ResourceOptions, mode: Literal["stack", "account"]
 ) -> CostAnomalyMonitor:
     s = config.settings
-    # stack_config lets `stack` through only with the tag activated here (budget.cost_tag exists then).
+    # stack_config lets `stack` through only with the tag activated here (the budget activates it then).
     return CostAnomalyMonitor(
         f"{config.base_name}-cost-anomaly",
         CostAnomalyArgs(
