@@ -19,6 +19,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.metrics import Expression, Metric, Watched, metric_problems, metrics_of
+from policies.deploy.checks import AlarmPeriod
+from policies.deploy.facts import alarm_evaluation_limit
 
 TreatMissing = Literal["breaching", "notBreaching", "ignore", "missing"]
 Comparison = Literal[">", ">=", "<", "<="]
@@ -32,7 +34,6 @@ DESCRIPTION_MAX = 1024  # PutMetricAlarm / PutCompositeAlarm AlarmDescription
 EXPRESSION_MAX = 1024  # terraform-provider-aws metric_alarm.go (the API allows 2048)
 QUERY_ID = re.compile(r"[a-z][a-zA-Z0-9_]*")
 ROLE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
-DAY, WEEK = 86_400, 7 * 86_400
 
 
 @dataclass(frozen=True)
@@ -160,9 +161,8 @@ def spec_problems(spec: AlarmSpec, region: str, runbook_url: str) -> list[str]:
         if m.region not in (None, region)
     ]
     period = spec.watch.period
-    if not (period in (10, 20, 30) or (period >= 60 and period % 60 == 0)):
-        problems.append(f"{spec.role}: period {period} s is not 10, 20, 30 or a multiple of 60")
-    window, limit = period * spec.evaluation_periods, DAY if period < 3600 else WEEK
+    problems += [f"{spec.role}: {p}" for p in AlarmPeriod().problems(period)]
+    window, limit = period * spec.evaluation_periods, alarm_evaluation_limit(period)
     if window > limit:
         problems.append(f"{spec.role}: evaluates {window} s of data; CloudWatch evaluates at most {limit} s")
     if not 1 <= spec.datapoints <= spec.evaluation_periods:

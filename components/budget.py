@@ -16,13 +16,18 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam_policy import Condition, Statement, policy_json
+from policies.deploy.facts import AWS_BUDGET_EMAILS_MAX
 
 # (threshold %, ACTUAL or FORECASTED): warn before the money is spent, and again when it is.
 NOTIFY_AT = ((80, "ACTUAL"), (100, "ACTUAL"), (100, "FORECASTED"))
 # Services of this account that publish to the topic: alarms, budgets, and Cost Anomaly Detection when on.
 ALARM_PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
 ANOMALY_PUBLISHER = "costalerts.amazonaws.com"
-MAX_EMAILS = 10  # AWS Budgets: 10 e-mail subscribers (and one topic) per notification
+
+
+def topic_publishers(anomaly_alerts: bool) -> list[str]:
+    """The services allowed to publish to the alerts topic (and to use the key that encrypts it)."""
+    return [*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if anomaly_alerts else [])]
 
 
 @dataclass
@@ -43,7 +48,6 @@ class BudgetArgs:
 
 class Budget(pulumi.ComponentResource):
     topic_arn: pulumi.Output[str]
-    cost_tag: aws.costexplorer.CostAllocationTag | None
 
     def __init__(self, name: str, args: BudgetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _validate(args)
@@ -52,7 +56,7 @@ class Budget(pulumi.ComponentResource):
         topic = aws.sns.Topic(f"{name}-alerts", kms_master_key_id=args.kms_key_arn, opts=self._child)
         self._topic_policy(topic, args)
         self._subscriptions(topic, args)
-        self.cost_tag = self._cost_tag(args)
+        self._cost_tag(args)
         aws.budgets.Budget(
             f"{name}-monthly",
             budget_type="COST",
@@ -80,7 +84,7 @@ class Budget(pulumi.ComponentResource):
 
     def _topic_policy(self, topic: aws.sns.Topic, args: BudgetArgs) -> None:
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        publishers = [*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if args.anomaly_alerts else [])]
+        publishers = topic_publishers(args.anomaly_alerts)
         aws.sns.TopicPolicy(
             f"{self._name}-alerts-policy",
             arn=topic.arn,
@@ -150,7 +154,9 @@ def _validate(args: BudgetArgs) -> None:
         raise ValueError("BudgetArgs.monthly_limit_usd must be positive")
     if not args.alert_emails or any("@" not in address for address in args.alert_emails):
         raise ValueError("BudgetArgs.alert_emails must list at least one e-mail address")
-    if len(args.alert_emails) > MAX_EMAILS:
-        raise ValueError(f"BudgetArgs.alert_emails: AWS Budgets notifies at most {MAX_EMAILS} addresses")
+    if len(args.alert_emails) > AWS_BUDGET_EMAILS_MAX:
+        raise ValueError(
+            f"BudgetArgs.alert_emails: AWS Budgets notifies at most {AWS_BUDGET_EMAILS_MAX} addresses"
+        )
     if args.https_endpoint and not (args.https_endpoint.startswith("https://") and args.paging_alarm_names):
         raise ValueError("BudgetArgs.https_endpoint must be https:// and needs paging_alarm_names")

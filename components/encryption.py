@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.budget import ALARM_PUBLISHERS
 from components.iam_policy import Condition, Statement, policy_json
 
 # Services that encrypt with the key on a caller's behalf (the caller's IAM policy still decides who).
@@ -19,9 +20,7 @@ class EncryptionArgs:
     deletion_window_days: int = 30
     alias: str | None = None
     # Services of this account that publish to topics encrypted with the key (alarms, budgets, ...).
-    topic_publishers: Sequence[str] = field(
-        default_factory=lambda: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]
-    )
+    topic_publishers: Sequence[str] = field(default_factory=lambda: list(ALARM_PUBLISHERS))
     # Create the key in this region rather than the provider's (e.g. us-east-1 for CloudFront's WAF logs).
     region: str | None = None
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from policies.deploy.facts import GCP_BUDGET_CHANNELS_MAX as MAX_CHANNELS
+from policies.deploy.facts import GCP_BUDGET_DISPLAY_NAME_MAX as DISPLAY_NAME_MAX
+
 # (fraction of the amount, basis): warn early, again near the end, and when the month will overrun.
 THRESHOLDS = (
     (0.5, "CURRENT_SPEND"),
@@ -20,8 +23,6 @@ THRESHOLDS = (
     (1.0, "CURRENT_SPEND"),
     (1.0, "FORECASTED_SPEND"),
 )
-DISPLAY_NAME_MAX = 60
-MAX_CHANNELS = 5
 
 
 @dataclass

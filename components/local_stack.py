@@ -21,13 +21,13 @@ LOOPBACK = "127.0.0.1"
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
 DB_NAME = DB_USER = "launchpad"
-WAIT_SECONDS = 180
+WAIT_SECONDS = 180  # first start initialises the Postgres volume; a cold pull can take a while too
 # The health check each app role can answer (the image's HEALTHCHECK is the web probe); None: none.
 ROLE_PROBES: dict[str, list[str] | None] = {
     "web": contract.PROBE_COMMAND,
     "worker": contract.WORKER_PROBE_COMMAND,
     "migrate": None,
-}  # first start initialises the Postgres volume; a cold pull can take a while too
+}
 
 
 @dataclass

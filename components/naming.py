@@ -21,6 +21,12 @@ import pulumi
 HASH_LENGTH = 6
 
 
+def moved_from_parent(opts: pulumi.ResourceOptions | None) -> list[pulumi.Alias]:
+    """Aliases for the children of a component that took them over from `opts.parent`: each keeps its
+    URN (and is not replaced) though its parent changed. None when there was no parent."""
+    return [pulumi.Alias(parent=opts.parent)] if opts is not None and opts.parent is not None else []
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:HASH_LENGTH]
 

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components.capacity import CapacityShare, strategy_problems
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
+from components.naming import moved_from_parent
 
 
 @dataclass
@@ -39,8 +40,7 @@ class ScheduledRun(pulumi.ComponentResource):
     def __init__(self, name: str, args: ScheduledRunArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _validate(args)
         super().__init__("launchpad:scheduled_run:ScheduledRun", name, None, opts)
-        moved = [pulumi.Alias(parent=opts.parent)] if opts is not None and opts.parent is not None else []
-        child = pulumi.ResourceOptions(parent=self, aliases=moved)
+        child = pulumi.ResourceOptions(parent=self, aliases=moved_from_parent(opts))
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region

@@ -19,6 +19,7 @@ import pulumi_aws as aws
 
 from components.alarms import watch_inputs
 from components.metrics import Expression, Metric, metric_problems
+from components.naming import moved_from_parent
 
 INSIGHTS = "ECS/ContainerInsights"
 MAX_FROM_ZERO_STEPS = 10  # scale from zero to at most this many tasks at once; target tracking adds more
@@ -63,8 +64,7 @@ class ServiceScaling(pulumi.ComponentResource):
         validate_scaling(args.scaling)
         super().__init__("launchpad:service_scaling:ServiceScaling", name, None, opts)
         # These resources were the service component's children; the alias keeps them, not replaces them.
-        moved = [pulumi.Alias(parent=opts.parent)] if opts is not None and opts.parent is not None else []
-        self._child = pulumi.ResourceOptions(parent=self, aliases=moved)
+        self._child = pulumi.ResourceOptions(parent=self, aliases=moved_from_parent(opts))
         self._name, self._args = name, args
         s = args.scaling
         target = aws.appautoscaling.Target(
@@ -90,7 +90,9 @@ class ServiceScaling(pulumi.ComponentResource):
             self._to_and_from_zero(target)
         self.register_outputs({})
 
-    def _step_policy(self, role: str, target: aws.appautoscaling.Target, steps: list[Any]) -> Any:
+    def _step_policy(
+        self, role: str, target: aws.appautoscaling.Target, steps: list[Any], *, cooldown: int
+    ) -> Any:
         return aws.appautoscaling.Policy(
             f"{self._name}-{role}",
             policy_type="StepScaling",
@@ -99,7 +101,7 @@ class ServiceScaling(pulumi.ComponentResource):
             resource_id=target.resource_id,
             step_scaling_policy_configuration=aws.appautoscaling.PolicyStepScalingPolicyConfigurationArgs(
                 adjustment_type="ExactCapacity",
-                cooldown=COOLDOWN_OUT if role == "scale-from-zero" else COOLDOWN_IN,
+                cooldown=cooldown,
                 metric_aggregation_type="Maximum",
                 step_adjustments=steps,
             ),
@@ -109,7 +111,9 @@ class ServiceScaling(pulumi.ComponentResource):
     def _to_and_from_zero(self, target: aws.appautoscaling.Target) -> None:
         s, backlog = self._args.scaling, self._args.scaling.backlog
         assert backlog is not None  # checked in validate_scaling
-        start = self._step_policy("scale-from-zero", target, from_zero_steps(backlog.per_task, s.max_count))
+        start = self._step_policy(
+            "scale-from-zero", target, from_zero_steps(backlog.per_task, s.max_count), cooldown=COOLDOWN_OUT
+        )
         self._alarm(
             Trigger(
                 "scale-from-zero",
@@ -122,7 +126,10 @@ class ServiceScaling(pulumi.ComponentResource):
             start.arn,
         )
         stop = self._step_policy(
-            "scale-to-zero", target, [Step(scaling_adjustment=0, metric_interval_upper_bound="0")]
+            "scale-to-zero",
+            target,
+            [Step(scaling_adjustment=0, metric_interval_upper_bound="0")],
+            cooldown=COOLDOWN_IN,
         )
         self._alarm(
             Trigger(

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from app import contract
+from policies.deploy.facts import DAY_SECONDS
 from stack_config.hints import fix
 
 BudgetScope = Literal["stack", "account"]
@@ -20,8 +21,6 @@ BudgetScope = Literal["stack", "account"]
 AnomalyMonitorMode = Literal["off", "stack", "account"]
 _HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?")
 _BILLING_ACCOUNT = r"^([0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6})?$"
-# CloudWatch: a period of a minute or more, and at most a day of evaluation below an hour's period.
-DAY_SECONDS = 86_400
 
 
 class MonitoringSettings(BaseModel):

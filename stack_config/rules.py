@@ -5,10 +5,15 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, LOG_RETENTION_DAYS
+from policies.deploy.facts import (
+    AWS_BUDGET_EMAILS_MAX,
+    CLOUDFRONT_CERTIFICATE_REGION,
+    GCP_BUDGET_CHANNELS_MAX,
+    LOG_RETENTION_DAYS,
+    alarm_evaluation_limit,
+)
 from stack_config.compute import compute_problems
 from stack_config.errors import Problem
-from stack_config.monitoring import DAY_SECONDS
 from stack_config.settings import StackSettings
 
 
@@ -131,13 +136,6 @@ def _cloud_run_problems(s: StackSettings) -> list[Problem]:
     return problems
 
 
-# AWS Budgets takes 10 e-mail subscribers per notification; a GCP budget notifies at most 5 channels.
-MAX_BUDGET_EMAILS = 10
-MAX_GCP_BUDGET_CHANNELS = 5
-# PutMetricAlarm: period x evaluation periods is at most a day below an hour's period, else seven days.
-WEEK_SECONDS = 7 * DAY_SECONDS
-
-
 def _alerting_problems(s: StackSettings) -> list[Problem]:
     problems: list[Problem] = []
     addresses = s.alert_addresses
@@ -151,11 +149,11 @@ def _alerting_problems(s: StackSettings) -> list[Problem]:
                 "Fix: pulumi config set --path 'alertEmails[0]' ops@example.com",
             )
         )
-    if len(addresses) > MAX_BUDGET_EMAILS:
+    if len(addresses) > AWS_BUDGET_EMAILS_MAX:
         problems.append(
             (
                 "alertEmails",
-                f"lists {len(addresses)} addresses; AWS Budgets notifies at most {MAX_BUDGET_EMAILS}",
+                f"lists {len(addresses)} addresses; AWS Budgets notifies at most {AWS_BUDGET_EMAILS_MAX}",
             )
         )
     if s.alert_https_endpoint and "aws" not in s.targets:
@@ -174,7 +172,7 @@ def _alarm_timing_problems(s: StackSettings) -> list[Problem]:
             )
         )
     window = s.alarm_period_seconds * s.alarm_evaluation_periods
-    limit = DAY_SECONDS if s.alarm_period_seconds < 3600 else WEEK_SECONDS
+    limit = alarm_evaluation_limit(s.alarm_period_seconds)
     if window > limit:
         problems.append(
             (
@@ -209,12 +207,12 @@ def _cost_guard_problems(s: StackSettings) -> list[Problem]:
             else ("gcpBillingAccount", "gcpMonthlyBudgetUsd (the monthly amount in whole USD)")
         )
         problems.append((key, f"is set without {needs}. Fix: set both, or neither for no GCP budget"))
-    if s.gcp_billing_account and len(s.alert_addresses) > MAX_GCP_BUDGET_CHANNELS:
+    if s.gcp_billing_account and len(s.alert_addresses) > GCP_BUDGET_CHANNELS_MAX:
         problems.append(
             (
                 "alertEmails",
                 f"lists {len(s.alert_addresses)} addresses; a GCP budget notifies at most "
-                f"{MAX_GCP_BUDGET_CHANNELS} channels",
+                f"{GCP_BUDGET_CHANNELS_MAX} channels",
             )
         )
     return problems

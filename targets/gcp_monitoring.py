@@ -15,6 +15,7 @@ import pulumi_gcp as gcp
 from components.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
 from components.gcp_apis import ProjectApis
 from components.gcp_budget import GcpBudget, GcpBudgetArgs
+from policies.deploy.facts import GCP_BUDGET_DISPLAY_NAME_MAX
 from stack_config import StackConfig
 
 MONITORING_API = "monitoring.googleapis.com"
@@ -73,7 +74,7 @@ def deploy_alerting(
                 project_number=project.number,
                 monthly_usd=s.gcp_monthly_budget_usd,
                 channel_names=alerts.channel_names,
-                display_name=f"{config.base_name} monthly"[:60],
+                display_name=f"{config.base_name} monthly"[:GCP_BUDGET_DISPLAY_NAME_MAX],
                 depends_on=apis.needed_by(BUDGET_API),
             ),
             opts=opts,

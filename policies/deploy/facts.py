@@ -53,6 +53,24 @@ STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX, SCHEDULE_STRATEGY_ITEMS = 100_000, 1_000
 # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
 FARGATE_MAX_STOP_TIMEOUT = 120
 
+# CloudWatch PutMetricAlarm: period x evaluation periods is at most a day when the period is under an hour,
+# else at most seven days
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+DAY_SECONDS, WEEK_SECONDS = 86_400, 7 * 86_400
+
+
+def alarm_evaluation_limit(period: int) -> int:
+    """The most seconds of data an alarm with this period may evaluate (period x evaluation periods)."""
+    return DAY_SECONDS if period < 3600 else WEEK_SECONDS
+
+
+# AWS Budgets notifies at most 10 e-mail subscribers (and one topic) per notification
+# (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_NotificationWithSubscribers.html).
+AWS_BUDGET_EMAILS_MAX = 10
+# A Google Cloud billing budget: a display name of at most 60 characters, at most 5 notification channels
+# (terraform-provider-google-beta billingbudgets/resource_billing_budget.go).
+GCP_BUDGET_DISPLAY_NAME_MAX, GCP_BUDGET_CHANNELS_MAX = 60, 5
+
 # RDS enhanced monitoring intervals; 0 turns it off
 # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
 RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)

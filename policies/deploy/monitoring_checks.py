@@ -13,7 +13,8 @@ import botocore.session
 from botocore.exceptions import ParamValidationError
 from botocore.validate import ParamValidator
 
-DAY, WEEK = 86_400, 7 * 86_400
+from policies.deploy.facts import alarm_evaluation_limit
+
 _ARN_REGION = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:(?P<region>[a-z0-9-]*):")
 
 
@@ -34,7 +35,7 @@ class EvaluationRange:
         if not periods or count is None:
             return []
         period = max(periods)
-        window, limit = period * int(float(count)), DAY if period < 3600 else WEEK
+        window, limit = period * int(float(count)), alarm_evaluation_limit(period)
         if window <= limit:
             return []
         return [f"{count} periods of {period} s evaluate {window} s of data; CloudWatch allows {limit} s"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from policies.deploy.checks import Between, Count, Length, Limit, OneOf, Pattern
 from policies.deploy.dashboard_body import DashboardBody
+from policies.deploy.facts import AWS_BUDGET_EMAILS_MAX, GCP_BUDGET_CHANNELS_MAX, GCP_BUDGET_DISPLAY_NAME_MAX
 from policies.deploy.monitoring_checks import (
     ApiShape,
     Duration,
@@ -108,7 +109,7 @@ _ALERTS = (
         "aws-budget-notification-emails",
         "aws:budgets/budget:Budget",
         "notifications[].subscriberEmailAddresses",
-        Count(10),
+        Count(AWS_BUDGET_EMAILS_MAX),
         API + "aws-cost-management/latest/APIReference/API_budgets_NotificationWithSubscribers.html",
         at="up",
     ),
@@ -336,7 +337,14 @@ _GCP_ALERTING = (
 
 _BUDGETS = GB + "billingbudgets/resource_billing_budget.go"
 _GCP_BUDGET = (
-    Limit("gcp-budget-display-name", BUDGET, "displayName", Length(60), _BUDGETS, at="up"),
+    Limit(
+        "gcp-budget-display-name",
+        BUDGET,
+        "displayName",
+        Length(GCP_BUDGET_DISPLAY_NAME_MAX),
+        _BUDGETS,
+        at="up",
+    ),
     Limit(
         "gcp-budget-billing-account",
         BUDGET,
@@ -364,7 +372,7 @@ _GCP_BUDGET = (
         "gcp-budget-channels",
         BUDGET,
         "allUpdatesRule.monitoringNotificationChannels",
-        Count(5),
+        Count(GCP_BUDGET_CHANNELS_MAX),
         _BUDGETS,
     ),
     Limit(

@@ -75,7 +75,12 @@ def spec(
     role: str, watch: Metric | Expression, breach: Breach, says: tuple[str, str, str], *, pages: bool = False
 ) -> AlarmSpec:
     """An alarm on `watch` that fires on `breach`; `says` is (what it means, what to do first, the runbook
-    section)."""
+    section). The metric's period must be the one `breach.timing` counts its periods in."""
+    if watch.period != breach.timing.period:
+        raise ValueError(
+            f"alarm {role!r}: the metric's period is {watch.period} s but breach.timing counts periods of "
+            f"{breach.timing.period} s; build the metric with timing.period"
+        )
     means, first, runbook = says
     return AlarmSpec(
         role=role,

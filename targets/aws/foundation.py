@@ -7,14 +7,14 @@ stack's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 
 from app import contract
 from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
-from components.budget import ALARM_PUBLISHERS, ANOMALY_PUBLISHER, Budget, BudgetArgs
+from components.budget import Budget, BudgetArgs, topic_publishers
 from components.cache import Cache, CacheArgs
 from components.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
 from components.database import Database, DatabaseArgs
@@ -41,7 +41,6 @@ class Foundation:
     cache: Cache
     budget: Budget
     provider: aws.Provider  # the tagged provider behind `opts`, for data-source calls
-    cost_anomaly: CostAnomalyMonitor | None = None
 
 
 def foundation_outputs(f: Foundation) -> dict[str, Any]:
@@ -71,19 +70,18 @@ def build_foundation(config: StackConfig) -> Foundation:
         "aws", region=config.aws_region, default_tags=aws.ProviderDefaultTagsArgs(tags=config.tags)
     )
     opts = pulumi.ResourceOptions(providers=[provider])
-    anomaly_alerts = config.settings.cost_anomaly_monitor != "off"
+    monitor = config.settings.cost_anomaly_monitor
+    anomaly_mode = None if monitor == "off" else monitor  # Cost Anomaly Detection alerts the topic when set
+    anomaly_alerts = anomaly_mode is not None
     encryption = Encryption(
         config.base_name,
-        EncryptionArgs(
-            alias=config.base_name,
-            topic_publishers=[*ALARM_PUBLISHERS, *([ANOMALY_PUBLISHER] if anomaly_alerts else [])],
-        ),
+        EncryptionArgs(alias=config.base_name, topic_publishers=topic_publishers(anomaly_alerts)),
         opts=opts,
     )
     network = _network(config, encryption, opts)
     log_bucket = _log_bucket(config, opts, provider)
-    budget = _budget(config, encryption, opts)
-    return Foundation(
+    budget = _budget(config, encryption, opts, anomaly_alerts=anomaly_alerts)
+    foundation = Foundation(
         opts=opts,
         encryption=encryption,
         network=network,
@@ -104,8 +102,10 @@ def build_foundation(config: StackConfig) -> Foundation:
         cache=_cache(config, encryption, network, opts),
         budget=budget,
         provider=provider,
-        cost_anomaly=_cost_anomaly(config, budget, opts),
     )
+    if anomaly_mode:
+        _cost_anomaly(config, budget, opts, anomaly_mode)
+    return foundation
 
 
 def _network(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Network:
@@ -259,7 +259,9 @@ def paging_alarm_name(config: StackConfig) -> str:
     return f"{config.base_name}-service-unhealthy"
 
 
-def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> Budget:
+def _budget(
+    config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions, *, anomaly_alerts: bool
+) -> Budget:
     s = config.settings
     # stack_config requires an address and an amount for AWS targets; BudgetArgs refuses anything else.
     return Budget(
@@ -272,26 +274,24 @@ def _budget(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOp
             activate_tag=s.activate_cost_allocation_tag,
             https_endpoint=s.alert_https_endpoint,
             paging_alarm_names=[paging_alarm_name(config)],
-            anomaly_alerts=s.cost_anomaly_monitor != "off",
+            anomaly_alerts=anomaly_alerts,
         ),
         opts=opts,
     )
 
 
 def _cost_anomaly(
-    config: StackConfig, budget: Budget, opts: pulumi.ResourceOptions
-) -> CostAnomalyMonitor | None:
+    config: StackConfig, budget: Budget, opts: pulumi.ResourceOptions, mode: Literal["stack", "account"]
+) -> CostAnomalyMonitor:
     s = config.settings
-    if s.cost_anomaly_monitor == "off":
-        return None
-    # stack_config lets `stack` through only with the tag activated here (budget.cost_tag exists then).
+    # stack_config lets `stack` through only with the tag activated here (the budget activates it then).
     return CostAnomalyMonitor(
         f"{config.base_name}-cost-anomaly",
         CostAnomalyArgs(
-            mode=s.cost_anomaly_monitor,
+            mode=mode,
             topic_arn=budget.topic_arn,
             threshold_usd=s.cost_anomaly_threshold_usd,
-            tag=("stack", config.stack) if s.cost_anomaly_monitor == "stack" else None,
+            tag=("stack", config.stack) if mode == "stack" else None,
             depends_on=[budget],
         ),
         opts=opts,

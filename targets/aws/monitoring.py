@@ -40,19 +40,25 @@ class Monitoring:
     warnings: list[str] = field(default_factory=list)
 
 
-def alarm_specs(config: StackConfig, m: MonitoredStack) -> list[AlarmSpec]:
+def alarm_specs(config: StackConfig, m: MonitoredStack, *, waf_elsewhere: bool) -> list[AlarmSpec]:
+    """`waf_elsewhere`: the web ACL's metrics are in another region (see `waf_metrics_elsewhere`)."""
     s = config.settings
     specs = load_balancer_alarms(s, m) + ecs_alarms(s, m) + ai_alarms(s, m) + queue_alarms(s, m)
     specs += database_alarms(s, m) + cache_alarms(m)
-    # An alarm notifies topics of its own region only: a web ACL's metrics in another region (CloudFront's,
-    # in us-east-1) can have no alarm here. The dashboard still graphs them.
-    if not (m.waf_global and config.aws_region != GLOBAL_REGION):
+    if not waf_elsewhere:
         specs += waf_alarms(s, m)
     return specs
 
 
+def waf_metrics_elsewhere(config: StackConfig, m: MonitoredStack) -> bool:
+    """An alarm notifies topics of its own region only: a web ACL's metrics in another region (CloudFront's,
+    in us-east-1) can have no alarm here. The dashboard still graphs them."""
+    return m.waf_global and config.aws_region != GLOBAL_REGION
+
+
 def deploy_monitoring(config: StackConfig, foundation: Foundation, m: MonitoredStack) -> Monitoring:
-    specs = alarm_specs(config, m)
+    waf_elsewhere = waf_metrics_elsewhere(config, m)
+    specs = alarm_specs(config, m, waf_elsewhere=waf_elsewhere)
     alarms = AlarmSet(
         f"{config.base_name}-alarms",
         AlarmSetArgs(
@@ -76,7 +82,7 @@ def deploy_monitoring(config: StackConfig, foundation: Foundation, m: MonitoredS
         opts=foundation.opts,
     )
     warnings = []
-    if m.waf_global and config.aws_region != GLOBAL_REGION:
+    if waf_elsewhere:
         warnings.append(
             f"WAF ALARM: CloudFront's web ACL reports in {GLOBAL_REGION} and an alarm notifies topics of "
             f"its own region only, so the stack ({config.aws_region}) has no WAF blocked-rate alarm; the "
