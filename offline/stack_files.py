@@ -76,11 +76,6 @@ def _short(key: str, project: str = PROJECT) -> str:
     return key.removeprefix(f"{project}:")
 
 
-def project_name(root: Path = REPO_ROOT) -> str:
-    """The `name` of the Pulumi project in `root`: the namespace of its config keys."""
-    return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
-
-
 def _full_type_name(type_name: str, items: Mapping[str, Any] | None) -> str:
     if items is not None:
         return f"array<{_full_type_name(items.get('type', ''), items.get('items'))}>"
