@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from app import contract
 from app.core.synced_token import TokenRecord, age_seconds, claim_time, jwt_claims
-from launchpad.clouds import Clouds, aws_error, quiet_sdk_logs
+from launchpad.clouds import Clouds, aws_error, aws_error_code, quiet_sdk_logs
 from launchpad.errors import OperateError
 from launchpad.outputs import StackOutputs, load_outputs
 from launchpad.secret_input import SecretValue, read_secret, scrubbed
@@ -191,7 +191,7 @@ def _head(s3: Any, bucket: str, stack: str) -> dict[str, Any]:
     try:
         return dict(s3.head_object(Bucket=bucket, Key=OBJECT_KEY))
     except Exception as error:
-        code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+        code = aws_error_code(error)
         if code in ("404", "NoSuchKey", "NotFound"):
             raise OperateError(
                 "token-sync bucket",
