@@ -7,11 +7,10 @@ closed with a note when a later check is clean. Found by a hidden marker, like t
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from delivery.github_api import GitHubApi, RestClient, paginated, repository
+from delivery.github_api import GitHubApi, RestClient, paginated, repository, run_url
 from delivery.pr_comment import GITHUB_COMMENT_LIMIT, marker, truncated
 
 LABEL = "drift"
@@ -19,7 +18,7 @@ FENCE = "~~~~"  # a tilde fence: backtick fences inside the preview cannot close
 
 
 def issue_marker(stack: str) -> str:
-    return marker(stack).replace("launchpad-plan", "launchpad-drift")
+    return marker(stack, "drift")
 
 
 def issue_body(stack: str, preview: str, run_url: str) -> str:
@@ -70,12 +69,11 @@ def main(argv: list[str] | None = None, api: GitHubApi | None = None) -> int:
     parser.add_argument("--preview-file", type=Path, required=True)
     parser.add_argument("--exit-code", type=int, required=True, help="the preview's exit code")
     options = parser.parse_args(argv)
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
-    run_url = f"{server}/{repository()}/actions/runs/{os.environ.get('GITHUB_RUN_ID', '')}"
+    link = run_url()
     preview = options.preview_file.read_text() if options.preview_file.exists() else ""
     drifted = options.exit_code != 0
     done = report(
-        api or RestClient(), repository(), options.stack, drifted=drifted, preview=preview, run_url=run_url
+        api or RestClient(), repository(), options.stack, drifted=drifted, preview=preview, run_url=link
     )
     print(f"{options.stack}: {done}", file=sys.stderr)
     return 0

@@ -83,6 +83,12 @@ def paginated(api: GitHubApi, path: str, params: dict[str, str] | None = None, l
     return items
 
 
+def run_url() -> str:
+    """The Actions run this workflow step belongs to (GITHUB_SERVER_URL, GITHUB_RUN_ID)."""
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+    return f"{server}/{repository()}/actions/runs/{os.environ.get('GITHUB_RUN_ID', '')}"
+
+
 def repository() -> str:
     """owner/name of the repository the workflow runs in (GITHUB_REPOSITORY)."""
     repo = os.environ.get("GITHUB_REPOSITORY", "")

@@ -16,17 +16,18 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from delivery.github_api import GitHubApi, RestClient, paginated, repository
+from delivery.github_api import GitHubApi, RestClient, paginated, repository, run_url
 
 GITHUB_COMMENT_LIMIT = 65_536
 STACK_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
-def marker(stack: str) -> str:
+def marker(stack: str, kind: str = "plan") -> str:
+    """The hidden tag that finds a stack's comment ("plan") or drift issue ("drift") again."""
     if not STACK_NAME.fullmatch(stack):
         raise ValueError(f"{stack!r} is not a stack name")
-    return f"<!-- launchpad-plan stack={stack} -->"
+    return f"<!-- launchpad-{kind} stack={stack} -->"
 
 
 def without_outputs(markdown: str) -> str:
@@ -101,11 +102,8 @@ def main(argv: list[str] | None = None, api: GitHubApi | None = None) -> int:
     parser.add_argument("--stack", required=True)
     parser.add_argument("--body-file", type=Path, required=True, help="launchpad plan --format markdown")
     options = parser.parse_args(argv)
-    run_url = ""
-    if os.environ.get("GITHUB_RUN_ID"):
-        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
-        run_url = f"{server}/{repository()}/actions/runs/{os.environ['GITHUB_RUN_ID']}"
-    body = comment_body(options.stack, options.body_file.read_text(), run_url)
+    link = run_url() if os.environ.get("GITHUB_RUN_ID") else ""
+    body = comment_body(options.stack, options.body_file.read_text(), link)
     posted = upsert_comment(api or RestClient(), repository(), options.pr, options.stack, body)
     verb = "created" if posted.created else "updated"
     print(f"{verb} the {options.stack} plan comment ({len(body)} characters)", file=sys.stderr)

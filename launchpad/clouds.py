@@ -40,6 +40,11 @@ def quiet_sdk_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def aws_error_code(error: BaseException, default: str = "") -> str:
+    """The error code of an AWS ClientError (`default` when it has none, or is another error)."""
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", default))
+
+
 def aws_error(error: Exception, action: str) -> OperateError:
     """An AWS failure as the operator's error: no credentials, expired ones, a denied call, or other."""
     if isinstance(error, NoCredentialsError | TokenRetrievalError):
@@ -47,7 +52,7 @@ def aws_error(error: Exception, action: str) -> OperateError:
     if isinstance(error, NoRegionError):
         return OperateError("AWS region", "not set", "export AWS_REGION=<the stack's region>")
     if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", "Error"))
+        code = aws_error_code(error, "Error")
         if code in CREDENTIAL_ERRORS:
             return OperateError("AWS credentials", f"refused ({code})", AWS_FIX)
         if "AccessDenied" in code:

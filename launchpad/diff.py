@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_CHANGED_PATHS = 12
-
 
 @dataclass
 class ResourceChange:

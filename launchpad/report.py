@@ -14,7 +14,7 @@ from offline.mocks import Recorded
 from offline.policy_check import AUTONAME_POLICY, Review, Violation
 from offline.program import ProgramRun
 from policies.rules import BY_NAME
-from policies.waivers import WaiverUse
+from policies.waivers import WaiverUse, resource_name
 
 SCHEMA_VERSION = "1.1"
 SECRET = "[secret]"  # noqa: S105 - the mask shown in place of a secret
@@ -73,7 +73,7 @@ def _finding(violation: Violation, by_urn: dict[str, Recorded]) -> Finding:
         severity=severity,
         enforcement=violation.level,
         category=meta.category if meta else "deploy",
-        resource=resource.name if resource else (violation.resource.rsplit("::", 1)[-1] or "(stack)"),
+        resource=resource.name if resource else resource_name(violation.resource),
         resource_type=resource.type if resource else "",
         urn=violation.resource,
         message=violation.message,

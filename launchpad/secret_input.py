@@ -33,6 +33,11 @@ class SecretValue:
         return text.replace(self._value, "[secret]") if self._value else text
 
 
+def scrubbed(error: OperateError, value: SecretValue) -> OperateError:
+    """`error` with `value` scrubbed from its field, problem and fix."""
+    return OperateError(value.redact(error.field), value.redact(error.problem), value.redact(error.fix))
+
+
 def read_secret(
     stdin: TextIO,
     *,

@@ -17,7 +17,7 @@ from launchpad.clouds import Clouds, aws_error, quiet_sdk_logs
 from launchpad.errors import OperateError
 from launchpad.gcp_errors import gcp_error, gcp_secret_name
 from launchpad.outputs import StackOutputs, load_outputs
-from launchpad.secret_input import SecretValue, read_secret, refuse_value_argument
+from launchpad.secret_input import SecretValue, read_secret, refuse_value_argument, scrubbed
 
 # Secrets the stack writes itself, shown by `list` but never set here.
 GENERATED = {
@@ -91,7 +91,7 @@ def set_secret(options: argparse.Namespace, clouds: Clouds, stdin: TextIO) -> in
     try:
         version = sm.put_secret_value(SecretId=arn, SecretString=value.reveal())["VersionId"]
     except Exception as error:
-        raise _scrubbed(aws_error(error, "secretsmanager:PutSecretValue"), value) from None
+        raise scrubbed(aws_error(error, "secretsmanager:PutSecretValue"), value) from None
     print(f"{options.name}: new value stored in Secrets Manager (version {version}).")
     print(f"  {AFTER_SET.get(options.name, PROVIDER_KEY_NOTE)}")
     if gcp_name:
@@ -120,7 +120,7 @@ def _add_gcp_version(clouds: Clouds, gcp_name: str, value: SecretValue, role: st
             request={"parent": gcp_name, "payload": {"data": value.reveal().encode()}}
         )
     except Exception as error:
-        failed = _scrubbed(gcp_error(error, "secretmanager.versions.add"), value)
+        failed = scrubbed(gcp_error(error, "secretmanager.versions.add"), value)
         raise OperateError(
             failed.field,
             f"{failed.problem}; Secrets Manager already has the new value",
@@ -128,10 +128,6 @@ def _add_gcp_version(clouds: Clouds, gcp_name: str, value: SecretValue, role: st
         ) from None
     print(f"{role}: new value stored in Secret Manager ({added.name}).")
     print(f"  {CLOUD_RUN_NOTE.format(role=role)}")
-
-
-def _scrubbed(error: OperateError, value: SecretValue) -> OperateError:
-    return OperateError(value.redact(error.field), value.redact(error.problem), value.redact(error.fix))
 
 
 def current_version_date(sm: Any, arn: str) -> datetime | None:

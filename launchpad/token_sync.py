@@ -21,10 +21,10 @@ from typing import Any, TextIO
 
 from app import contract
 from app.core.synced_token import TokenRecord, age_seconds, claim_time, jwt_claims
-from launchpad.clouds import Clouds, aws_error, quiet_sdk_logs
+from launchpad.clouds import Clouds, aws_error, aws_error_code, quiet_sdk_logs
 from launchpad.errors import OperateError
 from launchpad.outputs import StackOutputs, load_outputs
-from launchpad.secret_input import SecretValue, read_secret
+from launchpad.secret_input import SecretValue, read_secret, scrubbed
 
 OBJECT_KEY = "synced-token.json"
 SECRET_ROLE = "synced-token"  # noqa: S105 - a secret's name
@@ -118,8 +118,7 @@ def push(options: argparse.Namespace, clouds: Clouds, stdin: TextIO, now: dateti
         sm.put_secret_value(SecretId=arn, SecretString=record.to_json(), ClientRequestToken=version)
     except Exception as error:
         _forget_object(s3, bucket, object_version)
-        failed = aws_error(error, "secretsmanager:PutSecretValue")
-        raise OperateError(failed.field, token.redact(failed.problem), failed.fix) from None
+        raise scrubbed(aws_error(error, "secretsmanager:PutSecretValue"), token) from None
     print(f"Pushed the synced token of stack {outputs.stack} (secret version {version}).")
     if record.expires_at:  # always: build_record refuses a credential without a known expiry
         print(f"  expires {_when(record.expires_at)} ({_span(_left(record, now))} from now)")
@@ -148,8 +147,7 @@ def _put_object(
             Metadata=metadata,
         )
     except Exception as error:
-        failed = aws_error(error, "s3:PutObject on the token-sync bucket")
-        raise OperateError(failed.field, token.redact(failed.problem), failed.fix) from None
+        raise scrubbed(aws_error(error, "s3:PutObject on the token-sync bucket"), token) from None
     return put.get("VersionId")
 
 
@@ -193,7 +191,7 @@ def _head(s3: Any, bucket: str, stack: str) -> dict[str, Any]:
     try:
         return dict(s3.head_object(Bucket=bucket, Key=OBJECT_KEY))
     except Exception as error:
-        code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+        code = aws_error_code(error)
         if code in ("404", "NoSuchKey", "NotFound"):
             raise OperateError(
                 "token-sync bucket",

@@ -113,8 +113,7 @@ def _secret_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
 
 
 def _kms_outputs(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    h = hexed(name, 32)
-    key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    key_id = uuid_of(name)
     return key_id, {"keyId": key_id, "arn": arn_of("kms", f"key/{key_id}", region_of(inputs))}
 
 

@@ -4,21 +4,13 @@ return them."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from typing import Any
 
-from offline.aws_answers import ACCOUNT_ID
+from offline.aws_answers import ACCOUNT_ID, Answer, hexed
 from offline.gcp_docker_mocks import GCP_PROJECT, GCP_PROJECT_NUMBER
-
-Answer = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 # Outputs of the last deployment per referenced stack name; empty: a stack that has never been deployed.
 PREVIOUS_OUTPUTS: dict[str, dict[str, Any]] = {}
-
-
-def _hex(seed: str, length: int) -> str:
-    return hashlib.sha256(seed.encode()).hexdigest()[:length]
 
 
 def _stack_reference(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -34,9 +26,9 @@ def _oidc_provider(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, An
 
 
 def _managed_policy(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    own = inputs.get("name") or f"{name}-{_hex(name, 7)}"
+    own = inputs.get("name") or f"{name}-{hexed(name, 7)}"
     arn = f"arn:aws:iam::{ACCOUNT_ID}:policy{inputs.get('path') or '/'}{own}"
-    return arn, {"arn": arn, "name": own, "policyId": f"ANPA{_hex(name, 17).upper()}"}
+    return arn, {"arn": arn, "name": own, "policyId": f"ANPA{hexed(name, 17).upper()}"}
 
 
 def _pool(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -61,7 +53,7 @@ def _pool_provider(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, An
 
 def _sa_iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     binding = f"{inputs['serviceAccountId']}/{inputs['role']}/{inputs['member']}"
-    return binding, {"etag": f"BwY{_hex(name, 9)}="}
+    return binding, {"etag": f"BwY{hexed(name, 9)}="}
 
 
 ANSWERS: dict[str, Answer] = {

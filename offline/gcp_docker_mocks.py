@@ -65,17 +65,13 @@ def _iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]
     return f"{target}/{inputs['role']}/{inputs['member']}", {"etag": f"BwY{_hex(name, 9)}="}
 
 
-def _run_resource(kind: str) -> Answer:
-    def answer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        project, location = _where(inputs)
-        own = inputs["name"]  # autonamed by the provider's Check when the program leaves it unset
-        outputs: dict[str, Any] = {"name": own, "uid": _hex(own, 32), "generation": "1"}
-        if kind == "services":
-            uri = f"https://{own}-{_hex(own, 10)}-uc.a.run.app"
-            outputs |= {"uri": uri, "urls": [uri], "latestReadyRevision": f"{own}-00001-{_hex(own, 3)}"}
-        return f"projects/{project}/locations/{location}/{kind}/{own}", outputs
-
-    return answer
+def _run_service(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    project, location = _where(inputs)
+    own = inputs["name"]  # autonamed by the provider's Check when the program leaves it unset
+    uri = f"https://{own}-{_hex(own, 10)}-uc.a.run.app"
+    outputs: dict[str, Any] = {"name": own, "uid": _hex(own, 32), "generation": "1"}
+    outputs |= {"uri": uri, "urls": [uri], "latestReadyRevision": f"{own}-00001-{_hex(own, 3)}"}
+    return f"projects/{project}/locations/{location}/services/{own}", outputs
 
 
 def _monitoring(collection: str) -> Answer:
@@ -134,7 +130,7 @@ ANSWERS: dict[str, Answer] = {
     "gcp:secretmanager/secret:Secret": _secret,
     "gcp:secretmanager/secretVersion:SecretVersion": _secret_version,
     "gcp:secretmanager/secretIamMember:SecretIamMember": _iam_member,
-    "gcp:cloudrunv2/service:Service": _run_resource("services"),
+    "gcp:cloudrunv2/service:Service": _run_service,
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": _iam_member,
     "gcp:projects/iAMMember:IAMMember": _iam_member,
     "gcp:monitoring/notificationChannel:NotificationChannel": _monitoring("notificationChannels"),
@@ -159,7 +155,7 @@ CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "gcp:organizations/getClientConfig:getClientConfig": lambda _a: {
         "accessToken": "offline-gcp-access-token",
         "project": GCP_PROJECT,
-        "region": "us-central1",
+        "region": GCP_REGION,
         "id": GCP_PROJECT,
     },
 }

@@ -128,28 +128,32 @@ class RecordingMonitor(MockMonitor):
     def ReadResource(self, request: Any) -> Any:
         # A read (a stack reference, a `get`) is recorded as well, with its URN and parent.
         response = super().ReadResource(request)
-        for recorded in reversed(self.recording.resources):
-            if recorded.type == request.type and recorded.name == request.name and not recorded.urn:
-                recorded.urn, recorded.parent_urn = response.urn, request.parent
-                break
+        recorded = self._unregistered(request)
+        if recorded is not None:
+            recorded.urn, recorded.parent_urn = response.urn, request.parent
         return response
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack" and self.recording.resources:
-            for recorded in reversed(self.recording.resources):
-                if recorded.type == request.type and recorded.name == request.name and not recorded.urn:
-                    recorded.urn = response.urn
-                    recorded.parent_urn = request.parent
-                    recorded.dependencies = list(request.dependencies)
-                    recorded.ignore_changes = list(request.ignoreChanges)
-                    recorded.property_dependencies = {
-                        key: list(deps.urns) for key, deps in request.propertyDependencies.items()
-                    }
-                    recorded.delete_before_replace = bool(request.deleteBeforeReplace)
-                    recorded.protect = bool(request.protect)
-                    recorded.retain_on_delete = bool(request.retainOnDelete)
-                    if request.HasField("replacement_trigger"):
-                        recorded.replacement_trigger = json_format.MessageToDict(request.replacement_trigger)
-                    break
+        recorded = self._unregistered(request) if request.type != "pulumi:pulumi:Stack" else None
+        if recorded is not None:
+            recorded.urn = response.urn
+            recorded.parent_urn = request.parent
+            recorded.dependencies = list(request.dependencies)
+            recorded.ignore_changes = list(request.ignoreChanges)
+            recorded.property_dependencies = {
+                key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+            }
+            recorded.delete_before_replace = bool(request.deleteBeforeReplace)
+            recorded.protect = bool(request.protect)
+            recorded.retain_on_delete = bool(request.retainOnDelete)
+            if request.HasField("replacement_trigger"):
+                recorded.replacement_trigger = json_format.MessageToDict(request.replacement_trigger)
         return response
+
+    def _unregistered(self, request: Any) -> Recorded | None:
+        """The latest record of `request`'s resource that has no URN yet (the mock recorded it first)."""
+        for recorded in reversed(self.recording.resources):
+            if recorded.type == request.type and recorded.name == request.name and not recorded.urn:
+                return recorded
+        return None

@@ -73,15 +73,14 @@ def validate_pack_config(config: dict[str, Any], policies: list[Policy] = POLICI
     """Every problem the CLI would refuse the config for, at once."""
     by_name = {p.name: p for p in policies}
     problems: list[str] = []
-    for name, raw in config.items():
+    for name in config:
         policy = by_name.get(name)
         if policy is None:
             problems.append(f"policy config {name}: no policy of that name in the pack")
             continue
-        entry = {"enforcementLevel": raw} if isinstance(raw, str) else raw
-        if entry.get("enforcementLevel", "mandatory") not in LEVELS:
+        level, settings = _level_and_settings(name, None, config)
+        if level not in LEVELS:
             problems.append(f"policy config {name}: enforcementLevel must be one of {LEVELS}")
-        settings = {k: v for k, v in entry.items() if k != "enforcementLevel"}
         schema = {
             "type": "object",
             "properties": policy.config_schema.properties if policy.config_schema else {},

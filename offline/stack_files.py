@@ -76,9 +76,9 @@ def _short(key: str, project: str = PROJECT) -> str:
     return key.removeprefix(f"{project}:")
 
 
-def project_name(root: Path = REPO_ROOT) -> str:
-    """The `name` of the Pulumi project in `root`: the namespace of its config keys."""
-    return str(yaml.safe_load((root / "Pulumi.yaml").read_text())["name"])
+def project_of(project_file: Mapping[str, Any]) -> str:
+    """The project's name from its parsed `Pulumi.yaml`: the namespace of its config keys."""
+    return str(project_file.get("name") or PROJECT)
 
 
 def _full_type_name(type_name: str, items: Mapping[str, Any] | None) -> str:
@@ -138,7 +138,7 @@ def parse_declarations(project_file: Mapping[str, Any]) -> list[Declaration]:
     """`Pulumi.yaml`'s config block, checked as `Project.Validate` checks it."""
     declarations: list[Declaration] = []
     problems: list[str] = []
-    project = str(project_file.get("name") or PROJECT)
+    project = project_of(project_file)
     for key, given in (project_file.get("config") or {}).items():
         namespaced_by_project = ":" not in key or key.startswith(f"{project}:")
         # Shorthand: a bare value is a default for project keys, a value for the others.
@@ -292,7 +292,7 @@ def load_stack_config(stack: str, root: Path = REPO_ROOT, config_from: str | Non
     if not stack_path.exists():
         raise FileNotFoundError(f"no stack file {stack_path.name}; stacks here: {available_stacks(root)}")
     project_file = yaml.safe_load((root / "Pulumi.yaml").read_text())
-    project = str(project_file.get("name") or PROJECT)
+    project = project_of(project_file)
     declarations = parse_declarations(project_file)
     entries = read_entries(stack_path, project)
     config = StackFileConfig(stack, tuple(declarations), entries, source=source, project=project, root=root)

@@ -16,7 +16,7 @@ from typing import Any
 from pulumi_policy import ReportViolation, Severity, StackValidationArgs
 
 from app import contract
-from policies.base import Props, as_list, configured_rule, depends_on, of_type, stack_rule
+from policies.base import Props, as_list, depends_on, of_type, resource_rule, stack_rule
 from policies.meta import RuleMeta
 from policies.tagging import AWS_TAGGABLE, GCP_LABELABLE
 
@@ -257,7 +257,7 @@ STACK_POLICIES = [
         autoscaling_bounds,
         config={"minServingTasks": {"type": "integer", "minimum": 0}},
     ),
-    configured_rule(
+    resource_rule(
         RuleMeta(
             "stack-health-check-route",
             "Target groups probe a route the app serves.",
@@ -266,8 +266,7 @@ STACK_POLICIES = [
             category="availability",
         ),
         TARGET_GROUP,
-        lambda props, _config: _health_path(props),
-        {},
+        _health_path,
     ),
     stack_rule(
         RuleMeta(

@@ -7,7 +7,7 @@ from collections import Counter
 
 from launchpad.cost.model import CostEstimate
 from launchpad.diff import PlanDiff
-from launchpad.report import PlanReport
+from launchpad.report import SECRET, PlanReport
 from offline.mocks import Recorded
 
 
@@ -89,7 +89,7 @@ def render(report: PlanReport) -> str:
     lines += [f"  {count:3d}  {resource_type}" for resource_type, count in sorted(counts.items())]
     lines.append("\nOutputs:")
     lines += [
-        f"  {key}: {value if value == '[secret]' else json.dumps(value, default=str)}"
+        f"  {key}: {value if value == SECRET else json.dumps(value, default=str)}"
         for key, value in report.outputs.items()
     ]
     lines.append(f"\nWhat would stop destroy or an immediate re-create: {len(report.blockers) or 'nothing'}")

@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from launchpad.clouds import aws_error_code
 from launchpad.outputs import StackOutputs
 from launchpad.token_sync import OBJECT_KEY
 from launchpad.verify.checks import Check, guarded
@@ -93,7 +94,7 @@ def token_expiry_check(outputs: StackOutputs, s3: Any, now: datetime) -> Check:
         try:
             meta = s3.head_object(Bucket=bucket, Key=OBJECT_KEY).get("Metadata", {})
         except Exception as error:
-            if str(getattr(error, "response", {}).get("Error", {}).get("Code")) in ("404", "NoSuchKey"):
+            if aws_error_code(error) in ("404", "NoSuchKey"):
                 return Check(
                     name, "fail", f"never pushed: `launchpad token-sync push --stack {outputs.stack}`"
                 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from launchpad.clouds import aws_error_code
 from launchpad.outputs import StackOutputs
 from launchpad.verify.checks import Check, guarded
 
@@ -45,7 +46,7 @@ def _private(s3: Any, bucket: str) -> Check:
     try:
         config = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     except ClientError as error:
-        if _code(error) != "NoSuchPublicAccessBlockConfiguration":
+        if aws_error_code(error) != "NoSuchPublicAccessBlockConfiguration":
             raise
         config = {}
     off = [flag for flag in PUBLIC_BLOCKS if not config.get(flag)]
@@ -59,7 +60,7 @@ def _encrypted(s3: Any, bucket: str, key_arn: str) -> Check:
     try:
         rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     except ClientError as error:
-        if _code(error) != "ServerSideEncryptionConfigurationNotFoundError":
+        if aws_error_code(error) != "ServerSideEncryptionConfigurationNotFoundError":
             raise
         rules = []
     default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
@@ -69,10 +70,6 @@ def _encrypted(s3: Any, bucket: str, key_arn: str) -> Check:
         return Check(name, "pass", f"SSE-KMS with {key_arn}")
     found = f"{default.get('SSEAlgorithm', 'none')} {key}".strip()
     return Check(name, "fail", f"default encryption is {found}, not the stack key: `pulumi up` restores it")
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _versioned(s3: Any, bucket: str) -> Check:

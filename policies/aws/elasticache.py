@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from policies.base import ADVISORY, Props, require, resource_rule
+from policies.base import ADVISORY, Props, require, require_set, resource_rule
 from policies.meta import RuleMeta
 
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
@@ -17,8 +17,7 @@ def _transit(props: Props) -> list[str]:
     return [] if mode in (None, "required") else [f"transit encryption mode {mode} admits plain text"]
 
 
-def _snapshots(props: Props) -> list[str]:
-    return [] if props.get("snapshotRetentionLimit") else ["no snapshots are retained"]
+_snapshots = require_set("snapshotRetentionLimit", "no snapshots are retained")
 
 
 def _own_subnet_group(props: Props) -> list[str]:
@@ -63,7 +62,7 @@ ELASTICACHE_POLICIES = [
             fsbp=("ElastiCache.6",),
         ),
         GROUP,
-        lambda p: [] if p.get("authToken") else ["no AUTH token"],
+        require_set("authToken", "no AUTH token"),
     ),
     resource_rule(
         RuleMeta(
@@ -74,7 +73,7 @@ ELASTICACHE_POLICIES = [
             checkov=("CKV_AWS_191",),
         ),
         GROUP,
-        lambda p: [] if p.get("kmsKeyId") else ["encrypted with AWS's key, not the stack's"],
+        require_set("kmsKeyId", "encrypted with AWS's key, not the stack's"),
     ),
     resource_rule(
         RuleMeta(

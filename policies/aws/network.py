@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from policies.base import Props, per_type_rule, resource_rule
+from policies.base import Props, per_type_rule, require_set, resource_rule
 from policies.meta import RuleMeta
 
 GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -35,8 +35,7 @@ def _inline_ingress(props: Props) -> list[str]:
     return problems
 
 
-def _rule_described(props: Props) -> list[str]:
-    return [] if props.get("description") else ["the rule has no description"]
+_rule_described = require_set("description", "the rule has no description")
 
 
 def _group_described(props: Props) -> list[str]:

@@ -19,8 +19,7 @@ METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 
 
-def _retention(props: Props) -> list[str]:
-    return [] if props.get("retentionInDays") else ["the log group keeps logs forever"]
+_retention = require_set("retentionInDays", "the log group keeps logs forever")
 
 
 def _scales(action: str) -> bool:

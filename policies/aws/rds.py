@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Severity
 
-from policies.base import ADVISORY, Props, require, resource_rule
+from policies.base import ADVISORY, Props, require, require_set, resource_rule
 from policies.meta import RuleMeta
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -39,8 +39,7 @@ def _insights_encrypted(props: Props) -> list[str]:
     return [] if props.get("performanceInsightsKmsKeyId") else ["Performance Insights uses AWS's key"]
 
 
-def _monitoring(props: Props) -> list[str]:
-    return [] if props.get("monitoringInterval") else ["enhanced monitoring is off"]
+_monitoring = require_set("monitoringInterval", "enhanced monitoring is off")
 
 
 def _forces_tls(props: Props) -> list[str]:

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from croniter import croniter
-
 from policies.deploy.facts import FARGATE_TASK_SIZES
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -146,17 +144,6 @@ class SchedulerExpression:
         if (fields[2] == "?") == (fields[4] == "?"):
             return [f"{text!r} needs '?' in exactly one of day-of-month and day-of-week"]
         return []
-
-
-@dataclass(frozen=True)
-class UnixCron:
-    """A five-field unix cron (Cloud Scheduler)."""
-
-    def problems(self, value: Any) -> list[str]:
-        text = str(value)
-        if len(text.split()) == 5 and croniter.is_valid(text):
-            return []
-        return [f"{text!r} is not a five-field cron expression"]
 
 
 @dataclass(frozen=True)
