@@ -1,11 +1,16 @@
-"""The GitHub OIDC provider and the three roles the workflows assume.
+"""The GitHub OIDC provider and two roles per environment family the workflows assume.
 
-- preview (pull requests of this repository, and main for the nightly drift check): AWS's ReadOnlyAccess,
-  with explicit denies on reading data (objects, secret values, parameters, logs, queues, tables, key
-  decryption) except what a preview itself needs: the state, the locks it takes, and the values of the
-  secrets Pulumi generated and so already keeps (encrypted) in the state the role can decrypt anyway.
-- deploy-dev (the dev and review GitHub environments): the program's services, IAM on dev's names.
-- deploy-prod (the prod environment, with required reviewers): the same on prod's names.
+- deploy-<family> (the family's deploy environments: dev and review, or prod): the program's services, IAM,
+  buckets, secrets and state on the family's stack names only.
+- preview-<family> (the family's preview environment: previews and the nightly drift check): AWS's
+  ReadOnlyAccess, with explicit denies on reading data (objects, secret values, parameters, logs, queues,
+  tables, key decryption) except what a preview of the family's stacks needs: their state and the secrets
+  Pulumi generated for them, whose values that state already holds (encrypted). A preview writes nothing:
+  the S3 backend takes no lock for `pulumi preview` or `refresh --preview-only` and saves no checkpoint or
+  history on a dry run (pulumi/pulumi pkg/backend/diy/backend.go: Preview and Refresh with PreviewOnly
+  skip b.Lock; apply persists snapshots and history only `if !opts.DryRun`).
+A pull request's branch reaches only dev-preview (the environment allows every branch), so no code under
+review can read prod's state or secrets.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import pulumi
 import pulumi_aws as aws
 
 from bootstrap import github_oidc as oidc
-from bootstrap.deploy_permissions import data_statements, iam_statements, service_statements
-from bootstrap.settings import BootstrapConfig
+from bootstrap.deploy_permissions import data_statements, iam_statements, name_patterns, service_statements
+from bootstrap.settings import BootstrapConfig, Family
 from bootstrap.state_backend import StateBackend, deploy_state_statements, preview_state_statements
 from components.iam_policy import Condition, Statement, policy_json
 
@@ -38,10 +43,10 @@ DATA_READS = (
 
 
 @dataclass
-class GitHubRoles:
+class FamilyRoles:
+    family: Family
+    deploy: aws.iam.Role
     preview: aws.iam.Role
-    deploy_dev: aws.iam.Role
-    deploy_prod: aws.iam.Role
 
 
 def _role(name: str, description: str, trust: pulumi.Output[str], seconds: int = 3600) -> aws.iam.Role:
@@ -54,9 +59,11 @@ def _inline(role: aws.iam.Role, name: str, statements: list[Statement]) -> None:
     aws.iam.RolePolicy(f"{role._name}-{name}", name=name, role=role.name, policy=policy_json(statements))
 
 
-def generated_secret_arns(account: pulumi.Input[str]) -> list[pulumi.Output[str]]:
+def generated_secret_arns(account: pulumi.Input[str], stacks: Sequence[str]) -> list[pulumi.Output[str]]:
+    """The generated secrets of these stacks (a trailing * in a stack name matches a family: pr-*)."""
     return [
-        pulumi.Output.concat("arn:aws:secretsmanager:*:", account, f":secret:launchpad/*/{name}-*")
+        pulumi.Output.concat("arn:aws:secretsmanager:*:", account, f":secret:{prefix}/{name}-*")
+        for prefix in (p.removesuffix("/*") for p in name_patterns(stacks, separator="/"))
         for name in GENERATED_SECRETS
     ]
 
@@ -67,13 +74,16 @@ def _deny(sid: str, actions: Sequence[str], allowed: Sequence[pulumi.Input[str]]
     return Statement(sid=sid, effect="Deny", actions=list(actions), **where, **kw)  # type: ignore[arg-type]
 
 
-def preview_statements(account: pulumi.Input[str], state: StateBackend | None) -> list[Statement]:
-    generated = generated_secret_arns(account)
-    state_objects = [state.bucket_arn.apply(lambda arn: f"{arn}/*")] if state else []
+def preview_statements(
+    account: pulumi.Input[str], family: Family, state: StateBackend | None
+) -> list[Statement]:
+    generated = generated_secret_arns(account, family.stacks)
+    state_reads = preview_state_statements(state, family.stacks) if state else []
+    state_objects = [r for s in state_reads if "s3:GetObject" in s.actions for r in s.resources]
     object_reads, other_reads = DATA_READS[:2], DATA_READS[2:]
     statements = [
         _deny("NoDataReads", other_reads, generated),
-        _deny("NoObjectReadsOutsideState", object_reads, state_objects),
+        _deny("NoObjectReadsOutsideOwnState", object_reads, state_objects),
         _deny(
             "NoDecryptOutsideStateAndGeneratedSecrets",
             ["kms:Decrypt"],
@@ -93,7 +103,7 @@ def preview_statements(account: pulumi.Input[str], state: StateBackend | None) -
             ],
         ),
     ]
-    return statements + (preview_state_statements(state) if state else [])
+    return statements + state_reads
 
 
 @dataclass(frozen=True)
@@ -105,38 +115,45 @@ class Account:
     state: StateBackend | None
 
 
-def create_roles(config: BootstrapConfig, where: Account) -> GitHubRoles:
-    repo = config.repository
-    preview = _role(
-        f"{ROLE_PREFIX}-preview",
-        f"Read-only previews and drift checks for {repo} (pull requests and main)",
-        oidc.trust_policy(
-            where.provider_arn, [oidc.pull_request_subject(repo), oidc.main_branch_subject(repo)]
-        ),
+def subjects(config: BootstrapConfig, environments: Sequence[str]) -> list[str]:
+    claim = oidc.repository_claim(
+        config.repository, config.owner_id, config.repository_id, config.subject_form
     )
-    aws.iam.RolePolicyAttachment(
-        f"{ROLE_PREFIX}-preview-read-only", role=preview.name, policy_arn=READ_ONLY_POLICY
-    )
-    _inline(preview, "preview-boundaries", preview_statements(where.account_id, where.state))
-    dev_environments = [config.dev_environment, config.review_environment]
-    dev = _deploy_role("dev", config, where, dev_environments, config.dev_stacks)
-    prod = _deploy_role("prod", config, where, [config.prod_environment], config.prod_stacks)
-    return GitHubRoles(preview, dev, prod)
+    return [oidc.environment_subject(claim, env) for env in environments]
 
 
-def _deploy_role(
-    kind: str, config: BootstrapConfig, where: Account, environments: Sequence[str], stacks: Sequence[str]
-) -> aws.iam.Role:
-    subjects = [oidc.environment_subject(config.repository, env) for env in environments]
+def create_roles(config: BootstrapConfig, where: Account) -> list[FamilyRoles]:
+    return [
+        FamilyRoles(family, _deploy_role(family, config, where), _preview_role(family, config, where))
+        for family in config.families
+    ]
+
+
+def _preview_role(family: Family, config: BootstrapConfig, where: Account) -> aws.iam.Role:
     role = _role(
-        f"{ROLE_PREFIX}-deploy-{kind}",
-        f"Deploys stacks {' '.join(stacks)} of {config.repository} from {' '.join(environments)}",
-        oidc.trust_policy(where.provider_arn, subjects),
+        f"{ROLE_PREFIX}-preview-{family.name}",
+        f"Read-only previews and drift checks of {' '.join(family.stacks)} of {config.repository} "
+        f"from {family.preview_environment}",
+        oidc.trust_policy(where.provider_arn, subjects(config, [family.preview_environment])),
+    )
+    aws.iam.RolePolicyAttachment(f"{role._name}-read-only", role=role.name, policy_arn=READ_ONLY_POLICY)
+    _inline(role, "preview-boundaries", preview_statements(where.account_id, family, where.state))
+    return role
+
+
+def _deploy_role(family: Family, config: BootstrapConfig, where: Account) -> aws.iam.Role:
+    environments = family.deploy_environments
+    role = _role(
+        f"{ROLE_PREFIX}-deploy-{family.name}",
+        f"Deploys stacks {' '.join(family.stacks)} of {config.repository} from {' '.join(environments)}",
+        oidc.trust_policy(where.provider_arn, subjects(config, environments)),
         DEPLOY_SESSION_SECONDS,
     )
     _inline(role, "services", service_statements())
-    scoped = iam_statements(where.account_id, stacks) + data_statements(where.account_id, stacks)
-    state = deploy_state_statements(where.state, stacks) if where.state else []
+    scoped = iam_statements(where.account_id, family.stacks) + data_statements(
+        where.account_id, family.stacks
+    )
+    state = deploy_state_statements(where.state, family.stacks) if where.state else []
     _inline(role, "stack-scoped", scoped + state)
     return role
 

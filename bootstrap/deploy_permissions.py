@@ -19,6 +19,8 @@ from components.iam_policy import Condition, Statement
 _DATABASE_VERBS = (
     "Describe*", "List*", "Create*", "Delete*", "Modify*", "AddTagsToResource", "RemoveTagsFromResource",
 )  # fmt: skip
+# Every action below is one the permission closure (launchpad/access) found a planned resource needs; the
+# closure evaluates these documents against the plan, so a grant missing here fails `make test`.
 # Services whose resources carry generated names and ids: grouped verbs on every resource.
 SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
     "ec2": (
@@ -79,10 +81,11 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "Update*",
         "Associate*",
         "Disassociate*",
+        "PutLoggingConfiguration",
         "TagResource",
         "UntagResource",
     ),
-    "rds": _DATABASE_VERBS,
+    "rds": (*_DATABASE_VERBS, "RebootDBInstance", "ResetDBParameterGroup"),
     "elasticache": _DATABASE_VERBS,
     "logs": (
         "Describe*",
@@ -95,7 +98,13 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "DisassociateKmsKey",
         "TagResource",
         "UntagResource",
-        "TagLogGroup",
+        # WAF logging to CloudWatch Logs is a vended log delivery made with the caller's rights (AWS WAF
+        # Developer Guide, "Permissions required to publish logs to CloudWatch Logs").
+        "CreateLogDelivery",
+        "GetLogDelivery",
+        "UpdateLogDelivery",
+        "DeleteLogDelivery",
+        "PutResourcePolicy",
     ),
     "sns": (
         "Get*",
@@ -127,18 +136,43 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "Put*",
         "Delete*",
         "TagResource",
+        "UntagResource",
     ),
-    "acm": ("Describe*", "List*", "Get*", "RequestCertificate", "DeleteCertificate", "AddTagsToCertificate"),
+    "acm": (
+        "Describe*",
+        "List*",
+        "Get*",
+        "RequestCertificate",
+        "DeleteCertificate",
+        "AddTagsToCertificate",
+        "RemoveTagsFromCertificate",
+    ),
     "route53": ("Get*", "List*", "ChangeResourceRecordSets"),
+    # The provider lists a budget's tags on every read (its tagging interceptor): ListTagsForResource.
     "budgets": (
         "View*",
         "Describe*",
         "ModifyBudget",
         "CreateBudgetAction",
         "DeleteBudgetAction",
+        "ListTagsForResource",
         "TagResource",
+        "UntagResource",
     ),
-    "ce": ("Get*", "List*", "Describe*", "UpdateCostAllocationTagsStatus"),
+    "ce": (
+        "Get*",
+        "List*",
+        "Describe*",
+        "UpdateCostAllocationTagsStatus",
+        "CreateAnomalyMonitor",
+        "UpdateAnomalyMonitor",
+        "DeleteAnomalyMonitor",
+        "CreateAnomalySubscription",
+        "UpdateAnomalySubscription",
+        "DeleteAnomalySubscription",
+        "TagResource",
+        "UntagResource",
+    ),
     "kms": (
         "CreateKey",
         "Describe*",
@@ -173,7 +207,8 @@ SERVICE_LINKED = (
 AWS_MANAGED_ATTACHED = ("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",)
 ROLE_ACTIONS = (
     "iam:GetRole", "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
-    "iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
+    "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
+    "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy",
     "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
 )  # fmt: skip
 POLICY_ACTIONS = (
@@ -249,6 +284,7 @@ def data_statements(account: pulumi.Input[str], stacks: Sequence[str]) -> list[S
                 "secretsmanager:GetSecretValue",
                 "secretsmanager:PutSecretValue",
                 "secretsmanager:UpdateSecret",
+                "secretsmanager:UpdateSecretVersionStage",
                 "secretsmanager:GetResourcePolicy",
                 "secretsmanager:ListSecretVersionIds",
                 "secretsmanager:TagResource",
@@ -256,6 +292,21 @@ def data_statements(account: pulumi.Input[str], stacks: Sequence[str]) -> list[S
                 "secretsmanager:RestoreSecret",
             ],
             resources=secrets,
+        ),
+        Statement(
+            # RDS creates, tags, rotates and deletes the managed master-password secret (rds!db-...) with the
+            # caller's permissions (Amazon RDS User Guide, "Permissions required for Secrets Manager
+            # integration"). Never its value: no GetSecretValue or PutSecretValue here.
+            sid="RdsManagedMasterSecrets",
+            actions=[
+                "secretsmanager:CreateSecret",
+                "secretsmanager:TagResource",
+                "secretsmanager:RotateSecret",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:UpdateSecret",
+                "secretsmanager:DeleteSecret",
+            ],
+            resources=[pulumi.Output.concat("arn:aws:secretsmanager:*:", account, ":secret:rds!db-*")],
         ),
         Statement(sid="ListSecrets", actions=["secretsmanager:ListSecrets"], resources=["*"]),
         Statement(
@@ -270,5 +321,12 @@ def data_statements(account: pulumi.Input[str], stacks: Sequence[str]) -> list[S
             actions=["kms:CreateGrant", "kms:RevokeGrant"],
             resources=["*"],
             conditions=[Condition("Bool", "kms:GrantIsForAWSResource", ["true"])],
+        ),
+        Statement(
+            # Deleting a KMS-encrypted ECR repository retires the grant ECR holds, through ECR.
+            sid="RetireGrantsThroughServices",
+            actions=["kms:RetireGrant"],
+            resources=["*"],
+            conditions=[Condition("StringLike", "kms:ViaService", ["ecr.*.amazonaws.com"])],
         ),
     ]

@@ -1,22 +1,29 @@
-"""Workload Identity Federation for GitHub Actions, and the service account the deploy jobs act as.
+"""Workload Identity Federation for GitHub Actions, and one service account per environment family and use.
 
-The provider admits only tokens of this repository's main branch (its attribute condition), which is
-where the deploy jobs and the nightly drift check run; pull requests get no Google credentials. The
-deploy service account may be impersonated by the pool's principals of this repository only.
+The provider admits only tokens of this repository (by its immutable owner and repository ids) on main:
+deploys and drift checks run there, pull requests get no Google credentials. Each service account may be
+impersonated by exactly the `sub` of the GitHub environments that use it (a `principal://.../subject/...`
+member), so the dev deploy, the review stacks and the drift check cannot act as prod's deploy identity:
+- launchpad-deploy-<family>: the predefined roles that manage what the program creates.
+- launchpad-preview-<family>: viewer roles only, for previews and the nightly drift check.
+Within one project the service-account roles a deploy identity needs let it act as the project's other
+service accounts: prod belongs in a project of its own (run the bootstrap there with families [prod]).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
 from bootstrap import github_oidc as oidc
-from bootstrap.settings import BootstrapConfig
+from bootstrap.aws_access import subjects
+from bootstrap.settings import BootstrapConfig, Family
 
-DEPLOY_ACCOUNT_ID = "launchpad-github-deploy"
-# What the launchpad program manages on Google Cloud (targets/gcp.py), each a predefined role.
+# What the launchpad program manages on Google Cloud (targets/gcp.py), each a predefined role; the
+# permission closure (launchpad/access/gcp_*.py) checks the plan's resources against these.
 DEPLOY_ROLES = (
     "roles/run.admin",
     "roles/artifactregistry.admin",
@@ -24,41 +31,117 @@ DEPLOY_ROLES = (
     "roles/serviceusage.serviceUsageAdmin",
     "roles/iam.serviceAccountAdmin",
     "roles/iam.serviceAccountUser",
+    "roles/monitoring.editor",
+    "roles/cloudscheduler.admin",
 )
-# APIs the token exchange and impersonation need.
+PREVIEW_ROLES = (
+    "roles/run.viewer",
+    "roles/artifactregistry.reader",
+    "roles/secretmanager.viewer",
+    "roles/serviceusage.serviceUsageViewer",
+    "roles/iam.serviceAccountViewer",
+    "roles/monitoring.viewer",
+    "roles/cloudscheduler.viewer",
+)
+# A budget lives on the billing account, not the project: its roles are granted there.
+BILLING_ROLES = {"deploy": "roles/billing.costsManager", "preview": "roles/billing.viewer"}
+# The Cloud Resource Manager API serves every project lookup and every `projects.Service` read, so it must be
+# on before anything else; Service Usage enables the rest. Then the APIs the token exchange needs.
+FOUNDATION_APIS = ("cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com")
 FEDERATION_APIS = ("iam.googleapis.com", "sts.googleapis.com", "iamcredentials.googleapis.com")
 ATTRIBUTE_MAPPING = {
     "google.subject": "assertion.sub",
-    "attribute.repository": "assertion.repository",
+    "attribute.repository_id": "assertion.repository_id",
     "attribute.ref": "assertion.ref",
 }
 
 
 @dataclass
+class FamilyAccounts:
+    family: Family
+    deploy: gcp.serviceaccount.Account
+    preview: gcp.serviceaccount.Account
+
+
+@dataclass
 class GcpAccess:
     provider_name: pulumi.Output[str]
-    service_account_email: pulumi.Output[str]
+    accounts: list[FamilyAccounts]
 
 
-def attribute_condition(repository: str) -> str:
-    return f'assertion.repository == "{repository}" && assertion.ref == "{oidc.MAIN_REF}"'
-
-
-def repository_principal_set(pool_name: pulumi.Input[str], repository: str) -> pulumi.Output[str]:
-    return pulumi.Output.concat(
-        "principalSet://iam.googleapis.com/", pool_name, f"/attribute.repository/{repository}"
+def attribute_condition(config: BootstrapConfig) -> str:
+    return (
+        f'assertion.repository_id == "{config.repository_id}" && '
+        f'assertion.repository_owner_id == "{config.owner_id}" && assertion.ref == "{oidc.MAIN_REF}"'
     )
+
+
+def subject_principal(pool_name: pulumi.Input[str], subject: str) -> pulumi.Output[str]:
+    return pulumi.Output.concat("principal://iam.googleapis.com/", pool_name, f"/subject/{subject}")
+
+
+def _apis(project: str) -> list[gcp.projects.Service]:
+    first = [
+        gcp.projects.Service(
+            f"api-{api.split('.')[0]}", project=project, service=api, disable_on_destroy=False
+        )
+        for api in FOUNDATION_APIS[:1]
+    ]
+    after = pulumi.ResourceOptions(depends_on=first)
+    return first + [
+        gcp.projects.Service(
+            f"api-{api.split('.')[0]}", project=project, service=api, disable_on_destroy=False, opts=after
+        )
+        for api in (*FOUNDATION_APIS[1:], *FEDERATION_APIS)
+    ]
+
+
+def _account(
+    config: BootstrapConfig,
+    family: Family,
+    use: str,
+    *,
+    roles: Sequence[str],
+    principals: Sequence[pulumi.Output[str]],
+    after_apis: pulumi.ResourceOptions,
+) -> gcp.serviceaccount.Account:
+    name = f"launchpad-{use}-{family.name}"
+    account = gcp.serviceaccount.Account(
+        name,
+        project=config.gcp_project,
+        account_id=name,
+        display_name=f"Launchpad {use} {family.name}",
+        description=f"Acted as by the {use} jobs of {config.repository} for {' '.join(family.stacks)}",
+        opts=after_apis,
+    )
+    member = account.email.apply(lambda email: f"serviceAccount:{email}")
+    for index, principal in enumerate(principals):
+        gcp.serviceaccount.IAMMember(
+            f"{name}-federation-{index}",
+            service_account_id=account.name,
+            role="roles/iam.workloadIdentityUser",
+            member=principal,
+        )
+    for role in roles:
+        gcp.projects.IAMMember(
+            f"{name}-{role.split('/')[1].replace('.', '-')}",
+            project=config.gcp_project,
+            role=role,
+            member=member,
+        )
+    if config.gcp_billing_account:
+        gcp.billing.AccountIamMember(
+            f"{name}-billing",
+            billing_account_id=config.gcp_billing_account,
+            role=BILLING_ROLES[use],
+            member=member,
+        )
+    return account
 
 
 def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
     project = config.gcp_project
-    apis = [
-        gcp.projects.Service(
-            f"api-{api.split('.')[0]}", project=project, service=api, disable_on_destroy=False
-        )
-        for api in FEDERATION_APIS
-    ]
-    after_apis = pulumi.ResourceOptions(depends_on=apis)
+    after = after_apis = pulumi.ResourceOptions(depends_on=_apis(project))
     pool = gcp.iam.WorkloadIdentityPool(
         "github-pool",
         project=project,
@@ -75,28 +158,20 @@ def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
         display_name="GitHub OIDC",
         description=f"Tokens of {config.repository} on main",
         attribute_mapping=ATTRIBUTE_MAPPING,
-        attribute_condition=attribute_condition(config.repository),
+        attribute_condition=attribute_condition(config),
         oidc=gcp.iam.WorkloadIdentityPoolProviderOidcArgs(issuer_uri=oidc.ISSUER_URL),
     )
-    account = gcp.serviceaccount.Account(
-        "github-deploy",
-        project=project,
-        account_id=DEPLOY_ACCOUNT_ID,
-        display_name="Launchpad GitHub deploy",
-        description=f"Acted as by the deploy workflows of {config.repository}",
-        opts=after_apis,
-    )
-    gcp.serviceaccount.IAMMember(
-        "github-deploy-federation",
-        service_account_id=account.name,
-        role="roles/iam.workloadIdentityUser",
-        member=repository_principal_set(pool.name, config.repository),
-    )
-    for role in DEPLOY_ROLES:
-        gcp.projects.IAMMember(
-            f"github-deploy-{role.split('/')[1].replace('.', '-')}",
-            project=project,
-            role=role,
-            member=account.email.apply(lambda email: f"serviceAccount:{email}"),
+    accounts = []
+    for family in config.families:
+        deploy = [subject_principal(pool.name, s) for s in subjects(config, family.deploy_environments)]
+        preview = [subject_principal(pool.name, s) for s in subjects(config, [family.preview_environment])]
+        accounts.append(
+            FamilyAccounts(
+                family,
+                _account(config, family, "deploy", roles=DEPLOY_ROLES, principals=deploy, after_apis=after),
+                _account(
+                    config, family, "preview", roles=PREVIEW_ROLES, principals=preview, after_apis=after
+                ),
+            )
         )
-    return GcpAccess(provider.name, account.email)
+    return GcpAccess(provider.name, accounts)

@@ -1,10 +1,12 @@
-"""GitHub Actions' OIDC identity: the issuer, the audience AWS expects, and the `sub` each role trusts.
+"""GitHub Actions' OIDC identity: the issuer, the audience AWS expects, and the `sub` each identity trusts.
 
-GitHub's token says where a job runs in its `sub` claim: `repo:<owner>/<name>:pull_request` for a pull
-request's jobs, `repo:<owner>/<name>:ref:refs/heads/main` for a push or schedule on main, and
-`repo:<owner>/<name>:environment:<env>` for any job that names a GitHub environment (which then replaces
-the ref). Trust matches them exactly (StringEquals), never with wildcards, so no other repository,
-branch, fork or environment can assume a role.
+Every job that assumes a Launchpad identity names a GitHub environment, so its token's `sub` is
+`repo:<owner>/<name>:environment:<env>` (GitHub: "the environment replaces the ref"). Repositories created or
+renamed after 2026-06-18 (or opted in) get the immutable form instead,
+`repo:<owner>-<owner id>/<name>-<repository id>:environment:<env>` (GitHub changelog 2026-04-23, "Immutable
+subject claims for GitHub Actions OIDC tokens"); a trust that matches only the name form refuses every
+token of such a repository. The bootstrap trusts the form the repository uses (`githubSubjectForm`), and
+matches it exactly (StringEquals): no other repository, fork or environment can assume an identity.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ AWS_AUDIENCE = "sts.amazonaws.com"
 MAIN_REF = "refs/heads/main"
 
 
-def pull_request_subject(repository: str) -> str:
-    return f"repo:{repository}:pull_request"
+def repository_claim(repository: str, owner_id: int, repository_id: int, form: str) -> str:
+    """The repository part of `sub`: `owner/name`, or `owner-<id>/name-<id>` in the immutable form."""
+    if form == "name":
+        return repository
+    owner, name = repository.split("/", 1)
+    return f"{owner}-{owner_id}/{name}-{repository_id}"
 
 
-def main_branch_subject(repository: str) -> str:
-    return f"repo:{repository}:ref:{MAIN_REF}"
-
-
-def environment_subject(repository: str, environment: str) -> str:
-    return f"repo:{repository}:environment:{environment}"
+def environment_subject(repository_claim: str, environment: str) -> str:
+    return f"repo:{repository_claim}:environment:{environment}"
 
 
 def trust_statement(provider_arn: pulumi.Input[str], subjects: Sequence[str]) -> Statement:

@@ -3,13 +3,14 @@
 The DIY backend keeps one stack's files under `.pulumi/stacks/<project>/<stack>.json*`,
 `.pulumi/history/<project>/<stack>/`, `.pulumi/backups/<project>/<stack>/` and its lock under
 `.pulumi/locks/organization/<project>/<stack>/`; `.pulumi/meta.yaml` says the layout. A role is given the
-files of its own stacks only, and a preview only the lock it takes.
+files of its own stacks only; a preview role reads its own stacks' files and writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pulumi
 
@@ -28,7 +29,13 @@ class StateBackend:
     key_arn: pulumi.Output[str]
 
     def backend_url(self, region: pulumi.Input[str]) -> pulumi.Output[str]:
-        return pulumi.Output.concat("s3://", self.bucket_name, "?region=", region, "&awssdk=v2")
+        """The CLI's backend URL. ssetype and kmskeyid make the backend send the SSE-KMS headers on every
+        write (gocloud.dev blob/s3blob, google/go-cloud@29ba348 s3blob.go:120-160, 794-797): the bucket's
+        policy refuses an upload without them, so without these a `pulumi up` could save no checkpoint."""
+        key = self.key_arn.apply(lambda arn: quote(arn, safe=""))
+        return pulumi.Output.concat(
+            "s3://", self.bucket_name, "?region=", region, "&awssdk=v2&ssetype=aws:kms&kmskeyid=", key
+        )
 
     @staticmethod
     def secrets_provider(region: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -52,10 +59,6 @@ def stack_paths(bucket_arn: pulumi.Output[str], stacks: Sequence[str]) -> list[p
     return [pulumi.Output.concat(bucket_arn, f"/.pulumi/*/{PROJECT}/{tail}") for tail in tails]
 
 
-def lock_paths(bucket_arn: pulumi.Output[str]) -> list[pulumi.Output[str]]:
-    return [bucket_arn.apply(lambda arn: f"{arn}/.pulumi/locks/*")]
-
-
 def deploy_state_statements(backend: StateBackend, stacks: Sequence[str]) -> list[Statement]:
     meta = backend.bucket_arn.apply(lambda arn: f"{arn}/.pulumi/meta.yaml")
     return [
@@ -74,16 +77,15 @@ def deploy_state_statements(backend: StateBackend, stacks: Sequence[str]) -> lis
     ]
 
 
-def preview_state_statements(backend: StateBackend) -> list[Statement]:
-    """Read every stack's state (a preview of any stack) and decrypt its secrets; write only locks."""
-    objects = backend.bucket_arn.apply(lambda arn: f"{arn}/*")
+def preview_state_statements(backend: StateBackend, stacks: Sequence[str]) -> list[Statement]:
+    """Read these stacks' state and decrypt their secrets; write nothing (a preview takes no lock)."""
+    meta = backend.bucket_arn.apply(lambda arn: f"{arn}/.pulumi/meta.yaml")
     return [
         Statement(sid="StateList", actions=["s3:ListBucket"], resources=[backend.bucket_arn]),
-        Statement(sid="StateRead", actions=["s3:GetObject"], resources=[objects]),
         Statement(
-            sid="StateLocks",
-            actions=["s3:PutObject", "s3:DeleteObject"],
-            resources=lock_paths(backend.bucket_arn),
+            sid="OwnStacksStateRead",
+            actions=["s3:GetObject"],
+            resources=[meta, *stack_paths(backend.bucket_arn, stacks)],
         ),
         Statement(
             sid="StackSecrets", actions=["kms:Decrypt", "kms:DescribeKey"], resources=[backend.key_arn]

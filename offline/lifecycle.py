@@ -54,6 +54,21 @@ def _cloud_run(props: dict[str, Any]) -> str | None:
     return None if props.get("deletionProtection") is False else "deletion protection refuses destroy"
 
 
+def _workload_identity(props: dict[str, Any]) -> str | None:
+    # IAM soft-deletes pools and providers and keeps their ids for 30 days (cloud.google.com/iam/docs/
+    # manage-workload-identity-pools-providers: "deleted ... can be undeleted within 30 days; the id cannot
+    # be reused until then"); a create with the same id fails with 409 ALREADY_EXISTS.
+    ids = [
+        str(props[k]) for k in ("workloadIdentityPoolProviderId", "workloadIdentityPoolId") if props.get(k)
+    ]
+    return (
+        f"id {ids[0]!r} stays reserved for 30 days after destroy, so re-create fails (409): undelete it "
+        "(gcloud iam workload-identity-pools [providers] undelete) and import it, or choose a new id"
+        if ids
+        else None
+    )
+
+
 RULES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:ecr/repository:Repository": _repository,
@@ -61,6 +76,8 @@ RULES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "aws:rds/instance:Instance": _database,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
     "gcp:cloudrunv2/service:Service": _cloud_run,
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": _workload_identity,
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": _workload_identity,
 }
 
 

@@ -1,15 +1,16 @@
-"""The bootstrap program under the same mocks, loader and policy review as the main program: who may
-assume each role (audience, exact `sub`), that the preview role cannot write, that deploy roles stay on
-their stacks' names, the GCP federation, and the outputs the workflows read."""
+"""The bootstrap program under the same mocks, loader and policy review as the main program: who may assume
+each identity (audience, exact `sub` in the form the repository uses), that preview identities only read their
+own family, that deploy roles stay on their stacks' names, the GCP federation per environment, and the
+variables each GitHub environment gets."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
-import re
 import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -18,6 +19,7 @@ with warnings.catch_warnings():
     from parliament import expand_action, iam_definition
 
 from bootstrap import aws_access, gcp_access
+from offline.lifecycle import destroy_blockers
 from offline.policy_check import check, mandatory, validate_pack_config
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT, load_stack_config
@@ -25,8 +27,10 @@ from stack_config import ConfigError
 from tests.infra.plan_query import Plan
 
 BOOTSTRAP = REPO_ROOT / "bootstrap"
-REPO = "example-org/launchpad"  # the shipped sample's repository
+REPO = "example-org/launchpad"  # the shipped sample's repository, owner id 1234567, repository id 987654321
+IMMUTABLE = "example-org-1234567/launchpad-987654321"
 ISSUER = "token.actions.githubusercontent.com"
+BILLING_ACCOUNT = "012345-6789AB-CDEF01"
 
 
 def bootstrap_plan(**overrides: Any) -> Plan:
@@ -50,31 +54,31 @@ def _trust(plan: Plan, role: str) -> dict[str, Any]:
     return statement
 
 
-def _documents(plan: Plan, role: str) -> list[dict[str, Any]]:
+def _statements(plan: Plan, role: str) -> list[dict[str, Any]]:
     return [
-        json.loads(p.inputs["policy"])
+        s
         for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
         if p.inputs["role"] == role
+        for s in json.loads(p.inputs["policy"])["Statement"]
     ]
-
-
-def _statements(plan: Plan, role: str) -> list[dict[str, Any]]:
-    return [s for doc in _documents(plan, role) for s in doc["Statement"]]
 
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-EXPECTED_SUBJECTS = {
-    "github-launchpad-preview": {f"repo:{REPO}:pull_request", f"repo:{REPO}:ref:refs/heads/main"},
-    "github-launchpad-deploy-dev": {f"repo:{REPO}:environment:dev", f"repo:{REPO}:environment:review"},
-    "github-launchpad-deploy-prod": {f"repo:{REPO}:environment:prod"},
+ENVIRONMENTS = {
+    "github-launchpad-deploy-dev": ("dev", "review"),
+    "github-launchpad-preview-dev": ("dev-preview",),
+    "github-launchpad-deploy-prod": ("prod",),
+    "github-launchpad-preview-prod": ("prod-preview",),
 }
 
 
-@pytest.mark.parametrize("role", sorted(EXPECTED_SUBJECTS))
-def test_each_role_trusts_exactly_its_github_subjects_with_sts_audience(plan: Plan, role: str) -> None:
+@pytest.mark.parametrize("role", sorted(ENVIRONMENTS))
+def test_each_role_trusts_exactly_its_environments_in_the_immutable_sub_form(plan: Plan, role: str) -> None:
+    """Repositories created after 2026-06-18 send `repo:<owner>-<id>/<name>-<id>:...` (GitHub changelog
+    2026-04-23): a trust on the name form alone refuses every token of such a repository."""
     statement = _trust(plan, role)
     provider = plan.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
@@ -82,7 +86,16 @@ def test_each_role_trusts_exactly_its_github_subjects_with_sts_audience(plan: Pl
     assert set(statement["Condition"]) == {"StringEquals"}  # exact matches, no StringLike wildcards
     conditions = statement["Condition"]["StringEquals"]
     assert conditions[f"{ISSUER}:aud"] == "sts.amazonaws.com"
-    assert set(_as_list(conditions[f"{ISSUER}:sub"])) == EXPECTED_SUBJECTS[role]
+    expected = {f"repo:{IMMUTABLE}:environment:{env}" for env in ENVIRONMENTS[role]}
+    assert set(_as_list(conditions[f"{ISSUER}:sub"])) == expected
+
+
+def test_a_repository_on_the_name_form_is_trusted_in_that_form_only() -> None:
+    named = bootstrap_plan(githubSubjectForm="name", gcpEnabled=False)
+    subjects = _as_list(
+        _trust(named, "github-launchpad-deploy-prod")["Condition"]["StringEquals"][f"{ISSUER}:sub"]
+    )
+    assert subjects == [f"repo:{REPO}:environment:prod"]
 
 
 def test_the_oidc_provider_is_githubs_with_the_sts_audience(plan: Plan) -> None:
@@ -98,9 +111,13 @@ def test_an_existing_oidc_provider_is_reused_not_duplicated() -> None:
     assert _trust(reused, "github-launchpad-deploy-prod")["Principal"] == {"Federated": arn}
 
 
-# What a preview must write: the S3 backend's lock, and decrypting state and generated secret values
-# (kms:Decrypt is a Write-level action in IAM's reference). Nothing else.
-PREVIEW_WRITES = {"s3:putobject", "s3:deleteobject", "kms:decrypt"}
+def test_an_account_of_its_own_for_prod_creates_only_prods_identities() -> None:
+    prod_only = bootstrap_plan(families=["prod"])
+    roles = {r.inputs["name"] for r in prod_only.of_type("aws:iam/role:Role")}
+    assert roles == {"github-launchpad-deploy-prod", "github-launchpad-preview-prod"}
+    assert set(prod_only.outputs["environment_variables"]) == {"prod", "prod-preview"}
+    accounts = {a.inputs["accountId"] for a in prod_only.of_type("gcp:serviceaccount/account:Account")}
+    assert accounts == {"launchpad-deploy-prod", "launchpad-preview-prod"}
 
 
 def _access_levels(action: str) -> set[str]:
@@ -114,8 +131,15 @@ def _access_levels(action: str) -> set[str]:
     return {levels[(found["service"], found["action"])] for found in expand_action(action)}
 
 
-def test_the_preview_role_allows_only_reads_besides_its_lock_and_decrypts(plan: Plan) -> None:
-    allowed = [s for s in _statements(plan, "github-launchpad-preview") if s["Effect"] == "Allow"]
+# kms:Decrypt is a Write-level action in IAM's reference; a preview decrypts state and generated secrets.
+PREVIEW_WRITES = {"kms:decrypt"}
+
+
+@pytest.mark.parametrize("role", ["github-launchpad-preview-dev", "github-launchpad-preview-prod"])
+def test_preview_roles_allow_only_reads_and_decrypt(plan: Plan, role: str) -> None:
+    """A preview and `refresh --preview-only` write nothing to the S3 backend, not even a lock
+    (pulumi/pulumi pkg/backend/diy/backend.go: no b.Lock on those paths, no checkpoint on a dry run)."""
+    allowed = [s for s in _statements(plan, role) if s["Effect"] == "Allow"]
     assert allowed
     for statement in allowed:
         for action in _as_list(statement["Action"]):
@@ -123,60 +147,37 @@ def test_the_preview_role_allows_only_reads_besides_its_lock_and_decrypts(plan: 
             assert levels <= {"Read", "List"} or action.lower() in PREVIEW_WRITES, (action, levels)
 
 
-def test_the_preview_roles_writes_reach_only_locks_state_key_and_generated_secrets(plan: Plan) -> None:
-    state = plan.one("aws:s3/bucket:Bucket").outputs["arn"]
-    key = plan.one("aws:kms/key:Key").outputs["arn"]
-    for statement in (s for s in _statements(plan, "github-launchpad-preview") if s["Effect"] == "Allow"):
-        writes = {a.lower() for a in _as_list(statement["Action"])} & PREVIEW_WRITES
-        if writes & {"s3:putobject", "s3:deleteobject"}:
-            assert _as_list(statement["Resource"]) == [f"{state}/.pulumi/locks/*"]
-        if "kms:decrypt" in writes and statement["Resource"] == "*":
-            secret_arns = statement["Condition"]["StringLike"]["kms:EncryptionContext:SecretARN"]
-            assert all(":secret:launchpad/*/" in arn for arn in secret_arns)
-        elif "kms:decrypt" in writes:
-            assert statement["Resource"] == key
-
-
-def test_the_preview_roles_managed_policy_is_aws_read_only(plan: Plan) -> None:
+def test_preview_roles_managed_policy_is_aws_read_only_of_which_a_copy_is_evaluated(plan: Plan) -> None:
     attachments = plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    assert [(a.inputs["role"], a.inputs["policyArn"]) for a in attachments] == [
-        ("github-launchpad-preview", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+    assert sorted((a.inputs["role"], a.inputs["policyArn"]) for a in attachments) == [
+        ("github-launchpad-preview-dev", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        ("github-launchpad-preview-prod", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
     ]
+    record = json.loads((REPO_ROOT / "launchpad" / "access" / "data" / "ReadOnlyAccess.json").read_text())
+    assert record["arn"] == aws_access.READ_ONLY_POLICY and "v178" in record["_source"]
 
 
-def test_the_preview_role_is_denied_data_reads_outside_state_and_generated_secrets(plan: Plan) -> None:
-    denies = {s["Sid"]: s for s in _statements(plan, "github-launchpad-preview") if s["Effect"] == "Deny"}
+def test_preview_roles_read_only_their_own_familys_state_objects_and_generated_secrets(plan: Plan) -> None:
     state = plan.one("aws:s3/bucket:Bucket").outputs["arn"]
-    objects = denies["NoObjectReadsOutsideState"]
-    assert "s3:GetObject" in objects["Action"] and objects["NotResource"] == f"{state}/*"
-    data = denies["NoDataReads"]
-    assert {"secretsmanager:GetSecretValue", "ssm:GetParameter"} <= set(data["Action"])
-    assert {arn.rsplit(":secret:", 1)[1] for arn in data["NotResource"]} == {
-        f"launchpad/*/{name}-*" for name in aws_access.GENERATED_SECRETS
+    denies = {s["Sid"]: s for s in _statements(plan, "github-launchpad-preview-dev") if s["Effect"] == "Deny"}
+    objects = _as_list(denies["NoObjectReadsOutsideOwnState"]["NotResource"])
+    assert f"{state}/.pulumi/*/launchpad/dev.json*" in objects
+    assert not any(fnmatch.fnmatchcase(f"{state}/.pulumi/stacks/launchpad/prod.json", o) for o in objects)
+    secrets = _as_list(denies["NoDataReads"]["NotResource"])
+    assert {arn.rsplit(":secret:", 1)[1] for arn in secrets} == {
+        f"launchpad/{stack}/{name}-*" for stack in ("dev", "pr-*") for name in aws_access.GENERATED_SECRETS
     }
-    assert (
-        denies["NoDecryptOutsideStateAndGeneratedSecrets"]["NotResource"]
-        == plan.one("aws:kms/key:Key").outputs["arn"]
-    )
 
 
-def test_with_pulumi_cloud_the_preview_role_reads_no_object_and_decrypts_only_generated_secrets(
+def test_with_pulumi_cloud_the_preview_roles_read_no_object_and_decrypt_only_generated_secrets(
     cloud_plan: Plan,
 ) -> None:
     assert cloud_plan.count("aws:s3/bucket:Bucket") == 0 and cloud_plan.count("aws:kms/key:Key") == 0
     denies = {
-        s["Sid"]: s for s in _statements(cloud_plan, "github-launchpad-preview") if s["Effect"] == "Deny"
+        s["Sid"]: s for s in _statements(cloud_plan, "github-launchpad-preview-prod") if s["Effect"] == "Deny"
     }
-    assert denies["NoObjectReadsOutsideState"]["Resource"] == "*"
+    assert denies["NoObjectReadsOutsideOwnState"]["Resource"] == "*"
     assert denies["NoDecryptOutsideStateAndGeneratedSecrets"]["Resource"] == "*"
-    writes = [
-        a
-        for s in _statements(cloud_plan, "github-launchpad-preview")
-        if s["Effect"] == "Allow"
-        for a in _as_list(s["Action"])
-        if a.startswith("s3:")
-    ]
-    assert writes == []
 
 
 def test_generated_secret_names_are_the_ones_the_program_writes(dev: Plan) -> None:
@@ -197,16 +198,8 @@ def _iam_resources(plan: Plan, role: str) -> list[str]:
 
 
 SCOPES = [
-    (
-        "github-launchpad-deploy-dev",
-        ["launchpad-dev-web-role-1a2b3c4", "launchpad-pr-12-x"],
-        ["launchpad-prod-x"],
-    ),
-    (
-        "github-launchpad-deploy-prod",
-        ["launchpad-prod-web-role-1a2b3c4"],
-        ["launchpad-dev-x", "launchpad-pr-1-x"],
-    ),
+    ("github-launchpad-deploy-dev", ["launchpad-dev-web-1a2b3c4", "launchpad-pr-12-x"], ["launchpad-prod-x"]),
+    ("github-launchpad-deploy-prod", ["launchpad-prod-web-1a2b3c4"], ["launchpad-dev-x", "launchpad-pr-1-x"]),
 ]
 
 
@@ -217,8 +210,7 @@ def test_deploy_roles_manage_iam_only_under_their_stacks_names(
     resources = _iam_resources(plan, role)
     arn = "arn:aws:iam::123456789012:role/{}"
     assert all(any(fnmatch.fnmatchcase(arn.format(n), r) for r in resources) for n in mine)
-    bootstrap_roles = [f"github-launchpad-{k}" for k in ("preview", "deploy-dev", "deploy-prod")]
-    for name in [*not_mine, *bootstrap_roles]:
+    for name in [*not_mine, *ENVIRONMENTS]:
         assert not any(fnmatch.fnmatchcase(arn.format(name), r) for r in resources), name
 
 
@@ -232,15 +224,25 @@ def test_deploy_roles_pass_roles_only_to_the_services_that_run_them(plan: Plan, 
         assert "*" not in actions and "*:*" not in actions and "iam:*" not in actions
 
 
+def test_deploy_roles_touch_rds_managed_secrets_but_never_their_values(plan: Plan) -> None:
+    [rds] = [
+        s
+        for s in _statements(plan, "github-launchpad-deploy-dev")
+        if s.get("Sid") == "RdsManagedMasterSecrets"
+    ]
+    assert _as_list(rds["Resource"]) == ["arn:aws:secretsmanager:*:123456789012:secret:rds!db-*"]
+    assert not {"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"} & set(rds["Action"])
+
+
 # The deploy roles are the deployer's own powers: creating resources whose ids do not exist yet takes
 # grouped verbs on "*", and deploying IAM takes iam:PutRolePolicy on the stacks' roles. Those rules are
 # advisory for the bootstrap (bootstrap/policy-config.json), so their findings stay in every preview; they
 # may name only the resources below. Budgets and cost tags are about a stack's spend, not this project's.
-DEPLOYER_POLICIES = ("github-launchpad-deploy-", "github-launchpad-preview-preview-boundaries")
+DEPLOYER_POLICIES = ("github-launchpad-deploy-", "github-launchpad-preview-")
 EXPECTED_ADVISORIES = {
     "iam-scoped-resources": DEPLOYER_POLICIES,
     "iam-no-escalation-or-exfiltration": DEPLOYER_POLICIES,
-    "gcp-secret-access-per-secret": ("github-deploy-secretmanager-admin",),
+    "gcp-secret-access-per-secret": ("launchpad-deploy-",),
     "s3-access-logging": ("launchpad-pulumi-state-",),  # advisory by default; CloudTrail sees state reads
 }
 
@@ -256,47 +258,131 @@ def test_the_plan_passes_the_policy_pack_and_every_deploy_constraint(plan: Plan,
             assert name.startswith(EXPECTED_ADVISORIES.get(v.policy, ("-",))), (v.policy, name)
 
 
-def test_gcp_provider_admits_only_this_repositorys_main_branch(plan: Plan) -> None:
+def test_gcp_provider_admits_only_this_repository_by_id_on_main(plan: Plan) -> None:
     provider = plan.one("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
-    assert (
-        provider.inputs["attributeCondition"]
-        == f'assertion.repository == "{REPO}" && assertion.ref == "refs/heads/main"'
+    assert provider.inputs["attributeCondition"] == (
+        'assertion.repository_id == "987654321" && assertion.repository_owner_id == "1234567" '
+        '&& assertion.ref == "refs/heads/main"'
     )
     assert provider.inputs["oidc"] == {"issuerUri": f"https://{ISSUER}"}
-    assert provider.inputs["attributeMapping"]["attribute.repository"] == "assertion.repository"
+    assert provider.inputs["attributeMapping"]["google.subject"] == "assertion.sub"
 
 
-def test_the_deploy_service_account_is_impersonable_by_this_repository_only(plan: Plan) -> None:
-    [binding] = plan.of_type("gcp:serviceaccount/iAMMember:IAMMember")
-    pool = plan.one("gcp:iam/workloadIdentityPool:WorkloadIdentityPool").outputs["name"]
-    assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
-    assert binding.inputs["member"] == f"principalSet://iam.googleapis.com/{pool}/attribute.repository/{REPO}"
-    account = plan.one("gcp:serviceaccount/account:Account")
-    assert binding.inputs["serviceAccountId"] == account.outputs["name"]
-    granted = {m.inputs["role"] for m in plan.of_type("gcp:projects/iAMMember:IAMMember")}
-    assert granted == set(gcp_access.DEPLOY_ROLES)
+def _impersonators(plan: Plan, account: str) -> set[str]:
+    target = plan.one("gcp:serviceaccount/account:Account", account).outputs["name"]
+    bindings = plan.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+    assert all(b.inputs["role"] == "roles/iam.workloadIdentityUser" for b in bindings)
+    return {
+        b.inputs["member"].rsplit("/subject/", 1)[1]
+        for b in bindings
+        if b.inputs["serviceAccountId"] == target
+    }
 
 
-def test_outputs_are_the_repository_variables_the_workflows_read(plan: Plan) -> None:
-    variables = plan.outputs["repository_variables"]
-    text = "\n".join(w.read_text() for w in (REPO_ROOT / ".github" / "workflows").glob("*.yml"))
-    read = set(re.findall(r"vars\.([A-Z_]+)", text))
-    # Every output is read by a workflow; the workflows read nothing else but the Pulumi Cloud organization,
-    # which is the user's (docs/delivery.md).
-    assert read == set(variables) | {"PULUMI_ORG"}
-    assert variables["AWS_PREVIEW_ROLE_ARN"] == plan.named("github-launchpad-preview").outputs["arn"]
-    assert variables["PULUMI_BACKEND_URL"].startswith("s3://launchpad-pulumi-state-")
-    assert variables["PULUMI_SECRETS_PROVIDER"] == "awskms://alias/launchpad-pulumi-state?region=us-east-1"
-    assert variables["GCP_WORKLOAD_IDENTITY_PROVIDER"].endswith("/providers/launchpad-github")
+def test_each_gcp_identity_is_impersonable_only_by_its_own_environments(plan: Plan) -> None:
+    """The dev deploy, the review stacks and the drift check cannot act as prod's deploy identity."""
+    for account, environments in (
+        ("launchpad-deploy-prod", ["prod"]),
+        ("launchpad-preview-prod", ["prod-preview"]),
+        ("launchpad-deploy-dev", ["dev", "review"]),
+        ("launchpad-preview-dev", ["dev-preview"]),
+    ):
+        assert _impersonators(plan, account) == {f"repo:{IMMUTABLE}:environment:{e}" for e in environments}
+
+
+def _roles_of(plan: Plan, account: str, type_: str = "gcp:projects/iAMMember:IAMMember") -> set[str]:
+    email = plan.one("gcp:serviceaccount/account:Account", account).outputs["email"]
+    return {m.inputs["role"] for m in plan.of_type(type_) if m.inputs["member"] == f"serviceAccount:{email}"}
+
+
+def test_gcp_deploy_identities_hold_the_deploy_roles_and_preview_ones_only_viewer_roles(plan: Plan) -> None:
+    assert _roles_of(plan, "launchpad-deploy-prod") == set(gcp_access.DEPLOY_ROLES)
+    viewer = _roles_of(plan, "launchpad-preview-prod")
+    assert viewer == set(gcp_access.PREVIEW_ROLES)
+    assert all(role.endswith(("viewer", "Viewer", "reader")) for role in viewer)
+
+
+def test_a_gcp_budget_gets_billing_account_roles_for_both_identities() -> None:
+    billed = bootstrap_plan(gcpBillingAccount=BILLING_ACCOUNT)
+    grants = billed.of_type("gcp:billing/accountIamMember:AccountIamMember")
+    assert {g.inputs["billingAccountId"] for g in grants} == {BILLING_ACCOUNT}
+    assert _roles_of(billed, "launchpad-deploy-dev", grants[0].type) == {"roles/billing.costsManager"}
+    assert _roles_of(billed, "launchpad-preview-dev", grants[0].type) == {"roles/billing.viewer"}
+
+
+def test_the_cloud_resource_manager_api_is_enabled_before_every_other_api(plan: Plan) -> None:
+    apis = {a.inputs["service"]: a for a in plan.of_type("gcp:projects/service:Service")}
+    first = apis.pop("cloudresourcemanager.googleapis.com")
+    assert first.dependencies == []
+    assert all(first.urn in api.dependencies for api in apis.values())
+    assert "serviceusage.googleapis.com" in apis
+
+
+def test_workload_identity_ids_are_listed_as_re_create_blockers(plan: Plan) -> None:
+    blocked = {b.resource_type: b.reason for b in destroy_blockers(plan.resources)}
+    for kind in ("WorkloadIdentityPool", "WorkloadIdentityPoolProvider"):
+        reason = blocked[f"gcp:iam/{kind[0].lower() + kind[1:]}:{kind}"]
+        assert "30 days" in reason and "undelete" in reason
+
+
+def test_each_environment_gets_its_own_variables(plan: Plan) -> None:
+    variables = plan.outputs["environment_variables"]
+    assert set(variables) == {"dev", "review", "dev-preview", "prod", "prod-preview"}
+    roles = {env: v["AWS_ROLE_ARN"].rsplit("/", 1)[1] for env, v in variables.items()}
+    assert roles == {
+        "dev": "github-launchpad-deploy-dev",
+        "review": "github-launchpad-deploy-dev",
+        "dev-preview": "github-launchpad-preview-dev",
+        "prod": "github-launchpad-deploy-prod",
+        "prod-preview": "github-launchpad-preview-prod",
+    }
+    assert variables["prod-preview"]["GCP_SERVICE_ACCOUNT"].startswith("launchpad-preview-prod@")
+    assert (
+        variables["prod"]["PULUMI_SECRETS_PROVIDER"]
+        == "awskms://alias/launchpad-pulumi-state?region=us-east-1"
+    )
+
+
+def test_the_backend_url_makes_the_cli_send_the_encryption_headers_the_bucket_demands(plan: Plan) -> None:
+    """The state bucket's policy refuses uploads without SSE-KMS by its key; gocloud's s3blob sends those
+    headers only when the URL sets ssetype and kmskeyid (google/go-cloud s3blob.go:120-160, 794-797)."""
+    url = urlparse(plan.outputs["environment_variables"]["dev"]["PULUMI_BACKEND_URL"])
+    query = parse_qs(url.query)
+    key = plan.one("aws:kms/key:Key").outputs["arn"]
+    assert url.scheme == "s3" and url.netloc.startswith("launchpad-pulumi-state-")
+    assert query["ssetype"] == ["aws:kms"] and query["kmskeyid"] == [key] and query["awssdk"] == ["v2"]
+    policy = json.loads(plan.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    demanded = {
+        s["Sid"]: s["Condition"]["StringNotEqualsIfExists"]
+        for s in policy["Statement"]
+        if s["Sid"] != "DenyInsecureTransport"
+    }
+    assert demanded["DenyOtherKeys"]["s3:x-amz-server-side-encryption-aws-kms-key-id"] == key
 
 
 def test_bad_bootstrap_config_is_refused_naming_every_key() -> None:
     with pytest.raises(ConfigError) as caught:
         bootstrap_plan(
-            githubRepository="launchpad", gcpPoolId="gcp-pool", devStacks=["prod"], stateBackend="disk"
+            githubRepository="launchpad",
+            githubRepositoryId=0,
+            githubSubjectForm="ids",
+            gcpPoolId="gcp-pool",
+            devStacks=["prod"],
+            stateBackend="disk",
+            prodPreviewEnvironment="prod",
+            gcpBillingAccount="billing",
         )
     keys = {p.split(":")[1] for p in caught.value.problems}
-    assert keys == {"githubRepository", "gcpPoolId", "prodStacks", "stateBackend"}
+    assert keys == {
+        "githubRepository", "githubRepositoryId", "githubSubjectForm", "gcpPoolId", "prodStacks",
+        "stateBackend", "prodPreviewEnvironment", "gcpBillingAccount",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("families", [["staging"], [], ["dev", "dev"]])
+def test_families_must_be_dev_or_prod_each_once(families: list[str]) -> None:
+    with pytest.raises(ConfigError, match="launchpad-bootstrap:families"):
+        bootstrap_plan(families=families)
 
 
 def test_the_sample_stack_file_is_what_the_cli_accepts() -> None:
