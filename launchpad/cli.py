@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from launchpad import secrets_cmd, token_sync
+from launchpad.access.closure import stack_region, start_review
+from launchpad.access.identities import DEFAULT_BOOTSTRAP_STACK, load_bootstrap
 from launchpad.clouds import Clouds
 from launchpad.cost.estimate import estimate
 from launchpad.cost.usage import DEFAULT_USAGE_FILE, load_usage
@@ -66,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="try a config change without editing the stack file, e.g. --set natStrategy=single",
     )
+    plan.add_argument(
+        "--bootstrap-stack",
+        default=DEFAULT_BOOTSTRAP_STACK,
+        metavar="NAME",
+        help="bootstrap/Pulumi.NAME.yaml: whose deploy identities the plan is checked against (default: the "
+        "shipped sample, example)",
+    )
     plan.add_argument("--format", choices=sorted(RENDERERS), default="text")
     plan.add_argument("--out", type=Path, help="write the report here instead of standard output")
     plan.add_argument(
@@ -87,9 +96,17 @@ def _plan(stack: str, config_from: str | None, overrides: dict[str, object]) -> 
     return run_program(stack, config)
 
 
-def _report(run: ProgramRun, usage_file: Path, diff: PlanDiff | None = None) -> PlanReport:
+def _report(
+    run: ProgramRun,
+    usage_file: Path,
+    bootstrap_stack: str = DEFAULT_BOOTSTRAP_STACK,
+    diff: PlanDiff | None = None,
+) -> PlanReport:
     usage = load_usage(run.config_source or run.stack, usage_file)
-    return build_report(run, review(run), estimate(run, usage), diff)
+    # The permission closure's evaluation runs beside the policy review and the cost estimate.
+    access = start_review(run, load_bootstrap(bootstrap_stack), stack_region(run))
+    findings, cost = review(run), estimate(run, usage)
+    return build_report(run, findings, cost, diff, access.finish())
 
 
 def _base_document(options: argparse.Namespace) -> tuple[dict[str, Any], str] | None:
@@ -97,7 +114,8 @@ def _base_document(options: argparse.Namespace) -> tuple[dict[str, Any], str] | 
         return json.loads(options.compare.read_text()), str(options.compare)
     if options.compare_stack:
         base_run = _plan(options.compare_stack, None, {})
-        return json_format.document(_report(base_run, options.usage)), f"stack {options.compare_stack}"
+        base_report = _report(base_run, options.usage, options.bootstrap_stack)
+        return json_format.document(base_report), f"stack {options.compare_stack}"
     return None
 
 
@@ -105,7 +123,7 @@ def plan(options: argparse.Namespace) -> int:
     try:
         base = _base_document(options)
         run = _plan(options.stack, options.config_from, parse_assignments(options.set))
-        report = _report(run, options.usage)
+        report = _report(run, options.usage, options.bootstrap_stack)
     except (ConfigError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from launchpad.access.closure import RULE_METADATA, AccessReview
 from launchpad.cost.model import CostEstimate
 from launchpad.diff import PlanDiff
 from offline.lifecycle import Blocker, destroy_blockers
@@ -16,7 +17,7 @@ from offline.program import ProgramRun
 from policies.rules import BY_NAME
 from policies.waivers import WaiverUse, resource_name
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: deployIdentities (the permission closure)
 SECRET = "[secret]"  # noqa: S105 - the mask shown in place of a secret
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
@@ -53,6 +54,7 @@ class PlanReport:
     cost: CostEstimate
     diff: PlanDiff | None = None
     components: dict[str, list[Recorded]] = field(default_factory=dict)  # parent URN -> children
+    access: AccessReview | None = None  # can the bootstrap's identities deploy this plan
 
     @property
     def cloud_resources(self) -> list[Recorded]:
@@ -68,6 +70,13 @@ def _finding(violation: Violation, by_urn: dict[str, Recorded]) -> Finding:
     resource = by_urn.get(violation.resource)
     meta = getattr(policy, "meta", None)
     severity = policy.severity.value if policy is not None and policy.severity else "high"
+    if policy is None and violation.policy in RULE_METADATA:
+        severity, remediation, url = RULE_METADATA[violation.policy]
+        return Finding(
+            rule=violation.policy, severity=severity, enforcement=violation.level, category="pipeline",
+            resource="(stack)", resource_type="", urn="", message=violation.message,
+            remediation=remediation, url=url, tags=("pipeline", "deploy-identity"),
+        )  # fmt: skip
     return Finding(
         rule=violation.policy,
         severity=severity,
@@ -89,11 +98,16 @@ def masked_outputs(run: ProgramRun) -> dict[str, Any]:
 
 
 def build_report(
-    run: ProgramRun, review: Review, cost: CostEstimate, diff: PlanDiff | None = None
+    run: ProgramRun,
+    review: Review,
+    cost: CostEstimate,
+    diff: PlanDiff | None = None,
+    access: AccessReview | None = None,
 ) -> PlanReport:
     by_urn = {r.urn: r for r in run.resources}
+    violations = review.violations + (access.violations() if access else [])
     findings = sorted(
-        (_finding(v, by_urn) for v in review.violations),
+        (_finding(v, by_urn) for v in violations),
         key=lambda f: (not f.blocking, SEVERITY_ORDER.index(f.severity), f.rule, f.resource),
     )
     children: dict[str, list[Recorded]] = defaultdict(list)
@@ -111,4 +125,5 @@ def build_report(
         cost=cost,
         diff=diff,
         components=dict(children),
+        access=access,
     )

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from launchpad.access.closure import document as access_document
 from launchpad.cost.model import CostEstimate, ResourceCost
 from launchpad.diff import PlanDiff
 from launchpad.report import SCHEMA_VERSION, SECRET, PlanReport
@@ -135,6 +136,7 @@ def document(report: PlanReport) -> dict[str, Any]:
             }
             for w in report.waivers
         ],
+        "deployIdentities": access_document(report.access),
         "destroyBlockers": [
             {"resource": b.resource, "type": b.resource_type, "reason": b.reason} for b in report.blockers
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from launchpad.access.closure import summary_lines
 from launchpad.report import PlanReport
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -49,6 +50,14 @@ def _findings(report: PlanReport) -> list[str]:
             for w in report.waivers
         ]
     return lines
+
+
+def _identities(report: PlanReport) -> list[str]:
+    """The permission closure, one row per identity: the pipeline can deploy this plan, or what it lacks."""
+    found = summary_lines(report.access)
+    if not found:
+        return []
+    return ["", f"### {found[0]}", "", *(f"- {line.strip()}" for line in found[1:])]
 
 
 def _cost(report: PlanReport) -> list[str]:
@@ -105,7 +114,16 @@ def _inventory(report: PlanReport) -> list[str]:
 
 def render(report: PlanReport, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     text = (
-        "\n".join([summary(report), *_findings(report), *_diff(report), *_cost(report), *_inventory(report)])
+        "\n".join(
+            [
+                summary(report),
+                *_findings(report),
+                *_identities(report),
+                *_diff(report),
+                *_cost(report),
+                *_inventory(report),
+            ]
+        )
         + "\n"
     )
     if len(text) <= limit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from launchpad.access.closure import summary_lines
 from launchpad.cost.model import CostEstimate
 from launchpad.diff import PlanDiff
 from launchpad.report import SECRET, PlanReport
@@ -94,5 +95,7 @@ def render(report: PlanReport) -> str:
     ]
     lines.append(f"\nWhat would stop destroy or an immediate re-create: {len(report.blockers) or 'nothing'}")
     lines += [f"  {b.resource}: {b.reason}" for b in report.blockers]
-    lines += _findings(report) + _waivers(report) + cost_lines(report.cost) + diff_lines(report.diff)
+    lines += _findings(report) + _waivers(report)
+    lines += ["", *summary_lines(report.access)] if report.access and summary_lines(report.access) else []
+    lines += cost_lines(report.cost) + diff_lines(report.diff)
     return "\n".join(lines) + "\n"
