@@ -116,7 +116,7 @@ class Account:
 
 
 def subjects(config: BootstrapConfig, environments: Sequence[str]) -> list[str]:
-    claim = oidc.repository_claim(
+    claim = config.subject_prefix or oidc.repository_claim(
         config.repository, config.owner_id, config.repository_id, config.subject_form
     )
     return [oidc.environment_subject(claim, env) for env in environments]

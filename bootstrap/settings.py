@@ -29,6 +29,9 @@ FAMILIES = ("dev", "prod")
 # GitHub's OIDC `sub` forms: the name form, and (repositories created or renamed after 2026-06-18, or opted
 # in) the immutable form with owner and repository ids (GitHub changelog 2026-04-23).
 SUBJECT_FORMS = ("immutable", "name")
+# What GitHub's subject preview shows between `repo:` and the next `:`, for a form neither of the above
+# describes (GitHub's docs have been revised once already): used as it is.
+SUBJECT_PREFIX = re.compile(r"[A-Za-z0-9._@/-]{3,300}")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class BootstrapConfig:
     gcp_pool_id: str
     gcp_provider_id: str
     gcp_billing_account: str
+    subject_prefix: str = ""  # overrides the form: the repository part of `sub`, verbatim
     environment_keys: tuple[tuple[str, str], ...] = ()  # (config key, environment): errors name the key
 
     @property
@@ -89,7 +93,7 @@ def _stack_problems(c: BootstrapConfig) -> list[tuple[str, str]]:
     return found
 
 
-def problems(c: BootstrapConfig, families: list[str]) -> list[tuple[str, str]]:
+def _github_problems(c: BootstrapConfig) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if not REPOSITORY.fullmatch(c.repository):
         found.append(("githubRepository", f"{c.repository!r} is not owner/name, e.g. example-org/launchpad"))
@@ -98,8 +102,15 @@ def problems(c: BootstrapConfig, families: list[str]) -> list[tuple[str, str]]:
             found.append(
                 (key, "the numeric id GitHub gives it: gh api repos/OWNER/NAME --jq '.owner.id, .id'")
             )
+    if c.subject_prefix and not SUBJECT_PREFIX.fullmatch(c.subject_prefix):
+        found.append(("githubSubjectPrefix", f"{c.subject_prefix!r}: the part between repo: and the next :"))
     if c.subject_form not in SUBJECT_FORMS:
         found.append(("githubSubjectForm", f"{c.subject_form!r} is not one of {SUBJECT_FORMS}"))
+    return found
+
+
+def problems(c: BootstrapConfig, families: list[str]) -> list[tuple[str, str]]:
+    found = _github_problems(c)
     unknown = sorted(set(families) - set(FAMILIES))
     if unknown or not families or len(set(families)) != len(families):
         found.append(("families", f"{families!r}: a non-empty list of {FAMILIES}, each once"))
@@ -153,6 +164,7 @@ def load() -> BootstrapConfig:
         gcp_pool_id=config.require("gcpPoolId"),
         gcp_provider_id=config.require("gcpProviderId"),
         gcp_billing_account=config.get("gcpBillingAccount") or "",
+        subject_prefix=config.get("githubSubjectPrefix") or "",
         environment_keys=tuple(
             (key, config.require(key))
             for f in families

@@ -17,7 +17,7 @@ from launchpad.access import aws_evaluate, gcp_closure
 from launchpad.access.aws_requests import Request, plan_requests, resource_policies
 from launchpad.access.aws_state import state_requests
 from launchpad.access.identities import Bootstrap, Family
-from launchpad.access.model import DEPLOY_OPS, READ_OPS, Op
+from launchpad.access.model import DEPLOY_OPS, READ_OPS
 from launchpad.access.results import Coverage, Gap
 from offline.policy_check import Violation
 from offline.program import ProgramRun
@@ -90,13 +90,15 @@ def _gap_message(gap: Gap) -> str:
 
 def _gaps(identity: str, verdicts: Sequence[aws_evaluate.Verdict]) -> list[Gap]:
     denied: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    sources: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
     for v in verdicts:
         if not v.allowed:
             key = (v.request.permission, v.request.resource, v.result, v.error)
             subject = f"{v.request.subject} ({v.request.op})"
             if subject not in denied[key]:
                 denied[key].append(subject)
-    return [Gap(identity, p, r, tuple(s), res, err) for (p, r, res, err), s in sorted(denied.items())]
+            sources.setdefault(key, v.request.sources)
+    return [Gap(identity, *key[:2], tuple(s), *key[2:], sources[key]) for key, s in sorted(denied.items())]
 
 
 @dataclass
@@ -119,27 +121,32 @@ class PendingReview:
         return self.review
 
 
-def _aws_checks(
-    run: ProgramRun, bootstrap: Bootstrap, family: Family, region: str
-) -> tuple[list[tuple[aws_evaluate.AwsIdentity, Request]], list[tuple[str, str, int]], dict[str, object]]:
+@dataclass
+class _AwsChecks:
+    checks: list[tuple[aws_evaluate.AwsIdentity, Request]]
+    counts: list[tuple[str, str, int]]  # (role, use, number of checks), in the order of `checks`
+    policies: dict[str, object]  # resource policies that govern some of the requests
+    without_row: list[str]
+
+
+def _aws_checks(run: ProgramRun, bootstrap: Bootstrap, family: Family, region: str) -> _AwsChecks:
     state = bootstrap.access.get("state")
     state_policies = resource_policies(bootstrap.run.resources)
-    checks: list[tuple[aws_evaluate.AwsIdentity, Request]] = []
-    counts: list[tuple[str, str, int]] = []
-    policies: dict[str, object] = {key: document for key, document in state_policies.values()}
+    found = _AwsChecks([], [], {key: document for key, document in state_policies.values()}, [])
     for use, role, ops in (
         ("deploy", family.aws_deploy, DEPLOY_OPS),
         ("preview", family.aws_preview, READ_OPS),
     ):
         planned = plan_requests(run.resources, run.calls, ops, region)
+        found.without_row = planned.without_row
         requests = list(planned.requests)
-        policies.update(planned.resource_policies)
+        found.policies.update(planned.resource_policies)
         if state:
             requests += state_requests(run.stack, state["backendUrl"], state["key"], state_policies, ops)
         identity = bootstrap.aws_identity(role)
-        checks += [(identity, r) for r in requests]
-        counts.append((role, use, len(requests)))
-    return checks, counts, policies
+        found.checks += [(identity, r) for r in requests]
+        found.counts.append((role, use, len(requests)))
+    return found
 
 
 def stack_region(run: ProgramRun, default: str = "us-east-1") -> str:
@@ -165,9 +172,10 @@ def start_review(run: ProgramRun, bootstrap: Bootstrap, region: str) -> PendingR
         review.not_checked = aws_evaluate.available()
         if review.not_checked:
             return pending
-        checks, pending.identities, policies = _aws_checks(run, bootstrap, family, region)
-        pending.evaluation = aws_evaluate.start(checks, policies)
-        review.uncovered_types += plan_requests(run.resources, run.calls, (Op.READ,), region).without_row
+        aws = _aws_checks(run, bootstrap, family, region)
+        pending.identities = aws.counts
+        pending.evaluation = aws_evaluate.start(aws.checks, aws.policies)
+        review.uncovered_types += aws.without_row
     if gcp_closure.uses_gcp(run):
         gcp = gcp_closure.review(run, bootstrap, family)
         review.coverages += gcp.coverages
@@ -200,6 +208,7 @@ def document(review: AccessReview | None) -> dict[str, object] | None:
                         "resource": g.resource,
                         "result": g.result,
                         "needs": list(g.subjects),
+                        "sources": list(g.sources),
                     }
                     for g in c.gaps
                 ],

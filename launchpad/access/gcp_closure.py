@@ -14,8 +14,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
-from launchpad.access.gcp_table import BILLING, CALLS, ROWS
+from launchpad.access.gcp_table import BILLING, CALLS, METHOD_MAP, ROWS
 from launchpad.access.identities import DATA, Bootstrap, Family
 from launchpad.access.model import DEPLOY_OPS, READ_OPS, Op, Row
 from launchpad.access.results import Coverage, Gap
@@ -79,11 +80,16 @@ class GcpReview:
     uncovered_types: list[str] = field(default_factory=list)
 
 
-def _requirements(
-    run: ProgramRun, ops: tuple[Op, ...]
-) -> tuple[list[tuple[str, str, str]], set[str], set[str]]:
-    """(permission, scope, subject) of every resource and call, the APIs they need, and types without rows."""
-    needed: list[tuple[str, str, str]] = []
+class Needed(NamedTuple):
+    permission: str
+    scope: str  # "project" or "billing:<account id>"
+    subject: str  # the resource or data source and the operation
+    sources: tuple[str, ...]
+
+
+def _requirements(run: ProgramRun, ops: tuple[Op, ...]) -> tuple[list[Needed], set[str], set[str]]:
+    """What every resource and call needs, the APIs they call, and the types without rows."""
+    needed: list[Needed] = []
     apis: set[str] = set()
     uncovered: set[str] = set()
     for r in run.resources:
@@ -93,17 +99,17 @@ def _requirements(
         if found is None:
             uncovered.add(r.type)
             continue
-        apis.add(found.arn)
+        apis.add(found.api)
         for op in ops:
             for need in found.needs_for(op, r.inputs):
                 scope = (
                     f"{BILLING}:{r.inputs.get('billingAccount')}" if need.resource == BILLING else "project"
                 )
-                needed.append((need.permission, scope, f"{r.type} {r.name} ({op})"))
+                needed.append(Needed(need.permission, scope, f"{r.type} {r.name} ({op})", found.sources))
     for token in sorted({c[0] for c in run.calls if c[0].startswith("gcp:")}):
         if token not in CALLS:
             uncovered.add(token)
-        needed += [(p, "project", f"data source {token}") for p in CALLS.get(token, ())]
+        needed += [Needed(p, "project", f"data source {token}", (METHOD_MAP,)) for p in CALLS.get(token, ())]
     return needed, apis, uncovered
 
 
@@ -125,13 +131,13 @@ def review(run: ProgramRun, bootstrap: Bootstrap, family: Family) -> GcpReview:
         result.uncovered_types = sorted(uncovered)
         name = email or f"(no GCP {use} identity: bootstrap gcpEnabled is false)"
         granted = _granted(bootstrap, email) if email else defaultdict(frozenset)
-        denied: dict[tuple[str, str], list[str]] = {}
-        for permission, scope, subject in needed:
-            if permission not in granted[scope]:
-                denied.setdefault((permission, scope), []).append(subject)
+        denied: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+        for n in needed:
+            if n.permission not in granted[n.scope]:
+                denied.setdefault((n.permission, n.scope, n.sources), []).append(n.subject)
         gaps = [
-            Gap(name, permission, _scope_name(scope), tuple(s), "NotGranted")
-            for (permission, scope), s in sorted(denied.items())
+            Gap(name, permission, _scope_name(scope), tuple(s), "NotGranted", sources=sources)
+            for (permission, scope, sources), s in sorted(denied.items())
         ]
         missing_prerequisites = [api for api in PREREQUISITE_APIS if api not in bootstrap_apis]
         gaps += [

@@ -39,7 +39,7 @@ def _row(
     return row(
         type_,
         sources=(METHOD_MAP, *extra_sources),
-        arn=parts["api"][0],  # GCP rows keep their API where AWS rows keep an ARN template
+        api=parts["api"][0],
         create=parts["create"],
         read=parts["read"],
         update=parts["update"],
@@ -55,7 +55,7 @@ ROWS = (
     row(
         "gcp:projects/service:Service",
         sources=(METHOD_MAP,),
-        arn="serviceusage.googleapis.com",
+        api="serviceusage.googleapis.com",
         create=("serviceusage.services.enable",),
         read=("serviceusage.services.get",),
         note="disable_on_destroy=False: delete only forgets the API",
@@ -67,7 +67,7 @@ ROWS = (
     row(
         "gcp:secretmanager/secretVersion:SecretVersion",
         sources=(METHOD_MAP,),
-        arn="secretmanager.googleapis.com",
+        api="secretmanager.googleapis.com",
         create=("secretmanager.versions.add",),
         read=("secretmanager.versions.get",),
         update=("secretmanager.versions.add", "secretmanager.versions.destroy"),
@@ -82,7 +82,7 @@ ROWS = (
         row(
             type_,
             sources=(METHOD_MAP,),
-            arn=api,
+            api=api,
             create=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
             read=(f"{collection}.getIamPolicy",),
             update=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
@@ -100,7 +100,7 @@ ROWS = (
     row(
         "gcp:cloudrunv2/service:Service",
         sources=(METHOD_MAP, ACT_AS),
-        arn="run.googleapis.com",
+        api="run.googleapis.com",
         create=("run.services.create", RUNS_AS),
         read=("run.services.get",),
         update=("run.services.update", RUNS_AS),
@@ -109,7 +109,7 @@ ROWS = (
     row(
         "gcp:cloudrunv2/job:Job",
         sources=(METHOD_MAP, ACT_AS),
-        arn="run.googleapis.com",
+        api="run.googleapis.com",
         create=("run.jobs.create", RUNS_AS),
         read=("run.jobs.get",),
         update=("run.jobs.update", RUNS_AS),
@@ -118,7 +118,7 @@ ROWS = (
     row(
         "gcp:cloudscheduler/job:Job",
         sources=(METHOD_MAP, ACT_AS),
-        arn="cloudscheduler.googleapis.com",
+        api="cloudscheduler.googleapis.com",
         create=("cloudscheduler.jobs.create", RUNS_AS),
         read=("cloudscheduler.jobs.get",),
         update=("cloudscheduler.jobs.update", RUNS_AS),
@@ -134,7 +134,7 @@ ROWS = (
         "gcp:billing/budget:Budget",
         sources=(METHOD_MAP, "Cloud Billing: budgets are created on the billing account; Billing Account "
                  "Costs Manager (roles/billing.costsManager) holds billing.budgets.* there"),
-        arn="billingbudgets.googleapis.com",
+        api="billingbudgets.googleapis.com",
         create=(Need("billing.budgets.create", BILLING),),
         read=(Need("billing.budgets.get", BILLING),),
         update=(Need("billing.budgets.update", BILLING),),
@@ -144,7 +144,7 @@ ROWS = (
         "docker-build:index:Image",
         sources=("Artifact Registry: pushing an image takes artifactregistry.repositories.uploadArtifacts "
                  "(roles/artifactregistry.writer), reading layers downloadArtifacts",),
-        arn="artifactregistry.googleapis.com",
+        api="artifactregistry.googleapis.com",
         create=AR_PUSH,
         update=AR_PUSH,
         note="only for images pushed to Artifact Registry (a *-docker.pkg.dev tag)",

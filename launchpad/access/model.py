@@ -73,6 +73,7 @@ class Row:
     ops: Mapping[Op, tuple[Need, ...]]
     sources: tuple[str, ...]
     arn: str = ""  # template of the resource's own ARN (AWS), "" where it has none
+    api: str = ""  # the API its calls go to (GCP), which must be enabled first
     when: tuple[When, ...] = ()
     tag_read: tuple[Need, ...] = ()  # the tagging interceptor's read: part of READ for taggable types
     note: str = ""
@@ -92,6 +93,7 @@ def row(
     *,
     sources: tuple[str, ...],
     arn: str = "",
+    api: str = "",
     create: tuple[str | Need, ...] = (),
     read: tuple[str | Need, ...] = (),
     update: tuple[str | Need, ...] = (),
@@ -114,6 +116,7 @@ def row(
         },
         sources=sources,
         arn=arn,
+        api=api,
         when=when,
         tag_read=needs(*tag_read),
         note=note,

@@ -13,6 +13,7 @@ class Gap:
     subjects: tuple[str, ...]
     result: str
     error: str = ""
+    sources: tuple[str, ...] = ()  # where the need for this permission was read
 
 
 @dataclass

@@ -98,6 +98,14 @@ def test_a_repository_on_the_name_form_is_trusted_in_that_form_only() -> None:
     assert subjects == [f"repo:{REPO}:environment:prod"]
 
 
+def test_a_subject_prefix_read_off_github_is_trusted_verbatim() -> None:
+    exact = bootstrap_plan(githubSubjectPrefix="example-org@1234567/launchpad@987654321", gcpEnabled=False)
+    statement = _trust(exact, "github-launchpad-deploy-prod")["Condition"]["StringEquals"]
+    assert _as_list(statement[f"{ISSUER}:sub"]) == [
+        "repo:example-org@1234567/launchpad@987654321:environment:prod"
+    ]
+
+
 def test_the_oidc_provider_is_githubs_with_the_sts_audience(plan: Plan) -> None:
     provider = plan.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     assert provider.inputs["url"] == f"https://{ISSUER}"
@@ -371,11 +379,12 @@ def test_bad_bootstrap_config_is_refused_naming_every_key() -> None:
             stateBackend="disk",
             prodPreviewEnvironment="prod",
             gcpBillingAccount="billing",
+            githubSubjectPrefix="repo:x",
         )
     keys = {p.split(":")[1] for p in caught.value.problems}
     assert keys == {
         "githubRepository", "githubRepositoryId", "githubSubjectForm", "gcpPoolId", "prodStacks",
-        "stateBackend", "prodPreviewEnvironment", "gcpBillingAccount",
+        "stateBackend", "prodPreviewEnvironment", "gcpBillingAccount", "githubSubjectPrefix",
     }  # fmt: skip
 
 
