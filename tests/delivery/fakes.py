@@ -21,7 +21,18 @@ from typing import Any
 
 import yaml
 
-from delivery.pulumi_cli import EXIT_NO_CHANGES, EXIT_STACK_NOT_FOUND, PulumiError
+from delivery.pulumi_cli import PulumiError
+
+# The CLI's exit codes, pkg/cmd/pulumi/cmd/exit_codes.go:28-40 (stable "once released", since 3.226).
+EXIT_ERROR, EXIT_STACK_NOT_FOUND, EXIT_NO_CHANGES = 1, 6, 7
+
+
+def cli_error(message: str, exit_code: int = EXIT_ERROR) -> PulumiError:
+    """What run_pulumi raises for a failed command: the CLI's message and its exit code."""
+    error = PulumiError(message)
+    error.exit_code = exit_code
+    return error
+
 
 # --- GitHub REST -------------------------------------------------------------------------------------
 
@@ -315,7 +326,6 @@ class FakePulumi:
     organization: str = DIY_ORGANIZATION
     project: str = "launchpad"
     program: dict[str, str] = field(default_factory=dict)  # resource -> value the checked-out code declares
-    outputs: dict[str, Any] = field(default_factory=dict)  # `stack output` of any stack (rollback tests)
     commands: list[list[str]] = field(default_factory=list)
 
     def __call__(self, args: Sequence[str]) -> str:
@@ -347,15 +357,15 @@ class FakePulumi:
         if len(parts) == 1:
             return self.organization, self.current_project(), parts[0]
         if len(parts) != 3:
-            raise PulumiError(f"could not parse stack reference '{ref}'")
+            raise cli_error(f"could not parse stack reference '{ref}'")
         if self.backend == "diy" and parts[0] != DIY_ORGANIZATION:  # store.go:172-173
-            raise PulumiError("organization name must be 'organization'")
+            raise cli_error("organization name must be 'organization'")
         return parts[0], parts[1], parts[2]
 
     def require(self, ref: str) -> FakeStack:
         stack = self.find(ref)
         if stack is None:  # io.go:171 StackNotFoundError -> exit_codes.go:94-98
-            raise PulumiError(f"no stack named '{ref}' found", EXIT_STACK_NOT_FOUND)
+            raise cli_error(f"no stack named '{ref}' found", EXIT_STACK_NOT_FOUND)
         return stack
 
     def current_project(self) -> str:
@@ -397,13 +407,13 @@ class FakePulumi:
         if provider == "service":
             return provider
         if "PULUMI_CONFIG_PASSPHRASE" not in self.env and "PULUMI_CONFIG_PASSPHRASE_FILE" not in self.env:
-            raise PulumiError(PASSPHRASE_MISSING)
+            raise cli_error(PASSPHRASE_MISSING)
         return "passphrase"
 
     def readable(self, stack: FakeStack) -> FakeStack:
         if not stack.readable:
             key = f".pulumi/stacks/{stack.project}/{stack.name}.json"
-            raise PulumiError(f"failed to load checkpoint: blob (key {key!r}) (code=PermissionDenied)")
+            raise cli_error(f"failed to load checkpoint: blob (key {key!r}) (code=PermissionDenied)")
         return stack
 
     # -- commands -----------------------------------------------------------------------------------
@@ -415,12 +425,12 @@ class FakePulumi:
         if self.find(ref) is not None:
             return ""
         if not call.flag("--create", "-c"):
-            raise PulumiError(f"no stack named '{ref}' found", EXIT_STACK_NOT_FOUND)
+            raise cli_error(f"no stack named '{ref}' found", EXIT_STACK_NOT_FOUND)
         _, project, name = self.resolve(ref)
         provider = str(call.flag("--secrets-provider") or "default")
         if provider in ("default", "passphrase") and self.backend == "diy":
             if "PULUMI_CONFIG_PASSPHRASE" not in self.env:  # secrets.go:117-121 -> a passphrase manager
-                raise PulumiError(PASSPHRASE_MISSING)
+                raise cli_error(PASSPHRASE_MISSING)
             provider = "passphrase"
         stack = FakeStack(project, name, provider if provider != "default" else "service")
         self.stacks.append(stack)
@@ -459,18 +469,16 @@ class FakePulumi:
         return json.dumps(rows)
 
     def _output(self, call: Invocation) -> str:
-        ref = call.flag("--stack", "-s")
-        stack = self.find(str(ref)) if ref else None
-        return json.dumps(self.readable(stack).outputs if stack else self.outputs)
+        return json.dumps(self.readable(self.require(str(call.flag("--stack", "-s")))).outputs)
 
     def _tag(self, call: Invocation) -> str:
         if call.positionals[:1] != ["set"]:
             raise AssertionError(f"the Pulumi model does not know `stack tag {call.positionals[:1]}`")
         name, value = call.positionals[1:3]
         if not TAG_NAME.fullmatch(name):
-            raise PulumiError(f"stack tag {name!r}: names may only contain alphanumerics, hyphens, ...")
+            raise cli_error(f"stack tag {name!r}: names may only contain alphanumerics, hyphens, ...")
         if len(value) > 256:  # validation/stack.go:46-54
-            raise PulumiError(f"stack tag {name!r} value is too long (max length 256 characters)")
+            raise cli_error(f"stack tag {name!r} value is too long (max length 256 characters)")
         self.require(str(call.flag("--stack", "-s"))).tags[name] = value
         return ""
 
@@ -488,11 +496,11 @@ class FakePulumi:
         stack = self.readable(self.require(str(call.flag("--stack", "-s"))))
         self.secrets_manager(stack)
         if not call.flag("--yes", "-y", "--skip-preview"):
-            raise PulumiError(
+            raise cli_error(
                 "--yes or --skip-preview must be passed in to proceed when running in non-interactive mode"
             )
         if stack.locked and self.backend == "diy":  # diy/backend.go:1206, lock.go:85-88
-            raise PulumiError(
+            raise cli_error(
                 "the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end"
             )
         return stack
@@ -527,18 +535,18 @@ class FakePulumi:
         stack = self.readable(self.require(str(call.flag("--stack", "-s"))))
         self.secrets_manager(stack)
         if not call.flag("--yes", "-y", "--skip-preview", "--preview-only"):
-            raise PulumiError("--yes or --skip-preview or --preview-only must be passed in to proceed")
+            raise cli_error("--yes or --skip-preview or --preview-only must be passed in to proceed")
         changed = stack.cloud != stack.state
         if not call.flag("--preview-only"):
             if stack.locked and self.backend == "diy":
-                raise PulumiError("the stack is currently locked by 1 lock(s).")
+                raise cli_error("the stack is currently locked by 1 lock(s).")
             stack.state = dict(stack.cloud)
         return self._changes(call, "refresh", changed)
 
     @staticmethod
     def _changes(call: Invocation, operation: str, changed: bool) -> str:
         if changed and call.flag("--expect-no-changes"):
-            raise PulumiError(
+            raise cli_error(
                 f"error: no changes were expected but changes occurred ({operation})", EXIT_NO_CHANGES
             )
         return f"{operation}: {'changes' if changed else 'no changes'}"
