@@ -22,6 +22,7 @@ from offline.policy_check import check, mandatory, validate_pack_config
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT, load_stack_config
 from stack_config import ConfigError
+from tests.delivery.workflow_model import PER_ENVIRONMENT_VARIABLES, REPOSITORY_VARIABLES
 from tests.infra.plan_query import Plan
 
 BOOTSTRAP = REPO_ROOT / "bootstrap"
@@ -281,9 +282,9 @@ def test_outputs_are_the_repository_variables_the_workflows_read(plan: Plan) -> 
     variables = plan.outputs["repository_variables"]
     text = "\n".join(w.read_text() for w in (REPO_ROOT / ".github" / "workflows").glob("*.yml"))
     read = set(re.findall(r"vars\.([A-Z_]+)", text))
-    # Every output is read by a workflow; the workflows read nothing else but the Pulumi Cloud organization,
-    # which is the user's (docs/delivery.md).
-    assert read == set(variables) | {"PULUMI_ORG"}
+    # The workflows read per-environment variables and the Pulumi Cloud organization (docs/delivery.md);
+    # which bootstrap output fills which environment's variable is the bootstrap's half of issue 19.
+    assert read == PER_ENVIRONMENT_VARIABLES | REPOSITORY_VARIABLES
     assert variables["AWS_PREVIEW_ROLE_ARN"] == plan.named("github-launchpad-preview").outputs["arn"]
     assert variables["PULUMI_BACKEND_URL"].startswith("s3://launchpad-pulumi-state-")
     assert variables["PULUMI_SECRETS_PROVIDER"] == "awskms://alias/launchpad-pulumi-state?region=us-east-1"
