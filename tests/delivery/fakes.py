@@ -476,7 +476,9 @@ class FakePulumi:
             raise AssertionError(f"the Pulumi model does not know `stack tag {call.positionals[:1]}`")
         name, value = call.positionals[1:3]
         if not TAG_NAME.fullmatch(name):
-            raise cli_error(f"stack tag {name!r}: names may only contain alphanumerics, hyphens, ...")
+            raise cli_error(
+                "stack tag names may only contain alphanumerics, hyphens, underscores, periods, or colons"
+            )
         if len(value) > 256:  # validation/stack.go:46-54
             raise cli_error(f"stack tag {name!r} value is too long (max length 256 characters)")
         self.require(str(call.flag("--stack", "-s"))).tags[name] = value
