@@ -10,6 +10,10 @@ None of them lists every stack: on the S3 backend `pulumi stack ls` reads the ch
 lists and fails on the first it may not read (prod's, for the dev role). The sweep lists this project's
 stacks carrying the review tag: the backend reads only their checkpoints and skips stacks whose tags it
 cannot read (pkg/backend/diy/backend.go, ListStacks).
+
+The CLI writes a stack's secrets-provider lines into its stack file only when it creates the stack, and
+CI never keeps that file: review-stack.yml sets PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER=true so every
+later run takes the secrets manager recorded in the stack's state instead of asking for a passphrase.
 """
 
 from __future__ import annotations
