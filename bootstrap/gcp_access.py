@@ -163,7 +163,9 @@ def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
     )
     accounts = []
     for family in config.families:
-        deploy = [subject_principal(pool.name, s) for s in subjects(config, family.deploy_environments)]
+        deploy = [
+            subject_principal(pool.name, s) for s in subjects(config, family.google_deploy_environments)
+        ]
         preview = [subject_principal(pool.name, s) for s in subjects(config, [family.preview_environment])]
         accounts.append(
             FamilyAccounts(

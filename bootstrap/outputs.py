@@ -40,9 +40,10 @@ def environment_variables(
     found: dict[str, Variables] = {}
     for family in roles:
         for environment in family.family.deploy_environments:
+            google = environment not in family.family.pull_request_environments
             found[environment] = {
                 **_variables(family.deploy.arn, region, state),
-                **_gcp(gcp, family.family.name, "deploy"),
+                **(_gcp(gcp, family.family.name, "deploy") if google else {}),
             }
         found[family.family.preview_environment] = {
             **_variables(family.preview.arn, region, state),

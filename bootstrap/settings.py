@@ -42,6 +42,13 @@ class Family:
     stacks: tuple[str, ...]
     deploy_environments: tuple[str, ...]  # jobs that deploy (dev and review; prod)
     preview_environment: str  # jobs that only read: previews and drift checks
+    # Environments whose jobs run pull-request branches (review): Google admits only main's tokens, so they
+    # get no Google identity.
+    pull_request_environments: tuple[str, ...] = ()
+
+    @property
+    def google_deploy_environments(self) -> tuple[str, ...]:
+        return tuple(e for e in self.deploy_environments if e not in self.pull_request_environments)
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,7 @@ def _family(config: pulumi.Config, name: str) -> Family:
         tuple(json.loads(config.require(stacks))),
         tuple(config.require(key) for key in deploy),
         config.require(preview),
+        tuple(config.require(key) for key in deploy if key == "reviewEnvironment"),
     )
 
 

@@ -1,1 +1,2 @@
-"""What the workflows run besides Pulumi: PR comments, drift issues, review-stack sweeps, rollback."""
+"""What the workflows run besides Pulumi: PR comments, preview reports, code scanning uploads, drift issues,
+review stacks, rollback."""

@@ -13,11 +13,17 @@ import urllib.parse
 import urllib.request
 from typing import Any, Protocol
 
+from delivery.cli import SetupError
+
 API_URL = "https://api.github.com"
 
 
 class GitHubError(RuntimeError):
     pass
+
+
+class MissingSetting(GitHubError, SetupError):
+    """An environment variable the workflow must pass to the step is not set."""
 
 
 class GitHubApi(Protocol):
@@ -34,7 +40,7 @@ class RestClient:
     def __init__(self, token: str | None = None, api_url: str | None = None) -> None:
         self._token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
         if not self._token:
-            raise GitHubError("GITHUB_TOKEN is not set; pass it to this step through `env:`")
+            raise MissingSetting("GITHUB_TOKEN is not set; pass it to this step through `env:`")
         self._api = (api_url or os.environ.get("GITHUB_API_URL") or API_URL).rstrip("/")
 
     def __repr__(self) -> str:  # never show the token, even in a traceback's locals
@@ -93,5 +99,5 @@ def repository() -> str:
     """owner/name of the repository the workflow runs in (GITHUB_REPOSITORY)."""
     repo = os.environ.get("GITHUB_REPOSITORY", "")
     if "/" not in repo:
-        raise GitHubError("GITHUB_REPOSITORY is not set (owner/name)")
+        raise MissingSetting("GITHUB_REPOSITORY is not set (owner/name)")
     return repo

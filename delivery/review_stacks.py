@@ -1,9 +1,19 @@
 """Per-PR review stacks `pr-<number>`: made from dev's config, and swept when their PR no longer wants them.
 
-`prepare --pr N` selects (or creates) the stack and gives it dev's config as this checkout has it, keeping
-the stack file's own secrets-provider lines; `sweep` destroys and removes `pr-*` stacks whose PR is
-closed or no longer labelled and that have not been updated for the TTL (the PR's own close and unlabel
-events remove them at once; the sweeper catches what those missed).
+`prepare --pr N` selects (or creates) the stack, gives it dev's config as this checkout has it, keeping the
+stack file's own secrets-provider lines, and tags it `launchpad:review-pr=N`; `remove --pr N` destroys and
+removes it if it exists; `sweep` destroys and removes the tagged stacks whose PR is closed or no longer
+labelled and that have not been updated for the TTL (the PR's own close and unlabel events remove them at
+once; the sweeper catches what those missed).
+
+None of them lists every stack: on the S3 backend `pulumi stack ls` reads the checkpoint of every stack it
+lists and fails on the first it may not read (prod's, for the dev role). The sweep lists this project's
+stacks carrying the review tag: the backend reads only their checkpoints and skips stacks whose tags it
+cannot read (pkg/backend/diy/backend.go, ListStacks).
+
+The CLI writes a stack's secrets-provider lines into its stack file only when it creates the stack, and
+CI never keeps that file: review-stack.yml sets PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER=true so every
+later run takes the secrets manager recorded in the stack's state instead of asking for a passphrase.
 """
 
 from __future__ import annotations
@@ -21,11 +31,16 @@ from typing import Any
 
 import yaml
 
-from delivery.github_api import GitHubApi, RestClient, paginated, repository
-from delivery.pulumi_cli import PulumiError, Runner, run_pulumi, stack_ref
+from delivery import cli
+from delivery.github_api import GitHubApi, GitHubError, RestClient, paginated, repository
+from delivery.pulumi_cli import EXIT_STACK_NOT_FOUND, PulumiError, Runner, run_pulumi, stack_ref
 
-REVIEW_STACK = re.compile(r"(?:.*/)?pr-([1-9][0-9]{0,7})")
+PROJECT = "launchpad"
+# `pr-3` as `stack ls` names a stack of the current project, `<org>/launchpad/pr-3` when fully qualified;
+# another project's `pr-*` never matches.
+REVIEW_STACK = re.compile(rf"(?:[^/]+/{PROJECT}/)?pr-([1-9][0-9]{{0,7}})")
 DEFAULT_LABEL = "review-stack"
+REVIEW_TAG = "launchpad:review-pr"  # stack tag names: [a-zA-Z0-9-_.:]{1,40} (pkg/util/validation/stack.go)
 
 
 def review_stack_name(pr: int) -> str:
@@ -45,6 +60,7 @@ def prepare(pr: int, organization: str, run: Runner, root: Path, secrets_provide
     ref = stack_ref(organization, stack)
     select = ["stack", "select", "--create", "--stack", ref]
     run(select + (["--secrets-provider", secrets_provider] if secrets_provider else []))
+    run(["stack", "tag", "set", REVIEW_TAG, str(pr), "--stack", ref])
     path = root / f"Pulumi.{stack}.yaml"
     existing = yaml.safe_load(path.read_text()) if path.exists() else None
     dev = yaml.safe_load((root / "Pulumi.dev.yaml").read_text())
@@ -88,15 +104,22 @@ def wanted_prs(api: GitHubApi, repo: str, label: str) -> set[int]:
     return {p["number"] for p in pulls if label in {lab["name"] for lab in p.get("labels", [])}}
 
 
-def sweep(api: GitHubApi, run: Runner, label: str, ttl: timedelta, dry_run: bool = False) -> list[str]:
+def tagged_review_stacks(run: Runner) -> list[ReviewStack]:
+    """This project's stacks that `prepare` tagged, without reading any other stack's checkpoint."""
+    listing = run(["stack", "ls", "--json", "--project", PROJECT, "--tag", REVIEW_TAG])
+    return review_stacks(json.loads(listing or "[]"))
+
+
+def sweep(
+    api: GitHubApi, run: Runner, label: str, ttl: timedelta, *, organization: str = "", dry_run: bool = False
+) -> list[str]:
     """Destroys and removes the stale review stacks; returns their names. One that fails (its PR's own
     job holds the lock) does not stop the others; the sweep then raises, naming it, after the rest."""
-    listing = json.loads(run(["stack", "ls", "--json", "--all"]) or "[]")
-    doomed = stale(review_stacks(listing), wanted_prs(api, repository(), label), datetime.now(UTC), ttl)
+    doomed = stale(tagged_review_stacks(run), wanted_prs(api, repository(), label), datetime.now(UTC), ttl)
     failed: list[str] = []
     for stack in doomed if not dry_run else []:
         try:
-            run(["destroy", "--yes", "--remove", "--stack", stack.name])
+            destroy(run, stack_ref(organization, review_stack_name(stack.pr)))
         except PulumiError as error:
             print(f"{stack.name}: {error}", file=sys.stderr)
             failed.append(stack.name)
@@ -105,13 +128,18 @@ def sweep(api: GitHubApi, run: Runner, label: str, ttl: timedelta, dry_run: bool
     return [s.name for s in doomed]
 
 
+def destroy(run: Runner, ref: str) -> None:
+    run(["destroy", "--yes", "--remove", "--stack", ref])
+
+
 def remove(pr: int, organization: str, run: Runner) -> bool:
-    """Destroys and removes pr-<n> if it exists (a PR closed without ever being labelled has none)."""
-    name = review_stack_name(pr)
-    listing = json.loads(run(["stack", "ls", "--json", "--all"]) or "[]")
-    if not any(s.pr == pr for s in review_stacks(listing)):
-        return False
-    run(["destroy", "--yes", "--remove", "--stack", stack_ref(organization, name)])
+    """Destroys and removes pr-<n>; False if there is no such stack (the CLI's exit 6)."""
+    try:
+        destroy(run, stack_ref(organization, review_stack_name(pr)))
+    except PulumiError as error:
+        if error.exit_code == EXIT_STACK_NOT_FOUND:
+            return False
+        raise
     return True
 
 
@@ -136,8 +164,9 @@ def main(argv: list[str] | None = None, run: Runner = run_pulumi, api: GitHubApi
         existed = remove(options.pr, organization, run)
         print(f"pr-{options.pr}: {'destroyed and removed' if existed else 'no such stack'}", file=sys.stderr)
         return 0
+    ttl = timedelta(hours=options.ttl_hours)
     removed = sweep(
-        api or RestClient(), run, options.label, timedelta(hours=options.ttl_hours), options.dry_run
+        api or RestClient(), run, options.label, ttl, organization=organization, dry_run=options.dry_run
     )
     verb = "would remove" if options.dry_run else "removed"
     print(f"{verb} {len(removed)} review stack(s): {', '.join(removed) or '-'}", file=sys.stderr)
@@ -145,4 +174,4 @@ def main(argv: list[str] | None = None, run: Runner = run_pulumi, api: GitHubApi
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main, expected=(PulumiError, GitHubError)))

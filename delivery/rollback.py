@@ -18,7 +18,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from delivery.pulumi_cli import Runner, run_pulumi, stack_ref
+from delivery import cli
+from delivery.pulumi_cli import PulumiError, Runner, run_pulumi, stack_ref
 
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 CONFIG_KEY = "launchpad:imageDigest"
@@ -72,4 +73,4 @@ def main(argv: list[str] | None = None, run: Runner = run_pulumi) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(cli.run(main, expected=(PulumiError,)))

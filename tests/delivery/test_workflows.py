@@ -15,7 +15,6 @@ from tests.delivery.workflow_model import (
     all_workflows,
     load,
     pinned_uses,
-    runs_pulumi,
     steps,
     uses_credentials,
 )
@@ -81,19 +80,6 @@ def test_every_job_has_a_timeout(workflow: Workflow) -> None:
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
-def test_every_job_that_locks_a_stack_queues_per_stack_and_is_never_cancelled(workflow: Workflow) -> None:
-    for name, job in workflow.jobs.items():
-        if name == "sweep":  # many stacks, only ones no PR wants; skips any with an update in progress
-            assert job["concurrency"] == {"group": "review-stack-sweep", "cancel-in-progress": False}
-        elif any(runs_pulumi(s) for s in steps(job)):
-            group = job["concurrency"]["group"]
-            assert re.fullmatch(
-                r"pulumi-(\$\{\{ [\w.-]+ \}\}|pr-\$\{\{ github\.event\.pull_request\.number \}\})", group
-            ), f"{workflow.name}:{name}: {group}"
-            assert job["concurrency"]["cancel-in-progress"] is False
-
-
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=by_name)
 def test_no_expression_is_interpolated_into_a_script(workflow: Workflow) -> None:
     for job in workflow.jobs.values():
         for step in steps(job):
@@ -135,7 +121,7 @@ def test_a_forks_pull_request_never_reaches_credentials_or_a_writable_token(work
                 )
 
 
-def test_pr_plans_both_stacks_against_the_base_and_previews_with_the_pack() -> None:
+def test_pr_plans_both_stacks_against_the_base_and_previews_dev_with_the_pack() -> None:
     pr = load("pr.yml")
     assert set(pr.triggers) == {"pull_request"}
     assert pr.data["concurrency"]["cancel-in-progress"] is True
@@ -144,13 +130,11 @@ def test_pr_plans_both_stacks_against_the_base_and_previews_with_the_pack() -> N
     assert "launchpad plan" in plan_script and "--compare" in plan_script
     assert "--format markdown" in plan_script and "--format sarif" in plan_script
     assert "id-token" not in pr.jobs["plan"]["permissions"]  # the plan needs no credentials: forks too
-    [preview] = [
-        s for s in steps(pr.jobs["preview"]) if action(s) == "pulumi/actions" and "command" in s["with"]
-    ]
-    options = preview["with"]
-    assert options["command"] == "preview" and options["policyPacks"] == "policies"
-    assert options["diff"] is options["refresh"] is options["suppress-outputs"] is True
-    assert options["comment-on-pr"] is options["edit-pr-comment"] is True
+    preview = pr.jobs["preview"]
+    assert "strategy" not in preview and preview["environment"] == "dev-preview"
+    script = "\n".join(str(s.get("run", "")) for s in steps(preview))
+    assert "pulumi preview --stack" in script and "--policy-pack policies" in script
+    assert "--policy-pack-config policies/config/dev.json" in script and "--suppress-outputs" in script
 
 
 def test_review_stacks_follow_the_label_and_the_pr_and_are_swept() -> None:
@@ -163,24 +147,31 @@ def test_review_stacks_follow_the_label_and_the_pr_and_are_swept() -> None:
         assert review.jobs[job]["environment"] == "review"  # the only way to the deploy-dev role
 
 
-def test_deploy_runs_dev_then_prod_behind_its_environment_and_verifies() -> None:
+def test_deploy_runs_dev_then_previews_prod_then_deploys_it_behind_its_environment() -> None:
     deploy, stack = load("deploy.yml"), load("deploy-stack.yml")
     assert deploy.triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in deploy.triggers
     assert deploy.jobs["dev"]["with"]["environment"] == "dev"
-    assert deploy.jobs["dev"]["with"]["role-arn"] == "${{ vars.AWS_DEPLOY_DEV_ROLE_ARN }}"
-    assert deploy.jobs["prod"]["with"]["role-arn"] == "${{ vars.AWS_DEPLOY_PROD_ROLE_ARN }}"
-    assert deploy.jobs["prod"]["needs"] == "dev" and deploy.jobs["prod"]["with"]["environment"] == "prod"
-    job = stack.jobs["up"]
+    assert deploy.jobs["prod-preview"]["needs"] == "dev"
+    assert deploy.jobs["prod-preview"]["with"] == {
+        "stack": "prod",
+        "environment": "prod-preview",
+        "command": "preview",
+    }
+    assert deploy.jobs["prod"]["needs"] == ["dev", "prod-preview"]
+    assert deploy.jobs["prod"]["with"]["environment"] == "prod"
+    job = stack.jobs["run"]
     assert job["environment"] == "${{ inputs.environment }}"
     names = [action(s) or s.get("run", "") for s in steps(job)]
     up = names.index("pulumi/actions", names.index("pulumi/actions") + 1)  # the first only installs the CLI
     assert "launchpad verify" in names[up + 1]
     assert any("delivery.rollback" in str(n) for n in names[:up])
+    assert any("GITHUB_STEP_SUMMARY" in str(n) and "pulumi preview" in str(n) for n in names)
 
 
-def test_drift_previews_with_refresh_expecting_no_changes_nightly() -> None:
+def test_drift_refreshes_as_a_preview_expecting_no_changes_nightly() -> None:
     drift = load("drift.yml")
     assert "schedule" in drift.triggers
     script = "\n".join(str(s.get("run", "")) for s in steps(drift.jobs["check"]))
-    assert "--refresh" in script and "--expect-no-changes" in script and "delivery.drift_issue" in script
+    assert "pulumi refresh" in script and "--preview-only" in script and "--expect-no-changes" in script
+    assert "--run-program" not in script and "delivery.drift_issue" in script
     assert drift.jobs["check"]["permissions"]["issues"] == "write"

@@ -24,6 +24,8 @@ from offline.policy_check import check, mandatory, validate_pack_config
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT, load_stack_config
 from stack_config import ConfigError
+from tests.delivery.workflow_model import REPOSITORY_VARIABLES, all_job_runs, uses_credentials
+from tests.delivery.workflow_model import action as action_of
 from tests.infra.plan_query import Plan
 
 BOOTSTRAP = REPO_ROOT / "bootstrap"
@@ -292,7 +294,7 @@ def test_each_gcp_identity_is_impersonable_only_by_its_own_environments(plan: Pl
     for account, environments in (
         ("launchpad-deploy-prod", ["prod"]),
         ("launchpad-preview-prod", ["prod-preview"]),
-        ("launchpad-deploy-dev", ["dev", "review"]),
+        ("launchpad-deploy-dev", ["dev"]),  # review runs pull-request branches: Google admits only main
         ("launchpad-preview-dev", ["dev-preview"]),
     ):
         assert _impersonators(plan, account) == {f"repo:{IMMUTABLE}:environment:{e}" for e in environments}
@@ -345,6 +347,7 @@ def test_each_environment_gets_its_own_variables(plan: Plan) -> None:
         "prod-preview": "github-launchpad-preview-prod",
     }
     assert variables["prod-preview"]["GCP_SERVICE_ACCOUNT"].startswith("launchpad-preview-prod@")
+    assert "GCP_SERVICE_ACCOUNT" not in variables["review"]  # pull-request branches: Google admits only main
     assert (
         variables["prod"]["PULUMI_SECRETS_PROVIDER"]
         == "awskms://alias/launchpad-pulumi-state?region=us-east-1"
@@ -366,6 +369,32 @@ def test_the_backend_url_makes_the_cli_send_the_encryption_headers_the_bucket_de
         if s["Sid"] != "DenyInsecureTransport"
     }
     assert demanded["DenyOtherKeys"]["s3:x-amz-server-side-encryption-aws-kms-key-id"] == key
+
+
+def test_every_credentialed_job_gets_its_variables_and_an_identity_that_trusts_it(plan: Plan) -> None:
+    """The workflows, as GitHub runs them for each event, against what the bootstrap outputs: each job's
+    environment has every variable the job reads, and the role (and service account) those variables name
+    trusts the token that job gets: the pipeline and the identities are checked against each other."""
+    variables = plan.outputs["environment_variables"]
+    provider_bindings = {
+        (b.inputs["serviceAccountId"], b.inputs["member"].rsplit("/subject/", 1)[1])
+        for b in plan.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+    }
+    accounts = {
+        a.outputs["email"]: a.outputs["name"] for a in plan.of_type("gcp:serviceaccount/account:Account")
+    }
+    runs = [r for r in all_job_runs() if any(uses_credentials(s) for s in r.steps())]
+    assert {r.environment for r in runs} == set(variables)
+    for run in runs:
+        have = variables[run.environment]
+        assert run.variables_read() - REPOSITORY_VARIABLES <= set(have), run.label
+        subject = f"repo:{IMMUTABLE}:environment:{run.environment}"
+        role = have["AWS_ROLE_ARN"].rsplit("/", 1)[1]
+        assert subject in _as_list(_trust(plan, role)["Condition"]["StringEquals"][f"{ISSUER}:sub"]), (
+            run.label
+        )
+        if any(action_of(s) == "google-github-actions/auth" for s in run.steps()):
+            assert (accounts[have["GCP_SERVICE_ACCOUNT"]], subject) in provider_bindings, run.label
 
 
 def test_bad_bootstrap_config_is_refused_naming_every_key() -> None:
