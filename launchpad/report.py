@@ -16,7 +16,7 @@ from offline.program import ProgramRun
 from policies.rules import BY_NAME
 from policies.waivers import WaiverUse, resource_name
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SECRET = "[secret]"  # noqa: S105 - the mask shown in place of a secret
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
@@ -53,6 +53,7 @@ class PlanReport:
     cost: CostEstimate
     diff: PlanDiff | None = None
     components: dict[str, list[Recorded]] = field(default_factory=dict)  # parent URN -> children
+    overrides: dict[str, Any] = field(default_factory=dict)  # `--set` values, not in the stack file
 
     @property
     def cloud_resources(self) -> list[Recorded]:
@@ -89,7 +90,11 @@ def masked_outputs(run: ProgramRun) -> dict[str, Any]:
 
 
 def build_report(
-    run: ProgramRun, review: Review, cost: CostEstimate, diff: PlanDiff | None = None
+    run: ProgramRun,
+    review: Review,
+    cost: CostEstimate,
+    diff: PlanDiff | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> PlanReport:
     by_urn = {r.urn: r for r in run.resources}
     findings = sorted(
@@ -111,4 +116,5 @@ def build_report(
         cost=cost,
         diff=diff,
         components=dict(children),
+        overrides=dict(overrides or {}),
     )

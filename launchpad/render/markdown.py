@@ -3,6 +3,7 @@ inventory collapsed; cut to fit GitHub's 65,536-character comment limit, saying 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from launchpad.report import PlanReport
@@ -21,10 +22,15 @@ def summary(report: PlanReport) -> str:
     blocking, advisory = len(report.blocking), len(report.findings) - len(report.blocking)
     verdict = "❌ blocked" if blocking else "✅ passes policy"
     resources, cost = len(report.cloud_resources), report.cost.cloud_monthly
-    return (
+    line = (
         f"**Launchpad plan `{report.stack}`**: {verdict}: {blocking} mandatory, {advisory} advisory "
         f"finding(s), {resources} cloud resources, ~${cost:,.2f}/month on the clouds"
     )
+    notes = [f"Policy config: {report.policy_config}."]
+    if report.overrides:
+        changes = ", ".join(f"`--set {key}={json.dumps(value)}`" for key, value in report.overrides.items())
+        notes.append(f"Changed with {changes} (not in `Pulumi.{report.config_source}.yaml`).")
+    return "\n\n".join([line, " ".join(notes)])
 
 
 def _findings(report: PlanReport) -> list[str]:
