@@ -24,7 +24,7 @@ exit status:
 
 
 class OperateError(Exception):
-    """Printed as `error: <field>: <problem>` and `  fix: <fix>`, never as a traceback (exit 2)."""
+    """Printed as one line, `error: <field>: <problem>. Fix: <fix>`, never as a traceback (exit 2)."""
 
     def __init__(self, field: str, problem: str, fix: str) -> None:
         super().__init__(f"{field}: {problem}")
@@ -33,7 +33,7 @@ class OperateError(Exception):
         self.fix = fix
 
     def render(self) -> str:
-        return f"error: {self.field}: {self.problem}\n  fix: {self.fix}\n"
+        return f"error: {self.field}: {self.problem.rstrip('.')}. Fix: {self.fix}\n"
 
 
 def report_internal_error(error: BaseException, *, debug: bool, keep_traceback: bool) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,10 +70,10 @@ def _without_secure_values(text: str, secure_keys: list[str]) -> str:
     lines = text.splitlines()
     dropped: set[int] = set()
     for index, line in enumerate(lines):
-        top = re.match(r"^([A-Za-z]+):", line)
-        entry = re.match(r"^(\s+)([^\s#][^:]*):", line)
-        if (top and top.group(1) in PROVIDER_KEYS) or (entry and entry.group(2) in secure_keys):
-            indent = len(line) - len(line.lstrip())
+        indent = len(line) - len(line.lstrip())
+        entry = line.strip()
+        provider = indent == 0 and any(entry.startswith(f"{key}:") for key in PROVIDER_KEYS)
+        if provider or (indent and any(entry.startswith(f"{key}:") for key in secure_keys)):
             dropped.add(index)
             following = index + 1
             while following < len(lines) and len(lines[following]) - len(lines[following].lstrip()) > indent:

@@ -71,7 +71,12 @@ def config_label(stack: str) -> str:
     """Which pack config a stack's review uses, as the report states it."""
     path = config_path(stack)
     relative = path.relative_to(CONFIG_DIR.parent.parent)
-    return str(relative) if path.exists() else f"none ({relative} does not exist): the pack's defaults"
+    if path.exists():
+        return str(relative)
+    return (
+        f"none ({relative} does not exist), so every rule is at the pack's default level; to review it as "
+        f"dev is: cp {relative.with_name('dev.json')} {relative}"
+    )
 
 
 def load_pack_config(stack: str) -> dict[str, Any]:

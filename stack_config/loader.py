@@ -33,6 +33,7 @@ PROJECT = "launchpad"
 # in Pulumi.yaml: the CLI requires every declared key without a default, and a secret key cannot have a
 # plain default (pulumi/pulumi#21865), so declaring them would make every stack set them.
 SECRET_KEYS = ("huggingfaceApiKey", "geminiApiKey", "anthropicApiKey", "syncedToken")
+UNSET = "unset"  # a value valid for any text key, for checking the rules between keys around a faulty one
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,9 @@ def settings_problems(
     failed = {key for key, _ in problems}
     checked = settings
     if checked is None and fallback is not None:
-        defaults = _plain(fallback)
+        # A required text key without a default (owner) stands in as a placeholder no rule reads.
+        text_keys = [to_camel(name) for name, f in StackSettings.model_fields.items() if f.annotation is str]
+        defaults = dict.fromkeys(text_keys, UNSET) | _plain(fallback)
         substitute = {k: v for k, v in plain.items() if k not in failed}
         checked, _ = _validated(substitute | {k: defaults[k] for k in failed if k in defaults})
     if checked is not None:

@@ -12,6 +12,8 @@ PRICE_TABLE_DATE = "2026-11"
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 REFERENCE = "shared/reference/prices.md"
+# The one region per cloud the table's prices are for; a stack elsewhere is priced at these, and says so.
+PRICED_REGIONS = {"aws": "us-east-1", "gcp": "us-central1"}
 
 
 @dataclass(frozen=True)

@@ -221,13 +221,17 @@ def renderables(report: PlanReport, inventory: bool = False) -> Iterable[Rendera
 
 
 def print_report(report: PlanReport, inventory: bool = False, console: Console | None = None) -> None:
-    """To standard output: coloured on a terminal, plain when piped."""
-    (console or Console(highlight=False)).print(Group(*renderables(report, inventory)), crop=False)
+    """To standard output: coloured on a terminal; plain text, wrapped at the console's width, when piped."""
+    console = console or Console(highlight=False)
+    if console.is_terminal:
+        console.print(Group(*renderables(report, inventory)), crop=False)
+    else:
+        console.file.write(render(report, inventory, width=console.width))
 
 
-def render(report: PlanReport, inventory: bool = False) -> str:
-    """Plain text, wrapped at FILE_WIDTH."""
+def render(report: PlanReport, inventory: bool = False, width: int = FILE_WIDTH) -> str:
+    """Plain text, wrapped at `width`."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=FILE_WIDTH, no_color=True, highlight=False, force_terminal=False)
+    console = Console(file=buffer, width=width, no_color=True, highlight=False, force_terminal=False)
     console.print(Group(*renderables(report, inventory)), crop=False)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"

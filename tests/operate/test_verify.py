@@ -249,7 +249,7 @@ def test_a_missing_output_exits_2_naming_it(stack, outputs_file, capsys) -> None
     del stack["target_group_arn"]
     assert main(["verify", "--stack", "dev", "--outputs", outputs_file(stack)]) == 2
     err = capsys.readouterr().err
-    assert "error: output target_group_arn:" in err and "fix: deploy the stack" in err
+    assert "error: output target_group_arn:" in err and "Fix: deploy the stack" in err
     assert "Traceback" not in err
 
 
