@@ -3,9 +3,9 @@ inventory collapsed; cut to fit GitHub's 65,536-character comment limit, saying 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
+from launchpad.render.text import set_value
 from launchpad.report import PlanReport
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -28,7 +28,7 @@ def summary(report: PlanReport) -> str:
     )
     notes = [f"Policy config: {report.policy_config}."]
     if report.overrides:
-        changes = ", ".join(f"`--set {key}={json.dumps(value)}`" for key, value in report.overrides.items())
+        changes = ", ".join(f"`--set {key}={set_value(value)}`" for key, value in report.overrides.items())
         notes.append(f"Changed with {changes} (not in `Pulumi.{report.config_source}.yaml`).")
     return "\n\n".join([line, " ".join(notes)])
 

@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+import yaml
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
@@ -69,12 +70,19 @@ def _headline(report: PlanReport, _inventory: bool) -> list[RenderableType]:
         ),
     ]
     if report.overrides:
-        changes = " ".join(f"--set {key}={json.dumps(value)}" for key, value in report.overrides.items())
+        changes = " ".join(f"--set {key}={set_value(value)}" for key, value in report.overrides.items())
         lines.append(_line("Changed with ", (changes, "bold"), f" (not in {source})"))
     warnings = report.outputs.get("warnings")
     if isinstance(warnings, list):
         lines += [_line(("warning: ", "yellow"), str(w), indent=2) for w in warnings]
     return lines
+
+
+def set_value(value: object) -> str:
+    """A --set value as it would be typed: YAML's flow style (`[aws, gcp]`), '' for the empty string."""
+    if value == "":
+        return "''"
+    return str(yaml.safe_dump(value, default_flow_style=True, width=1000)).removesuffix("\n...\n").strip()
 
 
 def _finding(f: Finding) -> list[RenderableType]:

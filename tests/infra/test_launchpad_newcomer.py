@@ -16,6 +16,7 @@ from launchpad.cli import main
 from launchpad.cost.estimate import region_fallbacks
 from launchpad.errors import EXIT_STATUS_HELP
 from launchpad.init_cmd import make_stack
+from launchpad.render.text import set_value
 from launchpad.secrets_cmd import SETTABLE, TOKEN_SYNC
 from offline.policy_check import config_path
 from offline.stack_files import REPO_ROOT
@@ -125,7 +126,8 @@ def test_set_takes_the_stack_files_yaml_and_is_recorded_in_the_report(
     assert main(["plan", "--stack", "prod", "--set", "natStrategy=single", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["overrides"] == {"natStrategy": "single"}
     assert main(["plan", "--stack", "prod", "--set", "natStrategy=single"]) == 0
-    assert '--set natStrategy="single" (not in Pulumi.prod.yaml)' in words(capsys.readouterr().out)
+    assert "--set natStrategy=single (not in Pulumi.prod.yaml)" in words(capsys.readouterr().out)
+    assert set_value(["aws", "gcp"]) == "[aws, gcp]" and set_value("") == "''" and set_value(3) == "3"
 
 
 def test_help_documents_exit_codes_defaults_and_secret_names(capsys: pytest.CaptureFixture[str]) -> None:
