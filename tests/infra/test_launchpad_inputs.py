@@ -8,8 +8,6 @@ name (the commands read them from there) and removed afterwards.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,32 +162,24 @@ CORPUS = (
 )  # fmt: skip
 
 
-@pytest.fixture
-def corpus_stack() -> Iterator[str]:
-    stack = f"corpus-{secrets.token_hex(3)}"
-    yield stack
-    for path in (REPO_ROOT / f"Pulumi.{stack}.yaml", config_path(stack)):
-        path.unlink(missing_ok=True)
-
-
 @pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
 def test_a_broken_input_is_one_error_line_with_the_fix_and_exit_2(
     case: Case,
-    corpus_stack: str,
+    throwaway_stack: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no Pulumi CLI, as on this machine and a fork's CI
     if case.stack_file is not None:
-        (REPO_ROOT / f"Pulumi.{corpus_stack}.yaml").write_text(case.stack_file)
+        (REPO_ROOT / f"Pulumi.{throwaway_stack}.yaml").write_text(case.stack_file)
     if case.policy is not None:
-        config_path(corpus_stack).write_text(case.policy)
+        config_path(throwaway_stack).write_text(case.policy)
     for name, text in case.files.items():
         (tmp_path / name).write_text(text)
 
     def fill(text: str) -> str:
-        return text.replace("{stack}", corpus_stack).replace("{tmp}", str(tmp_path))
+        return text.replace("{stack}", throwaway_stack).replace("{tmp}", str(tmp_path))
 
     status = run_cli([fill(arg) for arg in case.argv])
     captured = capsys.readouterr()

@@ -4,8 +4,6 @@ several ways at once, try a change with --set, read the help, and hit a bug (exi
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,32 +25,26 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def new_stack() -> Iterator[str]:
-    stack = f"newbie-{secrets.token_hex(3)}"
-    yield stack
-    for path in (REPO_ROOT / f"Pulumi.{stack}.yaml", config_path(stack)):
-        path.unlink(missing_ok=True)
-
-
 def test_a_stack_added_with_init_plans_as_its_source_does(
-    new_stack: str, capsys: pytest.CaptureFixture[str]
+    throwaway_stack: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["init", new_stack, "--from", "dev"]) == 0
-    assert config_path(new_stack).read_text() == config_path("dev").read_text()
+    assert main(["init", throwaway_stack, "--from", "dev"]) == 0
+    assert config_path(throwaway_stack).read_text() == config_path("dev").read_text()
     capsys.readouterr()
-    assert main(["plan", "--stack", new_stack]) == 0
-    assert f"Policy config: policies/config/{new_stack}.json" in words(capsys.readouterr().out)
+    assert main(["plan", "--stack", throwaway_stack]) == 0
+    assert f"Policy config: policies/config/{throwaway_stack}.json" in words(capsys.readouterr().out)
 
 
 def test_a_stack_file_copied_by_hand_says_which_policy_config_it_gets(
-    new_stack: str, capsys: pytest.CaptureFixture[str]
+    throwaway_stack: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (REPO_ROOT / f"Pulumi.{new_stack}.yaml").write_text((REPO_ROOT / "Pulumi.dev.yaml").read_text())
-    assert main(["plan", "--stack", new_stack, "--format", "json"]) == 1  # dev's advisories are mandatory
+    (REPO_ROOT / f"Pulumi.{throwaway_stack}.yaml").write_text((REPO_ROOT / "Pulumi.dev.yaml").read_text())
+    assert (
+        main(["plan", "--stack", throwaway_stack, "--format", "json"]) == 1
+    )  # dev's advisories are mandatory
     stated = json.loads(capsys.readouterr().out)["policyConfig"]
-    assert stated.startswith(f"none (policies/config/{new_stack}.json does not exist)")
-    assert f"cp policies/config/dev.json policies/config/{new_stack}.json" in stated
+    assert stated.startswith(f"none (policies/config/{throwaway_stack}.json does not exist)")
+    assert f"cp policies/config/dev.json policies/config/{throwaway_stack}.json" in stated
 
 
 def test_init_leaves_out_secure_values_provider_lines_and_waivers(tmp_path: Path) -> None:
@@ -78,11 +70,11 @@ def test_init_leaves_out_secure_values_provider_lines_and_waivers(tmp_path: Path
 
 
 def test_init_writes_nothing_when_it_cannot_write_both(
-    new_stack: str, capsys: pytest.CaptureFixture[str]
+    throwaway_stack: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config_path(new_stack).write_text("{}")
-    assert main(["init", new_stack, "--from", "dev"]) == 2
-    assert not (REPO_ROOT / f"Pulumi.{new_stack}.yaml").exists()
+    config_path(throwaway_stack).write_text("{}")
+    assert main(["init", throwaway_stack, "--from", "dev"]) == 2
+    assert not (REPO_ROOT / f"Pulumi.{throwaway_stack}.yaml").exists()
     assert "already exists; nothing was written" in capsys.readouterr().err
 
 
