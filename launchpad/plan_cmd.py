@@ -113,10 +113,11 @@ def parse_assignments(assignments: list[str]) -> tuple[dict[str, Any], list[str]
 
 @dataclass(frozen=True)
 class PlanInputs:
-    config: StackFileConfig
+    config: StackFileConfig  # its `stack` is the stack planned (pr-123 for dev's file)
     overrides: dict[str, Any]
     usage: Usage
-    base: tuple[dict[str, Any], str] | None  # a saved plan to compare with, and its label
+    base_file: tuple[dict[str, Any], str] | None = None  # --compare: a saved plan and its label
+    base_stack: PlanInputs | None = None  # --compare-stack: another stack to plan now
 
 
 def _collect(problems: list[str], check: Callable[[], Any], rewrite: Callable[[str], str] = str) -> Any:
@@ -144,10 +145,19 @@ def read_inputs(options: argparse.Namespace) -> PlanInputs:
     usage = _collect(problems, lambda: load_usage(source, options.usage))
     _collect(problems, lambda: load_pack_config(source))
     problems += _out_problems(options.out)
-    base = _collect(problems, lambda: read_plan_file(options.compare)) if options.compare else None
+    base_file = _collect(problems, lambda: read_plan_file(options.compare)) if options.compare else None
+    base_stack = None
+    if options.compare_stack:
+        name = options.compare_stack
+        base_config = _collect(
+            problems, lambda: stack_inputs(name, None, {}), lambda p: f"--compare-stack {name}: {p}"
+        )
+        base_usage = _collect(problems, lambda: load_usage(name, options.usage))
+        base_stack = PlanInputs(base_config, {}, base_usage)
     if problems:
         raise UsageError(problems)
-    return PlanInputs(config, overrides, usage, (base, str(options.compare)) if base else None)
+    labelled = (base_file, str(options.compare)) if base_file else None
+    return PlanInputs(config, overrides, usage, labelled, base_stack)
 
 
 def _out_problems(out: Path | None) -> list[str]:
@@ -183,32 +193,19 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     return document
 
 
-def build(inputs: PlanInputs, stack: str, usage: Usage | None = None) -> PlanReport:
+def build(inputs: PlanInputs) -> PlanReport:
+    stack = inputs.config.stack
     with progress.status(f"Planning stack {stack} offline under Pulumi's mocks"):
         run = run_program(stack, inputs.config)
-        return build_report(
-            run, review(run), estimate(run, usage or inputs.usage), overrides=inputs.overrides
-        )
-
-
-def _base_of_stack(name: str, usage_file: Path) -> tuple[dict[str, Any], str]:
-    problems: list[str] = []
-    config = _collect(
-        problems, lambda: stack_inputs(name, None, {}), lambda p: f"--compare-stack {name}: {p}"
-    )
-    usage = _collect(problems, lambda: load_usage(name, usage_file))
-    if problems:
-        raise ConfigError(problems)
-    report = build(PlanInputs(config, {}, usage, None), name)
-    return json_format.document(report), f"stack {name}"
+        return build_report(run, review(run), estimate(run, inputs.usage), overrides=inputs.overrides)
 
 
 def run(options: argparse.Namespace) -> int:
     inputs = read_inputs(options)
-    base = inputs.base or (
-        _base_of_stack(options.compare_stack, options.usage) if options.compare_stack else None
-    )
-    report = build(inputs, options.stack)
+    base = inputs.base_file
+    if inputs.base_stack is not None:
+        base = json_format.document(build(inputs.base_stack)), f"stack {inputs.base_stack.config.stack}"
+    report = build(inputs)
     if base is not None:
         report.diff = compare(base[0], json_format.document(report), base[1])
     write(report, options)

@@ -27,9 +27,12 @@ LEVEL_STYLE = {"mandatory": "bold red", "advisory": "yellow", "remediate": "yell
 Section = Callable[[PlanReport, bool], list[RenderableType]]
 
 
-def _line(*parts: str | tuple[str, str], indent: int = 0) -> RenderableType:
-    """One logical line; when wrapped, its continuation keeps `indent` + 2 spaces."""
-    text = Text.assemble(*parts)
+def _line(*parts: str | tuple[str, str], indent: int = 0, whole: bool = False) -> RenderableType:
+    """One logical line, wrapped under its indent; `whole` keeps an identifier on one line however long
+    (a resource key to copy), as the inventory does."""
+    if whole:
+        return Text.assemble(" " * indent, *parts, no_wrap=True, overflow="ignore")
+    text = Text.assemble(*parts, overflow="fold")
     return Padding(text, (0, 0, 0, indent), expand=False) if indent else text
 
 
@@ -128,8 +131,8 @@ def diff_lines(diff: PlanDiff | None) -> list[RenderableType]:
     lines = [
         _heading(f"Changes against {diff.base}: +{len(diff.added)} -{len(diff.removed)} ~{len(diff.changed)}")
     ]
-    lines += [_line(("+ ", "green"), key, indent=2) for key in diff.added]
-    lines += [_line(("- ", "red"), key, indent=2) for key in diff.removed]
+    lines += [_line(("+ ", "green"), key, indent=2, whole=True) for key in diff.added]
+    lines += [_line(("- ", "red"), key, indent=2, whole=True) for key in diff.removed]
     lines += [
         _line(
             ("~ ", "yellow"),
