@@ -13,7 +13,14 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError, TokenRetrievalError
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    TokenRetrievalError,
+)
 
 from launchpad.errors import OperateError
 
@@ -25,6 +32,7 @@ AWS_FIX = (
     "sign in for the stack's account: `aws sso login --profile P` and `export AWS_PROFILE=P`, "
     "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 )
+NETWORK = "network"  # the field of an error that stops every call, like missing credentials
 GCP_FIX = "run `gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS)"
 CREDENTIAL_ERRORS = (
     "ExpiredToken",
@@ -45,12 +53,26 @@ def aws_error_code(error: BaseException, default: str = "") -> str:
     return str(getattr(error, "response", {}).get("Error", {}).get("Code", default))
 
 
-def aws_error(error: Exception, action: str) -> OperateError:
-    """An AWS failure as the operator's error: no credentials, expired ones, a denied call, or other."""
+def _before_aws_answers(error: Exception, action: str) -> OperateError | None:
+    """Failures on this side: no credentials or region, or no route to AWS."""
     if isinstance(error, NoCredentialsError | TokenRetrievalError):
         return OperateError("AWS credentials", "none found", AWS_FIX)
     if isinstance(error, NoRegionError):
         return OperateError("AWS region", "not set", "export AWS_REGION=<the stack's region>")
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
+        return OperateError(
+            NETWORK,
+            f"cannot reach AWS ({error}) for {action}",
+            "check the network, a proxy (HTTPS_PROXY) or a VPN; nothing was checked or changed",
+        )
+    return None
+
+
+def aws_error(error: Exception, action: str) -> OperateError:
+    """An AWS failure as the operator's error: no credentials, expired ones, a denied call, or other."""
+    local = _before_aws_answers(error, action)
+    if local is not None:
+        return local
     if isinstance(error, ClientError):
         code = aws_error_code(error, "Error")
         if code in CREDENTIAL_ERRORS:

@@ -17,7 +17,7 @@ from offline.program import ProgramRun
 from policies.rules import BY_NAME
 from policies.waivers import WaiverUse, resource_name
 
-SCHEMA_VERSION = "1.2"  # 1.2: deployIdentities (the permission closure)
+SCHEMA_VERSION = "1.2"  # 1.2: overrides (`--set`) and deployIdentities (the permission closure)
 SECRET = "[secret]"  # noqa: S105 - the mask shown in place of a secret
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
@@ -55,6 +55,7 @@ class PlanReport:
     diff: PlanDiff | None = None
     components: dict[str, list[Recorded]] = field(default_factory=dict)  # parent URN -> children
     access: AccessReview | None = None  # can the bootstrap's identities deploy this plan
+    overrides: dict[str, Any] = field(default_factory=dict)  # `--set` values, not in the stack file
 
     @property
     def cloud_resources(self) -> list[Recorded]:
@@ -102,7 +103,9 @@ def build_report(
     review: Review,
     cost: CostEstimate,
     diff: PlanDiff | None = None,
+    *,
     access: AccessReview | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> PlanReport:
     by_urn = {r.urn: r for r in run.resources}
     violations = review.violations + (access.violations() if access else [])
@@ -126,4 +129,5 @@ def build_report(
         diff=diff,
         components=dict(children),
         access=access,
+        overrides=dict(overrides or {}),
     )

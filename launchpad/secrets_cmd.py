@@ -26,6 +26,9 @@ GENERATED = {
     "cache-auth-token": ("redis_auth_secret_arn", "the stack (pulumi-random)"),
 }
 TOKEN_SYNC = "synced-token"  # noqa: S105 - a secret's name
+# What `set` writes: components/secrets.py's APP_SECRETS less the synced token (a test keeps them equal).
+# Not argparse choices: a value pasted where the name goes would be echoed in argparse's error.
+SETTABLE = ("huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys")
 AFTER_SET = {
     "api-keys": "ECS tasks load client API keys when they start: "
     "`aws ecs update-service --cluster <cluster_name> --service <web_service_name> --force-new-deployment`.",
@@ -44,12 +47,16 @@ def register(commands: Any) -> None:
     secrets = commands.add_parser("secrets", help="set a secret's value out of band; list which have values")
     actions = secrets.add_subparsers(dest="action", required=True)
     set_ = actions.add_parser("set", help="write NAME's value, read from stdin, to the stack's secret stores")
-    set_.add_argument("name", metavar="NAME", help="e.g. anthropic-api-key (see `launchpad secrets list`)")
+    set_.add_argument(
+        "name",
+        metavar="NAME",
+        help=f"one of {', '.join(SETTABLE)} (the synced token: `launchpad token-sync push`)",
+    )
     set_.add_argument("value", nargs="?", help=argparse.SUPPRESS)  # caught and refused, never used
     set_.add_argument("--prompt", action="store_true", help="type the value at a prompt that does not echo")
     listing = actions.add_parser("list", help="which secrets have a value and when it changed")
     for parser in (set_, listing):
-        parser.add_argument("--stack", required=True)
+        parser.add_argument("--stack", required=True, help="the deployed stack (`pulumi stack ls`)")
         parser.add_argument("--outputs", type=Path, metavar="FILE", help="`pulumi stack output --json` saved")
 
 

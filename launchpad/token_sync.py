@@ -44,7 +44,7 @@ def register(commands: Any) -> None:
     status = actions.add_parser("status", help="age and time to expiry of the synced token")
     status.add_argument("--no-publish", action="store_true", help="do not publish synced_token_age")
     for parser in (push, status):
-        parser.add_argument("--stack", required=True)
+        parser.add_argument("--stack", required=True, help="the deployed stack (`pulumi stack ls`)")
         parser.add_argument("--outputs", type=Path, metavar="FILE", help="`pulumi stack output --json` saved")
 
 

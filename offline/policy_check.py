@@ -9,6 +9,7 @@ A name Pulumi's autonaming itself refuses is reported as the engine would fail t
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,35 +60,79 @@ class Review:
 class PolicyConfigError(ConfigError):
     """The pack config the Pulumi CLI would refuse (unknown policy, bad level, bad waiver)."""
 
+    subject = "invalid policy config"
+
 
 def config_path(stack: str) -> Path:
     return CONFIG_DIR / f"{stack}.json"
 
 
-def load_pack_config(stack: str) -> dict[str, Any]:
+def config_label(stack: str) -> str:
+    """Which pack config a stack's review uses, as the report states it."""
     path = config_path(stack)
-    return json.loads(path.read_text()) if path.exists() else {}
+    relative = path.relative_to(CONFIG_DIR.parent.parent)
+    if path.exists():
+        return str(relative)
+    return (
+        f"none ({relative} does not exist), so every rule is at the pack's default level; to review it as "
+        f"dev is: cp {relative.with_name('dev.json')} {relative}"
+    )
 
 
-def validate_pack_config(config: dict[str, Any], policies: list[Policy] = POLICIES) -> None:
+def load_pack_config(stack: str) -> dict[str, Any]:
+    """The stack's pack config, {} when it has none."""
+    path = config_path(stack)
+    return read_pack_config(path, str(path.relative_to(CONFIG_DIR.parent.parent))) if path.exists() else {}
+
+
+def read_pack_config(path: Path, shown: str) -> dict[str, Any]:
+    """A pack config file, validated; a file that is not a JSON object names its line."""
+    try:
+        config = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise PolicyConfigError(
+            [
+                f"{shown} line {error.lineno}, column {error.colno}: {error.msg} (not valid JSON). "
+                "Fix: correct the JSON there"
+            ]
+        ) from None
+    if not isinstance(config, dict):
+        raise PolicyConfigError(
+            [f"{shown}: must be a JSON object of policy names, not {type(config).__name__}. "
+             'Fix: {"rds-multi-az": "advisory", ...}']
+        )  # fmt: skip
+    validate_pack_config(config, label=shown)
+    return config
+
+
+def validate_pack_config(config: dict[str, Any], policies: list[Policy] = POLICIES, label: str = "") -> None:
     """Every problem the CLI would refuse the config for, at once."""
     by_name = {p.name: p for p in policies}
+    where = f"{label}: " if label else ""
     problems: list[str] = []
-    for name in config:
+    for name, entry in config.items():
         policy = by_name.get(name)
         if policy is None:
-            problems.append(f"policy config {name}: no policy of that name in the pack")
+            close = difflib.get_close_matches(name, by_name, n=1)
+            hint = f"did you mean {close[0]}?" if close else "see `policies/` for the names"
+            problems.append(f"{where}policy config {name}: no policy of that name in the pack ({hint})")
+            continue
+        if not isinstance(entry, str | dict):
+            problems.append(
+                f'{where}policy config {name}: must be a level such as "advisory" or an object with '
+                f"enforcementLevel and settings, not {type(entry).__name__}"
+            )
             continue
         level, settings = _level_and_settings(name, None, config)
         if level not in LEVELS:
-            problems.append(f"policy config {name}: enforcementLevel must be one of {LEVELS}")
+            problems.append(f"{where}policy config {name}: enforcementLevel must be one of {LEVELS}")
         schema = {
             "type": "object",
             "properties": policy.config_schema.properties if policy.config_schema else {},
         }
         for error in jsonschema.Draft7Validator(schema).iter_errors(settings):
-            where = ".".join(str(p) for p in error.absolute_path)
-            problems.append(f"policy config {name}{'.' + where if where else ''}: {error.message}")
+            path = ".".join(str(p) for p in error.absolute_path)
+            problems.append(f"{where}policy config {name}{'.' + path if path else ''}: {error.message}")
     if problems:
         raise PolicyConfigError(problems)
 
@@ -217,8 +262,10 @@ def autoname_refusals(resources: list[Recorded]) -> list[Violation]:
 def review(run: ProgramRun, config: dict[str, Any] | None = None) -> Review:
     """Every violation the pack reports for the run, at the level the stack's pack config gives it."""
     source = run.config_source or run.stack
-    config = load_pack_config(source) if config is None else config
-    validate_pack_config(config)
+    if config is None:
+        config = load_pack_config(source)
+    else:
+        validate_pack_config(config)
     custom = [r for r in run.resources if r.custom]
     violations = autoname_refusals(custom)
     stack = _stack_view(run.resources)
@@ -235,7 +282,7 @@ def review(run: ProgramRun, config: dict[str, Any] | None = None) -> Review:
                 violations += _run_stack_policy(policy, level, settings, stack)
     finally:
         waivers.USED.reset(token)
-    return Review(violations, used, str(config_path(source).relative_to(CONFIG_DIR.parent.parent)))
+    return Review(violations, used, config_label(source))
 
 
 def check(run: ProgramRun, config: dict[str, Any] | None = None) -> list[Violation]:

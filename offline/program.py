@@ -27,6 +27,7 @@ class ProgramRun:
     secret_outputs: set[str] = field(default_factory=set)  # shown as [secret], as `pulumi` does
     config_source: str = ""  # the stack file behind the run: its policy config applies too
     project: str = PROJECT
+    regions: dict[str, str] = field(default_factory=dict)  # cloud -> the region its provider deploys to
 
 
 def ensure_event_loop() -> None:
@@ -76,6 +77,18 @@ def run_program(
         key for key, value in exported.items() if _sync_await(pulumi.Output.from_input(value).is_secret())
     }
     source = config.source or stack
+    regions = {
+        cloud: config.values[f"{cloud}:region"]
+        for cloud in ("aws", "gcp")
+        if config.values.get(f"{cloud}:region")
+    }
     return ProgramRun(
-        stack, mocks.resources, outputs, mocks.calls, secret, config_source=source, project=config.project
+        stack,
+        mocks.resources,
+        outputs,
+        mocks.calls,
+        secret,
+        config_source=source,
+        project=config.project,
+        regions=regions,
     )

@@ -194,7 +194,26 @@ def resolve(
     stack: str, declarations: list[Declaration], entries: Mapping[str, StackValue], project: str = PROJECT
 ) -> dict[str, str]:
     """Merges project defaults under the stack's entries and validates them as the CLI does; returns
-    PULUMI_CONFIG's text values (secure ones as given: placeholders or test values)."""
+    PULUMI_CONFIG's text values (secure ones as given: placeholders or test values). Every problem is
+    raised at once: the missing keys and the values of the wrong type together."""
+    found = resolution(stack, declarations, entries, project)
+    if found.problems:
+        raise ProjectConfigError(found.problems)
+    return found.values
+
+
+@dataclass(frozen=True)
+class Resolution:
+    values: dict[str, str]  # PULUMI_CONFIG's text values, the faulty ones included
+    problems: list[str]
+    faulty: frozenset[str]  # the keys the problems are about (fully qualified)
+
+
+def resolution(
+    stack: str, declarations: list[Declaration], entries: Mapping[str, StackValue], project: str = PROJECT
+) -> Resolution:
+    """The merged values and every problem the CLI would refuse them for (the CLI itself stops at the
+    missing keys; listing the wrong types with them saves a round)."""
     merged = dict(entries)
     missing: list[str] = []
     for d in declarations:
@@ -204,16 +223,14 @@ def resolve(
             merged[d.key] = StackValue(d.value if d.value is not None else d.default)
         elif d.key.startswith(f"{project}:"):
             missing.append(d.key)
-    if missing:
-        raise ProjectConfigError([_missing_message(stack, missing, project)])
-    problems = [
-        problem
-        for d in sorted(declarations, key=lambda d: d.key)
-        if d.key in merged and (problem := _value_problem(stack, d, merged[d.key], project))
-    ]
-    if problems:
-        raise ProjectConfigError(problems)
-    return {key: _as_config_text(entry.value) for key, entry in merged.items()}
+    problems = [_missing_message(stack, missing, project)] if missing else []
+    faulty = set(missing)
+    for d in sorted(declarations, key=lambda d: d.key):
+        if d.key in merged and (problem := _value_problem(stack, d, merged[d.key], project)):
+            problems.append(problem)
+            faulty.add(d.key)
+    values = {key: _as_config_text(entry.value) for key, entry in merged.items()}
+    return Resolution(values, problems, frozenset(faulty))
 
 
 def _value_problem(stack: str, d: Declaration, entry: StackValue, project: str = PROJECT) -> str | None:
@@ -252,6 +269,12 @@ class StackFileConfig:
     ) -> StackFileConfig:
         """A copy with stack-file entries replaced (None removes one) and secure values added, resolved
         again under the same rules, as `pulumi config set` followed by `pulumi up` would be."""
+        return _resolved(self.with_entries(overrides, secrets))
+
+    def with_entries(
+        self, overrides: Mapping[str, Any], secrets: Mapping[str, str] | None = None
+    ) -> StackFileConfig:
+        """The same copy, not resolved yet: `resolution` lists its problems."""
         entries = dict(self.entries)
         for key, value in overrides.items():
             if value is None:
@@ -260,7 +283,7 @@ class StackFileConfig:
                 entries[_qualified(key, self.project)] = StackValue(value)
         for key, value in (secrets or {}).items():
             entries[_qualified(key, self.project)] = StackValue(value, secure=True)
-        return _resolved(replace(self, entries=entries))
+        return replace(self, entries=entries)
 
     def for_stack(self, stack: str) -> StackFileConfig:
         """The same entries for another stack name (a per-PR stack created from dev's config)."""
@@ -272,12 +295,36 @@ def _resolved(config: StackFileConfig) -> StackFileConfig:
     return replace(config, values=values)
 
 
+def read_yaml(path: Path) -> Any:
+    """A YAML file, or a ProjectConfigError naming the file, line and column of its syntax error."""
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ProjectConfigError(
+            [f"{path.name}{where}: {problem} (not valid YAML). Fix: correct the YAML there"]
+        ) from None
+
+
+def _mapping(value: Any, where: str, example: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ProjectConfigError(
+            [f"{where}: must be a mapping of keys to values, not {type(value).__name__}. Fix: {example}"]
+        )
+    return value
+
+
 def read_entries(path: Path, project: str = PROJECT) -> dict[str, StackValue]:
     """A stack file's `config:` block; secure values become placeholders (they cannot be decrypted here)."""
-    stack_file = yaml.safe_load(path.read_text()) or {}
+    example = "write `config:` then one `launchpad:<key>: <value>` per line"
+    stack_file = _mapping(read_yaml(path), path.name, example)
     entries: dict[str, StackValue] = {}
-    for key, value in (stack_file.get("config") or {}).items():
-        qualified = _qualified(key, project)
+    for key, value in _mapping(stack_file.get("config"), f"{path.name} config", example).items():
+        qualified = _qualified(str(key), project)
         if isinstance(value, dict) and set(value) == {"secure"}:
             entries[qualified] = StackValue(placeholder(qualified), secure=True)
         else:
@@ -285,18 +332,35 @@ def read_entries(path: Path, project: str = PROJECT) -> dict[str, StackValue]:
     return entries
 
 
+def missing_stack_file(stack: str, root: Path) -> ProjectConfigError:
+    """No `Pulumi.<stack>.yaml`: a per-PR stack is planned from the file it is made from."""
+    stacks = available_stacks(root)
+    source = "dev" if "dev" in stacks else (stacks[0] if stacks else "dev")
+    return ProjectConfigError(
+        [
+            f"stack {stack}: no stack file Pulumi.{stack}.yaml (stacks here: {', '.join(stacks)}). "
+            f"Fix: plan it from another stack's file with --config-from {source} (as per-PR stacks are "
+            f"made), or add it with `launchpad init {stack} --from {source}`"
+        ]
+    )
+
+
 def load_stack_config(stack: str, root: Path = REPO_ROOT, config_from: str | None = None) -> StackFileConfig:
     """`stack`'s config from its own stack file, or from `config_from`'s (per-PR stacks copy dev's)."""
+    return _resolved(read_stack_config(stack, root, config_from))
+
+
+def read_stack_config(stack: str, root: Path = REPO_ROOT, config_from: str | None = None) -> StackFileConfig:
+    """The same, read but not resolved: syntax and shape errors raise, the rest is `resolution`'s."""
     source = config_from or stack
     stack_path = root / f"Pulumi.{source}.yaml"
     if not stack_path.exists():
-        raise FileNotFoundError(f"no stack file {stack_path.name}; stacks here: {available_stacks(root)}")
-    project_file = yaml.safe_load((root / "Pulumi.yaml").read_text())
+        raise missing_stack_file(source, root)
+    project_file = _mapping(read_yaml(root / "Pulumi.yaml"), "Pulumi.yaml", "see Pulumi's project format")
     project = project_of(project_file)
     declarations = parse_declarations(project_file)
     entries = read_entries(stack_path, project)
-    config = StackFileConfig(stack, tuple(declarations), entries, source=source, project=project, root=root)
-    return _resolved(config)
+    return StackFileConfig(stack, tuple(declarations), entries, source=source, project=project, root=root)
 
 
 def available_stacks(root: Path = REPO_ROOT) -> list[str]:

@@ -2,7 +2,7 @@
 
 The fields map onto pulumi-policy's own (`severity`, `remediation_steps`, `framework`, `url`, `tags`), so
 Pulumi Cloud, `pulumi preview` and `launchpad plan` show the same metadata. Ids come from
-../shared/reference/policy-catalogue.md: Checkov (CKV_*), Trivy (AWS-xxxx), AWS Security Hub's Foundational
+docs/reference/policy-catalogue.md: Checkov (CKV_*), Trivy (AWS-xxxx), AWS Security Hub's Foundational
 Security Best Practices (FSBP) and the CIS AWS Foundations Benchmark where one exists.
 """
 

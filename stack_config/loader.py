@@ -23,7 +23,8 @@ from pydantic_core import ErrorDetails
 
 from app.contract import ENV
 from policies.deploy.facts import STACK_NAME_MAX, STACK_NAME_PATTERN
-from stack_config.errors import ConfigError
+from stack_config.errors import ConfigError, Problem
+from stack_config.regions import region_problems
 from stack_config.rules import cross_field_problems
 from stack_config.settings import StackSettings
 
@@ -32,6 +33,7 @@ PROJECT = "launchpad"
 # in Pulumi.yaml: the CLI requires every declared key without a default, and a secret key cannot have a
 # plain default (pulumi/pulumi#21865), so declaring them would make every stack set them.
 SECRET_KEYS = ("huggingfaceApiKey", "geminiApiKey", "anthropicApiKey", "syncedToken")
+UNSET = "unset"  # a value valid for any text key, for checking the rules between keys around a faulty one
 
 
 @dataclass(frozen=True)
@@ -143,23 +145,61 @@ def _snake(camel: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
 
 
-def parse_settings(raw: dict[str, Any]) -> StackSettings:
-    """Validates raw `launchpad:*` values (JSON strings or decoded) into settings, or raises ConfigError."""
+def _plain(raw: dict[str, Any]) -> dict[str, Any]:
     # The engine hands values over as strings; JSON-decode only where the field wants a number, a bool or
     # a list, so a string that merely looks like a number (dbEngineVersion "17") stays a string.
-    plain = {
+    return {
         key: value if key in _STRING_KEYS else _decode(value)
         for key, value in raw.items()
         if key not in SECRET_KEYS
     }
-    known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
+
+
+def _validated(plain: dict[str, Any]) -> tuple[StackSettings | None, list[ErrorDetails]]:
     try:
-        settings = StackSettings.model_validate(plain)
+        return StackSettings.model_validate(plain), []
     except ValidationError as exc:
-        raise ConfigError([_describe(e, known) for e in exc.errors()]) from None
-    problems = cross_field_problems(settings)
-    if problems:
-        raise ConfigError([f"{PROJECT}:{key}: {message}" for key, message in problems])
+        return None, exc.errors()
+
+
+def settings_problems(
+    raw: dict[str, Any], fallback: dict[str, Any] | None = None
+) -> tuple[StackSettings | None, list[Problem]]:
+    """Every problem of the raw `launchpad:*` values at once, as (key, message): each key alone, then the
+    rules between keys. When keys fail alone, the rules are checked with `fallback` values (the project's
+    defaults) in their place, and only the rules' problems about other keys are kept, so one run lists
+    what would otherwise take several. Also returns the settings the rules were checked on (None when
+    they could not be): the stack's own when there is no problem."""
+    plain = _plain(raw)
+    settings, errors = _validated(plain)
+    known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
+    problems = [(_top_key(e), _describe(e, known)) for e in errors]
+    failed = {key for key, _ in problems}
+    checked = settings
+    if checked is None and fallback is not None:
+        # A required text key without a default (owner) stands in as a placeholder no rule reads.
+        text_keys = [to_camel(name) for name, f in StackSettings.model_fields.items() if f.annotation is str]
+        defaults = dict.fromkeys(text_keys, UNSET) | _plain(fallback)
+        substitute = {k: v for k, v in plain.items() if k not in failed}
+        checked, _ = _validated(substitute | {k: defaults[k] for k in failed if k in defaults})
+    if checked is not None:
+        problems += [
+            (key, f"{PROJECT}:{key}: {message}")
+            for key, message in cross_field_problems(checked)
+            if key not in failed
+        ]
+    return checked, problems
+
+
+def _top_key(error: ErrorDetails) -> str:
+    return str(error["loc"][0]) if error["loc"] else ""
+
+
+def parse_settings(raw: dict[str, Any]) -> StackSettings:
+    """Validates raw `launchpad:*` values (JSON strings or decoded) into settings, or raises ConfigError."""
+    settings, problems = settings_problems(raw)
+    if problems or settings is None:
+        raise ConfigError([message for _, message in problems])
     return settings
 
 
@@ -175,19 +215,25 @@ def stack_name_problems(stack: str) -> list[str]:
     ]
 
 
-def _provider_problems(settings: StackSettings, region: str | None, gcp: pulumi.Config) -> list[str]:
+def provider_problems(
+    targets: tuple[str, ...], aws_region: str | None, gcp_project: str | None, gcp_region: str | None
+) -> list[str]:
+    """The provider keys a stack's targets need, and regions their clouds have."""
     problems = []
-    if "aws" in settings.targets and not region:
+    if "aws" in targets and not aws_region:
         problems.append(
             "aws:region: required when targets include aws. Fix: pulumi config set aws:region us-east-1"
         )
-    if "gcp" in settings.targets:
+    if "gcp" in targets:
         problems += [
             f"gcp:{key}: required when targets include gcp. Fix: pulumi config set gcp:{key} {example}"
-            for key, example in (("project", "my-project-id"), ("region", "us-central1"))
-            if not gcp.get(key)
+            for key, example, value in (
+                ("project", "my-project-id", gcp_project),
+                ("region", "us-central1", gcp_region),
+            )
+            if not value
         ]
-    return problems
+    return problems + region_problems(aws_region, gcp_region)
 
 
 def load() -> StackConfig:
@@ -199,7 +245,7 @@ def load() -> StackConfig:
         raise ConfigError(problems + error.problems) from None
     region = pulumi.Config("aws").get("region")
     gcp = pulumi.Config("gcp")
-    problems += _provider_problems(settings, region, gcp)
+    problems += provider_problems(settings.targets, region, gcp.get("project"), gcp.get("region"))
     if problems:
         raise ConfigError(problems)
     project_config = pulumi.Config(PROJECT)

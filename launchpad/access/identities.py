@@ -14,7 +14,7 @@ from launchpad.access.aws_evaluate import AwsIdentity
 from offline.aws_answers import ACCOUNT_ID
 from offline.mocks import Recorded
 from offline.program import ProgramRun, run_program
-from offline.stack_files import REPO_ROOT, load_stack_config
+from offline.stack_files import REPO_ROOT, StackFileConfig, load_stack_config
 
 BOOTSTRAP_DIR = REPO_ROOT / "bootstrap"
 DEFAULT_BOOTSTRAP_STACK = "example"
@@ -91,11 +91,17 @@ class Bootstrap:
     def resources_of(self, type_: str) -> list[Recorded]:
         return [r for r in self.run.resources if r.type == type_]
 
+    @classmethod
+    def planned(cls, config: StackFileConfig) -> Bootstrap:
+        """The bootstrap program planned for an already loaded (and checked) stack file."""
+        return cls(run_program(config.stack, config, program_dir=BOOTSTRAP_DIR), config.stack)
+
 
 def load_bootstrap(
     stack_file: str = DEFAULT_BOOTSTRAP_STACK, overrides: dict[str, Any] | None = None
 ) -> Bootstrap:
     """Plans the bootstrap program for its stack file `bootstrap/Pulumi.<stack_file>.yaml` (the shipped
     sample by default; a user passes their own bootstrap stack's file name)."""
-    config = load_stack_config(stack_file, root=BOOTSTRAP_DIR).with_overrides(overrides or {})
-    return Bootstrap(run_program(stack_file, config, program_dir=BOOTSTRAP_DIR), stack_file)
+    return Bootstrap.planned(
+        load_stack_config(stack_file, root=BOOTSTRAP_DIR).with_overrides(overrides or {})
+    )

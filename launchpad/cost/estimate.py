@@ -7,7 +7,7 @@ from launchpad.cost.context import PlanIndex
 from launchpad.cost.free import FREE_TYPES
 from launchpad.cost.gcp import GCP_PRICERS
 from launchpad.cost.model import CostEstimate, NotPriced, ResourceCost, Unpriced, component
-from launchpad.cost.prices import AI_MODELS, PRICE_TABLE_DATE, PRICES
+from launchpad.cost.prices import AI_MODELS, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES
 from launchpad.cost.usage import Usage
 from offline.program import ProgramRun
 
@@ -50,4 +50,18 @@ def estimate(run: ProgramRun, usage: Usage) -> CostEstimate:
             result.unpriced.append(Unpriced(r.name, r.type, str(missing)))
     used = {c.price_key for item in result.resources for c in item.components}
     result.assumptions = sorted({PRICES[key].assumption for key in used if PRICES[key].assumption})
+    result.assumptions += region_fallbacks(run.regions, {item.resource_type for item in result.resources})
     return result
+
+
+def region_fallbacks(regions: dict[str, str], priced_types: set[str]) -> list[str]:
+    """A statement per cloud whose priced resources are in a region the table has no prices for."""
+    stated = []
+    for cloud, priced in PRICED_REGIONS.items():
+        region = regions.get(cloud)
+        if region and region != priced and any(t.startswith(f"{cloud}:") for t in priced_types):
+            stated.append(
+                f"{cloud} resources are in {region}, which the price table does not cover: they are priced "
+                f"at {priced} list prices, usually the cheapest region: take the {cloud} figures as a floor"
+            )
+    return stated

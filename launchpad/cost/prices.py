@@ -1,4 +1,4 @@
-"""List prices the estimate uses, copied from ../shared/reference/prices.md (collected 2026-11) with
+"""List prices the estimate uses, copied from docs/reference/prices.md (collected 2026-11) with
 their source and confidence; rows marked "added" are not in that file and say where they come from.
 
 AWS: us-east-1 on demand; GCP: Tier 1 (us-central1). Hourly rates are multiplied by 730 hours a month.
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 PRICE_TABLE_DATE = "2026-11"
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
-REFERENCE = "shared/reference/prices.md"
+REFERENCE = "docs/reference/prices.md"
+# The one region per cloud the table's prices are for; a stack elsewhere is priced at these, and says so.
+PRICED_REGIONS = {"aws": "us-east-1", "gcp": "us-central1"}
 
 
 @dataclass(frozen=True)

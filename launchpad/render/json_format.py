@@ -101,6 +101,7 @@ def document(report: PlanReport) -> dict[str, Any]:
         "stack": report.stack,
         "configSource": report.config_source,
         "policyConfig": report.policy_config,
+        "overrides": report.overrides,
         "summary": {
             "cloudResources": len(report.cloud_resources),
             "findings": len(findings),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from launchpad.access.closure import summary_lines
+from launchpad.render.text import set_value
 from launchpad.report import PlanReport
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -22,10 +23,15 @@ def summary(report: PlanReport) -> str:
     blocking, advisory = len(report.blocking), len(report.findings) - len(report.blocking)
     verdict = "❌ blocked" if blocking else "✅ passes policy"
     resources, cost = len(report.cloud_resources), report.cost.cloud_monthly
-    return (
+    line = (
         f"**Launchpad plan `{report.stack}`**: {verdict}: {blocking} mandatory, {advisory} advisory "
         f"finding(s), {resources} cloud resources, ~${cost:,.2f}/month on the clouds"
     )
+    notes = [f"Policy config: {report.policy_config}."]
+    if report.overrides:
+        changes = ", ".join(f"`--set {key}={set_value(value)}`" for key, value in report.overrides.items())
+        notes.append(f"Changed with {changes} (not in `Pulumi.{report.config_source}.yaml`).")
+    return "\n\n".join([line, " ".join(notes)])
 
 
 def _findings(report: PlanReport) -> list[str]:
@@ -50,14 +56,6 @@ def _findings(report: PlanReport) -> list[str]:
             for w in report.waivers
         ]
     return lines
-
-
-def _identities(report: PlanReport) -> list[str]:
-    """The permission closure, one row per identity: the pipeline can deploy this plan, or what it lacks."""
-    found = summary_lines(report.access)
-    if not found:
-        return []
-    return ["", f"### {found[0]}", "", *(f"- {line.strip()}" for line in found[1:])]
 
 
 def _cost(report: PlanReport) -> list[str]:
@@ -112,20 +110,17 @@ def _inventory(report: PlanReport) -> list[str]:
     return [*lines, "", "</details>"]
 
 
+def _identities(report: PlanReport) -> list[str]:
+    """The permission closure, one row per identity: the pipeline can deploy this plan, or what it lacks."""
+    found = summary_lines(report.access)
+    if not found:
+        return []
+    return ["", f"### {found[0]}", "", *(f"- {line.strip()}" for line in found[1:])]
+
+
 def render(report: PlanReport, limit: int = GITHUB_COMMENT_LIMIT) -> str:
-    text = (
-        "\n".join(
-            [
-                summary(report),
-                *_findings(report),
-                *_identities(report),
-                *_diff(report),
-                *_cost(report),
-                *_inventory(report),
-            ]
-        )
-        + "\n"
-    )
+    sections = [_findings(report), _identities(report), _diff(report), _cost(report), _inventory(report)]
+    text = "\n".join([summary(report), *(line for section in sections for line in section)]) + "\n"
     if len(text) <= limit:
         return text
     cut = text[: limit - len(TRUNCATED)]

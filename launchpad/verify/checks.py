@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from launchpad.clouds import aws_error
+from launchpad.clouds import NETWORK, aws_error
 from launchpad.errors import OperateError
 
 Status = Literal["pass", "fail", "warn", "skip"]
@@ -25,15 +25,16 @@ class Check:
 
 
 def guarded(name: str, action: str, probe: Callable[[], Check]) -> Check:
-    """Runs one check; a cloud error fails that check (naming the call), except missing credentials,
-    which stop the whole run (every other check would fail the same way)."""
+    """Runs one check; a cloud error fails that check (naming the call), except missing credentials and
+    an unreachable network, which stop the whole run (every other check would fail the same way): exit 2,
+    not a stack that failed its checks."""
     try:
         return probe()
     except OperateError:
         raise
     except Exception as error:
         failed = aws_error(error, action)
-        if failed.field == "AWS credentials":
+        if failed.field in ("AWS credentials", NETWORK):
             raise failed from None
         return Check(name, "fail", f"{failed.problem}; fix: {failed.fix}")
 

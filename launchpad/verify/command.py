@@ -19,7 +19,7 @@ RETRY_SECONDS = 15
 
 def register(commands: Any) -> None:
     verify = commands.add_parser("verify", help="check a deployed stack with the clouds' APIs")
-    verify.add_argument("--stack", required=True)
+    verify.add_argument("--stack", required=True, help="the deployed stack (`pulumi stack ls`)")
     verify.add_argument("--outputs", type=Path, metavar="FILE", help="`pulumi stack output --json` saved")
     verify.add_argument("--format", choices=("text", "json"), default="text")
     verify.add_argument(

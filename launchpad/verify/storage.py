@@ -95,19 +95,25 @@ def secret_checks(outputs: StackOutputs, sm: Any, token_provider: str | None) ->
             checks.append(found)
         else:
             checks.append(_secret_line(role, found, outputs.stack, token_provider))
-    ai = [role for role in (*AI_KEYS, SYNCED) if present.get(role) is True]
-    checks.append(
-        Check("an AI provider has a credential", "pass", ", ".join(ai))
-        if ai
-        # The service still answers (the chain ends in the rules), so this warns rather than fails.
-        else Check(
-            "an AI provider has a credential",
-            "warn",
-            "no provider key and no synced token: every decision comes from the rules; "
-            f"`launchpad secrets set huggingface-api-key --stack {outputs.stack}` (or another provider)",
-        )
-    )
+    checks.append(_ai_credential(present, outputs.stack))
     return checks
+
+
+def _ai_credential(present: dict[str, bool | Check], stack: str) -> Check:
+    name = "an AI provider has a credential"
+    ai = [role for role in (*AI_KEYS, SYNCED) if present.get(role) is True]
+    unread = [role for role in (*AI_KEYS, SYNCED) if isinstance(present.get(role), Check)]
+    if ai:
+        return Check(name, "pass", ", ".join(ai))
+    if unread:
+        return Check(name, "skip", f"unknown: {', '.join(unread)} could not be read (see above)")
+    # The service still answers (the chain ends in the rules), so this warns rather than fails.
+    return Check(
+        name,
+        "warn",
+        "no provider key and no synced token: every decision comes from the rules; "
+        f"`launchpad secrets set huggingface-api-key --stack {stack}` (or another provider)",
+    )
 
 
 def _probe(sm: Any, role: str, arn: str) -> bool | Check:

@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 from app_servers import free_port
 from app_testing import db_rows
+from uvicorn.config import Config
+from uvicorn.server import ServerState
 
 from app import contract
+from app.core.http_protocol import HeaderLimitedHttpToolsProtocol
 from app.core.middleware import SECURITY_HEADERS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -130,3 +133,61 @@ def test_oversize_request_headers_are_refused_early_by_the_server(served) -> Non
     assert answer.startswith(b"HTTP/1.1 431"), answer[:80]
     assert time.monotonic() - started < 5  # refused after 64 KiB, not read to the end
     assert _raw_request(served, 0).startswith(b"HTTP/1.1 200")
+
+
+class RecordingTransport:
+    """What the protocol writes and whether it closed; addresses as asyncio's socket transport gives them."""
+
+    def __init__(self) -> None:
+        self.written = b""
+        self.closed = False
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+async def _never_called(scope: object, receive: object, send: object) -> None:
+    raise AssertionError("an oversize request reached the app")
+
+
+@pytest.mark.parametrize("header_bytes", [70_000, 150_000])
+async def test_oversize_headers_arriving_in_one_read_are_refused_too(header_bytes: int) -> None:
+    # 150 KB sent at once completes the headers within one read: the received-bytes count alone let it in.
+    config = Config(app=_never_called, http=HeaderLimitedHttpToolsProtocol, log_level="warning")
+    config.load()
+    protocol = HeaderLimitedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+    transport = RecordingTransport()
+    protocol.connection_made(transport)  # type: ignore[arg-type]
+    request = b"POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nX-Big: "
+    protocol.data_received(request + b"a" * header_bytes + b"\r\n\r\n{}")
+    assert transport.written.startswith(b"HTTP/1.1 431") and transport.closed
+    assert transport.written.count(b"HTTP/1.1") == 1 and not protocol.tasks
+
+
+async def test_headers_within_the_bound_in_one_read_are_served() -> None:
+    seen: list[str] = []
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        seen.append(scope["path"])
+
+    config = Config(app=app, http=HeaderLimitedHttpToolsProtocol, log_level="warning")
+    config.load()
+    protocol = HeaderLimitedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+    protocol.connection_made(RecordingTransport())  # type: ignore[arg-type]
+    protocol.data_received(b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 60_000 + b"\r\n\r\n")
+    assert len(protocol.tasks) == 1
+    await next(iter(protocol.tasks))
+    assert seen == ["/health/live"]

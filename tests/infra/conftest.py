@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from offline.policy_check import config_path
 from offline.program import ensure_event_loop, run_program
-from offline.stack_files import PROJECT, load_stack_config
+from offline.stack_files import PROJECT, REPO_ROOT, load_stack_config
 from tests.infra.plan_query import Plan
 
 
@@ -81,3 +84,13 @@ def prod_gcp() -> Plan:
 @pytest.fixture(params=["dev", "prod"], scope="session")
 def gcp_stack_plan(request: pytest.FixtureRequest, dev_gcp: Plan, prod_gcp: Plan) -> Plan:
     return {"dev": dev_gcp, "prod": prod_gcp}[request.param]
+
+
+@pytest.fixture
+def throwaway_stack() -> Iterator[str]:
+    """A stack name no file uses yet; its stack file and policy config, if a test writes them into the
+    repository (where the commands read them), are removed afterwards."""
+    stack = f"tmp-{secrets.token_hex(3)}"
+    yield stack
+    for path in (REPO_ROOT / f"Pulumi.{stack}.yaml", config_path(stack)):
+        path.unlink(missing_ok=True)

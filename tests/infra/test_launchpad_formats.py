@@ -5,12 +5,15 @@ fits GitHub's limit and says when it was cut."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import replace
 
 import jsonschema
 import pytest
+from rich.console import Console
 
+from launchpad import progress
 from launchpad.locate import Location, locate
 from launchpad.render import json_format, markdown, sarif, text
 from launchpad.report import PlanReport
@@ -41,7 +44,7 @@ def test_the_json_plan_validates_against_its_published_schema(dev_report: PlanRe
     # dev runs on Fargate Spot, whose price is an assumption: every format says so.
     [assumption] = document["cost"]["assumptions"]
     assert assumption.startswith("Fargate Spot is priced at")
-    assert f"assumption: {assumption}" in text.render(dev_report)
+    assert f"assumption: {assumption}" in " ".join(text.render(dev_report).split())
     assert f"Assumption: {assumption}." in markdown.render(dev_report)
 
 
@@ -114,3 +117,30 @@ def test_markdown_is_a_pr_comment_within_githubs_limit(blocked_report: PlanRepor
 def test_markdown_cut_to_the_limit_says_so(blocked_report: PlanReport) -> None:
     comment = markdown.render(blocked_report, limit=2000)
     assert len(comment) <= 2000 and comment.endswith(markdown.TRUNCATED)
+
+
+def test_the_text_report_is_wrapped_and_reads_verdict_first(dev_report: PlanReport) -> None:
+    rendered = text.render(dev_report)
+    assert max(len(line) for line in rendered.splitlines()) <= text.FILE_WIDTH  # was one of 1,355
+    assert rendered.splitlines()[1].startswith("Verdict: PASSES POLICY")
+    assert "Inventory by component" not in rendered and "Inventory by component" in text.render(
+        dev_report, True
+    )
+    assert len(rendered.splitlines()) < 250  # the inventory and outputs are behind --inventory
+
+
+def test_colour_on_a_terminal_plain_text_when_piped(dev_report: PlanReport) -> None:
+    terminal = Console(file=io.StringIO(), force_terminal=True, color_system="standard", width=100)
+    text.print_report(dev_report, console=terminal)
+    assert "\x1b[" in terminal.file.getvalue()  # type: ignore[attr-defined]
+    piped = Console(file=io.StringIO(), force_terminal=False, width=100)
+    text.print_report(dev_report, console=piped)
+    assert "\x1b[" not in piped.file.getvalue() and piped.file.getvalue() == text.render(dev_report)  # type: ignore[attr-defined]
+    shown = Console(file=io.StringIO(), force_terminal=True, width=100)
+    with progress.status("Planning", console=shown):
+        pass
+    assert "Planning" in shown.file.getvalue()  # type: ignore[attr-defined]
+    quiet = Console(file=io.StringIO(), force_terminal=False)
+    with progress.status("Planning", console=quiet):
+        pass
+    assert quiet.file.getvalue() == ""  # type: ignore[attr-defined]

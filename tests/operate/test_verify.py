@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from launchpad.cli import main
 from launchpad.clouds import Clouds
@@ -211,6 +212,44 @@ def test_no_ai_credential_warns_the_service_still_answers_from_the_rules(stack, 
     }
 
 
+class HookedClouds(Clouds):
+    """boto3 clients (moto behind them) whose calls named in `failing` fail as botocore fails them."""
+
+    def __init__(self, failing: dict[str, Exception]) -> None:
+        super().__init__()
+        self.failing = failing
+
+    def aws(self, service: str, region: str) -> Any:
+        made = super().aws(service, region)
+
+        def fail(model: Any, **_: Any) -> None:
+            if model.name in self.failing or "*" in self.failing:
+                raise self.failing.get(model.name) or self.failing["*"]
+
+        made.meta.events.register("before-call", fail)
+        return made
+
+
+def test_no_network_exits_2_instead_of_failing_every_check(stack, outputs_file, capsys) -> None:
+    unreachable = EndpointConnectionError(endpoint_url="https://s3.us-east-1.amazonaws.com/")
+    code = main(
+        ["verify", "--stack", "dev", "--outputs", outputs_file(stack)],
+        clouds=HookedClouds({"*": unreachable}),
+    )
+    assert code == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: network: cannot reach AWS") and "Fix: check the network" in line
+
+
+def test_an_unreadable_provider_key_is_not_reported_as_missing(stack, outputs_file, capsys) -> None:
+    denied = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeSecret")
+    code, report = verify(capsys, outputs_file(stack), clouds=HookedClouds({"DescribeSecret": denied}))
+    assert code == 1  # the denied reads fail their own lines
+    line = by_name(report)["an AI provider has a credential"]
+    assert line["status"] == "skip" and line["detail"].startswith("unknown:")
+    assert "no provider key" not in line["detail"]
+
+
 def test_wait_checks_again_until_a_deployment_finishes(stack, outputs_file, capsys, monkeypatch) -> None:
     moto_stack.set_service(stack, "web_service_name", running=2, rollout="IN_PROGRESS")
     slept: list[float] = []
@@ -249,7 +288,7 @@ def test_a_missing_output_exits_2_naming_it(stack, outputs_file, capsys) -> None
     del stack["target_group_arn"]
     assert main(["verify", "--stack", "dev", "--outputs", outputs_file(stack)]) == 2
     err = capsys.readouterr().err
-    assert "error: output target_group_arn:" in err and "fix: deploy the stack" in err
+    assert "error: output target_group_arn:" in err and "Fix: deploy the stack" in err
     assert "Traceback" not in err
 
 
