@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchpad.access import aws_compute, aws_data, aws_network, aws_operations
+from launchpad.access import aws_compute, aws_data, aws_edge, aws_network, aws_operations
 from launchpad.access.model import ANY, SELF, Need, Op, Row, input_at, needs, row
 from launchpad.access.sources import sar
 from offline.aws_answers import ACCOUNT_ID, REGION
@@ -21,7 +21,8 @@ PARTITION = "aws"
 # table covers those). Anything else without a row is reported: the table must grow with the program.
 NO_AWS_CALLS = ("pulumi:providers:", "random:", "gcp:", "docker:", "command:")
 ROWS: dict[str, Row] = {
-    r.type: r for r in (*aws_network.ROWS, *aws_compute.ROWS, *aws_data.ROWS, *aws_operations.ROWS)
+    r.type: r
+    for r in (*aws_network.ROWS, *aws_compute.ROWS, *aws_edge.ROWS, *aws_data.ROWS, *aws_operations.ROWS)
 }
 # The data sources the program calls (run.calls), each with what the provider's read needs.
 CALLS: dict[str, tuple[Need, ...]] = {

@@ -1,0 +1,53 @@
+"""Shared by the bootstrap tests: the sample bootstrap planned under the same mocks as the main program, and
+small readers of its IAM documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from offline.program import run_program
+from offline.stack_files import REPO_ROOT, load_stack_config
+from tests.infra.plan_query import Plan
+
+BOOTSTRAP = REPO_ROOT / "bootstrap"
+REPO = "example-org/launchpad"  # the shipped sample's repository, owner id 1234567, repository id 987654321
+IMMUTABLE = "example-org-1234567/launchpad-987654321"
+ISSUER = "token.actions.githubusercontent.com"
+BILLING_ACCOUNT = "012345-6789AB-CDEF01"
+
+
+def bootstrap_plan(**overrides: Any) -> Plan:
+    config = load_stack_config("example", root=BOOTSTRAP).with_overrides(overrides)
+    return Plan(run_program("example", config, program_dir=BOOTSTRAP))
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return bootstrap_plan()
+
+
+@pytest.fixture(scope="module")
+def cloud_plan() -> Plan:
+    """Pulumi Cloud holds the state: no bucket, no key."""
+    return bootstrap_plan(stateBackend="cloud", gcpEnabled=False)
+
+
+def trust(plan: Plan, role: str) -> dict[str, Any]:
+    [statement] = json.loads(plan.named(role).inputs["assumeRolePolicy"])["Statement"]
+    return statement
+
+
+def statements(plan: Plan, role: str) -> list[dict[str, Any]]:
+    return [
+        s
+        for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
+        if p.inputs["role"] == role
+        for s in json.loads(p.inputs["policy"])["Statement"]
+    ]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
