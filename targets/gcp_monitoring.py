@@ -49,7 +49,9 @@ def deploy_alerting(
             emails=list(s.alert_addresses),
             runbook_url=s.runbook_url,
             error_rate_percent=s.alarm_error_rate_percent,
+            min_requests=s.alarm_min_requests,
             latency_ms=s.alarm_latency_ms,
+            min_instances=s.cloud_run_min_instances,
             max_instances=s.cloud_run_max_instances,
             period_seconds=s.alarm_period_seconds,
             public_url=watched["service_url"] if is_public(config) else None,
@@ -59,8 +61,8 @@ def deploy_alerting(
     )
     outputs: dict[str, Any] = {
         "gcp_monitoring": {
-            "alert_conditions": alerts.policy_count,
-            "usd_per_month": round(alerts.policy_count * CONDITION_USD, 2),
+            "alert_conditions": alerts.condition_count,
+            "usd_per_month": round(alerts.condition_count * CONDITION_USD, 2),
         }
     }
     if s.gcp_billing_account:

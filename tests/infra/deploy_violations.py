@@ -251,6 +251,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "gcp-run-service-limits": {
         "template": {"containers": [{"resources": {"limits": {"cpu": "4", "memory": "1Gi"}}}]}
     },
+    "gcp-run-service-probes": {"template": {"containers": [{"startupProbe": {"periodSeconds": 300}}]}},
     "gcp-run-port": {"template": {"containers": [{"ports": {"containerPort": 0}}]}},
     "gcp-run-timeout": {"template": {"timeout": "3601s"}},
     "gcp-artifact-repository-id": {"repositoryId": "Launchpad_Dev"},
