@@ -16,7 +16,7 @@ import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
 from app import contract
-from components.cloud_run_env import check_env, env_entries
+from components.cloud_run_env import DirectVpc, check_env, env_entries, vpc_access
 from components.naming import fitted_name, stable_key
 
 INVOKER_ROLE = "roles/run.invoker"
@@ -45,10 +45,11 @@ class CloudRunServiceArgs:
     invokers: Sequence[str]
     deletion_protection: bool
     request_timeout_seconds: int
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
     # Best-effort stickiness, for state kept per instance (the embedded profile's SQLite and job threads).
     session_affinity: bool = False
+    vpc: DirectVpc | None = None  # direct VPC egress to Cloud SQL and Memorystore
     depends_on: Sequence[pulumi.Resource] = ()
 
 
@@ -79,6 +80,11 @@ class CloudRunService(pulumi.ComponentResource):
                     min_instance_count=args.min_instances, max_instance_count=args.max_instances
                 ),
                 containers=[_container(args)],
+                vpc_access=vpc_access(
+                    args.vpc,
+                    access_cls=run.ServiceTemplateVpcAccessArgs,
+                    interface_cls=run.ServiceTemplateVpcAccessNetworkInterfaceArgs,
+                ),
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
@@ -121,7 +127,7 @@ def _container(args: CloudRunServiceArgs) -> run.ServiceTemplateContainerArgs:
             http_get=run.ServiceTemplateContainerStartupProbeHttpGetArgs(path=contract.HEALTH_PATH),
             period_seconds=5,
             timeout_seconds=3,
-            failure_threshold=24,  # two minutes for migrations of the embedded database on first start
+            failure_threshold=24,  # two minutes: the embedded profile migrates its SQLite on first start
         ),
         liveness_probe=run.ServiceTemplateContainerLivenessProbeArgs(
             http_get=run.ServiceTemplateContainerLivenessProbeHttpGetArgs(path=contract.LIVE_PATH),

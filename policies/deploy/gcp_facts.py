@@ -120,3 +120,14 @@ def cloud_sql_memory_gb(tier: str) -> float | None:
         return int(custom.group(2)) / 1024
     perf = re.fullmatch(r"db-perf-optimized-N-([0-9]+)", tier)
     return 8.0 * int(perf.group(1)) if perf else None
+
+
+# Cloud SQL for PostgreSQL's default max_connections by the tier's memory
+# (SQL_DOCS + "flags#postgres-m", max_connections): (memory below, connections).
+_CLOUD_SQL_CONNECTIONS = ((0.61, 25), (3.75, 50), (6.0, 100), (7.5, 200), (15.0, 400), (30.0, 500))
+
+
+def cloud_sql_max_connections(tier: str) -> int:
+    """The tier's default max_connections (a larger tier allows more; 600 from 30 GB up to 60)."""
+    memory = cloud_sql_memory_gb(tier) or 0.0
+    return next((count for bound, count in _CLOUD_SQL_CONNECTIONS if memory < bound), 600)

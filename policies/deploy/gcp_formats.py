@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policies.deploy.gcp_facts import cpu_count, memory_mib, run_sizing_problems
+from croniter import croniter
+
+from policies.deploy.gcp_facts import cloud_sql_tier_problems, cpu_count, memory_mib, run_sizing_problems
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,92 @@ def _probe(probe: Mapping[str, Any], most: int) -> list[str]:
     if failures < 1:
         problems.append(f"failureThreshold {failures:g} is below 1")
     return problems
+
+
+@dataclass(frozen=True)
+class UnixCron:
+    """A five-field unix cron (Cloud Scheduler)."""
+
+    def problems(self, value: Any) -> list[str]:
+        text = str(value)
+        if len(text.split()) == 5 and croniter.is_valid(text):
+            return []
+        return [f"{text!r} is not a five-field cron expression"]
+
+
+@dataclass(frozen=True)
+class Seconds:
+    """A duration as "<n>s" within `minimum..maximum` seconds (Cloud Scheduler, Cloud KMS)."""
+
+    minimum: float
+    maximum: float | None = None
+
+    def problems(self, value: Any) -> list[str]:
+        match = re.fullmatch(r"([0-9]+(\.[0-9]{1,9})?)s", str(value))
+        if not match:
+            return [f"{value!r} is not a duration in seconds such as '180s'"]
+        seconds = float(match.group(1))
+        if seconds < self.minimum or (self.maximum is not None and seconds > self.maximum):
+            most = f"{self.maximum:g}" if self.maximum is not None else "unbounded"
+            return [f"{value!r} is outside {self.minimum:g}-{most} seconds"]
+        return []
+
+
+@dataclass(frozen=True)
+class JobNameAndToken:
+    """A Cloud Run job's name and run token together stay under 63 characters (the execution's name)."""
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        name, token = str(props.get("name") or ""), props.get("runExecutionToken")
+        if token is None or len(name) + len(str(token)) < 63:
+            return []
+        return [f"name {name!r} and runExecutionToken are {len(name) + len(str(token))} characters together"]
+
+
+@dataclass(frozen=True)
+class CloudSqlInstanceId:
+    """Lower-case letters, digits and hyphens, a letter first; project id, ':' and it within 98."""
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        name, project = str(props.get("name") or ""), str(props.get("project") or "")
+        problems = (
+            [] if re.fullmatch(r"[a-z][a-z0-9-]*", name) else [f"{name!r} is not lower-case a-z, 0-9, -"]
+        )
+        if len(project) + 1 + len(name) > 98:
+            problems.append(
+                f"'{project}:{name}' is {len(project) + 1 + len(name)} characters; the limit is 98"
+            )
+        return problems
+
+
+@dataclass(frozen=True)
+class CloudSqlMachine:
+    """The tier, the edition (PostgreSQL 16+ defaults to ENTERPRISE_PLUS when unset) and the point-in-time
+    log retention that edition allows."""
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        settings = props.get("settings") or {}
+        if not isinstance(settings, Mapping) or not settings.get("tier"):
+            return []
+        version = re.fullmatch(r"POSTGRES_([0-9]+)", str(props.get("databaseVersion") or ""))
+        default = "ENTERPRISE_PLUS" if version and int(version.group(1)) >= 16 else "ENTERPRISE"
+        edition = str(settings.get("edition") or default)
+        problems = cloud_sql_tier_problems(str(settings["tier"]), edition)
+        days = (settings.get("backupConfiguration") or {}).get("transactionLogRetentionDays")
+        most = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}.get(edition, 7)
+        if days is not None and not 1 <= float(days) <= most:
+            problems.append(f"transactionLogRetentionDays {days} is outside 1-{most} for {edition}")
+        if settings.get("availabilityType") == "REGIONAL":
+            backup = settings.get("backupConfiguration") or {}
+            if not (backup.get("enabled") and backup.get("pointInTimeRecoveryEnabled")):
+                problems.append("a REGIONAL PostgreSQL instance needs backups with point-in-time recovery")
+        return problems
+
+
+@dataclass(frozen=True)
+class SoftDelete:
+    """Cloud Storage soft delete: 0 (off) or 7-90 days, in seconds."""
+
+    def problems(self, value: Any) -> list[str]:
+        seconds = float(value)
+        return [] if seconds == 0 or 604_800 <= seconds <= 7_776_000 else [f"{value} s is not 0 or 7-90 days"]
