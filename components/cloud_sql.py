@@ -91,8 +91,8 @@ class CloudSqlDatabase(pulumi.ComponentResource):
             project=args.project,
             instance=instance.name,
             name=args.user_name,
-            password_wo=password.result,
-            password_wo_version=1,
+            # Diffed (password_wo is not): a replaced RandomPassword changes the login and its secret at once.
+            password=password.result,
             deletion_policy="ABANDON",
             opts=child,
         )

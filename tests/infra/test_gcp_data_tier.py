@@ -280,3 +280,12 @@ def test_dev_is_told_what_its_data_tier_gives_up(dev_gcp: Plan) -> None:
 def test_embedded_in_production_is_refused_by_the_prod_pack() -> None:
     embedded = plan_with_gcp("prod", {"gcpDataTier": "embedded"})
     assert [v.policy for v in mandatory(check(embedded.run))] == ["gcp-cloud-run-durable-data"]
+
+
+def test_every_data_alert_says_what_to_do_and_links_its_runbook_section(gcp_stack_plan: Plan) -> None:
+    from tests.infra.monitoring_plan import runbook_anchors
+
+    anchors = runbook_anchors()
+    for policy in gcp_stack_plan.of_type("gcp:monitoring/alertPolicy:AlertPolicy"):
+        content = policy.inputs["documentation"]["content"]
+        assert "First: " in content and content.rsplit("#", 1)[1] in anchors, policy.name
