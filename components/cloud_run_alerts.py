@@ -19,7 +19,7 @@ import pulumi
 from pulumi_gcp import monitoring
 
 from app import contract
-from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policy, condition_count
+from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 from components.naming import stable_key
 
 REVISION = 'resource.type = "cloud_run_revision"'
@@ -67,16 +67,14 @@ class CloudRunAlerts(pulumi.ComponentResource):
         policies = _service_policies(args)
         if args.public_url is not None:
             policies.append(self._uptime_policy(args.public_url))
-        for policy in policies:
-            alert_policy(
-                name,
-                policy,
-                project=args.project,
-                channels=self.channel_names,
-                runbook_url=args.runbook_url,
-                opts=self._child,
-            )
-        self.condition_count = condition_count(policies)
+        self.condition_count = alert_policies(
+            name,
+            policies,
+            project=args.project,
+            channels=self.channel_names,
+            runbook_url=args.runbook_url,
+            opts=self._child,
+        )
         self.register_outputs({"channel_names": self.channel_names})
 
     def _uptime_policy(self, url: pulumi.Input[str]) -> AlertSpec:

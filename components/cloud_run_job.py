@@ -17,7 +17,7 @@ import pulumi
 import pulumi_gcp as gcp
 from pulumi_gcp import cloudrunv2 as run
 
-from components.cloud_run_env import DirectVpc, check_env, env_entries, vpc_access
+from components.cloud_run_env import JOB, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.naming import fitted_name
 from components.service_account import ServiceAccount, ServiceAccountArgs
 
@@ -125,20 +125,7 @@ class CloudRunJob(pulumi.ComponentResource):
 
 
 def _job_template(args: CloudRunJobArgs) -> run.JobTemplateArgs:
-    container = run.JobTemplateTemplateContainerArgs(
-        image=args.image,
-        commands=list(args.command),
-        resources=run.JobTemplateTemplateContainerResourcesArgs(
-            limits={"cpu": str(args.cpu), "memory": args.memory}
-        ),
-        envs=env_entries(
-            args.env,
-            args.secret_env,
-            env_cls=run.JobTemplateTemplateContainerEnvArgs,
-            source_cls=run.JobTemplateTemplateContainerEnvValueSourceArgs,
-            ref_cls=run.JobTemplateTemplateContainerEnvValueSourceSecretKeyRefArgs,
-        ),
-    )
+    spec = RunContainer(args.image, args.command, args.cpu, args.memory, args.env, args.secret_env)
     return run.JobTemplateArgs(
         task_count=1,
         template=run.JobTemplateTemplateArgs(
@@ -146,12 +133,8 @@ def _job_template(args: CloudRunJobArgs) -> run.JobTemplateArgs:
             execution_environment="EXECUTION_ENVIRONMENT_GEN2",
             timeout=f"{args.task_timeout_seconds}s",
             max_retries=args.max_retries,
-            containers=[container],
-            vpc_access=vpc_access(
-                args.vpc,
-                access_cls=run.JobTemplateTemplateVpcAccessArgs,
-                interface_cls=run.JobTemplateTemplateVpcAccessNetworkInterfaceArgs,
-            ),
+            containers=[container(JOB, spec)],
+            vpc_access=vpc_access(JOB, args.vpc),
         ),
     )
 

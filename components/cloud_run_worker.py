@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
-from components.cloud_run_env import DirectVpc, check_env, env_entries, vpc_access
+from components.cloud_run_env import WORKER_POOL, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.naming import fitted_name
 
 WORKER_POOL_NAME_MAX = 49  # workerPoolId: a letter first, no trailing hyphen, fewer than 50 characters
@@ -64,31 +64,17 @@ class CloudRunWorker(pulumi.ComponentResource):
             scaling=run.WorkerPoolScalingArgs(scaling_mode="MANUAL", manual_instance_count=args.instances),
             template=run.WorkerPoolTemplateArgs(
                 service_account=args.service_account_email,
-                containers=[_container(args)],
-                vpc_access=vpc_access(
-                    args.vpc,
-                    access_cls=run.WorkerPoolTemplateVpcAccessArgs,
-                    interface_cls=run.WorkerPoolTemplateVpcAccessNetworkInterfaceArgs,
-                ),
+                containers=[
+                    container(
+                        WORKER_POOL,
+                        RunContainer(
+                            args.image, args.command, args.cpu, args.memory, args.env, args.secret_env
+                        ),
+                    )
+                ],
+                vpc_access=vpc_access(WORKER_POOL, args.vpc),
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         self.name = pool.name
         self.register_outputs({"name": self.name})
-
-
-def _container(args: CloudRunWorkerArgs) -> run.WorkerPoolTemplateContainerArgs:
-    return run.WorkerPoolTemplateContainerArgs(
-        image=args.image,
-        commands=list(args.command),
-        resources=run.WorkerPoolTemplateContainerResourcesArgs(
-            limits={"cpu": str(args.cpu), "memory": args.memory}
-        ),
-        envs=env_entries(
-            args.env,
-            args.secret_env,
-            env_cls=run.WorkerPoolTemplateContainerEnvArgs,
-            source_cls=run.WorkerPoolTemplateContainerEnvValueSourceArgs,
-            ref_cls=run.WorkerPoolTemplateContainerEnvValueSourceSecretKeyRefArgs,
-        ),
-    )

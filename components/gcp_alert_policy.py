@@ -61,6 +61,16 @@ def alert_policy(
     )
 
 
-def condition_count(specs: Sequence[AlertSpec]) -> int:
-    """Cloud Monitoring bills each condition a month."""
+def alert_policies(
+    name: str,
+    specs: Sequence[AlertSpec],
+    *,
+    project: str,
+    channels: Sequence[pulumi.Input[str]],
+    runbook_url: str,
+    opts: pulumi.ResourceOptions,
+) -> int:
+    """One policy per spec; returns their conditions, which Cloud Monitoring bills each a month."""
+    for spec in specs:
+        alert_policy(name, spec, project=project, channels=channels, runbook_url=runbook_url, opts=opts)
     return sum(len(spec.conditions) for spec in specs)

@@ -17,7 +17,7 @@ import pulumi
 from pulumi_gcp import logging
 
 from app import contract
-from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policy, condition_count
+from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 
 GB = 1024**3
 RECOMMENDED = "300s"  # how long a resource condition must hold (as AWS's recommended alarms' 5 minutes)
@@ -50,17 +50,14 @@ class GcpDataAlerts(pulumi.ComponentResource):
         super().__init__("launchpad:gcp_data_alerts:GcpDataAlerts", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         depth, age = (self._log_metric(name, spec, args, child) for spec in QUEUE_METRICS)
-        specs = [*_database_specs(args), _cache_spec(args), *_queue_specs(args, depth, age)]
-        for spec in specs:
-            alert_policy(
-                name,
-                spec,
-                project=args.project,
-                channels=args.channel_names,
-                runbook_url=args.runbook_url,
-                opts=child,
-            )
-        self.condition_count = condition_count(specs)
+        self.condition_count = alert_policies(
+            name,
+            [*_database_specs(args), _cache_spec(args), *_queue_specs(args, depth, age)],
+            project=args.project,
+            channels=args.channel_names,
+            runbook_url=args.runbook_url,
+            opts=child,
+        )
         self.register_outputs({})
 
     def _log_metric(

@@ -2,8 +2,8 @@
 
 The table rows (`aws/`, `gcp_table.py`, `gcp_data_table.py`) and the cross-resource rules (`cross.py`,
 `gcp_cross.py`) become one mandatory policy each, so `pulumi preview --policy-pack policies` and the
-offline plan report the same thing. A property unknown during a real preview makes pulumi_policy report its rule as "can't run during
-preview" (advisory); the offline plan knows every value.
+offline plan report the same thing. A property unknown during a real preview makes pulumi_policy report
+its rule as "can't run during preview" (advisory); the offline plan knows every value.
 """
 
 from __future__ import annotations
