@@ -135,7 +135,6 @@ def _settings(args: CloudSqlDatabaseArgs) -> sql.DatabaseInstanceSettingsArgs:
         maintenance_window=sql.DatabaseInstanceSettingsMaintenanceWindowArgs(
             day=7, hour=4, update_track="stable"
         ),
-        insights_config=sql.DatabaseInstanceSettingsInsightsConfigArgs(query_insights_enabled=True),
         user_labels=dict(args.labels),
         database_flags=[
             # Statements slower than a second land in the log (the app's time budget is 1.5 s).

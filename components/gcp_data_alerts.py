@@ -132,8 +132,8 @@ def _database_specs(args: GcpDataAlertsArgs) -> list[AlertSpec]:
             "ERROR",
             (_over(database, metric_type, "ALIGN_MEAN", value),),
             f"The database: {means}.",
-            "Query Insights and pg_stat_activity for the queries; a larger cloudSqlTier, or a higher "
-            "dbMaxAllocatedStorageGb for storage.",
+            "pg_stat_activity and the slow statement log for the queries; a larger cloudSqlTier, or a "
+            "higher dbMaxAllocatedStorageGb for storage.",
             "cloud-sql",
         )
         for role, title, metric_type, value, means in rows

@@ -22,20 +22,17 @@ def test_dev_and_per_pr_stacks_have_nothing_that_blocks_destroy_or_re_create() -
 def test_production_blocks_destroy_exactly_where_it_keeps_data_or_serves_traffic() -> None:
     run = run_program("prod", load_stack_config("prod").with_overrides(WITH_GCP))
     kinds = Counter(b.resource_type.rsplit("/", 1)[-1] for b in destroy_blockers(run.resources))
-    assert (
-        kinds
-        == {
-            "bucket:Bucket": 4,  # uploads, token sync and logs keep their objects; the GCS uploads too
-            "repository:Repository": 1,  # the images rollbacks need
-            "secret:Secret": 7,  # app secrets, cache token, reader login: recoverable 30 days
-            "instance:Instance": 2,  # deletion protection: RDS and Memorystore
-            "databaseInstance:DatabaseInstance": 1,  # and Cloud SQL
-            "loadBalancer:LoadBalancer": 1,
-            "service:Service": 1,  # the Cloud Run service
-            "workerPool:WorkerPool": 1,
-            "job:Job": 2,  # the migration and nightly jobs
-        }
-    )
+    assert kinds == {
+        "bucket:Bucket": 4,  # uploads, token sync and logs keep their objects; the GCS uploads too
+        "repository:Repository": 1,  # the images rollbacks need
+        "secret:Secret": 7,  # app secrets, cache token, reader login: recoverable 30 days
+        "instance:Instance": 2,  # deletion protection: RDS and Memorystore
+        "databaseInstance:DatabaseInstance": 1,  # and Cloud SQL
+        "loadBalancer:LoadBalancer": 1,
+        "service:Service": 1,  # the Cloud Run service
+        "workerPool:WorkerPool": 1,
+        "job:Job": 2,  # the migration and nightly jobs
+    }
 
 
 def test_names_google_cloud_keeps_after_a_delete_are_fresh_per_create() -> None:
