@@ -85,7 +85,12 @@ def managed_workloads(
     """Migration job first; then the service, the worker pool and the nightly job on the same image."""
     s = config.settings
     shared = replace(
-        spec, env={**spec.env, **data.env()}, secret_env={**spec.secret_env, **data.secret_env()}
+        spec,
+        env={**spec.env, **data.env()},
+        secret_env={**spec.secret_env, **data.secret_env()},
+        # The stores' addresses come from their outputs; these wait for what no output carries: the
+        # database's user, the bucket's grant.
+        ready=[*spec.ready, data.database, data.cache, data.uploads],
     )
     with_reader = {**shared.secret_env, **data.secret_env(readonly=True)}
     migration = _job_args(config, shared, contract.MIGRATE_COMMAND, with_reader, data)

@@ -202,6 +202,9 @@ def test_the_migrations_run_before_anything_serves_the_new_image(gcp_stack_plan:
     for role in ("web", "worker", "nightly"):
         assert migrate.urn in found[role].dependencies, role
         assert container(found[role])["image"] == container(migrate)["image"], role
+    # The migrations log in as the database's user, which no output of the instance carries.
+    # A dependency on a component resolves to its children, so the user itself must be listed.
+    assert gcp_stack_plan.one("gcp:sql/user:User").urn in migrate.dependencies
 
 
 def test_a_new_image_runs_the_migrations_again() -> None:
