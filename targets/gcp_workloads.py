@@ -104,7 +104,7 @@ def managed_workloads(
         ),
         opts=spec.opts,
     )
-    after = replace(shared, ready=[*spec.ready, migrate.job])
+    after = replace(shared, ready=[*shared.ready, migrate.job])
     worker = CloudRunWorker(
         f"{config.base_name}-worker",
         CloudRunWorkerArgs(
