@@ -60,12 +60,21 @@ class EnvNames:
     DATABASE_SECRET_ARN: str = "DATABASE_SECRET_ARN"
     # The read-only role's login ({"username", "password"}): migrations grant it, reports and reads use it.
     DATABASE_READONLY_SECRET_ARN: str = "DATABASE_READONLY_SECRET_ARN"
+    # Google Cloud: the read-only role's password itself (mounted from Secret Manager by Cloud Run).
+    DATABASE_READONLY_PASSWORD: str = "DATABASE_READONLY_PASSWORD"
+    # The CA (PEM) that signed the database server's certificate, for sslmode verify-ca/verify-full (Cloud
+    # SQL's per-instance CA); a certificate, not a secret.
+    DATABASE_CA_CERT: str = "DATABASE_CA_CERT"
     REDIS_URL: str = "REDIS_URL"
     REDIS_HOST: str = "REDIS_HOST"
     REDIS_PORT: str = "REDIS_PORT"
     REDIS_TLS: str = "REDIS_TLS"
     REDIS_AUTH_TOKEN: str = "REDIS_AUTH_TOKEN"
+    # The CA (PEM) that signed the Redis server's TLS certificate (Memorystore's per-instance CA).
+    REDIS_CA_CERT: str = "REDIS_CA_CERT"
     UPLOADS_BUCKET: str = "UPLOADS_BUCKET"
+    # Google Cloud: uploads go to this Cloud Storage bucket (credentials from the runtime's identity).
+    UPLOADS_GCS_BUCKET: str = "UPLOADS_GCS_BUCKET"
     HUGGINGFACE_API_KEY: str = "HUGGINGFACE_API_KEY"
     HUGGINGFACE_API_KEY_SECRET_ARN: str = "HUGGINGFACE_API_KEY_SECRET_ARN"
     GEMINI_API_KEY: str = "GEMINI_API_KEY"
@@ -93,6 +102,7 @@ ENV = EnvNames()
 SECRET_ENV_VARS: tuple[str, ...] = (
     ENV.DATABASE_URL,
     ENV.DATABASE_PASSWORD,
+    ENV.DATABASE_READONLY_PASSWORD,
     ENV.REDIS_URL,
     ENV.REDIS_AUTH_TOKEN,
     ENV.HUGGINGFACE_API_KEY,

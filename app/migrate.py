@@ -37,19 +37,29 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def grant_readonly_login(engine: Engine, settings: Settings) -> bool:
-    """Give the read-only role the login stored in its secret (every deploy, so a new secret value takes
-    effect). The password is sent as a quoted literal: ALTER ROLE takes no bind parameters."""
-    if engine.dialect.name != "postgresql" or not settings.database_readonly_secret_arn:
-        return False
+def _readonly_password(settings: Settings) -> str | None:
+    """The read-only role's password: given as such (Google Cloud), or from its login secret (AWS)."""
+    if settings.database_readonly_password:
+        return settings.database_readonly_password
+    if not settings.database_readonly_secret_arn:
+        return None
     reader = SecretReader({ENV.DATABASE_READONLY_SECRET_ARN: settings.database_readonly_secret_arn})
     login = reader.get_fields(READONLY)
     if login.get("username") != READONLY_DATABASE_ROLE:
         raise ValueError(f"the read-only secret must name user {READONLY_DATABASE_ROLE!r}")
+    return login["password"]
+
+
+def grant_readonly_login(engine: Engine, settings: Settings) -> bool:
+    """Give the read-only role its login (every deploy, so a new password takes effect). The password is
+    sent as a quoted literal: ALTER ROLE takes no bind parameters."""
+    password = _readonly_password(settings) if engine.dialect.name == "postgresql" else None
+    if password is None:
+        return False
     with engine.begin() as connection:
         driver = connection.connection.driver_connection
         statement = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
-            sql.Identifier(READONLY_DATABASE_ROLE), sql.Literal(login["password"])
+            sql.Identifier(READONLY_DATABASE_ROLE), sql.Literal(password)
         )
         connection.exec_driver_sql(statement.as_string(driver))
     return True

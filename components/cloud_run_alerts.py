@@ -1,27 +1,28 @@
 """Cloud Monitoring for the Cloud Run service: e-mail channels and alert policies.
 
-One notification channel per address; one alert policy per concern, each with one condition and a
-documentation block saying what it means, what to do first and where the runbook section is: the service's
-5xx ratio (`run.googleapis.com/request_count` by `response_code_class`), its p95 latency
-(`request_latencies`), and the instance count at its maximum. A
-public service also gets an uptime check on its liveness route and a policy on that check.
+One notification channel per address; one alert policy per concern (`gcp_alert_policy`): the service's
+5xx ratio (`run.googleapis.com/request_count` by `response_code_class`) over at least `min_requests`
+requests a period, as the AWS alarm counts them (one error in a quiet hour is no incident), its p95
+latency (`request_latencies`), and the instance count at its maximum, only where the service can scale
+(at min = max it sits there by design). A public service also gets an uptime check on its liveness route
+and a policy on that check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlparse
 
 import pulumi
 from pulumi_gcp import monitoring
 
 from app import contract
+from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 from components.naming import stable_key
 
 REVISION = 'resource.type = "cloud_run_revision"'
-Threshold = monitoring.AlertPolicyConditionConditionThresholdArgs
-Aggregation = monitoring.AlertPolicyConditionConditionThresholdAggregationArgs
 
 
 @dataclass
@@ -31,27 +32,18 @@ class CloudRunAlertsArgs:
     emails: Sequence[str]
     runbook_url: str
     error_rate_percent: int
+    min_requests: int  # requests a period below which the 5xx ratio is not judged (alarmMinRequests)
     latency_ms: int
+    min_instances: int
     max_instances: int
     period_seconds: int  # the alignment period of the service conditions
     public_url: pulumi.Input[str] | None = None  # the service's URL when anyone may call it: uptime-checked
     depends_on: Sequence[pulumi.Resource] = ()  # the Monitoring API's enablement
 
 
-@dataclass(frozen=True)
-class _Policy:
-    role: str
-    title: str
-    severity: str
-    condition: Threshold
-    means: str
-    first: str
-    runbook: str
-
-
 class CloudRunAlerts(pulumi.ComponentResource):
     channel_names: list[pulumi.Output[str]]
-    policy_count: int  # Cloud Monitoring bills each condition a month
+    condition_count: int  # Cloud Monitoring bills each condition a month
 
     def __init__(
         self, name: str, args: CloudRunAlertsArgs, opts: pulumi.ResourceOptions | None = None
@@ -75,37 +67,17 @@ class CloudRunAlerts(pulumi.ComponentResource):
         policies = _service_policies(args)
         if args.public_url is not None:
             policies.append(self._uptime_policy(args.public_url))
-        for policy in policies:
-            self._policy(policy)
-        self.policy_count = len(policies)
-        self.register_outputs({"channel_names": self.channel_names})
-
-    def _policy(self, policy: _Policy) -> None:
-        args = self._args
-        monitoring.AlertPolicy(
-            f"{self._name}-{policy.role}",
+        self.condition_count = alert_policies(
+            name,
+            policies,
             project=args.project,
-            display_name=f"{self._name}: {policy.title}",
-            combiner="OR",
-            severity=policy.severity,
-            conditions=[
-                monitoring.AlertPolicyConditionArgs(
-                    display_name=policy.title, condition_threshold=policy.condition
-                )
-            ],
-            notification_channels=self.channel_names,
-            documentation=monitoring.AlertPolicyDocumentationArgs(
-                mime_type="text/markdown",
-                subject=f"{self._name}: {policy.title}",
-                content=f"{policy.means}\n\nFirst: {policy.first}\n\n"
-                f"Runbook: {args.runbook_url}#{policy.runbook}",
-            ),
-            # An incident whose condition no longer holds closes after a day even without new data.
-            alert_strategy=monitoring.AlertPolicyAlertStrategyArgs(auto_close="86400s"),
+            channels=self.channel_names,
+            runbook_url=args.runbook_url,
             opts=self._child,
         )
+        self.register_outputs({"channel_names": self.channel_names})
 
-    def _uptime_policy(self, url: pulumi.Input[str]) -> _Policy:
+    def _uptime_policy(self, url: pulumi.Input[str]) -> AlertSpec:
         check = monitoring.UptimeCheckConfig(
             f"{self._name}-uptime",
             project=self._args.project,
@@ -144,11 +116,11 @@ class CloudRunAlerts(pulumi.ComponentResource):
             threshold_value=1,
             duration="600s",
         )
-        return _Policy(
+        return AlertSpec(
             "uptime",
             "liveness unreachable",
             "CRITICAL",
-            failing,
+            (failing,),
             "Google's uptime checkers could not reach the public service's liveness route.",
             "open the service's revisions and logs; check the project's status.",
             "uptime-check",
@@ -163,32 +135,46 @@ def _service_filter(args: CloudRunAlertsArgs, metric: str, extra: str = "") -> p
     )
 
 
-def _service_conditions(args: CloudRunAlertsArgs) -> tuple[Threshold, Threshold, Threshold]:
-    """The 5xx share of requests, the p95 latency and the instance count, of the stack's service."""
-    period = f"{args.period_seconds}s"
-    requests = Aggregation(
-        alignment_period=period, per_series_aligner="ALIGN_DELTA", cross_series_reducer="REDUCE_SUM"
+def _sum_of_requests(args: CloudRunAlertsArgs, kind: Any = Aggregation) -> Any:
+    """Requests summed over the service's revisions per period (`kind`: the numerator's or the
+    denominator's aggregation class, which the SDK keeps apart)."""
+    return kind(
+        alignment_period=f"{args.period_seconds}s",
+        per_series_aligner="ALIGN_DELTA",
+        cross_series_reducer="REDUCE_SUM",
     )
-    Denominator = monitoring.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs
-    errors = Threshold(
+
+
+def _error_conditions(args: CloudRunAlertsArgs) -> tuple[Threshold, Threshold]:
+    """The 5xx share of the period's requests, and that the period had at least `min_requests` of them."""
+    denominator = monitoring.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs
+    requests = _sum_of_requests(args)
+    ratio = Threshold(
         filter=_service_filter(args, "request_count", ' AND metric.labels.response_code_class = "5xx"'),
         aggregations=[requests],
         denominator_filter=_service_filter(args, "request_count"),
-        denominator_aggregations=[
-            Denominator(
-                alignment_period=period, per_series_aligner="ALIGN_DELTA", cross_series_reducer="REDUCE_SUM"
-            )
-        ],
+        denominator_aggregations=[_sum_of_requests(args, denominator)],
         comparison="COMPARISON_GT",
         threshold_value=args.error_rate_percent / 100,  # a ratio, not a percentage
         duration="0s",
     )
-    latency = Threshold(
+    enough = Threshold(
+        filter=_service_filter(args, "request_count"),
+        aggregations=[requests],
+        comparison="COMPARISON_GE",
+        threshold_value=args.min_requests,
+        duration="0s",
+    )
+    return ratio, enough
+
+
+def _latency_condition(args: CloudRunAlertsArgs) -> Threshold:
+    return Threshold(
         filter=_service_filter(args, "request_latencies"),
         # The p95 of all revisions' requests together: their distributions merged, not averaged.
         aggregations=[
             Aggregation(
-                alignment_period=period,
+                alignment_period=f"{args.period_seconds}s",
                 per_series_aligner="ALIGN_DELTA",
                 cross_series_reducer="REDUCE_PERCENTILE_95",
             )
@@ -197,7 +183,10 @@ def _service_conditions(args: CloudRunAlertsArgs) -> tuple[Threshold, Threshold,
         threshold_value=args.latency_ms,
         duration="0s",
     )
-    instances = Threshold(
+
+
+def _instances_condition(args: CloudRunAlertsArgs) -> Threshold:
+    return Threshold(
         filter=_service_filter(args, "container/instance_count"),
         aggregations=[
             Aggregation(
@@ -208,40 +197,44 @@ def _service_conditions(args: CloudRunAlertsArgs) -> tuple[Threshold, Threshold,
         threshold_value=args.max_instances,
         duration="300s",
     )
-    return errors, latency, instances
 
 
-def _service_policies(args: CloudRunAlertsArgs) -> list[_Policy]:
-    errors, latency, instances = _service_conditions(args)
-    return [
-        _Policy(
+def _service_policies(args: CloudRunAlertsArgs) -> list[AlertSpec]:
+    policies = [
+        AlertSpec(
             "error-rate",
             "5xx ratio",
             "CRITICAL",
-            errors,
-            f"More than {args.error_rate_percent}% of the service's requests answered 5xx.",
+            _error_conditions(args),
+            f"More than {args.error_rate_percent}% of the service's requests answered 5xx, over at least "
+            f"{args.min_requests} requests in {args.period_seconds} s.",
             "Logs Explorer, resource Cloud Run Revision, severity ERROR; roll a failing revision back.",
             "cloud-run-errors",
+            condition_titles=("5xx ratio", f"at least {args.min_requests} requests"),
         ),
-        _Policy(
+        AlertSpec(
             "latency",
             "p95 latency",
             "ERROR",
-            latency,
+            (_latency_condition(args),),
             f"The slowest 5% of the service's requests take over {args.latency_ms} ms.",
             "compare cold starts (min instances) and the AI providers' latency.",
             "cloud-run-latency",
         ),
-        _Policy(
-            "instances-at-max",
-            "instances at maximum",
-            "WARNING",
-            instances,
-            f"The service has run at its maximum of {args.max_instances} instances for five minutes.",
-            "requests queue beyond it: raise cloudRunMaxInstances if the traffic is expected.",
-            "instances-at-maximum",
-        ),
     ]
+    if args.min_instances < args.max_instances:  # pinned at min = max, the service is always "at max"
+        policies.append(
+            AlertSpec(
+                "instances-at-max",
+                "instances at maximum",
+                "WARNING",
+                (_instances_condition(args),),
+                f"The service has run at its maximum of {args.max_instances} instances for five minutes.",
+                "requests queue beyond it: raise cloudRunMaxInstances if the traffic is expected.",
+                "instances-at-maximum",
+            )
+        )
+    return policies
 
 
 def _validate(args: CloudRunAlertsArgs) -> None:
@@ -249,5 +242,7 @@ def _validate(args: CloudRunAlertsArgs) -> None:
         raise ValueError("CloudRunAlertsArgs.emails must list at least one e-mail address")
     if args.period_seconds < 60 or args.period_seconds > 90_000 or args.period_seconds % 60:
         raise ValueError("CloudRunAlertsArgs.period_seconds: Cloud Monitoring aligns alerts on 60 s to 25 h")
-    if not 1 <= args.error_rate_percent <= 100 or args.max_instances < 1:
-        raise ValueError("CloudRunAlertsArgs: error rate 1-100 %, at least one instance")
+    if not 1 <= args.error_rate_percent <= 100 or args.max_instances < 1 or args.min_requests < 1:
+        raise ValueError("CloudRunAlertsArgs: error rate 1-100 %, at least one instance and one request")
+    if args.min_instances > args.max_instances:
+        raise ValueError("CloudRunAlertsArgs.min_instances exceeds max_instances")

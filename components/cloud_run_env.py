@@ -1,20 +1,85 @@
-"""Environment entries for Cloud Run services and jobs, built with the provider's typed Args classes.
+"""Containers, environment entries and VPC access for Cloud Run services, jobs and worker pools, built with
+the provider's typed Args classes.
 
-Services and jobs have distinct (but identically shaped) Args classes; this builds either, so both get
-plain values and `secret_key_ref` entries the same way.
+Each kind has distinct (but identically shaped) Args classes (`RunKind`); these build any of them, so all
+get their image, command, limits, plain values, `secret_key_ref` entries and direct VPC egress the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+from pulumi_gcp import cloudrunv2 as run
 
 from app.contract import SECRET_ENV_VARS
 
 
-def check_env(env: Mapping[str, str], secret_env: Mapping[str, pulumi.Input[str]]) -> None:
+@dataclass(frozen=True)
+class RunKind:
+    """The provider's Args classes of one kind of Cloud Run resource."""
+
+    container: Any
+    resources: Any
+    env: Any
+    source: Any
+    ref: Any
+    access: Any
+    interface: Any
+
+
+SERVICE = RunKind(
+    run.ServiceTemplateContainerArgs,
+    run.ServiceTemplateContainerResourcesArgs,
+    run.ServiceTemplateContainerEnvArgs,
+    run.ServiceTemplateContainerEnvValueSourceArgs,
+    run.ServiceTemplateContainerEnvValueSourceSecretKeyRefArgs,
+    run.ServiceTemplateVpcAccessArgs,
+    run.ServiceTemplateVpcAccessNetworkInterfaceArgs,
+)
+JOB = RunKind(
+    run.JobTemplateTemplateContainerArgs,
+    run.JobTemplateTemplateContainerResourcesArgs,
+    run.JobTemplateTemplateContainerEnvArgs,
+    run.JobTemplateTemplateContainerEnvValueSourceArgs,
+    run.JobTemplateTemplateContainerEnvValueSourceSecretKeyRefArgs,
+    run.JobTemplateTemplateVpcAccessArgs,
+    run.JobTemplateTemplateVpcAccessNetworkInterfaceArgs,
+)
+WORKER_POOL = RunKind(
+    run.WorkerPoolTemplateContainerArgs,
+    run.WorkerPoolTemplateContainerResourcesArgs,
+    run.WorkerPoolTemplateContainerEnvArgs,
+    run.WorkerPoolTemplateContainerEnvValueSourceArgs,
+    run.WorkerPoolTemplateContainerEnvValueSourceSecretKeyRefArgs,
+    run.WorkerPoolTemplateVpcAccessArgs,
+    run.WorkerPoolTemplateVpcAccessNetworkInterfaceArgs,
+)
+
+
+@dataclass(frozen=True)
+class DirectVpc:
+    """Where Cloud Run instances join the VPC (direct VPC egress) to reach Cloud SQL and Memorystore."""
+
+    network: pulumi.Input[str]
+    subnetwork: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class RunContainer:
+    """What a kind's one container runs: the image by digest, its command, size and environment."""
+
+    image: pulumi.Input[str]
+    command: Sequence[str] | None
+    cpu: int
+    memory: str
+    env: Mapping[str, pulumi.Input[str]]
+    secret_env: Mapping[str, pulumi.Input[str]]  # env name -> secret id
+
+
+def check_env(env: Mapping[str, pulumi.Input[str]], secret_env: Mapping[str, pulumi.Input[str]]) -> None:
     """Refuses a secret variable passed as a plain value, and a name given both ways."""
     leaked = sorted(set(env) & set(SECRET_ENV_VARS))
     if leaked:
@@ -25,19 +90,39 @@ def check_env(env: Mapping[str, str], secret_env: Mapping[str, pulumi.Input[str]
 
 
 def env_entries(
-    env: Mapping[str, str],
-    secret_env: Mapping[str, pulumi.Input[str]],
-    *,
-    env_cls: Any,
-    source_cls: Any,
-    ref_cls: Any,
+    kind: RunKind, env: Mapping[str, pulumi.Input[str]], secret_env: Mapping[str, Any]
 ) -> list[Any]:
     """Plain entries, then one `secret_key_ref` entry (latest version) per secret variable."""
-    entries = [env_cls(name=name, value=value) for name, value in sorted(env.items())]
+    entries = [kind.env(name=name, value=value) for name, value in sorted(env.items())]
     entries += [
-        env_cls(
-            name=name, value_source=source_cls(secret_key_ref=ref_cls(secret=secret_id, version="latest"))
+        kind.env(
+            name=name, value_source=kind.source(secret_key_ref=kind.ref(secret=secret_id, version="latest"))
         )
         for name, secret_id in sorted(secret_env.items())
     ]
     return entries
+
+
+def container(
+    kind: RunKind, spec: RunContainer, resources: Mapping[str, Any] | None = None, **more: Any
+) -> Any:
+    """The kind's container Args; `resources` adds to the limits (a service's CPU allocation), `more` to
+    the container (ports, probes)."""
+    return kind.container(
+        image=spec.image,
+        commands=list(spec.command) if spec.command else None,
+        resources=kind.resources(limits={"cpu": str(spec.cpu), "memory": spec.memory}, **(resources or {})),
+        envs=env_entries(kind, spec.env, spec.secret_env),
+        **more,
+    )
+
+
+def vpc_access(kind: RunKind, vpc: DirectVpc | None) -> Any:
+    """Direct VPC egress for private ranges only: the AI providers stay on Cloud Run's own internet path
+    (the VPC has no route out), and no Serverless VPC Access connector runs (or bills)."""
+    if vpc is None:
+        return None
+    return kind.access(
+        network_interfaces=[kind.interface(network=vpc.network, subnetwork=vpc.subnetwork)],
+        egress="PRIVATE_RANGES_ONLY",
+    )

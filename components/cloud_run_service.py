@@ -16,7 +16,7 @@ import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
 from app import contract
-from components.cloud_run_env import check_env, env_entries
+from components.cloud_run_env import SERVICE, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.naming import fitted_name, stable_key
 
 INVOKER_ROLE = "roles/run.invoker"
@@ -45,10 +45,11 @@ class CloudRunServiceArgs:
     invokers: Sequence[str]
     deletion_protection: bool
     request_timeout_seconds: int
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
     # Best-effort stickiness, for state kept per instance (the embedded profile's SQLite and job threads).
     session_affinity: bool = False
+    vpc: DirectVpc | None = None  # direct VPC egress to Cloud SQL and Memorystore
     depends_on: Sequence[pulumi.Resource] = ()
 
 
@@ -79,6 +80,7 @@ class CloudRunService(pulumi.ComponentResource):
                     min_instance_count=args.min_instances, max_instance_count=args.max_instances
                 ),
                 containers=[_container(args)],
+                vpc_access=vpc_access(SERVICE, args.vpc),
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
@@ -101,27 +103,18 @@ class CloudRunService(pulumi.ComponentResource):
 
 
 def _container(args: CloudRunServiceArgs) -> run.ServiceTemplateContainerArgs:
-    return run.ServiceTemplateContainerArgs(
-        image=args.image,
+    spec = RunContainer(args.image, None, args.cpu, args.memory, args.env, args.secret_env)
+    return container(
+        SERVICE,
+        spec,
+        resources={"cpu_idle": not args.cpu_always_allocated, "startup_cpu_boost": True},
         # v8+: one port object, not a list. Cloud Run injects PORT from it.
         ports=run.ServiceTemplateContainerPortsArgs(name="http1", container_port=contract.CONTAINER_PORT),
-        resources=run.ServiceTemplateContainerResourcesArgs(
-            limits={"cpu": str(args.cpu), "memory": args.memory},
-            cpu_idle=not args.cpu_always_allocated,
-            startup_cpu_boost=True,
-        ),
-        envs=env_entries(
-            args.env,
-            args.secret_env,
-            env_cls=run.ServiceTemplateContainerEnvArgs,
-            source_cls=run.ServiceTemplateContainerEnvValueSourceArgs,
-            ref_cls=run.ServiceTemplateContainerEnvValueSourceSecretKeyRefArgs,
-        ),
         startup_probe=run.ServiceTemplateContainerStartupProbeArgs(
             http_get=run.ServiceTemplateContainerStartupProbeHttpGetArgs(path=contract.HEALTH_PATH),
             period_seconds=5,
             timeout_seconds=3,
-            failure_threshold=24,  # two minutes for migrations of the embedded database on first start
+            failure_threshold=24,  # two minutes: the embedded profile migrates its SQLite on first start
         ),
         liveness_probe=run.ServiceTemplateContainerLivenessProbeArgs(
             http_get=run.ServiceTemplateContainerLivenessProbeHttpGetArgs(path=contract.LIVE_PATH),

@@ -2,8 +2,9 @@
 
 Two networks: `data` is internal (no route out) and holds the data stores; `app` gives web and worker
 egress to the AI providers. Every published port is bound to 127.0.0.1, never to all interfaces.
-Migrations run as a one-shot container that must exit 0 before web and worker are created; the data
-stores are waited on until their health checks pass.
+Migrations run as a one-shot container that must exit 0 before web and worker are created or changed;
+the data stores are waited on until their health checks pass. The app image is held by a `RemoteImage`
+that does not keep it locally, so the image a new build replaces is removed from the engine.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class LocalStack(pulumi.ComponentResource):
         postgres = self._postgres(password)
         redis = self._redis()
         env = _app_env(args, password.result)
+        # Built into the engine by the image build; removed from it when a new build replaces it.
+        self._image = self._pull("app", args.image, keep_locally=False).image_id
         migrate = self._app(
             "migrate",
             env,
@@ -80,13 +83,14 @@ class LocalStack(pulumi.ComponentResource):
             rerun=args.migration_run,
         )
         self.migrate_exit_code = migrate.exit_code.apply(_require_success)
-        ready = [postgres, redis, migrate]
-        # Web and worker read the exit code, so a failed migration stops them being (re)created.
-        gate = docker.ContainerLabelArgs(
-            label="launchpad.migrations-exit-code", value=self.migrate_exit_code.apply(str)
-        )
-        self._app("web", env, after=ready, command=None, gate=gate)
-        self._app("worker", env, after=ready, command=contract.WORKER_COMMAND, gate=gate)
+        # Web and worker wait for a successful migration through `depends_on` alone: an input read from the
+        # migrate container, which every `up` deletes before replacing, would make the engine replace them
+        # with it (pulumi/pulumi pkg/resource/deploy/step_generator.go, calculateDependentReplacements), so
+        # every `up` would restart them and a failed migration would leave none running. A failed migration
+        # fails this Output, so `up` stops before touching them.
+        ready = self.migrate_exit_code.apply(lambda _: [postgres, redis, migrate])
+        self._app("web", env, after=ready, command=None)
+        self._app("worker", env, after=ready, command=contract.WORKER_COMMAND)
         self.url = pulumi.Output.from_input(f"http://{LOOPBACK}:{args.web_port}")
         self.postgres_url = (
             pulumi.Output.secret(
@@ -99,16 +103,17 @@ class LocalStack(pulumi.ComponentResource):
         )
         self.register_outputs({"url": self.url, "migrate_exit_code": self.migrate_exit_code})
 
-    def _child(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+    def _child(self, depends_on: pulumi.Input[Sequence[pulumi.Resource]] = ()) -> pulumi.ResourceOptions:
         # Docker names are unique: a replacement must remove the old container or network first.
-        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on), delete_before_replace=True)
+        return pulumi.ResourceOptions(parent=self, depends_on=depends_on, delete_before_replace=True)
 
     def _net_labels(self) -> list[docker.NetworkLabelArgs]:
         return [docker.NetworkLabelArgs(label=k, value=v) for k, v in sorted(self._args.labels.items())]
 
-    def _pull(self, role: str, image: str) -> docker.RemoteImage:
+    def _pull(self, role: str, image: pulumi.Input[str], keep_locally: bool = True) -> docker.RemoteImage:
+        # The pinned Postgres and Valkey images stay on destroy: other projects on this engine may use them.
         return docker.RemoteImage(
-            f"{self._name}-{role}-image", name=image, keep_locally=True, opts=self._child()
+            f"{self._name}-{role}-image", name=image, keep_locally=keep_locally, opts=self._child()
         )
 
     def _postgres(self, password: random.RandomPassword) -> docker.Container:
@@ -168,9 +173,8 @@ class LocalStack(pulumi.ComponentResource):
         env: pulumi.Output[list[str]],
         *,
         command: Sequence[str] | None,
-        after: Sequence[pulumi.Resource],
+        after: pulumi.Input[Sequence[pulumi.Resource]],
         one_shot: bool = False,
-        gate: docker.ContainerLabelArgs | None = None,
         rerun: str = "",
     ) -> docker.Container:
         uid, writable = contract.APP_UID, contract.WRITABLE_PATHS
@@ -181,7 +185,7 @@ class LocalStack(pulumi.ComponentResource):
         return docker.Container(
             f"{self._name}-{role}",
             name=f"{self._name}-{role}",
-            image=self._args.image,
+            image=self._image,
             command=list(command) if command else None,
             envs=env,
             networks_advanced=networks,
@@ -203,7 +207,7 @@ class LocalStack(pulumi.ComponentResource):
             capabilities=docker.ContainerCapabilitiesArgs(drops=["ALL"]),
             security_opts=["no-new-privileges:true"],
             destroy_grace_seconds=contract.SHUTDOWN_GRACE_SECONDS + 2,
-            labels=[*self._labels, gate] if gate else self._labels,
+            labels=self._labels,
             opts=pulumi.ResourceOptions.merge(
                 self._child(after), pulumi.ResourceOptions(replacement_trigger=rerun or None)
             ),

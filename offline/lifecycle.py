@@ -50,7 +50,8 @@ def _load_balancer(props: dict[str, Any]) -> str | None:
 
 
 def _cloud_run(props: dict[str, Any]) -> str | None:
-    # pulumi-gcp defaults deletion protection to true: only an explicit false lets destroy through.
+    # pulumi-gcp defaults deletion protection to true (Cloud Run, Cloud SQL, Memorystore): only an
+    # explicit false lets destroy through.
     return None if props.get("deletionProtection") is False else "deletion protection refuses destroy"
 
 
@@ -69,6 +70,12 @@ def _workload_identity(props: dict[str, Any]) -> str | None:
     )
 
 
+def _peering(props: dict[str, Any]) -> str | None:
+    if props.get("deletionPolicy") != "ABANDON":
+        return None
+    return "destroy leaves the VPC peering behind, and the network's delete fails on it"
+
+
 RULES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:ecr/repository:Repository": _repository,
@@ -78,6 +85,19 @@ RULES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "gcp:cloudrunv2/service:Service": _cloud_run,
     "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": _workload_identity,
     "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": _workload_identity,
+    "gcp:cloudrunv2/workerPool:WorkerPool": _cloud_run,
+    "gcp:cloudrunv2/job:Job": _cloud_run,
+    "gcp:sql/databaseInstance:DatabaseInstance": _cloud_run,
+    "gcp:redis/instance:Instance": _cloud_run,
+    "gcp:storage/bucket:Bucket": _bucket,
+    "gcp:servicenetworking/connection:Connection": _peering,
+}
+# Names Google Cloud keeps after a delete: a fixed one stops the stack being created again.
+RESERVED_NAMES = {
+    "gcp:sql/databaseInstance:DatabaseInstance": "Cloud SQL keeps a deleted instance's name for about a week",
+    "gcp:kms/keyRing:KeyRing": "Cloud KMS never deletes a key ring: its name is taken for good",
+    "gcp:kms/cryptoKey:CryptoKey": "Cloud KMS never deletes a key (destroy only schedules its versions' "
+    "destruction): its name in its ring is taken for good",
 }
 
 
@@ -90,10 +110,24 @@ def _fixed_final_snapshot(resource: Recorded) -> str | None:
     return "its final snapshot name is fixed: the next destroy fails with DBSnapshotAlreadyExists"
 
 
+def _reserved_name(resource: Recorded, fresh_rings: set[str]) -> str | None:
+    """A name the cloud keeps after destroy that the program fixed rather than autonamed per create. A
+    key's fixed name inside a ring that is autonamed itself is fresh too."""
+    reason = RESERVED_NAMES.get(resource.type)
+    if reason is None or "name" in resource.autonamed or not resource.inputs.get("name"):
+        return None
+    if resource.inputs.get("keyRing") in fresh_rings:
+        return None
+    return f"{reason}, so re-creating the stack fails on the same name"
+
+
 def destroy_blockers(resources: Iterable[Recorded]) -> list[Blocker]:
+    resources = list(resources)
+    fresh_rings = {r.id for r in resources if r.type == "gcp:kms/keyRing:KeyRing" and "name" in r.autonamed}
     blockers: list[Blocker] = []
     for r in resources:
         reasons = [RULES[r.type](r.inputs)] if r.type in RULES else []
-        reasons += [_fixed_final_snapshot(r), "protected (protect=True)" if r.protect else None]
+        reasons += [_reserved_name(r, fresh_rings), _fixed_final_snapshot(r)]
+        reasons += ["protected (protect=True)" if r.protect else None]
         blockers += [Blocker(r.name, r.type, reason) for reason in reasons if reason]
     return blockers

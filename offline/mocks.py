@@ -19,6 +19,8 @@ from offline.aws_answers import FOUNDATION_ANSWERS, fallback, hexed, provider_an
 from offline.aws_calls import CALLS as AWS_CALLS
 from offline.aws_service_answers import SERVICE_ANSWERS
 from offline.delivery_mocks import ANSWERS as DELIVERY_ANSWERS
+from offline.gcp_data_mocks import ANSWERS as GCP_DATA_ANSWERS
+from offline.gcp_data_mocks import CALLS as GCP_DATA_CALLS
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
 from offline.gcp_docker_mocks import CALLS as GCP_CALLS
 from policies.deploy.autonaming import autoname_for, checked_inputs
@@ -72,7 +74,13 @@ def unwrap_secrets(value: Any, path: str, secret_paths: set[str]) -> Any:
 
 
 # Type token -> answer. Anything absent gets an id and an ARN shaped from its token.
-_ANSWERS = {**FOUNDATION_ANSWERS, **SERVICE_ANSWERS, **GCP_AND_DOCKER_ANSWERS, **DELIVERY_ANSWERS}
+_ANSWERS = {
+    **FOUNDATION_ANSWERS,
+    **SERVICE_ANSWERS,
+    **GCP_AND_DOCKER_ANSWERS,
+    **GCP_DATA_ANSWERS,
+    **DELIVERY_ANSWERS,
+}
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -110,7 +118,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return answer(args.args), []
 
 
-_CALLS = {**AWS_CALLS, **GCP_CALLS}
+_CALLS = {**AWS_CALLS, **GCP_CALLS, **GCP_DATA_CALLS}
 
 
 def answer_call(token: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from policies.aws.rds import RDS_POLICIES
 from policies.aws.s3 import S3_POLICIES
 from policies.deploy import DEPLOY_POLICIES
 from policies.gcp.cloud_run import CLOUD_RUN_POLICIES
+from policies.gcp.data_stores import DATA_STORE_POLICIES
 from policies.gcp.iam import GCP_IAM_POLICIES
+from policies.gcp.storage import STORAGE_POLICIES
 from policies.stack import STACK_POLICIES
 
 AWS_POLICIES: list[Policy] = [
@@ -34,7 +36,12 @@ AWS_POLICIES: list[Policy] = [
     *IAM_POLICIES,
     *OBSERVABILITY_POLICIES,
 ]
-GCP_POLICIES: list[Policy] = [*CLOUD_RUN_POLICIES, *GCP_IAM_POLICIES]
+GCP_POLICIES: list[Policy] = [
+    *CLOUD_RUN_POLICIES,
+    *GCP_IAM_POLICIES,
+    *DATA_STORE_POLICIES,
+    *STORAGE_POLICIES,
+]
 SECURITY_POLICIES: list[Policy] = [*AWS_POLICIES, *GCP_POLICIES, *STACK_POLICIES]
 POLICIES: list[Policy] = [*SECURITY_POLICIES, *DEPLOY_POLICIES]
 BY_NAME: dict[str, Policy] = {p.name: p for p in POLICIES}

@@ -50,8 +50,14 @@ AWS_TAGGABLE = frozenset(
 GCP_LABELABLE = frozenset(
     {
         "gcp:artifactregistry/repository:Repository",
+        "gcp:cloudrunv2/job:Job",
         "gcp:cloudrunv2/service:Service",
+        "gcp:cloudrunv2/workerPool:WorkerPool",
+        "gcp:compute/globalAddress:GlobalAddress",
+        "gcp:kms/cryptoKey:CryptoKey",
         "gcp:monitoring/notificationChannel:NotificationChannel",
+        "gcp:redis/instance:Instance",
         "gcp:secretmanager/secret:Secret",
+        "gcp:storage/bucket:Bucket",
     }
 )

@@ -14,6 +14,7 @@ from policies.deploy.facts import (
 )
 from stack_config.compute import compute_problems
 from stack_config.errors import Problem
+from stack_config.gcp import gcp_problems
 from stack_config.settings import StackSettings
 
 
@@ -120,7 +121,7 @@ def _plain_http_problems(s: StackSettings) -> list[Problem]:
 
 
 def _cloud_run_problems(s: StackSettings) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = gcp_problems(s, run_cpu=s.cloud_run_cpu, run_memory=s.cloud_run_memory)
     if s.cloud_run_min_instances > s.cloud_run_max_instances:
         problems.append(
             (

@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 
 from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN, rds_memory_gib
 from stack_config.compute import ComputeSettings
+from stack_config.gcp import GcpSettings
 from stack_config.hints import fix as _fix
 from stack_config.monitoring import MonitoringSettings
 from targets.cron import eventbridge_cron
@@ -68,10 +69,10 @@ def _iam_member(value: str) -> str:
 IamMember = Annotated[str, AfterValidator(_iam_member)]
 
 
-class StackSettings(MonitoringSettings, ComputeSettings):
+class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
     """The validated shape of the `launchpad:*` keys. Field names are snake_case; keys are camelCase.
     The alerting, alarm and budget keys are declared in `monitoring.py`, the ECS task sizes, counts and
-    capacity in `compute.py` (both inherited)."""
+    capacity in `compute.py`, the Google Cloud data tier and worker in `gcp.py` (all inherited)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True, strict=False

@@ -1,12 +1,15 @@
-"""GCP target: Cloud Run service, Artifact Registry, Secret Manager, its service account.
+"""GCP target: Cloud Run (the web service, and with the managed data tier the RQ worker pool, the
+migration job and the nightly job), Artifact Registry, Secret Manager, the runtime identity, and the data
+tier (`gcp_data.py`): Cloud SQL, Memorystore, Cloud Storage.
 
-No nightly job: Cloud Run runs the app's stateless profile (each instance its own SQLite and in-process
-jobs, no shared database or queue), so a job execution would start on an empty database of its own and
-have nothing to maintain. It returns with a shared database (Cloud SQL), which the GCP target lacks.
+`gcpDataTier: managed` (the default) is the production profile AWS runs. `embedded` keeps the app's
+stateless profile: each Cloud Run instance its own SQLite in memory and its jobs in threads, lost when the
+instance stops (a scale-in, a new revision, a crash); the plan and the stack's `gcp_warnings` say so.
 
-`prepare` creates everything that does not need the image (APIs, repository, runtime identity, secrets);
-`registry` says where the image goes and how to log in; `deploy` runs the pushed image by digest.
-Nothing here branches on the stack's name: every difference comes from the stack's settings.
+`prepare` creates everything that does not need the image (APIs, repository, runtime identity, secrets,
+the data tier); `registry` says where the image goes and how to log in; `deploy` runs the pushed image by
+digest (`gcp_workloads.py`). Nothing here branches on the stack's name: every difference comes from the
+stack's settings.
 """
 
 from __future__ import annotations
@@ -21,19 +24,24 @@ import pulumi_gcp as gcp
 from app.contract import ENV
 from components.app_image import RegistryTarget
 from components.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
-from components.cloud_run_service import CloudRunService, CloudRunServiceArgs
+from components.cloud_run_job import JobSchedule
 from components.gcp_apis import ProjectApis, ProjectApisArgs
 from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
 from components.naming import fitted_name
 from components.service_account import ServiceAccount, ServiceAccountArgs
 from stack_config import StackConfig
+from targets.gcp_data import DATA_APIS, GcpDataTier, build_data_tier
 from targets.gcp_monitoring import deploy_alerting, monitoring_apis
+from targets.gcp_workloads import RunSpec, Workloads, managed_workloads, web_service
 
 RUN_API = "run.googleapis.com"
 REGISTRY_API = "artifactregistry.googleapis.com"
 SECRETS_API = "secretmanager.googleapis.com"
 IAM_API = "iam.googleapis.com"
+SCHEDULER_API = "cloudscheduler.googleapis.com"
+LOGGING_API = "logging.googleapis.com"
 APIS = (RUN_API, REGISTRY_API, SECRETS_API, IAM_API)
+MANAGED_APIS = (*DATA_APIS, SCHEDULER_API, LOGGING_API)
 
 # Secret Manager secret role -> the env variable the app reads it from.
 SECRET_ENV = {
@@ -58,6 +66,7 @@ class GcpBase:
     registry: ArtifactRegistry
     runtime_account: ServiceAccount
     secrets: GcpSecrets
+    data: GcpDataTier | None  # None: the embedded profile
 
 
 def prepare(config: StackConfig) -> GcpBase:
@@ -75,9 +84,12 @@ def prepare(config: StackConfig) -> GcpBase:
         billing_project=config.gcp_project if budget else None,
     )
     opts = pulumi.ResourceOptions(providers=[provider])
+    managed = s.gcp_data_tier == "managed"
     apis = ProjectApis(
         f"{config.base_name}-apis",
-        ProjectApisArgs(config.gcp_project, (*APIS, *monitoring_apis(config))),
+        ProjectApisArgs(
+            config.gcp_project, (*APIS, *monitoring_apis(config), *(MANAGED_APIS if managed else ()))
+        ),
         opts=opts,
     )
     registry = ArtifactRegistry(
@@ -91,14 +103,14 @@ def prepare(config: StackConfig) -> GcpBase:
         ),
         opts=opts,
     )
-    # Dedicated identity with no project roles (Cloud Run ships stdout to Cloud Logging itself); it may
-    # read only its own secrets, bound on each secret.
+    # Dedicated identity with no project roles (Cloud Run ships stdout to Cloud Logging itself): it may
+    # read only its own secrets, bound on each secret, and write only the uploads bucket's objects.
     account = ServiceAccount(
         f"{config.base_name}-run-identity",
         ServiceAccountArgs(
             project=config.gcp_project,
             account_id=account_id(config.base_name, RUNTIME_ROLE),
-            purpose=f"{config.base_name}: Cloud Run service",
+            purpose=f"{config.base_name}: Cloud Run service, worker pool and jobs",
             depends_on=apis.needed_by(IAM_API),
         ),
         opts=opts,
@@ -116,66 +128,84 @@ def prepare(config: StackConfig) -> GcpBase:
         ),
         opts=opts,
     )
-    return GcpBase(
-        provider=provider, opts=opts, apis=apis, registry=registry, runtime_account=account, secrets=secrets
-    )
+    data = build_data_tier(config, provider, apis, account, labels(config.tags)) if managed else None
+    return GcpBase(provider, opts, apis, registry, account, secrets, data)
 
 
 def deploy(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> dict[str, Any]:
-    """The Cloud Run service on the pushed image; returns the outputs to export."""
-    service = CloudRunService(
-        f"{config.base_name}-web", _service_args(config, base, image_ref), opts=base.opts
-    )
-    watched = {"service_name": service.name, "service_url": service.url}
-    return deploy_alerting(config, base.provider, base.apis, watched) | {
-        # Where `launchpad verify` and `launchpad secrets` find the service and its secrets.
-        "gcp_project": config.gcp_project,
-        "gcp_region": config.gcp_region,
-        "gcp_service_name": service.name,
-        "gcp_secret_ids": base.secrets.secret_ids,
-        "gcp_service_url": service.url,
-        "gcp_image_digest": pulumi.Output.from_input(image_ref).apply(lambda ref: ref.partition("@")[2]),
-        "gcp_service_account": base.runtime_account.email,
-        "gcp_registry": base.registry.repository_url,
-    }
-
-
-def _ready(base: GcpBase, *apis: str) -> list[pulumi.Resource]:
-    # Depending on the secrets component waits for every accessor binding: a revision whose account
-    # cannot read its secrets never becomes ready.
-    return [*base.apis.needed_by(RUN_API, *apis), base.secrets]
-
-
-def _service_args(config: StackConfig, base: GcpBase, image_ref: pulumi.Input[str]) -> CloudRunServiceArgs:
-    s = config.settings
-    return CloudRunServiceArgs(
+    """The Cloud Run workloads on the pushed image, their alerts; returns the outputs to export."""
+    spec = RunSpec(
         project=config.gcp_project,
         location=config.gcp_region,
         image=image_ref,
         service_account_email=base.runtime_account.email,
-        cpu=s.cloud_run_cpu,
-        memory=s.cloud_run_memory,
-        concurrency=s.cloud_run_concurrency,
-        min_instances=s.cloud_run_min_instances,
-        max_instances=s.cloud_run_max_instances,
-        cpu_always_allocated=s.cloud_run_cpu_always_allocated,
-        ingress=s.cloud_run_ingress,
-        public=s.cloud_run_public,
-        invokers=list(s.cloud_run_invokers),
-        deletion_protection=s.cloud_run_deletion_protection,
-        request_timeout_seconds=s.cloud_run_request_timeout_seconds,
         env=app_env(config),
-        secret_env=mounted_secret_env(config, base.secrets),
-        # No Postgres/Redis on GCP yet: each instance keeps its own SQLite and job threads, so a client
-        # should keep reaching the instance that holds its jobs.
-        session_affinity=True,
-        depends_on=_ready(base),
+        secret_env=dict(mounted_secret_env(config, base.secrets)),
+        opts=base.opts,
+        # Depending on the secrets component waits for every accessor binding: a revision whose account
+        # cannot read its secrets never becomes ready.
+        ready=[*base.apis.needed_by(RUN_API), base.secrets, *([base.data.secrets] if base.data else [])],
+    )
+    if base.data is None:
+        workloads, warnings = Workloads(web_service(config, spec, None)), embedded_warnings(config)
+    else:
+        schedule = JobSchedule(
+            cron=config.settings.nightly_cron,
+            time_zone=config.settings.nightly_timezone,
+            scheduler_account_id=account_id(config.base_name, "nightly"),
+            depends_on=base.apis.needed_by(SCHEDULER_API),
+        )
+        workloads, warnings = managed_workloads(config, spec, base.data, schedule), []
+    for warning in warnings:
+        pulumi.log.warn(warning)
+    service = workloads.service
+    watched = {"service_name": service.name, "service_url": service.url}
+    return (
+        deploy_alerting(config, base.provider, base.apis, watched, base.data)
+        | _data_outputs(base.data, workloads)
+        | {
+            # Where `launchpad verify` and `launchpad secrets` find the service and its secrets.
+            "gcp_project": config.gcp_project,
+            "gcp_region": config.gcp_region,
+            "gcp_service_name": service.name,
+            "gcp_secret_ids": base.secrets.secret_ids,
+            "gcp_service_url": service.url,
+            "gcp_image_digest": pulumi.Output.from_input(image_ref).apply(lambda ref: ref.partition("@")[2]),
+            "gcp_service_account": base.runtime_account.email,
+            "gcp_registry": base.registry.repository_url,
+            "gcp_data_tier": config.settings.gcp_data_tier,
+            "gcp_warnings": warnings,
+        }
     )
 
 
-def app_env(config: StackConfig) -> dict[str, str]:
-    """Plain env. No DATABASE_*/REDIS_* here: the app then runs its stateless (embedded) profile."""
-    env: dict[str, str] = {ENV.DEPLOYMENT_ENV: config.settings.deployment_env}
+def embedded_warnings(config: StackConfig) -> list[str]:
+    return [
+        f"DATA LOSS: gcpDataTier is embedded: every Cloud Run instance of {config.base_name} keeps its own "
+        "SQLite database, job queue and uploads in memory, and loses them when it stops (a scale-in, a new "
+        "revision, a crash); a client may reach an instance that never saw its job. For throwaway stacks "
+        "only. Fix: pulumi config set gcpDataTier managed"
+    ]
+
+
+def _data_outputs(data: GcpDataTier | None, workloads: Workloads) -> dict[str, Any]:
+    if data is None or workloads.worker is None or workloads.nightly is None or workloads.migrate is None:
+        return {}
+    return {
+        "gcp_database_instance": data.database.instance_name,
+        "gcp_redis_instance": data.cache.instance_id,
+        "gcp_uploads_bucket": data.uploads.bucket_name,
+        "gcp_data_secret_ids": data.secrets.secret_ids,
+        "gcp_worker_pool": workloads.worker.name,
+        "gcp_migrate_job": workloads.migrate.job_name,
+        "gcp_nightly_job": workloads.nightly.job_name,
+    }
+
+
+def app_env(config: StackConfig) -> dict[str, pulumi.Input[str]]:
+    """Plain env every workload gets; the data tier adds where its stores are (gcp_data.py). Without them
+    the app runs its stateless (embedded) profile."""
+    env: dict[str, pulumi.Input[str]] = {ENV.DEPLOYMENT_ENV: config.settings.deployment_env}
     if config.settings.ai_disabled:  # the AI spend kill switch
         env[ENV.AI_DISABLED] = "true"
     if config.settings.cors_origins:

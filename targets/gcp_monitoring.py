@@ -1,4 +1,5 @@
-"""Alerting and the billing budget of a stack's Google Cloud side, over the Cloud Run service.
+"""Alerting and the billing budget of a stack's Google Cloud side: the Cloud Run service and, with the
+managed data tier, Cloud SQL, Memorystore and the job queue.
 
 The same addresses as the AWS alerts become Cloud Monitoring e-mail channels; the seed 001 thresholds and
 the alarm period are the stack's settings, shared with AWS. The budget is created only where a billing
@@ -15,8 +16,11 @@ import pulumi_gcp as gcp
 from components.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
 from components.gcp_apis import ProjectApis
 from components.gcp_budget import GcpBudget, GcpBudgetArgs
+from components.gcp_data_alerts import GcpDataAlerts, GcpDataAlertsArgs
 from policies.deploy.facts import GCP_BUDGET_DISPLAY_NAME_MAX
+from policies.deploy.gcp_facts import cloud_sql_max_connections
 from stack_config import StackConfig
+from targets.gcp_data import GcpDataTier
 
 MONITORING_API = "monitoring.googleapis.com"
 BUDGET_API = "billingbudgets.googleapis.com"
@@ -36,9 +40,13 @@ def is_public(config: StackConfig) -> bool:
 
 
 def deploy_alerting(
-    config: StackConfig, provider: gcp.Provider, apis: ProjectApis, watched: dict[str, pulumi.Output[str]]
+    config: StackConfig,
+    provider: gcp.Provider,
+    apis: ProjectApis,
+    watched: dict[str, pulumi.Output[str]],
+    data: GcpDataTier | None,
 ) -> dict[str, Any]:
-    """Alert policies on `watched` (service_name, service_url) and the project's budget."""
+    """Alert policies on `watched` (service_name, service_url) and the data tier, and the budget."""
     s = config.settings
     opts = pulumi.ResourceOptions(providers=[provider])
     alerts = CloudRunAlerts(
@@ -49,7 +57,9 @@ def deploy_alerting(
             emails=list(s.alert_addresses),
             runbook_url=s.runbook_url,
             error_rate_percent=s.alarm_error_rate_percent,
+            min_requests=s.alarm_min_requests,
             latency_ms=s.alarm_latency_ms,
+            min_instances=s.cloud_run_min_instances,
             max_instances=s.cloud_run_max_instances,
             period_seconds=s.alarm_period_seconds,
             public_url=watched["service_url"] if is_public(config) else None,
@@ -57,10 +67,20 @@ def deploy_alerting(
         ),
         opts=opts,
     )
+    conditions = alerts.condition_count
+    if data is not None:
+        conditions += _data_alerts(
+            config,
+            data,
+            opts=opts,
+            apis=apis,
+            channels=alerts.channel_names,
+            service_name=watched["service_name"],
+        ).condition_count
     outputs: dict[str, Any] = {
         "gcp_monitoring": {
-            "alert_conditions": alerts.policy_count,
-            "usd_per_month": round(alerts.policy_count * CONDITION_USD, 2),
+            "alert_conditions": conditions,
+            "usd_per_month": round(conditions * CONDITION_USD, 2),
         }
     }
     if s.gcp_billing_account:
@@ -81,3 +101,36 @@ def deploy_alerting(
         )
         outputs["gcp_budget_name"] = budget.budget_name
     return outputs
+
+
+def _data_alerts(
+    config: StackConfig,
+    data: GcpDataTier,
+    *,
+    opts: pulumi.ResourceOptions,
+    apis: ProjectApis,
+    channels: list[pulumi.Output[str]],
+    service_name: pulumi.Output[str],
+) -> GcpDataAlerts:
+    s = config.settings
+    return GcpDataAlerts(
+        f"{config.base_name}-data-alerts",
+        GcpDataAlertsArgs(
+            project=config.gcp_project,
+            channel_names=channels,
+            runbook_url=s.runbook_url,
+            period_seconds=s.alarm_period_seconds,
+            database_id=pulumi.Output.concat(config.gcp_project, ":", data.database.instance_name),
+            max_connections=cloud_sql_max_connections(s.cloud_sql_tier),
+            disk_limit_gb=s.db_max_allocated_storage_gb,
+            redis_instance_id=pulumi.Output.concat(
+                f"projects/{config.gcp_project}/locations/{config.gcp_region}/instances/",
+                data.cache.instance_id,
+            ),
+            service_name=service_name,
+            queue_depth=s.alarm_queue_depth,
+            queue_age_seconds=s.alarm_queue_age_seconds,
+            depends_on=apis.needed_by(MONITORING_API, "logging.googleapis.com"),
+        ),
+        opts=opts,
+    )

@@ -101,7 +101,11 @@ class Settings(BaseSettings):
     database_readonly_secret_arn: str | None = Field(
         None, validation_alias=_env(ENV.DATABASE_READONLY_SECRET_ARN)
     )
+    database_readonly_password: str | None = Field(
+        None, validation_alias=_env(ENV.DATABASE_READONLY_PASSWORD)
+    )
     database_sslrootcert: str | None = None
+    database_ca_cert: str | None = Field(None, validation_alias=_env(ENV.DATABASE_CA_CERT))
     migrate_wait_seconds: Seconds = 120  # how long `app.migrate` waits for the database to accept
     sqlite_path: str = "/tmp/launchpad.db"  # noqa: S108 - the only writable place on a read-only root FS
 
@@ -110,9 +114,11 @@ class Settings(BaseSettings):
     redis_port: int = Field(6379, validation_alias=_env(ENV.REDIS_PORT))
     redis_tls: bool = Field(False, validation_alias=_env(ENV.REDIS_TLS))
     redis_auth_token: str | None = Field(None, validation_alias=_env(ENV.REDIS_AUTH_TOKEN))
+    redis_ca_cert: str | None = Field(None, validation_alias=_env(ENV.REDIS_CA_CERT))
     redis_timeout_seconds: Seconds = 0.25
 
     uploads_bucket: str | None = Field(None, validation_alias=_env(ENV.UPLOADS_BUCKET))
+    uploads_gcs_bucket: str | None = Field(None, validation_alias=_env(ENV.UPLOADS_GCS_BUCKET))
     local_uploads_dir: str = "/tmp/launchpad-uploads"  # noqa: S108 - see sqlite_path
     max_upload_bytes: int = Field(10 * 1024 * 1024, gt=0)
     max_body_bytes: int = Field(64 * 1024, gt=0)
@@ -162,6 +168,14 @@ class Settings(BaseSettings):
     upload_retention_days: int = Field(30, ge=1)
 
     @model_validator(mode="after")
+    def _one_uploads_store(self) -> Settings:
+        if self.uploads_bucket and self.uploads_gcs_bucket:
+            raise ValueError(
+                f"set {ENV.UPLOADS_BUCKET} (S3) or {ENV.UPLOADS_GCS_BUCKET} (Cloud Storage), not both"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:
         if self.deployment_env != "production":
             return self
@@ -172,6 +186,7 @@ class Settings(BaseSettings):
             problems.append(f"set {ENV.API_KEYS} or {ENV.API_KEYS_SECRET_ARN}")
         if self.debug:
             problems.append("debug must be off")
+
         unknown = set(self.provider_chain) - KNOWN_PROVIDERS
         if unknown:
             problems.append(f"unknown providers in {ENV.AI_PROVIDERS}: {sorted(unknown)}")

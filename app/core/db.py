@@ -3,16 +3,20 @@ installed, and one code path for both keeps the embedded profile honest."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from app.contract import ENV
+from app.contract import ENV, READONLY_DATABASE_ROLE
 from app.core.config import Settings
 from app.core.dependency import caller_gave_up
 from app.core.secrets import SecretReader
@@ -53,6 +57,7 @@ def make_engine(settings: Settings) -> Engine:
             "keepalives_interval": 5,
             "keepalives_count": 3,
             "tcp_user_timeout": 10_000,
+            **_verified_tls(settings),
         },
     )
     if settings.database_secret_arn:
@@ -61,18 +66,43 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
+def _verified_tls(settings: Settings) -> dict[str, str]:
+    """libpq verifies the server against a CA file (`sslrootcert`); the CA arrives as PEM text (Cloud SQL's
+    per-instance CA, DATABASE_CA_CERT), so it is written once under TMPDIR, named by its content."""
+    pem = settings.database_ca_cert
+    if not pem:
+        return {}
+    path = (
+        Path(tempfile.gettempdir()) / f"launchpad-db-ca-{hashlib.sha256(pem.encode()).hexdigest()[:16]}.pem"
+    )
+    if not path.exists():
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_text(pem)
+        partial.replace(path)  # atomic: a process starting beside this one never reads half a file
+    return {"sslrootcert": str(path)}
+
+
 def make_readonly_engine(settings: Settings) -> Engine:
     """An engine logged in as the read-only role (contract.READONLY_DATABASE_ROLE); the main engine where
-    no read-only login is configured (SQLite, the local stack)."""
-    if not settings.database_readonly_secret_arn or str(settings.sqlalchemy_url).startswith("sqlite"):
+    no read-only login is configured (SQLite, the local stack). The login comes from its secret on AWS
+    (read at connect time) or as the password itself on Google Cloud (mounted from Secret Manager)."""
+    configured = settings.database_readonly_secret_arn or settings.database_readonly_password
+    if not configured or str(settings.sqlalchemy_url).startswith("sqlite"):
         return make_engine(settings)
+    login = (
+        {"user": READONLY_DATABASE_ROLE, "password": settings.database_readonly_password}
+        if settings.database_readonly_password
+        else {}
+    )
     engine = create_engine(
         settings.sqlalchemy_url,
         pool_pre_ping=True,
         pool_size=2,
         pool_timeout=2,
-        connect_args={"connect_timeout": 3},
+        connect_args={"connect_timeout": 3, **_verified_tls(settings), **login},
     )
+    if not settings.database_readonly_secret_arn:
+        return engine
     credentials = SecretReader({ENV.DATABASE_READONLY_SECRET_ARN: settings.database_readonly_secret_arn})
     event.listen(engine, "do_connect", _connect_with_current_credentials(credentials, READONLY))
     return engine

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import redis
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry as AsyncRetry
@@ -14,6 +16,15 @@ def is_redis_outage(exc: BaseException) -> bool:
     return isinstance(exc, RedisError | OSError | TimeoutError)
 
 
+def _tls(settings: Settings) -> dict[str, Any]:
+    """The server's CA for a TLS connection, when one is given (Memorystore's per-instance CA, PEM).
+    Hostname checking is off with it: the CA signs this instance's certificate alone, so a chain that
+    verifies names the server, and Memorystore's certificate does not carry the address clients dial."""
+    if not (settings.redis_ca_cert and settings.redis_dsn and settings.redis_dsn.startswith("rediss://")):
+        return {}
+    return {"ssl_ca_data": settings.redis_ca_cert, "ssl_check_hostname": False, "ssl_cert_reqs": "required"}
+
+
 def make_async_redis(settings: Settings) -> aioredis.Redis | None:
     if not settings.redis_dsn:
         return None
@@ -25,6 +36,7 @@ def make_async_redis(settings: Settings) -> aioredis.Redis | None:
         socket_connect_timeout=settings.redis_timeout_seconds,
         decode_responses=True,
         retry=AsyncRetry(NoBackoff(), 0),
+        **_tls(settings),
     )
 
 
@@ -39,4 +51,5 @@ def make_sync_redis(settings: Settings, retries: bool = True) -> redis.Redis | N
         socket_timeout=max(settings.redis_timeout_seconds, 5.0),
         socket_connect_timeout=max(settings.redis_timeout_seconds, 2.0),
         **extra,
+        **_tls(settings),
     )

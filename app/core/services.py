@@ -28,7 +28,7 @@ from app.decisions.service import DecisionService
 from app.jobs.depth import QueueDepthSampler
 from app.jobs.queue import InProcessJobQueue, JobQueue, RqJobQueue
 from app.uploads.service import UploadService
-from app.uploads.storage import LocalStorage, S3Storage, UploadStorage
+from app.uploads.storage import GcsStorage, LocalStorage, S3Storage, UploadStorage
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,10 @@ def secrets_client(overrides: Overrides) -> Any:
 def make_upload_storage(settings: Settings, overrides: Overrides) -> UploadStorage:
     if settings.uploads_bucket:  # the service's client times out in seconds (BOTO_CONFIG)
         return S3Storage(_boto(overrides, "s3"), settings.uploads_bucket)
+    if settings.uploads_gcs_bucket:
+        from google.cloud import storage  # type: ignore[attr-defined]  # noqa: PLC0415 - GCS profile only
+
+        return GcsStorage(storage.Client(), settings.uploads_gcs_bucket)
     return LocalStorage(settings.local_uploads_dir)
 
 

@@ -24,7 +24,7 @@ def write_dirs(settings: Settings) -> list[str]:
     dirs = [tempfile.gettempdir()]
     if not (settings.database_url or settings.database_host):
         dirs.append(os.path.dirname(settings.sqlite_path))
-    if not settings.uploads_bucket:
+    if not (settings.uploads_bucket or settings.uploads_gcs_bucket):
         dirs.append(os.path.dirname(settings.local_uploads_dir.rstrip("/")))
     return list(dict.fromkeys(dirs))
 

@@ -97,6 +97,61 @@ PRICES: dict[str, Price] = {
     "gcp_monitoring.condition_month": Price(1.50, "alerting condition-month", *_GCP_MONITORING),
     "gcp_secret.version_month": Price(0.06, "version-month", *_ref("secret-manager/pricing", "high")),
 }
+# Google Cloud's data tier (us-central1), added: Infracost's test fixtures for the Google provider
+# (internal/providers/terraform/google/testdata/*.golden, read 2026-12) unless a row says otherwise.
+_IC_GCP = "added: Infracost fixture {} (us-central1 list price)"
+_SQL = (_IC_GCP.format("sql_database_instance_test"), "medium-high")
+_REDIS = (_IC_GCP.format("redis_instance_test"), "medium-high")
+for _zone, _factor in (("zonal", 1), ("regional", 2)):  # a regional (HA) instance bills twice
+    PRICES |= {
+        f"cloud_sql.db-f1-micro.{_zone}": Price(0.0105 * _factor, "hour", *_SQL),
+        f"cloud_sql.db-g1-small.{_zone}": Price(0.035 * _factor, "hour", *_SQL),
+        f"cloud_sql.vcpu_hour.{_zone}": Price(0.0413 * _factor, "vCPU-hour", *_SQL),
+        f"cloud_sql.gb_hour.{_zone}": Price(0.0070 * _factor, "GB-hour of memory", *_SQL),
+        f"cloud_sql.ssd.{_zone}": Price(0.17 * _factor, "GB-month of SSD", *_SQL),
+    }
+PRICES["cloud_sql.backup.gb_month"] = Price(0.08, "GB-month of backups", *_SQL)
+# Memorystore for Redis bills per GB-hour by capacity tier: M1 1-4 GB, M2 5-10, M3 11-35, M4 36-100, M5 more.
+MEMORYSTORE_CAPACITY_TIERS = ((4, "m1"), (10, "m2"), (35, "m3"), (100, "m4"), (300, "m5"))
+for _tier, _basic, _standard in (
+    ("m1", 0.049, 0.064),
+    ("m2", 0.027, 0.054),
+    ("m3", 0.023, 0.046),
+    ("m4", 0.019, 0.035),
+    ("m5", 0.016, 0.030),
+):
+    PRICES[f"memorystore.basic.{_tier}"] = Price(_basic, "GB-hour", *_REDIS)
+    PRICES[f"memorystore.standard.{_tier}"] = Price(_standard, "GB-hour", *_REDIS)
+PRICES |= {
+    "gcs.standard.gb_month": Price(
+        0.020,
+        "GB-month (Standard, regional)",
+        "added: cloud.google.com/storage/pricing, Standard in us-central1 (Infracost's fixture prices the "
+        "EU multi-region, $0.026)",
+        "medium",
+    ),
+    "gcp_kms.version_month": Price(
+        0.06, "active key version-month", _IC_GCP.format("kms_crypto_key_test"), "medium-high"
+    ),
+    "cloud_scheduler.job_month": Price(
+        0.10,
+        "job-month (a billing account's first 3 are free)",
+        "added: cloud.google.com/scheduler/pricing; the free three are not counted here",
+        "medium",
+    ),
+}
+# Worker pools bill their instances' whole lifetime. The price table holds no pool rate of its own:
+# priced at instance-based billing's rates (jobs' too), stated with every estimate that uses them.
+_POOL = (
+    "added: cloud.google.com/run/pricing (worker pools bill each instance's lifetime); the instance-based "
+    "rates of prices.md, assumed to apply",
+    "low",
+)
+POOL_ASSUMPTION = "Cloud Run worker pools are priced at instance-based billing's rates (an assumption)"
+for _unit, _key in (("vCPU-second", "vcpu_second"), ("GiB-second", "gib_second")):
+    PRICES[f"run.{_key}.pool"] = Price(
+        PRICES[f"run.{_key}.instance"].usd, _unit, *_POOL, assumption=POOL_ASSUMPTION
+    )
 # Fargate Spot has no list price: AWS's Fargate pricing page offers Spot "at up to a 70% discount off the
 # regular Fargate price" and shows a live rate per region that moves with supply and demand over time.
 # Published Spot rates found: 67 % off (eu-west-1, tomgregory.com, "AWS Fargate Spot vs Fargate price

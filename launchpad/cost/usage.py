@@ -28,6 +28,9 @@ class Usage:
     worker_busy_hours_per_month: float  # a worker that scales to zero (workerMinCount 0) runs this long
     cloud_run_vcpu_seconds: float
     artifact_gb_stored: float
+    gcs_gb_stored: float  # over every Cloud Storage bucket
+    cloud_sql_backup_gb_stored: float
+    migration_task_hours_per_month: float  # the Cloud Run migration job, a minute or two per deploy
     web_tasks: float | None = None
     worker_tasks: float | None = None
     ai_tokens_per_month: dict[str, dict[str, float]] = field(default_factory=dict)

@@ -1,9 +1,9 @@
 """Deploy constraints: what the providers and cloud APIs refuse at create time, as CrossGuard rules.
 
-The table rows (`aws/`, `gcp_table.py`) and the cross-resource rules (`cross.py`) become one
-mandatory policy each, so `pulumi preview --policy-pack policies` and the offline plan report the same
-thing. A property unknown during a real preview makes pulumi_policy report its rule as "can't run during
-preview" (advisory); the offline plan knows every value.
+The table rows (`aws/`, `gcp_table.py`, `gcp_data_table.py`) and the cross-resource rules (`cross.py`,
+`gcp_cross.py`) become one mandatory policy each, so `pulumi preview --policy-pack policies` and the
+offline plan report the same thing. A property unknown during a real preview makes pulumi_policy report
+its rule as "can't run during preview" (advisory); the offline plan knows every value.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from policies.base import MANDATORY, ResourceRule, StackCheck, StackRule
 from policies.deploy.aws import AWS_LIMITS
 from policies.deploy.checks import Limit
 from policies.deploy.cross import CROSS_RULES
+from policies.deploy.gcp_cross import GCP_CROSS_RULES
+from policies.deploy.gcp_data_table import GCP_DATA_LIMITS
 from policies.deploy.gcp_table import GCP_LIMITS
 from policies.deploy.monitoring_table import MONITORING_LIMITS
 from policies.meta import RuleMeta
 
-LIMITS: tuple[Limit, ...] = (*AWS_LIMITS, *GCP_LIMITS, *MONITORING_LIMITS)
+LIMITS: tuple[Limit, ...] = (*AWS_LIMITS, *GCP_LIMITS, *GCP_DATA_LIMITS, *MONITORING_LIMITS)
 WHEN = {"preview": "the provider refuses it at preview", "up": "the cloud API refuses it at `pulumi up`"}
 
 
@@ -58,5 +60,5 @@ def _stack_rule(name: str, description: str, rule: StackCheck, source: str) -> S
 
 DEPLOY_POLICIES: list[Policy] = [
     *(limit_policy(limit) for limit in LIMITS),
-    *(_stack_rule(*rule) for rule in CROSS_RULES),
+    *(_stack_rule(*rule) for rule in (*CROSS_RULES, *GCP_CROSS_RULES)),
 ]

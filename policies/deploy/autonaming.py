@@ -83,6 +83,14 @@ GCP_AUTONAMED: dict[str, AutoName] = {
     "gcp:cloudrunv2/service:Service": AutoName(maxlen=50, lower=True),
     "gcp:serviceaccount/account:Account": AutoName("accountId", 30),
     "gcp:secretmanager/secret:Secret": AutoName("secretId", 255),
+    # lowercaseAutoName() (63, lower-cased) for these two; SetAutonaming(255, "-") for the rest below.
+    "gcp:compute/network:Network": AutoName(maxlen=63, lower=True),
+    "gcp:compute/subnetwork:Subnetwork": AutoName(maxlen=63, lower=True),
+    "gcp:compute/globalAddress:GlobalAddress": AutoName(),
+    "gcp:kms/keyRing:KeyRing": AutoName(),
+    "gcp:sql/databaseInstance:DatabaseInstance": AutoName(),
+    "gcp:storage/bucket:Bucket": AutoName(maxlen=222),  # google_storage_bucket's override
+    "gcp:cloudscheduler/job:Job": AutoName(),
 }
 DOCKER_AUTONAMED: dict[str, AutoName] = {
     "docker:index/container:Container": AutoName(),

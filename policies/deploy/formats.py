@@ -153,25 +153,6 @@ class TimeZone:
 
 
 @dataclass(frozen=True)
-class CloudRunLimits:
-    """Cloud Run CPU and memory: CPU 1, 2, 4, 6 or 8; 4 CPU need at least 2Gi, 6 or more at least 4Gi."""
-
-    def problems(self, limits: Any) -> list[str]:
-        if not isinstance(limits, Mapping):
-            return []
-        cpu = str(limits.get("cpu", "1"))
-        memory = str(limits.get("memory", "512Mi"))
-        if cpu not in ("1", "2", "4", "6", "8"):
-            return [f"cpu {cpu!r} is not one of 1, 2, 4, 6, 8"]
-        number, unit = re.fullmatch(r"(\d+)(Mi|Gi)", memory).groups()  # type: ignore[union-attr]
-        mebibytes = int(number) * (1024 if unit == "Gi" else 1)
-        needed = {"4": 2048, "6": 4096, "8": 4096}.get(cpu, 0)
-        return (
-            [] if mebibytes >= needed else [f"cpu {cpu} needs at least {needed} MiB of memory, not {memory}"]
-        )
-
-
-@dataclass(frozen=True)
 class LabelMap:
     """GCP labels: keys 1-63 starting with a lower-case letter, values 0-63, both [a-z0-9_-]."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, Pattern
-from policies.deploy.formats import ArtifactRegistryImage, CloudRunLimits, LabelMap
+from policies.deploy.formats import ArtifactRegistryImage, LabelMap
+from policies.deploy.gcp_formats import CloudRunProbes, CloudRunSizing
 
 GB = "https://github.com/hashicorp/terraform-provider-google-beta/blob/main/google-beta/services/"
 GCP = "https://cloud.google.com/"
@@ -94,9 +95,17 @@ _RUN = (
     Limit(
         "gcp-run-service-limits",
         SERVICE,
-        "template.containers[].resources.limits",
-        CloudRunLimits(),
-        GB + "cloudrunv2/resource_cloud_run_v2_service.go (resources.limits)",
+        "template",
+        CloudRunSizing(gen2_by_default=False),
+        GCP + "run/docs/configuring/services/memory-limits (CPU: .../services/cpu)",
+        at="up",
+    ),
+    Limit(
+        "gcp-run-service-probes",
+        SERVICE,
+        "template",
+        CloudRunProbes(),
+        GB + "cloudrunv2/resource_cloud_run_v2_service.go (startup_probe, liveness_probe)",
         at="up",
     ),
     Limit(

@@ -1,4 +1,5 @@
-"""Cloud Run v2: its own identity, deliberate ingress, and invokers only where a public API is allowed."""
+"""Cloud Run v2: its own identity, deliberate ingress, invokers only where a public API is allowed, and
+data kept outside the instances (the embedded profile loses it with each instance)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from policies.base import Props, as_list, configured_rule, resource_rule
+from app.contract import ENV
+from policies.base import ADVISORY, Props, as_list, configured_rule, resource_rule
 from policies.meta import RuleMeta
 
 SERVICE = "gcp:cloudrunv2/service:Service"
@@ -43,6 +45,19 @@ def _public_invoker(props: Props, config: Any) -> list[str]:
     return []
 
 
+def _durable_data(props: Props) -> list[str]:
+    """Without a database host the app runs its embedded profile: SQLite, jobs and uploads in the
+    instance's memory, gone when Cloud Run stops it."""
+    containers = (props.get("template") or {}).get("containers") or []
+    names = {env.get("name") for container in containers for env in container.get("envs") or []}
+    if ENV.DATABASE_HOST in names or ENV.DATABASE_URL in names:
+        return []
+    return [
+        "the service keeps its database, jobs and uploads in each instance's memory (gcpDataTier embedded): "
+        "a scale-in, a new revision or a crash loses them"
+    ]
+
+
 CLOUD_RUN_POLICIES = [
     resource_rule(
         RuleMeta(
@@ -77,5 +92,17 @@ CLOUD_RUN_POLICIES = [
         INVOKER_TYPES,
         _public_invoker,
         {"allowPublic": {"type": "boolean"}},
+    ),
+    resource_rule(
+        RuleMeta(
+            "gcp-cloud-run-durable-data",
+            "Cloud Run keeps no data in its instances (the managed data tier).",
+            Severity.HIGH,
+            "pulumi config set gcpDataTier managed (Cloud SQL, Memorystore, Cloud Storage).",
+            category="availability",
+        ),
+        SERVICE,
+        _durable_data,
+        ADVISORY,
     ),
 ]

@@ -60,23 +60,48 @@ class Postgres:
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
-def start_postgres() -> Postgres:
-    """PostgreSQL refuses to run as root, so as root the server runs as the `postgres` system user."""
+@dataclass(frozen=True)
+class ServerTls:
+    """A server certificate and key (PEM files) for a test server that accepts only TLS."""
+
+    cert: Path
+    key: Path
+
+
+def _own_copy(source: Path, root: Path, owner: pwd.struct_passwd | None) -> Path:
+    # PostgreSQL refuses a key other users can read, or one its own user does not own.
+    target = root / source.name
+    shutil.copyfile(source, target)
+    target.chmod(0o600)
+    if owner is not None:
+        os.chown(target, owner.pw_uid, owner.pw_gid)
+    return target
+
+
+def start_postgres(tls: ServerTls | None = None) -> Postgres:
+    """PostgreSQL refuses to run as root, so as root the server runs as the `postgres` system user. With
+    `tls` it refuses every connection without TLS (Cloud SQL's ENCRYPTED_ONLY)."""
     prefix: list[str] = []
     root = Path(tempfile.mkdtemp(prefix="lp-pg-"))
     datadir = root / "data"
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
+    owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+    if owner is not None:
         prefix = ["runuser", "-u", "postgres", "--"]
-        os.chown(root, user.pw_uid, user.pw_gid)
+        os.chown(root, owner.pw_uid, owner.pw_gid)
     bindir = pg_bin_dir()
     initdb = [str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
     subprocess.run([*prefix, *initdb], check=True, capture_output=True)
     # Everyone is trusted except members of `password_login`, so credential rotation can be tested.
     hba = datadir / "pg_hba.conf"
-    hba.write_text("host all +password_login 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+    first = "host all +password_login 127.0.0.1/32 scram-sha-256\n"
+    if tls is not None:
+        first = "hostnossl all all 127.0.0.1/32 reject\n" + first.replace("host ", "hostssl ")
+    hba.write_text(first + hba.read_text())
     port = free_port()
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    if tls is not None:
+        cert, key = (_own_copy(path, root, owner) for path in (tls.cert, tls.key))
+        options += f" -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"
     start = [
         str(bindir / "pg_ctl"),
         "-D",
@@ -90,7 +115,10 @@ def start_postgres() -> Postgres:
     ]
     subprocess.run([*prefix, *start], check=True, capture_output=True)
     # The group pg_hba.conf names exists from the start, so no test depends on another having made it.
-    with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True) as c:
+    ssl = " sslmode=require" if tls is not None else ""
+    with psycopg.connect(
+        f"host=127.0.0.1 port={port} user=postgres dbname=postgres{ssl}", autocommit=True
+    ) as c:
         c.execute("CREATE ROLE password_login NOLOGIN")
     return Postgres(port=port, datadir=datadir, prefix=prefix)
 
@@ -110,14 +138,21 @@ class Redis:
             self.process.wait(5)
 
 
-def start_redis() -> Redis:
+def start_redis(tls: ServerTls | None = None, password: str | None = None) -> Redis:
+    """With `tls` it speaks TLS only (Memorystore's SERVER_AUTHENTICATION); with `password`, AUTH."""
     port = free_port()
+    listen = ["--port", str(port)]
+    if tls is not None:
+        listen = ["--port", "0", "--tls-port", str(port), "--tls-cert-file", str(tls.cert)]
+        listen += ["--tls-key-file", str(tls.key), "--tls-auth-clients", "no"]
+    auth = ["--requirepass", password] if password else []
     process = subprocess.Popen(
-        [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [redis_binary(), *listen, *auth, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    client = redis.Redis(port=port)
+    secure = {"ssl": True, "ssl_cert_reqs": "none"} if tls is not None else {}
+    client = redis.Redis(port=port, password=password, **secure)
     deadline = time.monotonic() + 10
     while True:
         try:

@@ -251,6 +251,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "gcp-run-service-limits": {
         "template": {"containers": [{"resources": {"limits": {"cpu": "4", "memory": "1Gi"}}}]}
     },
+    "gcp-run-service-probes": {"template": {"containers": [{"startupProbe": {"periodSeconds": 300}}]}},
     "gcp-run-port": {"template": {"containers": [{"ports": {"containerPort": 0}}]}},
     "gcp-run-timeout": {"template": {"timeout": "3601s"}},
     "gcp-artifact-repository-id": {"repositoryId": "Launchpad_Dev"},
@@ -258,6 +259,59 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "gcp-image-path-service": {
         "template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/launchpad-dev@sha256:ab"}]}
     },
+    "gcp-network-name": {"name": "Launchpad_VPC"},
+    "gcp-subnet-name": {"name": "run-"},
+    "gcp-services-range-name": {"name": "1-services"},
+    "gcp-services-range-prefix": {"prefixLength": 28},
+    "gcp-services-peering-service": {"service": "redis.googleapis.com"},
+    "gcp-kms-key-ring-name": {"name": "launchpad/dev"},
+    "gcp-kms-key-name": {"name": "data key"},
+    "gcp-kms-rotation-period": {"rotationPeriod": "3600s"},
+    "gcp-kms-destroy-duration": {"destroyScheduledDuration": "31536000s"},
+    "gcp-sql-instance-name": {"name": "Launchpad-db", "project": "p"},
+    "gcp-sql-machine": {"databaseVersion": "POSTGRES_17", "settings": {"tier": "db-f1-micro"}},
+    "gcp-sql-version": {"databaseVersion": "MYSQL_8_0"},
+    "gcp-sql-availability": {"settings": {"availabilityType": "MULTI_ZONE"}},
+    "gcp-sql-disk-size": {"settings": {"diskSize": 5}},
+    "gcp-sql-backup-start": {"settings": {"backupConfiguration": {"startTime": "3:00"}}},
+    "gcp-sql-retained-backups": {
+        "settings": {"backupConfiguration": {"backupRetentionSettings": {"retainedBackups": 0}}}
+    },
+    "gcp-sql-maintenance-day": {"settings": {"maintenanceWindow": {"day": 0}}},
+    "gcp-sql-maintenance-hour": {"settings": {"maintenanceWindow": {"hour": 24}}},
+    "gcp-redis-name": {"name": "launchpad-staging-eu-central-1-cache-redis-0a1b2c"},
+    "gcp-redis-memory": {"memorySizeGb": 0},
+    "gcp-redis-tier": {"tier": "STANDARD"},
+    "gcp-redis-version": {"redisVersion": "REDIS_8_0"},
+    "gcp-redis-transit-encryption": {"transitEncryptionMode": "TLS"},
+    "gcp-redis-connect-mode": {"connectMode": "PRIVATE_SERVICE_CONNECT"},
+    "gcp-redis-snapshot-period": {"persistenceConfig": {"rdbSnapshotPeriod": "ONE_MINUTE"}},
+    "gcp-redis-maintenance-day": {"maintenancePolicy": {"weeklyMaintenanceWindows": [{"day": "SUN"}]}},
+    "gcp-bucket-name": {"name": "google-launchpad-uploads"},
+    "gcp-bucket-public-access-prevention-value": {"publicAccessPrevention": "unspecified"},
+    "gcp-bucket-soft-delete": {"softDeletePolicy": {"retentionDurationSeconds": 86400}},
+    "gcp-bucket-lifecycle-state": {"lifecycleRules": [{"condition": {"withState": "CURRENT"}}]},
+    "gcp-run-job-name": {"name": "Launchpad-Nightly"},
+    "gcp-run-job-token": {"name": "j" * 51, "runExecutionToken": "t" * 12},
+    "gcp-run-job-limits": {
+        "template": {"template": {"containers": [{"resources": {"limits": _limits("0.5", "1Gi")}}]}}
+    },
+    "gcp-run-job-retries": {"template": {"template": {"maxRetries": 11}}},
+    "gcp-image-path-job": {
+        "template": {"template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/r@sha256:ab"}]}}
+    },
+    "gcp-run-worker-pool-name": {"name": "launchpad-staging-eu-central-1-worker-pool-0a1b2c3"},
+    "gcp-run-worker-pool-limits": {
+        "template": {"containers": [{"resources": {"limits": _limits("1", "5Gi")}}]}
+    },
+    "gcp-image-path-worker-pool": {
+        "template": {"containers": [{"image": "us-central1-docker.pkg.dev/p/r:1"}]}
+    },
+    "gcp-scheduler-job-name": {"name": "nightly job"},
+    "gcp-scheduler-schedule": {"schedule": "0 2 * * ? *"},
+    "gcp-scheduler-time-zone": {"timeZone": "CET+1"},
+    "gcp-scheduler-attempt-deadline": {"attemptDeadline": "3600s"},
+    "gcp-log-metric-name": {"name": "queue depth"},
     "docker-container-name": {"name": "-web"},
     "docker-volume-name": {"name": "pg data"},
     "docker-network-name": {"name": "_data"},

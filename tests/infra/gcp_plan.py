@@ -9,6 +9,7 @@ from tests.infra.plan_query import Plan
 
 SERVICE = "gcp:cloudrunv2/service:Service"
 JOB = "gcp:cloudrunv2/job:Job"
+POOL = "gcp:cloudrunv2/workerPool:WorkerPool"
 ACCOUNT = "gcp:serviceaccount/account:Account"
 SECRET = "gcp:secretmanager/secret:Secret"
 SECRET_VERSION = "gcp:secretmanager/secretVersion:SecretVersion"
@@ -16,15 +17,23 @@ SECRET_BINDING = "gcp:secretmanager/secretIamMember:SecretIamMember"
 SERVICE_INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
 JOB_INVOKER = "gcp:cloudrunv2/jobIamMember:JobIamMember"
 SCHEDULER = "gcp:cloudscheduler/job:Job"
+BUCKET = "gcp:storage/bucket:Bucket"
+BUCKET_BINDING = "gcp:storage/bucketIAMMember:BucketIAMMember"
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+REDIS = "gcp:redis/instance:Instance"
 API = "gcp:projects/service:Service"
 REPOSITORY = "gcp:artifactregistry/repository:Repository"
 BUILD = "docker-build:index:Image"
 
 
-def container(resource: Recorded) -> dict[str, Any]:
+def template_of(resource: Recorded) -> dict[str, Any]:
+    """The revision template: jobs nest a task template inside the execution template."""
     template = resource.inputs["template"]
-    inner = template.get("template", template)  # jobs nest a task template inside the execution template
-    (only,) = inner["containers"]
+    return template.get("template", template)
+
+
+def container(resource: Recorded) -> dict[str, Any]:
+    (only,) = template_of(resource)["containers"]
     return only
 
 

@@ -42,6 +42,12 @@ from tests.infra.policy_plans import (
     watched_db_plan,
 )
 
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+REDIS = "gcp:redis/instance:Instance"
+GCS = "gcp:storage/bucket:Bucket"
+GCS_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
+KMS_KEY = "gcp:kms/cryptoKey:CryptoKey"
+
 # rule id -> (failing plan, passing plan)
 CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
     "s3-public-access-block": (
@@ -295,6 +301,70 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
         one(
             "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", {"member": "serviceAccount:run@p"}
         ),
+    ),
+    "gcp-cloud-run-durable-data": (
+        one(
+            RUN, {"template": {"containers": [{"envs": [{"name": "DEPLOYMENT_ENV", "value": "production"}]}]}}
+        ),
+        one(RUN, {"template": {"containers": [{"envs": [{"name": "DATABASE_HOST", "value": "10.91.0.3"}]}]}}),
+    ),
+    "gcp-cloud-sql-no-public-ip": (
+        one(SQL, {"settings": {"ipConfiguration": {"privateNetwork": "vpc"}}}),
+        one(SQL, {"settings": {"ipConfiguration": {"ipv4Enabled": False}}}),
+    ),
+    "gcp-cloud-sql-tls-only": (
+        one(SQL, {"settings": {"ipConfiguration": {"sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED"}}}),
+        one(SQL, {"settings": {"ipConfiguration": {"sslMode": "ENCRYPTED_ONLY"}}}),
+    ),
+    "gcp-cloud-sql-backups": (
+        one(SQL, {"settings": {"backupConfiguration": {"enabled": True}}}),
+        one(
+            SQL, {"settings": {"backupConfiguration": {"enabled": True, "pointInTimeRecoveryEnabled": True}}}
+        ),
+    ),
+    "gcp-cloud-sql-cmek": (one(SQL, {}), one(SQL, {"encryptionKeyName": "projects/p/.../cryptoKeys/data"})),
+    "gcp-cloud-sql-deletion-protection": (
+        one(SQL, {"deletionProtection": True, "settings": {"deletionProtectionEnabled": False}}),
+        one(SQL, {"settings": {"deletionProtectionEnabled": True}}),
+    ),
+    "gcp-cloud-sql-high-availability": (
+        one(SQL, {"settings": {"availabilityType": "ZONAL"}}),
+        one(SQL, {"settings": {"availabilityType": "REGIONAL"}}),
+    ),
+    "gcp-cloud-sql-dedicated-core": (
+        one(SQL, {"settings": {"tier": "db-g1-small"}}),
+        one(SQL, {"settings": {"tier": "db-custom-1-3840"}}),
+    ),
+    "gcp-memorystore-auth": (one(REDIS, {"authEnabled": False}), one(REDIS, {"authEnabled": True})),
+    "gcp-memorystore-tls": (
+        one(REDIS, {"transitEncryptionMode": "DISABLED"}),
+        one(REDIS, {"transitEncryptionMode": "SERVER_AUTHENTICATION"}),
+    ),
+    "gcp-memorystore-cmek": (one(REDIS, {}), one(REDIS, {"customerManagedKey": "projects/p/.../data"})),
+    "gcp-memorystore-high-availability": (
+        one(REDIS, {"tier": "BASIC"}),
+        one(REDIS, {"tier": "STANDARD_HA"}),
+    ),
+    "gcp-bucket-public-access-prevention": (
+        one(GCS, {"publicAccessPrevention": "inherited"}),
+        one(GCS, {"publicAccessPrevention": "enforced"}),
+    ),
+    "gcp-bucket-uniform-access": (one(GCS, {}), one(GCS, {"uniformBucketLevelAccess": True})),
+    "gcp-bucket-cmek": (
+        one(GCS, {"encryption": {}}),
+        one(GCS, {"encryption": {"defaultKmsKeyName": "projects/p/.../data"}}),
+    ),
+    "gcp-bucket-versioning": (
+        one(GCS, {"versioning": {"enabled": False}}),
+        one(GCS, {"versioning": {"enabled": True}}),
+    ),
+    "gcp-bucket-not-public": (
+        one(GCS_MEMBER, {"member": "allUsers", "role": "roles/storage.objectViewer"}),
+        one(GCS_MEMBER, {"member": "serviceAccount:run@p.iam.gserviceaccount.com", "role": "x"}),
+    ),
+    "gcp-kms-rotation": (
+        one(KMS_KEY, {"rotationPeriod": "31536000s"}),
+        one(KMS_KEY, {"rotationPeriod": "7776000s"}),
     ),
     "gcp-secret-access-per-secret": (
         one("gcp:projects/iAMMember:IAMMember", {"role": "roles/secretmanager.secretAccessor"}),

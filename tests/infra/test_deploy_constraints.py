@@ -52,6 +52,41 @@ def test_a_value_unknown_during_preview_is_reported_not_passed() -> None:
     assert [v.level for v in unknown] == ["advisory"] and "unknown until apply" in unknown[0].message
 
 
+def _service(limits: dict[str, str], **template: Any) -> dict[str, Any]:
+    gen2 = {"executionEnvironment": "EXECUTION_ENVIRONMENT_GEN2"}
+    return {"template": {**gen2, **template, "containers": [{"resources": {"limits": limits}}]}}
+
+
+@pytest.mark.parametrize(
+    ("template", "refusal"),
+    [
+        (_service({"cpu": "1", "memory": "256Mi"}), "below the 512 MiB of the second generation"),
+        (_service({"cpu": "1", "memory": "8Gi"}), "8192 MiB needs at least 2 CPUs"),
+        (_service({"cpu": "8", "memory": "64Gi"}), "above Cloud Run's 32 GiB"),
+        (_service({"cpu": "6", "memory": "25Gi"}), "needs at least 8 CPUs"),
+        (_service({"cpu": "0.5", "memory": "512Mi"}), "needs maxInstanceRequestConcurrency 1"),
+        (_service({"cpu": "3", "memory": "4Gi"}), "cpu 3 is not one of"),
+    ],
+)
+def test_cloud_run_sizes_cloud_run_refuses_are_refused_in_the_plan(template: dict, refusal: str) -> None:
+    run = _plan("gcp:cloudrunv2/service:Service", template)
+    found = [v for v in check(run) if v.policy.endswith("limits")]
+    assert any(refusal in v.message for v in found), [v.message for v in found]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        _service({"cpu": "1", "memory": "4Gi"}),
+        _service({"cpu": "8", "memory": "32Gi"}),
+        _service({"cpu": "0.5", "memory": "512Mi"}, maxInstanceRequestConcurrency=1),
+        {"template": {"containers": [{"resources": {"limits": {"cpu": "1", "memory": "256Mi"}}}]}},  # gen1
+    ],
+)
+def test_cloud_run_sizes_it_accepts_pass(template: dict) -> None:
+    assert not [v for v in check(_plan("gcp:cloudrunv2/service:Service", template)) if "limits" in v.policy]
+
+
 def _deploy_findings(run: ProgramRun) -> list[Violation]:
     ids = {limit.id for limit in LIMITS} | {rule[0] for rule in CROSS_RULES} | {AUTONAME_POLICY}
     return [v for v in check(run) if v.policy in ids]

@@ -125,3 +125,25 @@ def test_every_cross_resource_rule_is_tested() -> None:
     tested = {"aws-subnets-in-vpc", "aws-iam-inline-policy-total", "aws-cloudfront-vpc-origin-internal"}
     tested |= {"aws-ecs-providers-on-cluster", "aws-fargate-spot-platform"}
     assert {rule[0] for rule in CROSS_RULES} == tested | {"aws-policy-json"}
+
+
+def test_a_services_range_overlapping_a_subnet_of_its_network_is_refused() -> None:
+    vpc = _record("gcp:compute/network:Network", "vpc", {})
+    other = _record("gcp:compute/network:Network", "other", {})
+    subnet = _record(
+        "gcp:compute/subnetwork:Subnetwork", "run", {"ipCidrRange": "10.90.0.0/24"}, network=[vpc.urn]
+    )
+    elsewhere = _record(
+        "gcp:compute/subnetwork:Subnetwork", "far", {"ipCidrRange": "10.91.0.0/24"}, network=[other.urn]
+    )
+
+    def reserved(address: str) -> Recorded:
+        props = {"address": address, "prefixLength": 20, "purpose": "VPC_PEERING"}
+        return _record("gcp:compute/globalAddress:GlobalAddress", "psa", props, network=[vpc.urn])
+
+    def found(address: str) -> list[str]:
+        run = _cross_run(vpc, other, subnet, elsewhere, reserved(address))
+        return [v.message for v in check(run) if v.policy == "gcp-services-range-apart-from-subnets"]
+
+    assert len(found("10.90.0.0")) == 1 and "overlaps subnet run" in found("10.90.0.0")[0]
+    assert found("10.91.0.0") == []  # the overlapping subnet is on another network

@@ -1,4 +1,5 @@
-"""The Cloud Run service: settings per stack file, probes, ports, env, digest, outputs; no nightly job."""
+"""The Cloud Run service: settings per stack file, probes, ports, env, digest, outputs; and the embedded
+profile's service, alone (test_gcp_data_tier.py covers the managed tier's workloads)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import pytest
 from pulumi_gcp import cloudrunv2 as run
 
 from app.contract import CONTAINER_PORT, ENV, HEALTH_PATH, LIVE_PATH, SECRET_ENV_VARS
+from tests.infra.conftest import plan_with_gcp
 from tests.infra.gcp_plan import (
     API,
     BUILD,
     JOB,
+    POOL,
     SCHEDULER,
     SERVICE,
     container,
@@ -86,26 +89,34 @@ def test_typed_args_refuse_a_misspelt_nested_key() -> None:
     assert built.container_port == CONTAINER_PORT
 
 
-def test_env_is_stateless_profile_with_secrets_only_by_reference(gcp_stack_plan: Plan) -> None:
-    # Per-instance state (SQLite, in-process jobs) wants a client kept on one instance.
-    assert gcp_stack_plan.one(SERVICE).inputs["template"]["sessionAffinity"] is True
-    for resource in (gcp_stack_plan.one(SERVICE),):
-        env = env_of(resource)
-        assert ENV.PORT not in env, "Cloud Run injects PORT from the container port"
-        assert not [name for name in env if name.startswith(("DATABASE_", "REDIS_"))]
-        for name, entry in env.items():
-            if name in SECRET_ENV_VARS:
-                assert "value" not in entry and entry["valueSource"]["secretKeyRef"]["secret"], name
-            else:
-                assert "valueSource" not in entry, name
-
-
-def test_no_nightly_job_while_cloud_run_runs_the_stateless_profile(gcp_stack_plan: Plan) -> None:
-    # Each execution would open an empty SQLite of its own: nothing to maintain, a job failing every night.
+def test_secrets_reach_the_service_only_by_reference(gcp_stack_plan: Plan) -> None:
     env = env_of(gcp_stack_plan.one(SERVICE))
-    assert not [name for name in env if name.startswith(("DATABASE_", "REDIS_"))]
-    assert gcp_stack_plan.count(JOB) == gcp_stack_plan.count(SCHEDULER) == 0
-    assert "gcp_nightly_job" not in gcp_stack_plan.outputs
+    assert ENV.PORT not in env, "Cloud Run injects PORT from the container port"
+    for name, entry in env.items():
+        if name in SECRET_ENV_VARS:
+            assert "value" not in entry and entry["valueSource"]["secretKeyRef"]["secret"], name
+        else:
+            assert "valueSource" not in entry, name
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Plan:
+    return plan_with_gcp("dev", {"gcpDataTier": "embedded"})
+
+
+def test_the_embedded_profile_is_one_service_with_sticky_clients_and_a_warning(embedded: Plan) -> None:
+    # Per-instance state (SQLite, in-process jobs) wants a client kept on one instance.
+    service = embedded.one(SERVICE)
+    assert service.inputs["template"]["sessionAffinity"] is True
+    assert not [name for name in env_of(service) if name.startswith(("DATABASE_", "REDIS_", "UPLOADS_"))]
+    # Each job execution would open an empty SQLite of its own: nothing to maintain.
+    assert embedded.count(JOB) == embedded.count(SCHEDULER) == embedded.count(POOL) == 0
+    assert "gcp_nightly_job" not in embedded.outputs and embedded.outputs["gcp_data_tier"] == "embedded"
+    [warning] = embedded.outputs["gcp_warnings"]
+    assert warning.startswith("DATA LOSS") and "gcpDataTier managed" in warning
+    assert not [
+        r for r in embedded.resources if r.type.startswith(("gcp:sql/", "gcp:redis/", "gcp:storage/"))
+    ]
 
 
 def test_resources_wait_for_the_apis_they_call(gcp_stack_plan: Plan) -> None:

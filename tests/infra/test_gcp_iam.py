@@ -10,6 +10,10 @@ from stack_config import ConfigError
 from tests.infra.conftest import plan_with_gcp
 from tests.infra.gcp_plan import (
     ACCOUNT,
+    BUCKET,
+    BUCKET_BINDING,
+    JOB,
+    JOB_INVOKER,
     SECRET,
     SECRET_BINDING,
     SERVICE,
@@ -46,7 +50,7 @@ def test_no_basic_roles_and_nothing_granted_at_project_level(gcp_stack_plan: Pla
     assert not project_level, "roles are bound on the one secret or job that needs them"
 
 
-def test_runtime_account_holds_exactly_one_accessor_per_secret(gcp_stack_plan: Plan) -> None:
+def test_runtime_account_holds_one_accessor_per_secret_and_the_uploads_objects(gcp_stack_plan: Plan) -> None:
     member = runtime_account(gcp_stack_plan).outputs["member"]
     held = [g for g in iam_grants(gcp_stack_plan) if g[2] == member]
     secrets = {s.outputs["secretId"] for s in gcp_stack_plan.of_type(SECRET)}
@@ -55,11 +59,33 @@ def test_runtime_account_holds_exactly_one_accessor_per_secret(gcp_stack_plan: P
     for binding in bindings:
         assert binding.inputs["role"] == "roles/secretmanager.secretAccessor"
         assert binding.inputs["member"] == member
-    assert {g[1] for g in held} == {"roles/secretmanager.secretAccessor"}
+    assert sorted(g[1] for g in held if g[1] != "roles/secretmanager.secretAccessor") == [
+        "roles/storage.objectUser"
+    ]
+    (objects,) = gcp_stack_plan.of_type(BUCKET_BINDING)
+    assert objects.inputs["bucket"] == gcp_stack_plan.one(BUCKET).outputs["name"]
 
 
-def test_the_service_account_is_the_only_identity(gcp_stack_plan: Plan) -> None:
-    assert [a.name for a in gcp_stack_plan.of_type(ACCOUNT)] == [runtime_account(gcp_stack_plan).name]
+def test_two_identities_the_runtime_and_the_nightly_trigger_which_may_run_that_job_alone(
+    gcp_stack_plan: Plan,
+) -> None:
+    runtime, scheduler = runtime_account(gcp_stack_plan), gcp_stack_plan.one(ACCOUNT, "nightly-scheduler")
+    assert {a.name for a in gcp_stack_plan.of_type(ACCOUNT)} == {runtime.name, scheduler.name}
+    grants = [g for g in iam_grants(gcp_stack_plan) if g[2] == scheduler.outputs["member"]]
+    assert grants == [(JOB_INVOKER, "roles/run.invoker", scheduler.outputs["member"])]
+    (invoker,) = gcp_stack_plan.of_type(JOB_INVOKER)
+    assert invoker.inputs["name"] == gcp_stack_plan.one(JOB, "nightly-job").outputs["name"]
+
+
+def test_the_key_is_granted_to_the_storage_services_agents_alone(gcp_stack_plan: Plan) -> None:
+    grants = {
+        g[2] for g in iam_grants(gcp_stack_plan) if g[1] == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+    }
+    assert {member.split("@")[1].split(".")[0] for member in grants} == {
+        "gcp-sa-cloud-sql",
+        "cloud-redis",
+        "gs-project-accounts",
+    }
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

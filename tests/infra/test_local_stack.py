@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import yaml
 
@@ -15,6 +18,7 @@ from tests.infra.plan_query import Plan
 
 CONTAINER = "docker:index/container:Container"
 NETWORK = "docker:index/network:Network"
+REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage"
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +89,71 @@ def test_migrations_run_to_completion_on_every_up(local: Plan) -> None:
     assert migrate.replacement_trigger and migrate.replacement_trigger != again.replacement_trigger
 
 
+def test_replacing_the_migrate_container_on_every_up_leaves_web_and_worker_alone(local: Plan) -> None:
+    # The engine replaces, before a delete-before-replace resource, every resource with an input computed
+    # from it (pulumi/pulumi step_generator.go calculateDependentReplacements): web and worker must wait
+    # for the migration without taking any input from it, or every `up` restarts them, and a failed
+    # migration leaves none running.
+    migrate = containers(local)["migrate"]
+    assert migrate.delete_before_replace and migrate.replacement_trigger
+    for resource in local.resources:
+        if resource is migrate:
+            continue
+        fed = [key for key, urns in resource.property_dependencies.items() if migrate.urn in urns]
+        assert not fed, f"{resource.name} reads {fed} from the migrate container"
+
+
+# Runs the local program with the migrate container answering exit code 1 and prints what it registered.
+# In a process of its own: a program that fails part-way leaves Pulumi's runtime in no state to reuse.
+_FAILED_MIGRATION = """
+import offline.mocks as mocks
+import offline.program as program
+real = mocks._ANSWERS["docker:index/container:Container"]
+def failing(name, inputs):
+    rid, outputs = real(name, inputs)
+    return rid, {**outputs, "exitCode": 1} if name.endswith("-migrate") else outputs
+mocks._ANSWERS["docker:index/container:Container"] = failing
+seen = []
+class Capturing(mocks.RecordingMocks):
+    def __init__(self):
+        super().__init__()
+        seen.append(self)
+program.RecordingMocks = Capturing
+try:
+    program.run_program("local")
+except Exception as error:
+    print("failed:", error)
+print("registered:", " ".join(r.name for r in seen[0].resources))
+"""
+
+
+def test_a_failed_migration_stops_the_up_before_web_and_worker() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _FAILED_MIGRATION],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "migrations exited with 1" in result.stdout, result.stdout + result.stderr
+    registered = result.stdout.split("registered:", 1)[1].split()
+    assert "launchpad-local-migrate" in registered
+    assert not {"launchpad-local-web", "launchpad-local-worker"} & set(registered)
+
+
+def test_an_app_image_a_new_build_replaces_is_removed_from_the_engine(local: Plan) -> None:
+    # docker-build never removes what it loaded into the engine; a RemoteImage that does not keep the
+    # image locally removes the old build when a new tag replaces it (and on destroy).
+    build = local.one("docker-build:index:Image").inputs
+    images = {r.inputs["name"]: r for r in local.of_type(REMOTE_IMAGE)}
+    for tag in build["tags"]:
+        assert tag in images and images[tag].inputs["keepLocally"] is False, tag
+    app_image = images[build["tags"][0]].outputs["imageId"]
+    for role in ("migrate", "web", "worker"):
+        assert containers(local)[role].inputs["image"] == app_image, role
+
+
 def test_editing_every_tag_keeps_the_database_volume(local: Plan) -> None:
     volume = local.one("docker:index/volume:Volume")
     relabelled = plan_with("local", {"owner": "another-team", "costCenter": "cc-elsewhere"})
@@ -133,9 +202,10 @@ def test_app_containers_run_the_locally_built_image_hardened(local: Plan) -> Non
     build = local.one("docker-build:index:Image").inputs
     assert build["load"] is True and not build.get("push")
     c = containers(local)
+    built = {r.outputs["imageId"] for r in local.of_type(REMOTE_IMAGE) if r.inputs["name"] in build["tags"]}
     for role in ("migrate", "web", "worker"):
         inputs = c[role].inputs
-        assert inputs["image"] in build["tags"]
+        assert inputs["image"] in built
         assert inputs["readOnly"] is True and inputs["capabilities"]["drops"] == ["ALL"]
         # The contract's writable paths, owned by the app user as the image's VOLUMEs are on Fargate.
         assert set(inputs["tmpfs"]) == set(contract.WRITABLE_PATHS)

@@ -22,13 +22,13 @@ BILLING = {"gcpBillingAccount": "01ABCD-23EF45-6789AB", "gcpMonthlyBudgetUsd": 1
 
 
 def _policies(plan: Plan) -> dict[str, dict]:
+    """The service's policies (the data tier's are tested in test_gcp_data_alerts), by role."""
     prefix = f"launchpad-{plan.run.stack}-alerts-"
-    return {p.name.removeprefix(prefix): p.inputs for p in plan.of_type(POLICY)}
+    return {p.name.removeprefix(prefix): p.inputs for p in plan.of_type(POLICY) if p.name.startswith(prefix)}
 
 
-def _threshold(policy: dict) -> dict:
-    [condition] = policy["conditions"]
-    return condition["conditionThreshold"]
+def _threshold(policy: dict, index: int = 0) -> dict:
+    return policy["conditions"][index]["conditionThreshold"]
 
 
 def test_every_alert_address_is_a_channel_every_policy_notifies(gcp_stack_plan: Plan) -> None:
@@ -45,8 +45,9 @@ def test_the_policies_watch_the_stacks_own_service(gcp_stack_plan: Plan) -> None
     service = gcp_stack_plan.one(SERVICE).inputs["name"]
     policies = _policies(gcp_stack_plan)
     assert set(policies) == {"error-rate", "latency", "instances-at-max"}
-    for role in policies:
-        assert f'resource.labels.service_name = "{service}"' in _threshold(policies[role])["filter"], role
+    for policy in policies.values():
+        for condition in policy["conditions"]:
+            assert f'resource.labels.service_name = "{service}"' in condition["conditionThreshold"]["filter"]
 
 
 def test_the_error_policy_is_the_5xx_share_of_the_services_requests(gcp_stack_plan: Plan) -> None:
@@ -61,6 +62,25 @@ def test_the_error_policy_is_the_5xx_share_of_the_services_requests(gcp_stack_pl
     assert errors["thresholdValue"] == pytest.approx(s.alarm_error_rate_percent / 100)
     assert errors["aggregations"] == errors["denominatorAggregations"]
     assert errors["aggregations"][0]["alignmentPeriod"] == f"{s.alarm_period_seconds}s"
+
+
+def test_the_error_policy_needs_the_request_floor_as_the_aws_alarm_does(gcp_stack_plan: Plan) -> None:
+    # One 5xx in a quiet period is a 100 % ratio: without a floor it raises a critical incident.
+    s = settings_of(gcp_stack_plan.run.config_source)
+    policy = _policies(gcp_stack_plan)["error-rate"]
+    assert policy["combiner"] == "AND" and len(policy["conditions"]) == 2
+    ratio, floor = _threshold(policy, 0), _threshold(policy, 1)
+    assert floor["filter"] == ratio["denominatorFilter"]  # every request of the same service
+    assert floor["aggregations"] == ratio["aggregations"]  # summed over the same period
+    assert (floor["comparison"], floor["thresholdValue"]) == ("COMPARISON_GE", s.alarm_min_requests)
+    assert "denominatorFilter" not in floor
+
+
+def test_a_service_pinned_at_its_maximum_has_no_instances_at_maximum_policy() -> None:
+    # min = max: the instance count sits at the maximum by design; the policy would never close.
+    pinned = plan_with_gcp("prod", {"cloudRunMinInstances": 3, "cloudRunMaxInstances": 3})
+    assert set(_policies(pinned)) == {"error-rate", "latency"}
+    assert pinned.outputs["gcp_monitoring"]["alert_conditions"] == 3 + _data_tier_conditions(pinned)
 
 
 def test_latency_and_capacity_policies_use_the_stacks_thresholds(gcp_stack_plan: Plan) -> None:
@@ -134,7 +154,12 @@ def test_without_a_billing_account_there_is_no_gcp_budget(gcp_stack_plan: Plan) 
     assert all(monitoring_api.urn in p.dependencies for p in gcp_stack_plan.of_type(POLICY))
 
 
+def _data_tier_conditions(plan: Plan) -> int:
+    prefix = f"launchpad-{plan.run.stack}-alerts-"
+    return sum(len(p.inputs["conditions"]) for p in plan.of_type(POLICY) if not p.name.startswith(prefix))
+
+
 def test_the_cost_of_gcp_alerting_is_exported(gcp_stack_plan: Plan) -> None:
     cost = gcp_stack_plan.outputs["gcp_monitoring"]
-    conditions = sum(len(p["conditions"]) for p in _policies(gcp_stack_plan).values())
+    conditions = sum(len(p.inputs["conditions"]) for p in gcp_stack_plan.of_type(POLICY))
     assert cost == {"alert_conditions": conditions, "usd_per_month": pytest.approx(conditions * 1.5)}
