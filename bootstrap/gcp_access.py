@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -33,6 +34,14 @@ DEPLOY_ROLES = (
     "roles/iam.serviceAccountUser",
     "roles/monitoring.editor",
     "roles/cloudscheduler.admin",
+    # The managed data tier (targets/gcp_data.py): its network, key, database, cache, bucket, log metrics.
+    "roles/compute.networkAdmin",
+    "roles/servicenetworking.networksAdmin",
+    "roles/cloudkms.admin",
+    "roles/cloudsql.admin",
+    "roles/redis.admin",
+    "roles/storage.admin",
+    "roles/logging.configWriter",
 )
 PREVIEW_ROLES = (
     "roles/run.viewer",
@@ -42,7 +51,21 @@ PREVIEW_ROLES = (
     "roles/iam.serviceAccountViewer",
     "roles/monitoring.viewer",
     "roles/cloudscheduler.viewer",
+    "roles/compute.networkViewer",
+    "roles/cloudkms.viewer",
+    "roles/cloudsql.viewer",
+    "roles/redis.viewer",
+    "roles/storage.bucketViewer",
+    "roles/logging.viewer",
+    "roles/iam.securityReviewer",  # reads the IAM policies the plan's ...IAMMember resources edit
 )
+# What a refresh reads back beyond the viewer roles, as on AWS: the values the program generates, which the
+# state it decrypts already holds. Memorystore's AUTH string (read on every refresh of an AUTH-enabled
+# instance) through a custom role; the generated secrets' versions through Secret Manager's accessor role,
+# conditioned on those secrets' names (targets/gcp_data.py: "<base>-<role>").
+PREVIEW_READS_ROLE_ID = "launchpadPreviewGeneratedReads"
+PREVIEW_READS = ("redis.instances.getAuthString",)
+GENERATED_SECRETS = ("database-password", "database-readonly-password", "redis-auth")
 # A budget lives on the billing account, not the project: its roles are granted there.
 BILLING_ROLES = {"deploy": "roles/billing.costsManager", "preview": "roles/billing.viewer"}
 # The Cloud Resource Manager API serves every project lookup and every `projects.Service` read, so it must be
@@ -67,6 +90,7 @@ class FamilyAccounts:
 class GcpAccess:
     provider_name: pulumi.Output[str]
     accounts: list[FamilyAccounts]
+    project_number: pulumi.Output[str]
 
 
 def attribute_condition(config: BootstrapConfig) -> str:
@@ -96,15 +120,57 @@ def _apis(project: str) -> list[gcp.projects.Service]:
     ]
 
 
+@dataclass(frozen=True)
+class GeneratedReads:
+    """The preview identities' reads of generated values: the custom role, and the project's number that
+    secret resource names (and so the accessor condition) carry."""
+
+    role: gcp.projects.IAMCustomRole
+    project_number: pulumi.Output[str]
+
+
+def generated_secrets_condition(project_number: str, stacks: Sequence[str]) -> str:
+    """CEL over the resource name: the generated secrets, and their versions, of these stacks. A `pr-*`
+    family has none on Google Cloud: review stacks get no Google identity."""
+    names = [
+        f'resource.name.startsWith("projects/{project_number}/secrets/launchpad-{stack}-{role}/")'
+        for stack in stacks
+        if not stack.endswith("*")
+        for role in GENERATED_SECRETS
+    ]
+    return " || ".join(names) or "false"
+
+
+def _grant(
+    name: str, config: BootstrapConfig, role: pulumi.Input[str], member: pulumi.Input[str], **kw: Any
+) -> None:
+    gcp.projects.IAMMember(name, project=config.gcp_project, role=role, member=member, **kw)
+
+
+def _generated_reads(
+    name: str, config: BootstrapConfig, family: Family, member: pulumi.Output[str], reads: GeneratedReads
+) -> None:
+    _grant(f"{name}-generated-reads", config, reads.role.name, member)
+    condition = gcp.projects.IAMMemberConditionArgs(
+        title=f"generated secrets of {family.name}",
+        description="The values the program generates, which the stacks' state already holds",
+        expression=reads.project_number.apply(lambda n: generated_secrets_condition(n, family.stacks)),
+    )
+    _grant(
+        f"{name}-generated-secrets", config, "roles/secretmanager.secretAccessor", member, condition=condition
+    )
+
+
 def _account(
     config: BootstrapConfig,
     family: Family,
     use: str,
     *,
-    roles: Sequence[str],
     principals: Sequence[pulumi.Output[str]],
     after_apis: pulumi.ResourceOptions,
+    generated_reads: GeneratedReads | None = None,
 ) -> gcp.serviceaccount.Account:
+    """A service account for the family's deploy or preview jobs, impersonable by exactly `principals`."""
     name = f"launchpad-{use}-{family.name}"
     account = gcp.serviceaccount.Account(
         name,
@@ -122,13 +188,10 @@ def _account(
             role="roles/iam.workloadIdentityUser",
             member=principal,
         )
-    for role in roles:
-        gcp.projects.IAMMember(
-            f"{name}-{role.split('/')[1].replace('.', '-')}",
-            project=config.gcp_project,
-            role=role,
-            member=member,
-        )
+    for role in DEPLOY_ROLES if use == "deploy" else PREVIEW_ROLES:
+        _grant(f"{name}-{role.split('/')[1].replace('.', '-')}", config, role, member)
+    if generated_reads is not None:
+        _generated_reads(name, config, family, member, generated_reads)
     if config.gcp_billing_account:
         gcp.billing.AccountIamMember(
             f"{name}-billing",
@@ -139,12 +202,10 @@ def _account(
     return account
 
 
-def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
-    project = config.gcp_project
-    after = after_apis = pulumi.ResourceOptions(depends_on=_apis(project))
+def _workload_identity(config: BootstrapConfig, after_apis: pulumi.ResourceOptions) -> tuple[Any, Any]:
     pool = gcp.iam.WorkloadIdentityPool(
         "github-pool",
-        project=project,
+        project=config.gcp_project,
         workload_identity_pool_id=config.gcp_pool_id,
         display_name="GitHub Actions",
         description=f"GitHub Actions workflows of {config.repository}",
@@ -152,7 +213,7 @@ def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
     )
     provider = gcp.iam.WorkloadIdentityPoolProvider(
         "github-provider",
-        project=project,
+        project=config.gcp_project,
         workload_identity_pool_id=pool.workload_identity_pool_id,
         workload_identity_pool_provider_id=config.gcp_provider_id,
         display_name="GitHub OIDC",
@@ -160,6 +221,25 @@ def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
         attribute_mapping=ATTRIBUTE_MAPPING,
         attribute_condition=attribute_condition(config),
         oidc=gcp.iam.WorkloadIdentityPoolProviderOidcArgs(issuer_uri=oidc.ISSUER_URL),
+    )
+    return pool, provider
+
+
+def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
+    after_apis = pulumi.ResourceOptions(depends_on=_apis(config.gcp_project))
+    pool, provider = _workload_identity(config, after_apis)
+    reads = GeneratedReads(
+        gcp.projects.IAMCustomRole(
+            "launchpad-preview-reads",
+            project=config.gcp_project,
+            role_id=PREVIEW_READS_ROLE_ID,
+            title="Launchpad preview: generated values",
+            description="What a refresh of a Launchpad stack reads back beyond the viewer roles",
+            permissions=list(PREVIEW_READS),
+            stage="GA",
+            opts=after_apis,
+        ),
+        gcp.organizations.get_project_output(project_id=config.gcp_project).number,
     )
     accounts = []
     for family in config.families:
@@ -170,10 +250,15 @@ def create_gcp_access(config: BootstrapConfig) -> GcpAccess:
         accounts.append(
             FamilyAccounts(
                 family,
-                _account(config, family, "deploy", roles=DEPLOY_ROLES, principals=deploy, after_apis=after),
+                _account(config, family, "deploy", principals=deploy, after_apis=after_apis),
                 _account(
-                    config, family, "preview", roles=PREVIEW_ROLES, principals=preview, after_apis=after
+                    config,
+                    family,
+                    "preview",
+                    principals=preview,
+                    after_apis=after_apis,
+                    generated_reads=reads,
                 ),
             )
         )
-    return GcpAccess(provider.name, accounts)
+    return GcpAccess(provider.name, accounts, reads.project_number)

@@ -72,5 +72,11 @@ def access_map(
     return {
         "families": families,
         "state": {"backendUrl": state.backend_url(region), "key": state.key_arn} if state else None,
-        "gcp": {"project": config.gcp_project, "billingAccount": config.gcp_billing_account} if gcp else None,
+        "gcp": {
+            "project": config.gcp_project,
+            "projectNumber": gcp.project_number,
+            "billingAccount": config.gcp_billing_account,
+        }
+        if gcp
+        else None,
     }

@@ -65,6 +65,12 @@ def _iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]
     return f"{target}/{inputs['role']}/{inputs['member']}", {"etag": f"BwY{_hex(name, 9)}="}
 
 
+def _custom_role(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # The provider's id and `name` are the role's resource name, projects/<project>/roles/<roleId>.
+    resource = f"projects/{inputs['project']}/roles/{inputs['roleId']}"
+    return resource, {"name": resource, "deleted": False}
+
+
 def _run_service(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     project, location = _where(inputs)
     own = inputs["name"]  # autonamed by the provider's Check when the program leaves it unset
@@ -133,6 +139,7 @@ ANSWERS: dict[str, Answer] = {
     "gcp:cloudrunv2/service:Service": _run_service,
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": _iam_member,
     "gcp:projects/iAMMember:IAMMember": _iam_member,
+    "gcp:projects/iAMCustomRole:IAMCustomRole": _custom_role,
     "gcp:monitoring/notificationChannel:NotificationChannel": _monitoring("notificationChannels"),
     "gcp:monitoring/alertPolicy:AlertPolicy": _monitoring("alertPolicies"),
     "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": _monitoring("uptimeCheckConfigs"),

@@ -55,19 +55,30 @@ def _cloud_run(props: dict[str, Any]) -> str | None:
     return None if props.get("deletionProtection") is False else "deletion protection refuses destroy"
 
 
-def _workload_identity(props: dict[str, Any]) -> str | None:
-    # IAM soft-deletes pools and providers and keeps their ids for 30 days (cloud.google.com/iam/docs/
-    # manage-workload-identity-pools-providers: "deleted ... can be undeleted within 30 days; the id cannot
-    # be reused until then"); a create with the same id fails with 409 ALREADY_EXISTS.
-    ids = [
-        str(props[k]) for k in ("workloadIdentityPoolProviderId", "workloadIdentityPoolId") if props.get(k)
-    ]
-    return (
-        f"id {ids[0]!r} stays reserved for 30 days after destroy, so re-create fails (409): undelete it "
-        "(gcloud iam workload-identity-pools [providers] undelete) and import it, or choose a new id"
-        if ids
-        else None
-    )
+def _reserved_id(keys: tuple[str, ...], days: int, undelete: str) -> Callable[[dict[str, Any]], str | None]:
+    """An id IAM keeps after a delete: a create with the same id fails with 409 ALREADY_EXISTS until then."""
+
+    def reason(props: dict[str, Any]) -> str | None:
+        ids = [str(props[k]) for k in keys if props.get(k)]
+        if not ids:
+            return None
+        return (
+            f"id {ids[0]!r} stays reserved for {days} days after destroy, so re-create fails (409): "
+            f"undelete it ({undelete}) and import it, or choose a new id"
+        )
+
+    return reason
+
+
+# IAM soft-deletes workload identity pools and providers and keeps their ids for 30 days
+# (cloud.google.com/iam/docs/manage-workload-identity-pools-providers), and a deleted custom role's id for
+# 37 days, undeletable for the first 7 (cloud.google.com/iam/docs/creating-custom-roles#deleting).
+_workload_identity = _reserved_id(
+    ("workloadIdentityPoolProviderId", "workloadIdentityPoolId"),
+    30,
+    "gcloud iam workload-identity-pools [providers] undelete",
+)
+_custom_role = _reserved_id(("roleId",), 37, "gcloud iam roles undelete, within 7 days")
 
 
 def _peering(props: dict[str, Any]) -> str | None:
@@ -85,6 +96,7 @@ RULES: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "gcp:cloudrunv2/service:Service": _cloud_run,
     "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": _workload_identity,
     "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": _workload_identity,
+    "gcp:projects/iAMCustomRole:IAMCustomRole": _custom_role,
     "gcp:cloudrunv2/workerPool:WorkerPool": _cloud_run,
     "gcp:cloudrunv2/job:Job": _cloud_run,
     "gcp:sql/databaseInstance:DatabaseInstance": _cloud_run,

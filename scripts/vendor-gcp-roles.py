@@ -23,8 +23,9 @@ ROLES = [
     "storage.admin", "storage.bucketViewer", "storage.objectViewer",
     "cloudkms.admin", "cloudkms.viewer", "cloudkms.cryptoKeyEncrypterDecrypter",
     "compute.networkAdmin", "compute.networkViewer", "compute.securityAdmin",
-    "servicenetworking.networksAdmin", "servicenetworking.serviceAgent",
+    "servicenetworking.networksAdmin",
     "resourcemanager.projectIamAdmin",
+    "logging.configWriter", "logging.viewer", "iam.securityReviewer",
 ]  # fmt: skip
 
 

@@ -1,65 +1,32 @@
-"""The GCP half of the permission closure: every permission the stack's resources need, against the union of
-the predefined roles the bootstrap grants each service account (on the project, or on the billing account),
-and every API they call, against the APIs enabled before the deploy runs.
-
-Predefined roles' permissions come from Google's roles reference (launchpad/access/data/gcp_roles.json,
-vendored by scripts/vendor-gcp-roles.py). IAM conditions and deny policies are not used by the bootstrap, so
-a permission is allowed exactly when a granted role on the right scope includes it.
-"""
+"""The GCP half of the permission closure: every permission the stack's resources need, against what the
+bootstrap grants each service account (gcp_grants.py: roles on the project or a billing account, custom
+roles, IAM Conditions), and every API they call, against the APIs enabled before the deploy runs."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from launchpad.access.gcp_table import BILLING, CALLS, METHOD_MAP, ROWS
-from launchpad.access.identities import DATA, Bootstrap, Family
-from launchpad.access.model import DEPLOY_OPS, READ_OPS, Op, Row
+from launchpad.access import gcp_data_table
+from launchpad.access.gcp_grants import PROJECT, Grant, Resource, allowed, grants_of
+from launchpad.access.gcp_table import BILLING, CALLS, METHOD_MAP, ROWS, STORED_VALUE
+from launchpad.access.identities import Bootstrap, Family
+from launchpad.access.model import DEPLOY_OPS, READ_OPS, Need, Op, Row
 from launchpad.access.results import Coverage, Gap
 from offline.mocks import Recorded
 from offline.program import ProgramRun
 
-ROWS_BY_TYPE: dict[str, Row] = {r.type: r for r in ROWS}
+ROWS_BY_TYPE: dict[str, Row] = {r.type: r for r in (*ROWS, *gcp_data_table.ROWS)}
 # Enabled by the bootstrap before any stack runs: every projects.Service read, and the project lookup, go
 # through the Cloud Resource Manager API, and Service Usage enables the rest (bootstrap/gcp_access.py).
 PREREQUISITE_APIS = ("cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com")
 _AR_HOST = re.compile(r"^[a-z0-9-]+-docker\.pkg\.dev/")
-
-
-@cache
-def role_permissions() -> dict[str, frozenset[str]]:
-    data = json.loads((DATA / "gcp_roles.json").read_text())
-    return {role: frozenset(entry["permissions"]) for role, entry in data["roles"].items()}
+_SECRET = re.compile(r"^projects/[^/]+/secrets/([^/]+)$")
 
 
 def uses_gcp(run: ProgramRun) -> bool:
     return any(r.type.startswith("gcp:") and r.custom for r in run.resources)
-
-
-def _scope_of(grant: Recorded) -> str:
-    """Where a grant applies: "project", or "billing:<account id>" for a billing-account grant."""
-    if grant.type == "gcp:billing/accountIamMember:AccountIamMember":
-        return f"{BILLING}:{grant.inputs['billingAccountId']}"
-    return "project"
-
-
-def _granted(bootstrap: Bootstrap, email: str) -> dict[str, frozenset[str]]:
-    """The permissions granted to a service account, per scope (the project, each billing account)."""
-    member = f"serviceAccount:{email}"
-    scopes: dict[str, set[str]] = defaultdict(set)
-    for type_ in ("gcp:projects/iAMMember:IAMMember", "gcp:billing/accountIamMember:AccountIamMember"):
-        for grant in bootstrap.resources_of(type_):
-            if grant.inputs["member"] != member:
-                continue
-            role = grant.inputs["role"]
-            if role not in role_permissions():
-                raise ValueError(f"{email}: no permission list for {role} (scripts/vendor-gcp-roles.py)")
-            scopes[_scope_of(grant)] |= role_permissions()[role]
-    return defaultdict(frozenset, {scope: frozenset(found) for scope, found in scopes.items()})
 
 
 def _applies(resource: Recorded) -> bool:
@@ -85,9 +52,21 @@ class Needed(NamedTuple):
     scope: str  # "project" or "billing:<account id>"
     subject: str  # the resource or data source and the operation
     sources: tuple[str, ...]
+    resource: Resource | None = None  # what an IAM Condition on a grant is evaluated against
 
 
-def _requirements(run: ProgramRun, ops: tuple[Op, ...]) -> tuple[list[Needed], set[str], set[str]]:
+def _resource(need: Need, r: Recorded, project_number: str) -> Resource | None:
+    """The resource IAM names for a request, where a condition may depend on it (a secret's version)."""
+    if need.resource != STORED_VALUE:
+        return None
+    found = _SECRET.match(str(r.inputs.get("secret", "")))
+    name = f"projects/{project_number}/secrets/{found[1]}/versions/1" if found else ""
+    return Resource(name, "secretmanager.googleapis.com/SecretVersion") if found else None
+
+
+def _requirements(
+    run: ProgramRun, ops: tuple[Op, ...], project_number: str
+) -> tuple[list[Needed], set[str], set[str]]:
     """What every resource and call needs, the APIs they call, and the types without rows."""
     needed: list[Needed] = []
     apis: set[str] = set()
@@ -102,14 +81,15 @@ def _requirements(run: ProgramRun, ops: tuple[Op, ...]) -> tuple[list[Needed], s
         apis.add(found.api)
         for op in ops:
             for need in found.needs_for(op, r.inputs):
-                scope = (
-                    f"{BILLING}:{r.inputs.get('billingAccount')}" if need.resource == BILLING else "project"
+                scope = f"{BILLING}:{r.inputs.get('billingAccount')}" if need.resource == BILLING else PROJECT
+                subject = f"{r.type} {r.name} ({op})"
+                needed.append(
+                    Needed(need.permission, scope, subject, found.sources, _resource(need, r, project_number))
                 )
-                needed.append(Needed(need.permission, scope, f"{r.type} {r.name} ({op})", found.sources))
     for token in sorted({c[0] for c in run.calls if c[0].startswith("gcp:")}):
         if token not in CALLS:
             uncovered.add(token)
-        needed += [Needed(p, "project", f"data source {token}", (METHOD_MAP,)) for p in CALLS.get(token, ())]
+        needed += [Needed(p, PROJECT, f"data source {token}", (METHOD_MAP,)) for p in CALLS.get(token, ())]
     return needed, apis, uncovered
 
 
@@ -120,39 +100,62 @@ def _enabled_apis(run: ProgramRun, bootstrap: Bootstrap) -> tuple[set[str], set[
     return own, first
 
 
+def _permission_gaps(name: str, needed: list[Needed], grants: list[Grant]) -> list[Gap]:
+    denied: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+    for n in needed:
+        if not allowed(grants, n.permission, n.scope, n.resource):
+            denied.setdefault((n.permission, n.scope, n.sources), []).append(n.subject)
+    return [
+        Gap(name, permission, _scope_name(scope), tuple(s), "NotGranted", sources=sources)
+        for (permission, scope, sources), s in sorted(denied.items())
+    ]
+
+
+def _api_gaps(name: str, apis: set[str], own: set[str], first: set[str]) -> list[Gap]:
+    missing_first = [api for api in PREREQUISITE_APIS if api not in first]
+    prerequisite = [
+        Gap(
+            name,
+            f"{api} enabled before the deploy",
+            "the project",
+            ("every projects.Service read",),
+            "NotEnabled",
+        )
+        for api in missing_first
+    ]
+    return prerequisite + [
+        Gap(name, f"{api} enabled", "the project", ("the stack's resources",), "NotEnabled")
+        for api in sorted(apis - own - first - set(PREREQUISITE_APIS))
+    ]
+
+
+NOT_ADMITTED = Gap(
+    "(no Google identity)",
+    "a Google Cloud credential",
+    "a review stack",
+    ("review-stack.yml: its jobs run pull-request branches",),
+    "NotAdmitted",
+    sources=("bootstrap/gcp_access.py: the provider admits only main's tokens",),
+)
+
+
 def review(run: ProgramRun, bootstrap: Bootstrap, family: Family) -> GcpReview:
     result = GcpReview()
+    if not family.names(run.stack):
+        # Review stacks deploy from pull-request branches, which get no Google credentials at all.
+        result.coverages.append(Coverage(NOT_ADMITTED.identity, "gcp", "deploy", 0, [NOT_ADMITTED]))
+        return result
     own_apis, bootstrap_apis = _enabled_apis(run, bootstrap)
+    gcp: dict[str, Any] = bootstrap.access.get("gcp") or {}
+    project_number = str(gcp.get("projectNumber", ""))
     for use, email, ops in (
         ("deploy", family.gcp_deploy, DEPLOY_OPS),
         ("preview", family.gcp_preview, READ_OPS),
     ):
-        needed, apis, uncovered = _requirements(run, ops)
+        needed, apis, uncovered = _requirements(run, ops, project_number)
         result.uncovered_types = sorted(uncovered)
         name = email or f"(no GCP {use} identity: bootstrap gcpEnabled is false)"
-        granted = _granted(bootstrap, email) if email else defaultdict(frozenset)
-        denied: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
-        for n in needed:
-            if n.permission not in granted[n.scope]:
-                denied.setdefault((n.permission, n.scope, n.sources), []).append(n.subject)
-        gaps = [
-            Gap(name, permission, _scope_name(scope), tuple(s), "NotGranted", sources=sources)
-            for (permission, scope, sources), s in sorted(denied.items())
-        ]
-        missing_prerequisites = [api for api in PREREQUISITE_APIS if api not in bootstrap_apis]
-        gaps += [
-            Gap(
-                name,
-                f"{api} enabled before the deploy",
-                "the project",
-                ("every projects.Service read",),
-                "NotEnabled",
-            )
-            for api in missing_prerequisites
-        ]
-        gaps += [
-            Gap(name, f"{api} enabled", "the project", ("the stack's resources",), "NotEnabled")
-            for api in sorted(apis - own_apis - bootstrap_apis - set(PREREQUISITE_APIS))
-        ]
+        grants = grants_of(bootstrap, email) if email else []
+        gaps = _permission_gaps(name, needed, grants) + _api_gaps(name, apis, own_apis, bootstrap_apis)
         result.coverages.append(Coverage(name, "gcp", use, len(needed), gaps))
     return result

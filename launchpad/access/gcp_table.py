@@ -19,6 +19,7 @@ ACT_AS = (
     "resource runs as (cloud.google.com/iam/docs/service-accounts-actas)"
 )
 BILLING = "billing"  # a Need's resource: the billing account (grants there, not on the project)
+STORED_VALUE = "secret-version"  # a Need's resource: the version of the secret in the `secret` input
 ACT_AS_RUNTIME = "runtime-account"  # a Need's resource: the service account the resource runs as
 
 
@@ -48,6 +49,20 @@ def _row(
     )
 
 
+def iam_member_row(type_: str, collection: str, api: str) -> Row:
+    """A `...IAMMember`: the provider reads the resource's policy and writes it back with the member."""
+    return row(
+        type_,
+        sources=(METHOD_MAP,),
+        api=api,
+        create=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
+        read=(f"{collection}.getIamPolicy",),
+        update=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
+        delete=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
+    )
+
+
+RUN_AND_WAIT = ("run.jobs.run", "run.executions.get")
 AR_PUSH = ("artifactregistry.repositories.uploadArtifacts", "artifactregistry.repositories.downloadArtifacts")
 RUNS_AS = Need("iam.serviceAccounts.actAs", ACT_AS_RUNTIME)
 
@@ -75,27 +90,14 @@ ROWS = (
         # A version written with secret_data (not write-only) is read back on every refresh.
         when=(
             When(input_set("secretData"), "a value Pulumi reads back",
-                 {Op.READ: ("secretmanager.versions.access",)}),
+                 {Op.READ: (Need("secretmanager.versions.access", STORED_VALUE),)}),
         ),
     ),
-    *(
-        row(
-            type_,
-            sources=(METHOD_MAP,),
-            api=api,
-            create=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
-            read=(f"{collection}.getIamPolicy",),
-            update=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
-            delete=(f"{collection}.getIamPolicy", f"{collection}.setIamPolicy"),
-        )
-        for type_, collection, api in (
-            ("gcp:secretmanager/secretIamMember:SecretIamMember", "secretmanager.secrets",
-             "secretmanager.googleapis.com"),
-            ("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "run.services", "run.googleapis.com"),
-            ("gcp:cloudrunv2/jobIamMember:JobIamMember", "run.jobs", "run.googleapis.com"),
-            ("gcp:serviceaccount/iAMMember:IAMMember", "iam.serviceAccounts", "iam.googleapis.com"),
-        )
-    ),
+    iam_member_row("gcp:secretmanager/secretIamMember:SecretIamMember", "secretmanager.secrets",
+                   "secretmanager.googleapis.com"),
+    iam_member_row("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "run.services", "run.googleapis.com"),
+    iam_member_row("gcp:cloudrunv2/jobIamMember:JobIamMember", "run.jobs", "run.googleapis.com"),
+    iam_member_row("gcp:serviceaccount/iAMMember:IAMMember", "iam.serviceAccounts", "iam.googleapis.com"),
     _row("gcp:serviceaccount/account:Account", _crud("iam", "serviceAccounts", api="iam.googleapis.com")),
     row(
         "gcp:cloudrunv2/service:Service",
@@ -114,6 +116,14 @@ ROWS = (
         read=("run.jobs.get",),
         update=("run.jobs.update", RUNS_AS),
         delete=("run.jobs.delete",),
+        # A run_execution_token makes the provider run the job (the migrations) and wait for the execution.
+        when=(
+            When(
+                input_set("runExecutionToken"),
+                "runs the job on create and whenever the token changes",
+                {Op.CREATE: RUN_AND_WAIT, Op.UPDATE: RUN_AND_WAIT},
+            ),
+        ),
     ),
     row(
         "gcp:cloudscheduler/job:Job",
@@ -154,4 +164,6 @@ ROWS = (
 CALLS: dict[str, tuple[str, ...]] = {
     "gcp:organizations/getClientConfig:getClientConfig": (),  # the caller's own token: no call
     "gcp:organizations/getProject:getProject": ("resourcemanager.projects.get",),
+    # projects.serviceAccount.get (the Cloud Storage service agent) is authorised by the project's get.
+    "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": ("resourcemanager.projects.get",),
 }

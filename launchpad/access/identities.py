@@ -43,6 +43,11 @@ class Family:
     def serves(self, stack: str) -> bool:
         return any(fnmatch.fnmatchcase(stack, pattern) for pattern in self.stacks)
 
+    def names(self, stack: str) -> bool:
+        """Named outright, not through a pattern: pattern stacks (pr-*) are review stacks, whose jobs run
+        pull-request branches, which Google's provider refuses (bootstrap/gcp_access.py)."""
+        return stack in self.stacks
+
 
 @dataclass
 class Bootstrap:

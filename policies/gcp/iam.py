@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from pulumi_policy import Severity
 
 from policies.base import Props, as_list, resource_rule
@@ -26,9 +29,20 @@ def _registry_private(props: Props) -> list[str]:
     return [f"the image repository is readable by {sorted(members)}"] if members else []
 
 
+# An IAM Condition naming whole secrets, one `startsWith` per secret id (the trailing "/" ends the id): a
+# project-level grant under it reaches exactly those secrets, as a grant on each would.
+_NAMED_SECRET = re.compile(r'resource\.name\.startsWith\("projects/[^/"]+/secrets/[A-Za-z0-9_-]+/"\)')
+
+
+def _names_secrets(condition: object) -> bool:
+    expression = str(condition.get("expression") or "") if isinstance(condition, Mapping) else ""
+    clauses = [c.strip() for c in expression.split("||")]
+    return bool(expression) and all(_NAMED_SECRET.fullmatch(c) for c in clauses)
+
+
 def _secrets_per_secret(props: Props) -> list[str]:
     role = str(props.get("role", ""))
-    if role in SECRET_ROLES:
+    if role in SECRET_ROLES and not _names_secrets(props.get("condition")):
         return [f"{role} on the whole project reaches every secret; grant it on each secret"]
     return []
 

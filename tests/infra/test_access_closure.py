@@ -40,7 +40,6 @@ VARIANTS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "pr-12345": ("pr-12345", "dev", {}),
     "dev+gcp": ("dev", "dev", {**GCP, "cloudRunPublic": True, **GCP_BUDGET}),
     "prod+gcp": ("prod", "prod", {**GCP, **GCP_BUDGET}),
-    "pr-12345+gcp": ("pr-12345", "dev", GCP),
     "dev+features": (
         "dev", "dev",
         {"wafEnabled": True, "activateCostAllocationTag": True, "natStrategy": "single", "accessLogs": True,
@@ -86,6 +85,16 @@ def test_the_bootstraps_identities_can_deploy_and_preview_every_variant(
     assert (("gcp", "deploy") in uses) == ("gcp" in variant)
     assert all(c.checked > (20 if c.cloud == "aws" else 5) for c in review.coverages)
     assert review.violations() == []
+
+
+def test_a_review_stack_on_google_cloud_is_refused_for_the_credential_it_cannot_get(
+    bootstrap: Bootstrap,
+) -> None:
+    """Review stacks deploy from pull-request branches; Google admits only main's tokens."""
+    run = only(run_program("pr-12345", load_stack_config("dev").with_overrides(GCP)), "gcp:")
+    review = review_access(run, bootstrap, stack_region(run))
+    assert [(g.permission, g.result) for g in review.gaps] == [("a Google Cloud credential", "NotAdmitted")]
+    assert [v.level for v in review.violations()] == ["mandatory"]
 
 
 def test_every_planned_type_has_a_row_with_sources() -> None:

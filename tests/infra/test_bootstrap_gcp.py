@@ -5,8 +5,13 @@ each other: every credentialed job finds its variables and an identity that trus
 
 from __future__ import annotations
 
+import pytest
+
 from bootstrap import gcp_access
+from launchpad.access.gcp_grants import Resource, allowed, grants_of, role_permissions
+from launchpad.access.identities import Bootstrap
 from offline.lifecycle import destroy_blockers
+from policies.gcp import iam as gcp_iam_rules
 from tests.delivery.workflow_model import REPOSITORY_VARIABLES, all_job_runs, uses_credentials
 from tests.delivery.workflow_model import action as action_of
 from tests.infra.bootstrap_plan import (
@@ -60,11 +65,54 @@ def _roles_of(plan: Plan, account: str, type_: str = "gcp:projects/iAMMember:IAM
     return {m.inputs["role"] for m in plan.of_type(type_) if m.inputs["member"] == f"serviceAccount:{email}"}
 
 
-def test_gcp_deploy_identities_hold_the_deploy_roles_and_preview_ones_only_viewer_roles(plan: Plan) -> None:
+def test_gcp_deploy_identities_hold_the_deploy_roles_and_preview_ones_only_read_roles(plan: Plan) -> None:
     assert _roles_of(plan, "launchpad-deploy-prod") == set(gcp_access.DEPLOY_ROLES)
+    custom = plan.one("gcp:projects/iAMCustomRole:IAMCustomRole").outputs["name"]
+    reads = {custom, "roles/secretmanager.secretAccessor"}
     viewer = _roles_of(plan, "launchpad-preview-prod")
-    assert viewer == set(gcp_access.PREVIEW_ROLES)
-    assert all(role.endswith(("viewer", "Viewer", "reader")) for role in viewer)
+    assert viewer == set(gcp_access.PREVIEW_ROLES) | reads
+    assert all(role.endswith(("viewer", "Viewer", "reader", "Reviewer")) for role in viewer - reads)
+    permissions = role_permissions()
+    assert not any(
+        p.endswith((".create", ".update", ".delete", ".setIamPolicy"))
+        for r in viewer - reads
+        for p in permissions[r]
+    )
+
+
+def test_a_preview_identity_reads_back_only_its_familys_generated_values(plan: Plan) -> None:
+    """Like AWS's preview roles: the AUTH string and the generated passwords a refresh reads back (they are
+    in the state it decrypts), never a provider key, never another family's."""
+    role = plan.one("gcp:projects/iAMCustomRole:IAMCustomRole")
+    assert role.inputs["permissions"] == ["redis.instances.getAuthString"]
+    bootstrap = Bootstrap(plan.run, "example")
+    grants = grants_of(
+        bootstrap, plan.one("gcp:serviceaccount/account:Account", "launchpad-preview-dev").outputs["email"]
+    )
+    secret = "projects/412345678901/secrets/{}/versions/1"
+    version = "secretmanager.googleapis.com/SecretVersion"
+
+    def may_read(secret_id: str) -> bool:
+        return allowed(
+            grants, "secretmanager.versions.access", "project", Resource(secret.format(secret_id), version)
+        )
+
+    assert all(may_read(f"launchpad-dev-{name}") for name in gcp_access.GENERATED_SECRETS)
+    assert not may_read("launchpad-prod-database-password")  # prod's, in a shared project
+    assert not may_read("launchpad-dev-anthropic-api-key")  # a provider key
+    assert not may_read("launchpad-dev-database-password-old")
+    assert not allowed(grants, "secretmanager.versions.access", "project")  # no resource: no condition holds
+
+
+def test_the_generated_secret_names_are_the_ones_the_gcp_program_writes_back() -> None:
+    from tests.infra.conftest import plan_with_gcp
+
+    written = {
+        v.inputs["secret"].rsplit("/", 1)[1].removeprefix("launchpad-dev-")
+        for v in plan_with_gcp("dev", {}).of_type("gcp:secretmanager/secretVersion:SecretVersion")
+        if "secretData" in v.inputs
+    }
+    assert written == set(gcp_access.GENERATED_SECRETS)
 
 
 def test_a_gcp_budget_gets_billing_account_roles_for_both_identities() -> None:
@@ -88,6 +136,7 @@ def test_workload_identity_ids_are_listed_as_re_create_blockers(plan: Plan) -> N
     for kind in ("WorkloadIdentityPool", "WorkloadIdentityPoolProvider"):
         reason = blocked[f"gcp:iam/{kind[0].lower() + kind[1:]}:{kind}"]
         assert "30 days" in reason and "undelete" in reason
+    assert "37 days" in blocked["gcp:projects/iAMCustomRole:IAMCustomRole"]
 
 
 def test_every_credentialed_job_gets_its_variables_and_an_identity_that_trusts_it(plan: Plan) -> None:
@@ -112,3 +161,25 @@ def test_every_credentialed_job_gets_its_variables_and_an_identity_that_trusts_i
         assert subject in as_list(trust(plan, role)["Condition"]["StringEquals"][f"{ISSUER}:sub"]), run.label
         if any(action_of(s) == "google-github-actions/auth" for s in run.steps()):
             assert (accounts[have["GCP_SERVICE_ACCOUNT"]], subject) in provider_bindings, run.label
+
+
+NAMED = 'resource.name.startsWith("projects/1/secrets/{}/")'
+
+
+@pytest.mark.parametrize(
+    ("expression", "flagged"),
+    [
+        ('resource.name.startsWith("projects/1/secrets/launchpad-dev-redis-auth/")', False),
+        (f"{NAMED.format('a')} || {NAMED.format('b')}", False),
+        ('resource.name.startsWith("projects/1/secrets/")', True),  # every secret
+        ('resource.name.startsWith("projects/1/secrets/launchpad-dev")', True),  # a prefix, not an id
+        ('resource.name.startsWith("projects/1/secrets/a/") || true', True),
+        ("", True),
+    ],
+)
+def test_a_project_grant_of_secret_access_passes_only_under_a_condition_naming_secrets(
+    expression: str, flagged: bool
+) -> None:
+    condition = {"title": "t", "expression": expression} if expression else None
+    props = {"role": "roles/secretmanager.secretAccessor", "condition": condition}
+    assert bool(gcp_iam_rules._secrets_per_secret(props)) is flagged
