@@ -74,6 +74,16 @@ GCP_BUDGET_DISPLAY_NAME_MAX, GCP_BUDGET_CHANNELS_MAX = 60, 5
 # RDS enhanced monitoring intervals; 0 turns it off
 # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
 RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+# Storage autoscaling: the maximum storage threshold must be at least 10 % above the allocated storage, or
+# RDS refuses it ("Invalid max storage size for engine"); 0 turns autoscaling off
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).
+RDS_MAX_STORAGE_HEADROOM = 1.1
+
+
+def rds_max_storage_floor(allocated_gb: int) -> int:
+    """The least maximum storage threshold RDS accepts above `allocated_gb` (whole GiB)."""
+    return -(-allocated_gb * 11 // 10)  # ceil(allocated x 1.1) in integers: 1.1 is not exact in binary
+
 
 # CloudFront serves only ACM certificates from us-east-1
 # (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).

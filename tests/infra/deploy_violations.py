@@ -59,6 +59,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-rds-monitoring-interval": {"monitoringInterval": 7},
     "aws-rds-backup-retention": {"backupRetentionPeriod": 36},
     "aws-rds-storage": {"allocatedStorage": 10},
+    "aws-rds-max-storage-headroom": {"allocatedStorage": 100, "maxAllocatedStorage": 109},
     "aws-rds-insights-retention": {"performanceInsightsRetentionPeriod": 30},
     "aws-rds-subnet-group-name": {"name": "Launchpad-DB-Subnets"},
     "aws-rds-parameter-group-name": {"name": "launchpad-dev-db-params-"},
