@@ -206,7 +206,10 @@ class Network(pulumi.ComponentResource):
                         sid="WriteFlowLogs",
                         actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         resources=[group.arn, group.arn.apply(lambda a: f"{a}:*")],
-                    )
+                    ),
+                    # In AWS's documented flow-log role (flow-logs-iam-role.html); it lists names only and
+                    # has no resource-level permissions, so "*" is the only way to grant it.
+                    Statement(sid="FindLogGroup", actions=["logs:DescribeLogGroups"], resources=["*"]),
                 ]
             ),
             opts=child,

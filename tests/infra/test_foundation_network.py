@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from policies.base import as_list
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan, settings_of
 
@@ -55,7 +58,7 @@ def test_nat_gateways_and_their_addresses_wait_for_the_internet_gateway(prod: Pl
     # EC2 refuses an EIP or NAT in a VPC with no attached gateway; nothing else orders them after it.
     igw = prod.one("aws:ec2/internetGateway:InternetGateway")
     waiting = prod.of_type(NAT) + prod.of_type("aws:ec2/eip:Eip")
-    assert len(waiting) == 6
+    assert len(waiting) == 2 * settings_of("prod").az_count
     assert all(igw.urn in r.dependencies for r in waiting), [r.name for r in waiting]
 
 
@@ -100,6 +103,21 @@ def test_flow_logs_follow_the_stack_file(dev: Plan, prod: Plan) -> None:
     assert flow_log["logDestination"] == group.outputs["arn"] and flow_log["trafficType"] == "ALL"
     assert group.inputs["retentionInDays"] == settings_of("prod").flow_log_retention_days
     assert group.inputs["kmsKeyId"] == prod.one("aws:kms/key:Key").outputs["arn"]
+
+
+def test_flow_log_role_has_what_awss_documented_role_has(prod: Plan) -> None:
+    # docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html: writes to the group and streams,
+    # and DescribeLogGroups, which has no resource-level permissions (only "*").
+    group_arn = prod.one("aws:cloudwatch/logGroup:LogGroup", "flow-logs").outputs["arn"]
+    statements = json.loads(prod.one("aws:iam/rolePolicy:RolePolicy", "flow-logs-policy").inputs["policy"])
+    granted = {
+        (action, resource)
+        for s in statements["Statement"]
+        for action in as_list(s["Action"])
+        for resource in as_list(s["Resource"])
+    }
+    assert ("logs:DescribeLogGroups", "*") in granted
+    assert {r for a, r in granted if a != "logs:DescribeLogGroups"} == {group_arn, f"{group_arn}:*"}
 
 
 # --- who may talk to whom ----------------------------------------------------------------------------
