@@ -272,7 +272,7 @@ def _service_args(
         ),
         cpu=s.worker_cpu,
         memory=s.worker_memory,
-        cpu_architecture="ARM64" if s.cpu_architecture == "arm64" else "X86_64",
+        cpu_architecture=s.fargate_architecture,
         # No NAT (dev): public subnets with a public IP reach ECR, Secrets Manager and the AI providers.
         subnet_ids=f.network.private_subnet_ids if has_nat else f.network.public_subnet_ids,
         security_group_ids=[f.network.app_security_group_id],
