@@ -122,15 +122,16 @@ class Network(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
 
-        def pick(zone_ids: list[str], z: int) -> str:
+        def enough(zone_ids: list[str]) -> list[str]:
             if len(zone_ids) < args.az_count:
                 raise ValueError(
                     f"azCount {args.az_count} needs {args.az_count} zones; the region offers "
                     f"{zone_ids} once {list(args.excluded_zone_ids)} are left out"
                 )
-            return zone_ids[z]
+            return zone_ids
 
-        return [zones.zone_ids.apply(lambda ids, z=z: pick(ids, z)) for z in range(args.az_count)]
+        chosen = zones.zone_ids.apply(enough)
+        return [chosen[z] for z in range(args.az_count)]
 
     def _app_security_group(self, vpc: aws.ec2.Vpc) -> aws.ec2.SecurityGroup:
         name = self._name
