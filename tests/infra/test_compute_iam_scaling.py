@@ -99,6 +99,14 @@ def test_scheduler_may_run_only_the_nightly_family_in_its_cluster(stack_plan: Pl
     assert set(passed["Resource"]) == {nightly.inputs["executionRoleArn"], nightly.inputs["taskRoleArn"]}
 
 
+def test_the_schedule_is_encrypted_with_the_stacks_key_which_its_role_may_decrypt(stack_plan: Plan) -> None:
+    key_arn = stack_plan.one("aws:kms/key:Key").outputs["arn"]
+    schedule = stack_plan.one(SCHEDULE).inputs
+    assert schedule["kmsKeyArn"] == key_arn
+    decrypt = statement(policy_of(stack_plan, schedule["target"]["roleArn"]), "DecryptTheSchedule")
+    assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", key_arn)
+
+
 def test_nightly_runs_on_the_configured_cron_and_zone(stack_plan: Plan) -> None:
     settings = parse_settings(raw_config(stack_plan.run.stack))
     schedule = stack_plan.one(SCHEDULE).inputs
@@ -232,6 +240,7 @@ UNSCOPABLE = {
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
+    "logs:DescribeLogGroups",  # the flow-log role (Service Authorization Reference: no resource types)
 }
 
 
