@@ -188,6 +188,15 @@ QUEUE_OLDEST_JOB_AGE = MetricSpec(
     "Time the oldest waiting job has been queued (every API task samples it)",
     "Maximum",
 )
+# Published beside queue_depth by the same sampler, so the two always share their timestamps: the worker
+# service's scale-from-zero alarm reads them together and never depends on a series that may be empty.
+QUEUE_WORKERS = MetricSpec(
+    "queue_workers",
+    "Count",
+    (SERVICE_DIMS,),
+    "Workers listening on the queue, a dead one's registration dropped (every API task samples it)",
+    "Maximum",
+)
 SYNCED_TOKEN_AGE = MetricSpec(
     "synced_token_age",
     "Seconds",
@@ -224,6 +233,7 @@ METRICS: tuple[MetricSpec, ...] = (
     QUEUE_DEPTH,
     JOB_DURATION,
     QUEUE_OLDEST_JOB_AGE,
+    QUEUE_WORKERS,
     SYNCED_TOKEN_AGE,
     CIRCUIT_OPENED,
     CIRCUIT_CLOSED,

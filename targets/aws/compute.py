@@ -335,10 +335,9 @@ def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServ
         contract.DIM.SERVICE: contract.SERVICE_NAME,
         contract.DIM.ENVIRONMENT: s.deployment_env,
     }
-    if set(dimensions) != set(contract.QUEUE_DEPTH.dimensions[0]):
-        raise ValueError(
-            f"queue depth is published under {contract.QUEUE_DEPTH.dimensions}; update _worker_args"
-        )
+    for spec in (contract.QUEUE_DEPTH, contract.QUEUE_WORKERS):
+        if set(dimensions) != set(spec.dimensions[0]):
+            raise ValueError(f"{spec.name} is published under {spec.dimensions}; update _worker_args")
     return replace(
         common,
         scaling=Scaling(
@@ -348,6 +347,7 @@ def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServ
             backlog=Backlog(
                 namespace=contract.METRICS_NAMESPACE,
                 metric_name=contract.QUEUE_DEPTH.name,
+                consumers_metric_name=contract.QUEUE_WORKERS.name,
                 dimensions=dimensions,
                 per_task=s.worker_jobs_per_task,
             ),

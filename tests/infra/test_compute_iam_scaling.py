@@ -215,11 +215,33 @@ def test_the_backlog_starts_as_many_workers_as_it_needs_and_only_from_zero(dev: 
     )
     expression, inputs = expression_of(starter)
     ids = {m["metricName"]: query_id for query_id, m in inputs.items()}
-    depth, wanted = ids[contract.QUEUE_DEPTH.name], ids["DesiredTaskCount"]
-    assert evaluate(expression, {depth: 25, wanted: None}) == 25  # no task reported: the backlog
-    assert evaluate(expression, {depth: 25, wanted: 0}) == 25
-    assert evaluate(expression, {depth: 25, wanted: 1}) == 0  # running: target tracking's job
+    depth, workers = ids[contract.QUEUE_DEPTH.name], ids[contract.QUEUE_WORKERS.name]
+    assert evaluate(expression, {depth: 25, workers: 0}) == 25  # nobody listens: the backlog
+    assert evaluate(expression, {depth: 25, workers: 1}) == 0  # a worker runs: target tracking's job
     assert starter.inputs["threshold"] == 0 and starter.inputs["comparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_starting_from_zero_never_waits_on_a_series_that_may_be_empty(dev: Plan) -> None:
+    # A service at zero may publish no Container Insights task counts at all, and no documentation says
+    # FILL makes points out of a series with none: the alarms that start the worker, or say it did not
+    # start, read only the queue sampler's record, which every web task writes.
+    from tests.infra.monitoring_plan import expression_of
+
+    watchers = [
+        a
+        for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.name.endswith(("worker-scale-from-zero-alarm", "worker-not-starting"))
+    ]
+    assert len(watchers) == 2
+    for alarm in watchers:
+        expression, inputs = expression_of(alarm)
+        assert "FILL" not in expression, alarm.name
+        metrics = list(inputs.values())
+        assert {m["metricName"] for m in metrics} == {contract.QUEUE_DEPTH.name, contract.QUEUE_WORKERS.name}
+        # One record: same namespace, dimensions and period, so every depth point has a workers point.
+        assert (
+            len({(m["namespace"], tuple(sorted(m["dimensions"].items())), m["period"]) for m in metrics}) == 1
+        )
 
 
 def test_a_worker_with_a_minimum_scales_in_by_target_tracking_alone(prod: Plan) -> None:
