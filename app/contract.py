@@ -16,6 +16,16 @@ HEALTH_PATH = "/health"
 # The header clients send their API key in (the app's guard reads it; WAF logs redact it).
 API_KEY_HEADER = "X-API-Key"
 LIVE_PATH = "/health/live"
+# Every response carries these (the app adds each one a response lacks); CloudFront's response headers
+# policy sets the same values at the edge, so a response CloudFront makes itself carries them too.
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
 # Cloud Run sends SIGTERM and kills 10 s later; uvicorn must finish in-flight requests before that.
 SHUTDOWN_GRACE_SECONDS: int = 8
 

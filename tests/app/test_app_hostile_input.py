@@ -15,7 +15,7 @@ from app_servers import free_port
 from app_testing import db_rows
 
 from app import contract
-from app.core.middleware import SECURITY_HEADERS
+from app.contract import SECURITY_HEADERS
 
 REPO = Path(__file__).resolve().parents[2]
 JOB = {"name": "Acme renewal", "description": "The app is terrible lately. We are switching to a competitor."}
