@@ -55,20 +55,13 @@ end
 """
 
 
+# Every request a question the rules answer with confidence, each one different.
 UNCACHED_LUA = unique_messages_lua("I want to cancel my subscription, ")
-CACHED_LUA = """
-local counter = 0
-local thread_no = 0
-setup = function(thread) thread:set("tid", thread_no); thread_no = thread_no + 1 end
-request = function()
-  counter = counter + 1
-  local body = '{"message": "I want to cancel my subscription, ticket ' .. tid .. '-' .. counter .. '"}'
-  return wrk.format("POST", "/v1/decisions", HEADERS, body)
-end
-"""
+# One question the rules are unsure of: the chain decides it once (no provider configured here: the rules'
+# fallback, which is cached), then the cache answers.
 CACHED_LUA = """
 request = function()
-  return wrk.format("POST", "/v1/decisions", HEADERS, '{"message": "I want to cancel my subscription"}')
+  return wrk.format("POST", "/v1/decisions", HEADERS, '{"message": "How do I export my data to CSV?"}')
 end
 """
 WARMUP_SECONDS = 2
