@@ -7,11 +7,12 @@ answer, not an hour of the rules'."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app import contract
 from app.core.cache import Cache
@@ -85,6 +86,8 @@ class DecisionService:
 
 
 class CachedOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     verdict: Verdict
     source: str
 
@@ -94,8 +97,15 @@ def _dump(outcome: ChainOutcome) -> str:
 
 
 def _load(raw: str) -> ChainOutcome:
-    cached = CachedOutcome.model_validate_json(raw)
+    cached = _parsed(raw)
     return ChainOutcome(verdict=cached.verdict, source=cached.source)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(raw: str) -> CachedOutcome:
+    """A cached answer is read far more often than written: validate each distinct one once. Requests share
+    the result, which is frozen, and nothing changes a verdict in place (the rules copy theirs)."""
+    return CachedOutcome.model_validate_json(raw)
 
 
 def _audit_row(
