@@ -7,6 +7,7 @@ minimal FastAPI app with the same routes (bench/fastapi_floor_app.py): the most 
     python bench/http_bench.py --skip-load     # side-by-side only
     python bench/http_bench.py --repeat 3      # the median of three runs per server and scenario
     python bench/http_bench.py --profile production   # the service on throwaway PostgreSQL + Redis
+    python bench/http_bench.py --feature-costs        # + what each switchable feature costs in req/s
 
 Needs `wrk` (Debian: apt-get install wrk). Loopback only; every run is bounded by --duration.
 Targets: service >= 0.7x the FastAPI floor's req/s, p99 <= 50 ms at 100 connections; 0 errors at 1,000.
@@ -20,6 +21,7 @@ ratio measures the service, not the scheduler.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
@@ -252,6 +254,45 @@ def side_by_side(load: Load, workdir: str, repeat: int, backends: dict[str, str]
     return ok
 
 
+# What one feature of the service costs on the decision route: the service as it runs, against the same
+# service with that feature switched off by its own setting, interleaved in one run with the floor.
+FEATURES = {
+    "EMF metrics": {"METRICS_ENABLED": "false"},
+    "near cache (cache hits go to Redis)": {"NEAR_CACHE_SECONDS": "0"},
+}
+
+
+def feature_costs(load: Load, workdir: str, repeat: int, backends: dict[str, str]) -> None:
+    """Req/s of the service without each feature; the cost is the share of throughput the feature takes.
+    The production dependencies as a whole (PostgreSQL audit, the shared per-key limit and cache in
+    Redis) are the embedded profile's run against this one."""
+    print(f"{'feature (decision route)':40} {'scenario':12} {'with':>7} {'without':>8} {'cost':>6}")
+    # cost: the share of req/s the feature takes; below zero it saves more than it costs
+    variants = {"with": {}, **FEATURES}
+    with contextlib.ExitStack() as servers:
+        ports = {
+            name: servers.enter_context(
+                server(SERVICE, {**service_env(workdir, backends), **env}, load.placement)
+            )
+            for name, env in variants.items()
+        }
+        for scenario, script in (("rules path", UNCACHED_LUA), ("cache hit", CACHED_LUA)):
+            for port in ports.values():
+                wrk(port, "/v1/decisions", script, replace(load, duration=WARMUP_SECONDS))
+            results = dict(
+                zip(
+                    ports,
+                    interleaved_medians(tuple(ports.values()), "/v1/decisions", script, load, repeat),
+                    strict=True,
+                )
+            )
+            for name in FEATURES:
+                cost = 1 - results["with"].rps / results[name].rps
+                print(
+                    f"{name:40} {scenario:12} {results['with'].rps:7.0f} {results[name].rps:8.0f} {cost:6.0%}"
+                )
+
+
 def load_run(load: Load, workdir: str, backends: dict[str, str] | None = None) -> bool:
     with server(SERVICE, service_env(workdir, backends), load.placement) as port:
         result = wrk(port, "/v1/decisions", UNCACHED_LUA, load)
@@ -337,6 +378,9 @@ def main() -> int:
     )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument(
+        "--feature-costs", action="store_true", help="also: req/s of the service without each feature"
+    )
+    parser.add_argument(
         "--profile",
         choices=["embedded", "production"],
         default="embedded",
@@ -357,6 +401,8 @@ def main() -> int:
         backends_for(args.profile, placement) as backends,
     ):
         ok = side_by_side(Load(args.connections, args.duration, placement), workdir, args.repeat, backends)
+        if args.feature_costs:
+            feature_costs(Load(args.connections, args.duration, placement), workdir, args.repeat, backends)
         if not args.skip_load:
             ok &= load_run(Load(args.load_connections, args.load_duration, placement), workdir, backends)
     print("targets met" if ok else "targets NOT met")
