@@ -100,9 +100,7 @@ def _cloudfront(config: StackConfig, foundation: Foundation) -> Edge:
             origin_https=origin_https,
             web_acl_arn=waf.web_acl_arn if waf else None,
             access_logs=CdnAccessLogs(
-                log_group_name=f"{VENDED_LOG_GROUP_PREFIX}cloudfront/{base}",
-                kms_key_arn=key_arn,
-                retention_days=s.log_retention_days,
+                f"{VENDED_LOG_GROUP_PREFIX}cloudfront/{base}", key_arn, s.log_retention_days
             )
             if s.access_logs and key_arn is not None
             else None,
@@ -114,16 +112,6 @@ def _cloudfront(config: StackConfig, foundation: Foundation) -> Edge:
         "cloudfront_distribution_id": cdn.distribution_id,
         "target_group_arn": lb.target_group_arn,  # `launchpad verify` reads the targets' health
     }
-    notes = (
-        [
-            f"ORIGIN HTTP: CloudFront reaches the load balancer over HTTP inside the VPC, because the stack "
-            f"runs in {config.aws_region} and the certificate for {s.domain_name} is in "
-            f"{CLOUDFRONT_CERTIFICATE_REGION} (ACM certificates serve their own region). Deploy the stack in "
-            f"{CLOUDFRONT_CERTIFICATE_REGION} for TLS to the origin as well."
-        ]
-        if s.domain_name and not origin_https
-        else []
-    )
     return Edge(
         lb,
         cdn.url,
@@ -132,8 +120,20 @@ def _cloudfront(config: StackConfig, foundation: Foundation) -> Edge:
         outputs=outputs,
         waf=waf,
         distribution_id=cdn.distribution_id,
-        notes=notes,
+        notes=_origin_notes(config, origin_https),
     )
+
+
+def _origin_notes(config: StackConfig, origin_https: bool) -> list[str]:
+    domain = config.settings.domain_name
+    if not domain or origin_https:
+        return []
+    return [
+        f"ORIGIN HTTP: CloudFront reaches the load balancer over HTTP inside the VPC, because the stack runs "
+        f"in {config.aws_region} and the certificate for {domain} is in {CLOUDFRONT_CERTIFICATE_REGION} (ACM "
+        f"certificates serve their own region). Deploy the stack in {CLOUDFRONT_CERTIFICATE_REGION} for TLS "
+        "to the origin as well."
+    ]
 
 
 def _key_in(region: str, config: StackConfig, foundation: Foundation) -> pulumi.Output[str]:
