@@ -318,7 +318,8 @@ def backends_for(profile: str, placement: Placement | None = None):
         if placement is not None and placement.client_cpu is not None:
             postmaster = int((postgres.datadir / "postmaster.pid").read_text().split()[0])
             for pid in (redis_server.process.pid, postmaster, *_children(postmaster)):
-                os.sched_setaffinity(pid, {placement.client_cpu})  # new backends inherit the postmaster's
+                with contextlib.suppress(ProcessLookupError):  # a short-lived child ended meanwhile
+                    os.sched_setaffinity(pid, {placement.client_cpu})  # new backends inherit the postmaster's
         yield {"DATABASE_URL": url, "REDIS_URL": redis_server.url}
 
 
