@@ -16,6 +16,16 @@ HEALTH_PATH = "/health"
 # The header clients send their API key in (the app's guard reads it; WAF logs redact it).
 API_KEY_HEADER = "X-API-Key"
 LIVE_PATH = "/health/live"
+# Every response carries these (the app adds each one a response lacks); CloudFront's response headers
+# policy sets the same values at the edge, so a response CloudFront makes itself carries them too.
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
 # Cloud Run sends SIGTERM and kills 10 s later; uvicorn must finish in-flight requests before that.
 SHUTDOWN_GRACE_SECONDS: int = 8
 
@@ -198,6 +208,15 @@ QUEUE_OLDEST_JOB_AGE = MetricSpec(
     "Time the oldest waiting job has been queued (every API task samples it)",
     "Maximum",
 )
+# Published beside queue_depth by the same sampler, so the two always share their timestamps: the worker
+# service's scale-from-zero alarm reads them together and never depends on a series that may be empty.
+QUEUE_WORKERS = MetricSpec(
+    "queue_workers",
+    "Count",
+    (SERVICE_DIMS,),
+    "Workers listening on the queue, a dead one's registration dropped (every API task samples it)",
+    "Maximum",
+)
 SYNCED_TOKEN_AGE = MetricSpec(
     "synced_token_age",
     "Seconds",
@@ -234,6 +253,7 @@ METRICS: tuple[MetricSpec, ...] = (
     QUEUE_DEPTH,
     JOB_DURATION,
     QUEUE_OLDEST_JOB_AGE,
+    QUEUE_WORKERS,
     SYNCED_TOKEN_AGE,
     CIRCUIT_OPENED,
     CIRCUIT_CLOSED,

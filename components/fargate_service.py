@@ -312,6 +312,7 @@ class FargateService(pulumi.ComponentResource):
                 subnet_ids=args.subnet_ids,
                 security_group_ids=args.security_group_ids,
                 assign_public_ip=args.assign_public_ip,
+                kms_key_arn=args.kms_key_arn,
                 after=[*self._policies, *args.after],
             ),
             opts=self._child,

@@ -23,6 +23,8 @@ class NetworkArgs:
     nat_strategy: NatStrategy
     kms_key_arn: pulumi.Input[str]
     flow_log_retention_days: int = 0  # 0: no flow logs
+    # Zone IDs the subnets must avoid (where the stack's tasks cannot run); the rest are taken in name order.
+    excluded_zone_ids: Sequence[str] = ()
     # Optional explicit CIDRs per tier, one per zone; derived from `cidr` when empty.
     subnet_cidrs: dict[str, Sequence[str]] = field(default_factory=dict)
 
@@ -90,9 +92,7 @@ class Network(pulumi.ComponentResource):
         )
 
     def _subnets(self, vpc: aws.ec2.Vpc, args: NetworkArgs) -> dict[str, list[aws.ec2.Subnet]]:
-        zones = aws.get_availability_zones_output(
-            state="available", opts=pulumi.InvokeOutputOptions(parent=self)
-        ).names
+        zones = self._zone_ids(args)
         cidrs = plan_subnets(args.cidr, args.az_count, args.subnet_cidrs)
         name = self._name
         return {
@@ -101,7 +101,7 @@ class Network(pulumi.ComponentResource):
                     f"{name}-{tier}-{z}",
                     vpc_id=vpc.id,
                     cidr_block=cidrs[tier][z],
-                    availability_zone=zones[z],
+                    availability_zone_id=zones[z],
                     map_public_ip_on_launch=False,
                     tags={"Name": f"{name}-{tier}-{z}", "tier": tier},
                     opts=self._child,
@@ -110,6 +110,28 @@ class Network(pulumi.ComponentResource):
             ]
             for tier in TIERS
         }
+
+    def _zone_ids(self, args: NetworkArgs) -> list[pulumi.Output[str]]:
+        """The first `az_count` zones by name, as zone IDs, skipping the excluded ones and any Local or
+        Wavelength Zone the account opted into. The data source lists names and IDs in the same order, so
+        where nothing is excluded each ID is the zone its name chose before: no subnet moves."""
+        zones = aws.get_availability_zones_output(
+            state="available",
+            exclude_zone_ids=list(args.excluded_zone_ids) or None,
+            filters=[aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"])],
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+
+        def enough(zone_ids: list[str]) -> list[str]:
+            if len(zone_ids) < args.az_count:
+                raise ValueError(
+                    f"azCount {args.az_count} needs {args.az_count} zones; the region offers "
+                    f"{zone_ids} once {list(args.excluded_zone_ids)} are left out"
+                )
+            return zone_ids
+
+        chosen = zones.zone_ids.apply(enough)
+        return [chosen[z] for z in range(args.az_count)]
 
     def _app_security_group(self, vpc: aws.ec2.Vpc) -> aws.ec2.SecurityGroup:
         name = self._name
@@ -206,7 +228,10 @@ class Network(pulumi.ComponentResource):
                         sid="WriteFlowLogs",
                         actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         resources=[group.arn, group.arn.apply(lambda a: f"{a}:*")],
-                    )
+                    ),
+                    # In AWS's documented flow-log role (flow-logs-iam-role.html); it lists names only and
+                    # has no resource-level permissions, so "*" is the only way to grant it.
+                    Statement(sid="FindLogGroup", actions=["logs:DescribeLogGroups"], resources=["*"]),
                 ]
             ),
             opts=child,

@@ -1,5 +1,6 @@
 """A one-shot Fargate task started on a cron by EventBridge Scheduler (ECS RunTask), on the capacity its
-strategy names, with a scheduler role that may start only that task family in that cluster."""
+strategy names, with a scheduler role that may start only that task family in that cluster. The schedule
+(its target and input) is encrypted with the stack's key, which the role may use to decrypt it."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class ScheduledRunArgs:
     subnet_ids: pulumi.Input[Sequence[str]]
     security_group_ids: Sequence[pulumi.Input[str]]
     assign_public_ip: bool
+    kms_key_arn: pulumi.Input[str]  # encrypts the schedule at rest; the scheduler role decrypts with it
     after: Sequence[pulumi.Resource] = ()  # what must exist before a run can start (role policies, providers)
 
 
@@ -77,6 +79,7 @@ class ScheduledRun(pulumi.ComponentResource):
             f"{name}-schedule",
             schedule_expression=args.schedule.cron,
             schedule_expression_timezone=args.schedule.timezone,
+            kms_key_arn=args.kms_key_arn,
             flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
             target=aws.scheduler.ScheduleTargetArgs(
                 arn=args.cluster_arn,
@@ -95,8 +98,8 @@ class ScheduledRun(pulumi.ComponentResource):
 def scheduler_statements(
     args: ScheduledRunArgs, account: pulumi.Input[str], region: pulumi.Input[str]
 ) -> list[Statement]:
-    """EventBridge Scheduler may start this family in this cluster, tag what it starts, and hand the task
-    exactly its two roles; nothing else."""
+    """EventBridge Scheduler may start this family in this cluster, tag what it starts, decrypt the schedule
+    with the stack's key, and hand the task exactly its two roles; nothing else."""
     family_arn = args.task_definition_arn.apply(lambda arn: arn.rsplit(":", 1)[0] + ":*")
     task_arns = pulumi.Output.all(region, account, args.cluster_name).apply(
         lambda v: f"arn:aws:ecs:{v[0]}:{v[1]}:task/{v[2]}/*"
@@ -114,6 +117,9 @@ def scheduler_statements(
             resources=[task_arns],
             conditions=[Condition("StringEquals", "ecs:CreateAction", ["RunTask"])],
         ),
+        # With a customer managed key, Scheduler decrypts the schedule's target with its execution role at
+        # every run (scheduler/latest/UserGuide/encryption-rest.html).
+        Statement(sid="DecryptTheSchedule", actions=["kms:Decrypt"], resources=[args.kms_key_arn]),
         Statement(
             sid="PassOnlyTheTaskRoles",
             actions=["iam:PassRole"],

@@ -3,9 +3,12 @@ for a service allowed to stop entirely (minimum 0), step scaling from and to zer
 
 Target tracking cannot start the first task: it sizes the service in proportion to the tasks running, and
 there are none. A service at zero is therefore started by an alarm on its backlog (waiting jobs while no
-task is wanted) that sets the count for that backlog, and stopped by an alarm on the backlog staying empty
-for `idle_minutes`. Target tracking then only adds tasks (its scale-in is off), so a busy worker is never
-stopped mid-burst by a short lull.
+consumer listens) that sets the count for that backlog, and stopped by an alarm on the backlog staying
+empty for `idle_minutes`. The starting alarm reads two series published together (the backlog and its
+consumers, in one record): ECS's own task counts of a service at zero may have no points at all, and the
+CloudWatch documentation does not say that FILL makes points out of a series that has none; if it does
+not, an alarm on them never fires. Target tracking then only adds tasks (its scale-in is off), so a busy
+worker is never stopped mid-burst by a short lull.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ COOLDOWN_OUT, COOLDOWN_IN = 60, 300
 
 @dataclass
 class Backlog:
-    """Waiting work the service drains: a metric of queued items, and how many one task should hold."""
+    """Waiting work the service drains: a metric of queued items, the metric of the consumers listening
+    (published in the same record, same namespace and dimensions), and how many items one task should hold."""
 
     namespace: str
     metric_name: str
+    consumers_metric_name: str
     dimensions: Mapping[str, str]
     per_task: int
 
@@ -117,11 +122,11 @@ class ServiceScaling(pulumi.ComponentResource):
         self._alarm(
             Trigger(
                 "scale-from-zero",
-                from_zero_watch(backlog, self._args.cluster_name, self._args.service_name),
+                from_zero_watch(backlog),
                 "GreaterThanThreshold",
                 0,
                 1,
-                "Jobs wait and no task is wanted: start as many as the backlog needs.",
+                "Jobs wait and no worker listens: start as many as the backlog needs.",
             ),
             start.arn,
         )
@@ -194,21 +199,19 @@ def backlog_metric(backlog: Backlog, period: int = 60) -> Metric:
     return Metric(backlog.namespace, backlog.metric_name, dict(backlog.dimensions), "Maximum", period)
 
 
-def from_zero_watch(
-    backlog: Backlog, cluster_name: pulumi.Input[str], service_name: pulumi.Input[str]
-) -> Expression:
-    """The backlog while the service wants no task (DesiredTaskCount absent or 0), else 0."""
-    wanted = Metric(
-        INSIGHTS,
-        "DesiredTaskCount",
-        {"ClusterName": cluster_name, "ServiceName": service_name},
-        "Maximum",
-        60,
+def consumers_metric(backlog: Backlog, period: int = 60) -> Metric:
+    return Metric(
+        backlog.namespace, backlog.consumers_metric_name, dict(backlog.dimensions), "Maximum", period
     )
+
+
+def from_zero_watch(backlog: Backlog) -> Expression:
+    """The backlog while no consumer listens, else 0: both series come from the same samples, so the
+    expression has a point wherever the backlog has one."""
     return Expression(
-        "IF(FILL(wanted, 0) < 1, depth, 0)",
-        {"depth": backlog_metric(backlog), "wanted": wanted},
-        f"{backlog.metric_name} while no task is wanted",
+        "IF(consumers < 1, depth, 0)",
+        {"depth": backlog_metric(backlog), "consumers": consumers_metric(backlog)},
+        f"{backlog.metric_name} while nothing consumes it",
     )
 
 
@@ -303,6 +306,7 @@ def validate_scaling(s: Scaling) -> None:
         if s.backlog.per_task < 1:
             problems.append("backlog.per_task must be at least 1")
         problems += metric_problems(backlog_metric(s.backlog), alarm=True)
+        problems += metric_problems(consumers_metric(s.backlog), alarm=True)
     # CloudWatch evaluates at most a day of one-minute periods.
     if not 1 <= s.idle_minutes <= 1440:
         problems.append("idle_minutes must be 1-1440")

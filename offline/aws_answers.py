@@ -12,7 +12,16 @@ from typing import Any
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
-ZONES = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d")
+# us-east-1's six zones as one account sees them: every account maps names to zone IDs differently
+# (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html); here use1-az3 is the second.
+ZONES = {
+    "us-east-1a": "use1-az4",
+    "us-east-1b": "use1-az3",
+    "us-east-1c": "use1-az6",
+    "us-east-1d": "use1-az1",
+    "us-east-1e": "use1-az2",
+    "us-east-1f": "use1-az5",
+}
 Answer = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 

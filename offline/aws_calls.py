@@ -7,12 +7,20 @@ from typing import Any
 
 from offline.aws_answers import ACCOUNT_ID, REGION, ZONES, arn_of, hexed
 
+
+def _availability_zones(args: dict[str, Any]) -> dict[str, Any]:
+    """As terraform-provider-aws's data source answers: sorted by name, names and zoneIds index-aligned,
+    excludeNames and excludeZoneIds dropped from both (ec2_availability_zones_data_source.go)."""
+    kept = [
+        (name, zone_id)
+        for name, zone_id in sorted(ZONES.items())
+        if name not in (args.get("excludeNames") or []) and zone_id not in (args.get("excludeZoneIds") or [])
+    ]
+    return {"names": [n for n, _ in kept], "zoneIds": [z for _, z in kept], "id": REGION}
+
+
 CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": lambda _a: {
-        "names": list(ZONES),
-        "zoneIds": [f"use1-az{i + 1}" for i in range(len(ZONES))],
-        "id": REGION,
-    },
+    "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
     "aws:index/getCallerIdentity:getCallerIdentity": lambda _a: {
         "accountId": ACCOUNT_ID,
         "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline",

@@ -115,6 +115,31 @@ def _vpc_origin(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]
     return origin_id, {"arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:vpcorigin/{origin_id}", "etag": "E1"}
 
 
+def _response_headers_policy(name: str, _inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return uuid_of(name), {"etag": hexed(name + "etag", 14).upper()}
+
+
+def _delivery_source(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    source = physical_name(name, inputs)
+    service = str(inputs.get("resourceArn", "")).split(":")[2] if inputs.get("resourceArn") else ""
+    return source, {"arn": arn_of("logs", f"delivery-source:{source}", region_of(inputs)), "service": service}
+
+
+def _delivery_destination(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    destination = physical_name(name, inputs)
+    target = str((inputs.get("deliveryDestinationConfiguration") or {}).get("destinationResourceArn", ""))
+    kind = {"logs": "CWL", "s3": "S3", "firehose": "FH"}.get(target.split(":")[2] if target else "", "")
+    return destination, {
+        "arn": arn_of("logs", f"delivery-destination:{destination}", region_of(inputs)),
+        "deliveryDestinationType": kind,
+    }
+
+
+def _delivery(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    delivery_id = hexed(name, 16)
+    return delivery_id, {"arn": arn_of("logs", f"delivery:{delivery_id}", region_of(inputs))}
+
+
 def _schedule(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     schedule = physical_name(name, inputs)
     return f"default/{schedule}", {
@@ -146,6 +171,10 @@ SERVICE_ANSWERS: dict[str, Answer] = {
     "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:cloudfront/distribution:Distribution": _distribution,
     "aws:cloudfront/vpcOrigin:VpcOrigin": _vpc_origin,
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": _response_headers_policy,
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": _delivery_source,
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": _delivery_destination,
+    "aws:cloudwatch/logDelivery:LogDelivery": _delivery,
     "aws:scheduler/schedule:Schedule": _schedule,
     "aws:appautoscaling/policy:Policy": _scaling_policy,
 }

@@ -42,6 +42,7 @@ class Recorded:
     secret_paths: set[str] = field(default_factory=set)  # input paths the program marked secret
     dependencies: list[str] = field(default_factory=list)
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)  # properties whose change replaces it
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     delete_before_replace: bool = False
     protect: bool = False
@@ -149,6 +150,7 @@ class RecordingMonitor(MockMonitor):
             recorded.parent_urn = request.parent
             recorded.dependencies = list(request.dependencies)
             recorded.ignore_changes = list(request.ignoreChanges)
+            recorded.replace_on_changes = list(request.replaceOnChanges)
             recorded.property_dependencies = {
                 key: list(deps.urns) for key, deps in request.propertyDependencies.items()
             }

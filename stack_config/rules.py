@@ -11,6 +11,7 @@ from policies.deploy.facts import (
     GCP_BUDGET_CHANNELS_MAX,
     LOG_RETENTION_DAYS,
     alarm_evaluation_limit,
+    rds_max_storage_floor,
 )
 from stack_config.compute import compute_problems
 from stack_config.errors import Problem
@@ -44,12 +45,14 @@ def _subnet_problems(s: StackSettings) -> list[Problem]:
 def cross_field_problems(s: StackSettings) -> list[Problem]:
     """Rules between keys; checked once every key is valid on its own."""
     problems = _subnet_problems(s)
-    if s.db_max_allocated_storage_gb < s.db_allocated_storage_gb:
+    storage_floor = rds_max_storage_floor(s.db_allocated_storage_gb)
+    if s.db_max_allocated_storage_gb < storage_floor:
         problems.append(
             (
                 "dbMaxAllocatedStorageGb",
-                f"({s.db_max_allocated_storage_gb}) is below dbAllocatedStorageGb "
-                f"({s.db_allocated_storage_gb}); raise it to enable storage autoscaling",
+                f"({s.db_max_allocated_storage_gb}) must be at least 10 % above dbAllocatedStorageGb "
+                f"({s.db_allocated_storage_gb}), or RDS refuses storage autoscaling. "
+                f"Fix: pulumi config set dbMaxAllocatedStorageGb {storage_floor} (or more)",
             )
         )
     if "aws" in s.targets and s.monthly_budget_usd is None:

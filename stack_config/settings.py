@@ -305,6 +305,11 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
         ),
     ]
 
+    @property
+    def fargate_architecture(self) -> Literal["ARM64", "X86_64"]:
+        """ECS's name for cpuArchitecture (the task definition's runtimePlatform.cpuArchitecture)."""
+        return "ARM64" if self.cpu_architecture == "arm64" else "X86_64"
+
     @field_validator("db_monitoring_interval_seconds")
     @classmethod
     def _monitoring_interval(cls, value: int) -> int:

@@ -165,6 +165,8 @@ class Settings(BaseSettings):
     worker_maintenance_seconds: int = Field(60, ge=1, le=3600)
     queue_depth_interval_seconds: float = Field(30.0, ge=0, le=300)
     audit_retention_days: int = Field(90, ge=1)
+    # Audit rows wait at most this long (or until a batch is full) for their one insert, off the request path.
+    audit_flush_seconds: float = Field(0.5, gt=0, le=60)
     upload_retention_days: int = Field(30, ge=1)
 
     @model_validator(mode="after")

@@ -173,7 +173,11 @@ class Dependency:
             raise translated from exc
 
     def _translated(self, exc: Exception) -> Exception:
-        if isinstance(exc, pybreaker.CircuitBreakerError | DependencyUnavailable) or self._is_outage(exc):
+        if isinstance(exc, pybreaker.CircuitBreakerError):
+            # Skipped while the breaker is open: its opening was logged once (and counted); a line per
+            # skipped call would log thousands a second under load, on the event loop that serves them.
+            return DependencyUnavailable(self.name)
+        if isinstance(exc, DependencyUnavailable) or self._is_outage(exc):
             logger.warning(
                 "dependency unavailable", extra={"dependency": self.name, "error_type": type(exc).__name__}
             )

@@ -21,16 +21,10 @@ logger = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _DOC_PATHS = ("/docs", "/redoc", "/openapi.json")
 _BODILESS = frozenset({"GET", "HEAD"})
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-_RAW_SECURITY_HEADERS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_RAW_SECURITY_HEADERS = [
+    (name.lower().encode(), value.encode()) for name, value in contract.SECURITY_HEADERS.items()
+]
 _RAW_CSP = (b"content-security-policy", API_CSP.encode())
 
 

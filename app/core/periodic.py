@@ -1,4 +1,8 @@
-"""A background task that flushes a buffer on an interval and once more on shutdown."""
+"""A background task that flushes a buffer on an interval, sooner when asked, and once more on shutdown.
+
+Stopping waits for a flush already under way (the rows it took are written, not dropped with a cancelled
+task), then flushes what is left: whatever was buffered when the app stopped is written before it exits.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ class PeriodicFlusher(ABC):
     flush_interval_seconds: float
 
     _task: asyncio.Task[None] | None = None
+    _in_flight: set[asyncio.Future[Any]] | None = None
 
     @abstractmethod
     async def flush(self) -> Any: ...
@@ -20,10 +25,29 @@ class PeriodicFlusher(ABC):
         if self.flush_interval_seconds > 0:
             self._task = asyncio.create_task(self._run())
 
+    def flush_soon(self) -> bool:
+        """Start a flush now, ahead of the interval, unless one started this way is still running."""
+        if self._in_flight is None:
+            self._in_flight = set()
+        if self._in_flight:
+            return False
+        self._tracked()
+        return True
+
+    def _tracked(self) -> asyncio.Future[Any]:
+        assert self._in_flight is not None
+        flushing = asyncio.ensure_future(self.flush())
+        self._in_flight.add(flushing)
+        flushing.add_done_callback(self._in_flight.discard)
+        return flushing
+
     async def _run(self) -> None:
+        if self._in_flight is None:
+            self._in_flight = set()
         while True:
             await asyncio.sleep(self.flush_interval_seconds)
-            await self.flush()
+            # Shielded: stopping cancels the wait for the next interval, never a flush under way.
+            await asyncio.shield(self._tracked())
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -31,4 +55,6 @@ class PeriodicFlusher(ABC):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
         await self.flush()

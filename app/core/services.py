@@ -189,7 +189,7 @@ async def start_services(
     await asyncio.to_thread(_bootstrap_keys, settings, secrets, api_keys)
     async_redis, sync_redis, redis_dependency, cache = _redis_parts(settings, metrics)
     chain = _chain(settings, metrics, secrets, secrets_manager, overrides)
-    audit = AuditWriter(db, database)
+    audit = AuditWriter(db, database, interval_seconds=settings.audit_flush_seconds)
     await audit.start()
     jobs: JobQueue = (
         RqJobQueue(sync_redis, db, settings, database, redis_dependency)

@@ -3,6 +3,7 @@ provider chain otherwise, so a decision is always returned."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -53,7 +54,11 @@ def _classify(message: str) -> Verdict:
     return next((verdict for matches, verdict in RULES if matches(text)), NO_MATCH)
 
 
+@functools.lru_cache(maxsize=1024)
 def evaluate(message: str, customer_plan: str | None = None) -> Verdict:
+    """The rules' verdict. Remembered for repeated questions, which the service answers from its cache
+    only after asking the rules (a confident answer needs no cache); callers share the verdict and never
+    change it in place."""
     verdict = _classify(message)
     if customer_plan and customer_plan.lower() in _HIGH_VALUE_PLANS and verdict.decision != Decision.IGNORE:
         return verdict.model_copy(update={"churn_risk": _raise(verdict.churn_risk)})

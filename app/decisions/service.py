@@ -1,15 +1,18 @@
 """Rules first, the AI chain only when rules are not confident, identical requests from the cache.
 
-A fallback answer (providers configured, none answered) is not cached: once they are back, the same
-question gets their answer, not an hour of the rules'."""
+A confident rules answer never touches the cache: recomputing it takes microseconds, a cache read and
+write two Redis round trips, so the cache holds only what the chain decided. A fallback answer
+(providers configured, none answered) is not cached: once they are back, the same question gets their
+answer, not an hour of the rules'."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app import contract
 from app.core.cache import Cache
@@ -49,17 +52,11 @@ class DecisionService:
 
     async def decide(self, request: DecisionRequest, api_key_label: str | None) -> DecisionResponse:
         started = time.perf_counter()
-        key = self.cache_key(request)
-        cached = await self.cache.get(key)
-        if cached is not None:
-            outcome = _load(cached)
-            await self.metrics.emit({contract.CACHE_HITS: 1})
+        verdict = rules.evaluate(request.message, request.customer_plan)
+        if verdict.confidence >= self.confidence_threshold:
+            outcome, is_cached = ChainOutcome(verdict=verdict, source="rules"), False
         else:
-            outcome = await self._compute(request)
-            if not outcome.degraded:
-                self.cache.put(key, _dump(outcome), self.cache_ttl_seconds)
-            await self.metrics.emit({contract.CACHE_MISSES: 1})
-        is_cached = cached is not None
+            outcome, is_cached = await self._through_cache(request, verdict)
         # Every field is already validated (the verdict on its way in): construct without a second pass.
         response = DecisionResponse.model_construct(
             **dict(outcome.verdict),
@@ -74,14 +71,23 @@ class DecisionService:
         self.audit.record(_audit_row(request, response, api_key_label))
         return response
 
-    async def _compute(self, request: DecisionRequest) -> ChainOutcome:
-        verdict = rules.evaluate(request.message, request.customer_plan)
-        if verdict.confidence >= self.confidence_threshold:
-            return ChainOutcome(verdict=verdict, source="rules")
-        return await self.chain.run(request, verdict)
+    async def _through_cache(self, request: DecisionRequest, verdict: Verdict) -> tuple[ChainOutcome, bool]:
+        """The chain's answer to a question the rules are unsure of, from the cache when it has it."""
+        key = self.cache_key(request)
+        cached = await self.cache.get(key)
+        if cached is not None:
+            await self.metrics.emit({contract.CACHE_HITS: 1})
+            return _load(cached), True
+        outcome = await self.chain.run(request, verdict)
+        if not outcome.degraded:
+            self.cache.put(key, _dump(outcome), self.cache_ttl_seconds)
+        await self.metrics.emit({contract.CACHE_MISSES: 1})
+        return outcome, False
 
 
 class CachedOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     verdict: Verdict
     source: str
 
@@ -91,8 +97,15 @@ def _dump(outcome: ChainOutcome) -> str:
 
 
 def _load(raw: str) -> ChainOutcome:
-    cached = CachedOutcome.model_validate_json(raw)
+    cached = _parsed(raw)
     return ChainOutcome(verdict=cached.verdict, source=cached.source)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(raw: str) -> CachedOutcome:
+    """A cached answer is read far more often than written: validate each distinct one once. Requests share
+    the result, which is frozen, and nothing changes a verdict in place (the rules copy theirs)."""
+    return CachedOutcome.model_validate_json(raw)
 
 
 def _audit_row(

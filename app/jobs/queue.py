@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import redis
-from rq import Queue
+from rq import Queue, Worker
 from rq.command import send_stop_job_command
 from rq.exceptions import AbandonedJobError, InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.job import JobStatus as RqStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
+from rq.worker_registration import clean_worker_registry
 
 from app.core.config import Settings
 from app.core.db import Database
@@ -55,6 +56,10 @@ class JobQueue(Protocol):
 
     async def oldest_age(self) -> float:
         """Seconds the oldest waiting job has waited; 0 when none waits."""
+        ...
+
+    async def workers(self) -> int:
+        """Workers that would take a job now."""
         ...
 
 
@@ -212,6 +217,9 @@ class RqJobQueue:
     async def oldest_age(self) -> float:
         return await self.redis.call_sync(oldest_waiting_age, self.queue)
 
+    async def workers(self) -> int:
+        return await self.redis.call_sync(listening_workers, self.queue)
+
 
 def waiting_count(queue: Queue) -> int:
     """Jobs waiting for a worker: queued ones, and started ones whose worker died (heartbeat expired). The
@@ -219,6 +227,13 @@ def waiting_count(queue: Queue) -> int:
     (requeue_abandoned); counting only the queue would leave them behind a worker scaled to zero."""
     abandoned = queue.connection.zcount(StartedJobRegistry(queue=queue).key, 0, time.time())
     return int(queue.count) + int(abandoned)
+
+
+def listening_workers(queue: Queue) -> int:
+    """Workers registered on the queue. A worker killed without its warm shutdown stays registered until
+    its key expires (RQ's worker_ttl); dropping such registrations first counts only the living ones."""
+    clean_worker_registry(queue)
+    return Worker.count(queue=queue)
 
 
 # Jobs looked at from the head of the queue: a requeued job can sit ahead of an older one.
@@ -294,6 +309,9 @@ class InProcessJobQueue:
             if not (future.running() or future.done())
         ]
         return max(waiting, default=0.0)
+
+    async def workers(self) -> int:
+        return 1  # the job thread of this process: it exists as long as the process serves
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

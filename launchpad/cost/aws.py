@@ -18,6 +18,7 @@ from offline.mocks import Recorded
 from policies.deploy.facts import FARGATE_ON_DEMAND, FARGATE_SPOT
 
 H = HOURS_PER_MONTH
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 Pricer = Callable[[Recorded, PlanIndex], list[CostComponent]]
 
 
@@ -191,11 +192,18 @@ def kms_key(_r: Recorded, plan: PlanIndex) -> list[CostComponent]:
 
 
 def log_group(r: Recorded, plan: PlanIndex) -> list[CostComponent]:
-    ingested = plan.usage.log_gb_per_month / max(1, plan.count("aws:cloudwatch/logGroup:LogGroup"))
+    vended = plan.vended_log_groups()
+    if r.urn in vended:
+        # CloudFront's standard logs: a record per request, delivered at the same per-GB rate.
+        ingested = plan.usage.requests_per_month * plan.usage.edge_log_kb_per_request / 1024 / 1024
+        what = f"delivered ({plan.usage.edge_log_kb_per_request:g} KB a request)"
+    else:
+        ingested = plan.usage.log_gb_per_month / max(1, plan.count(LOG_GROUP) - len(vended))
+        what = "ingested (share of the stack's)"
     # At steady state a group holds `retention` days of its ingest.
     stored = ingested * float(r.inputs.get("retentionInDays") or 3650) / 30
     return [
-        component("ingested (share of the stack's)", "logs.gb_ingested", ingested, usage_based=True),
+        component(what, "logs.gb_ingested", ingested, usage_based=True),
         component("stored", "logs.gb_month", stored, usage_based=True),
     ]
 
@@ -262,7 +270,7 @@ AWS_PRICERS: dict[str, Pricer] = {
     "aws:elasticache/replicationGroup:ReplicationGroup": cache,
     "aws:secretsmanager/secret:Secret": secret,
     "aws:kms/key:Key": kms_key,
-    "aws:cloudwatch/logGroup:LogGroup": log_group,
+    LOG_GROUP: log_group,
     "aws:s3/bucket:Bucket": bucket,
     "aws:ecr/repository:Repository": repository,
     "aws:wafv2/webAcl:WebAcl": web_acl,

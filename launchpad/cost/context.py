@@ -11,6 +11,7 @@ from launchpad.cost.usage import Usage
 from offline.mocks import Recorded
 
 SCALING_TARGET = "aws:appautoscaling/target:Target"
+DELIVERY_DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,17 @@ class PlanIndex:
             if urn in self._by_urn:
                 return self._by_urn[urn]
         return self.by_output("arn", resource.inputs.get(key))
+
+    def vended_log_groups(self) -> set[str]:
+        """URNs of the log groups that a delivery destination names: vended logs (CloudFront's standard
+        logs), whose volume follows the requests rather than the app's logging."""
+        urns: set[str] = set()
+        for destination in (r for r in self.resources if r.type == DELIVERY_DESTINATION):
+            config = destination.inputs.get("deliveryDestinationConfiguration") or {}
+            group = self.by_output("arn", config.get("destinationResourceArn"))
+            if group is not None:
+                urns.add(group.urn)
+        return urns
 
     def by_output(self, key: str, value: Any) -> Recorded | None:
         if value is None:

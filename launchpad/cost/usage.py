@@ -20,6 +20,7 @@ class Usage:
     response_kb: float
     nat_gb_per_month: float
     log_gb_per_month: float
+    edge_log_kb_per_request: float  # CloudFront's standard log record (v2, JSON, every field)
     s3_gb_stored: float
     ecr_gb_stored: float
     secret_api_calls_per_month: float

@@ -1,4 +1,5 @@
-"""The load balancer and what guards the public entry: HTTPS, TLS 1.2+, strict parsing, logs, WAF."""
+"""The load balancer and what guards the public entry: HTTPS, TLS 1.2+, strict parsing, logs, WAF, and
+CloudFront's security headers and standard logs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
 WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 # ELBSecurityPolicy names that allow nothing older than TLS 1.2.
 TLS12_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-2",
@@ -70,6 +72,27 @@ def public_entry_has_waf(args: StackValidationArgs, report: ReportViolation) -> 
             continue
         if not any(depends_on(a, "resourceArn", balancer) for a in associations):
             report(f"public load balancer {balancer.name} has no WAF web ACL", balancer.urn)
+
+
+def _security_headers(props: Props) -> list[str]:
+    behaviors = [("default", props.get("defaultCacheBehavior") or {})] + [
+        (str(b.get("pathPattern")), b) for b in props.get("orderedCacheBehaviors") or []
+    ]
+    return [
+        f"the {name} cache behavior sends no response headers policy (HSTS, nosniff, frame options)"
+        for name, behavior in behaviors
+        if not behavior.get("responseHeadersPolicyId")
+    ]
+
+
+def cloudfront_logged(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Each distribution writes standard logs: a v2 delivery source of its access logs, or the legacy
+    logging to a bucket."""
+    sources = [s for s in of_type(args.resources, DELIVERY_SOURCE) if s.props.get("logType") == "ACCESS_LOGS"]
+    for distribution in of_type(args.resources, DISTRIBUTION):
+        legacy = (distribution.props.get("loggingConfig") or {}).get("bucket")
+        if not legacy and not any(depends_on(s, "resourceArn", distribution) for s in sources):
+            report(f"distribution {distribution.name} writes no access logs", distribution.urn)
 
 
 ELB_POLICIES = [
@@ -149,6 +172,30 @@ ELB_POLICIES = [
         ),
         LOAD_BALANCER,
         lambda p: require(p, "enableDeletionProtection", True, "deletion protection is off"),
+        ADVISORY,
+    ),
+    resource_rule(
+        RuleMeta(
+            "cloudfront-security-headers",
+            "CloudFront adds HSTS and the other security headers to every response.",
+            Severity.MEDIUM,
+            "Attach a response headers policy to every cache behavior (components/cdn.py does).",
+            checkov=("CKV2_AWS_32",),
+        ),
+        DISTRIBUTION,
+        _security_headers,
+    ),
+    stack_rule(
+        RuleMeta(
+            "cloudfront-access-logs",
+            "CloudFront distributions write standard (access) logs.",
+            Severity.LOW,
+            "Set accessLogs true (standard logging v2 into a CloudWatch log group).",
+            category="operations",
+            checkov=("CKV_AWS_86",),
+            fsbp=("CloudFront.5",),
+        ),
+        cloudfront_logged,
         ADVISORY,
     ),
     stack_rule(

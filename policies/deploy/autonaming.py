@@ -78,6 +78,9 @@ AWS_NAMED = (
     "aws:budgets/budget:Budget",
     "aws:costexplorer/anomalyMonitor:AnomalyMonitor",
     "aws:costexplorer/anomalySubscription:AnomalySubscription",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
 )
 GCP_AUTONAMED: dict[str, AutoName] = {
     "gcp:cloudrunv2/service:Service": AutoName(maxlen=50, lower=True),

@@ -46,6 +46,17 @@ FARGATE_ON_DEMAND, FARGATE_SPOT = "FARGATE", "FARGATE_SPOT"
 # statements that Spot refuses ARM64 (aws/containers-roadmap#1594, #2202, an old CloudFormation note on
 # Batch) predate it, and roadmap issue #2407 on that very error is closed as shipped.
 FARGATE_SPOT_MIN_PLATFORM: dict[str, tuple[int, int, int]] = {"X86_64": (1, 3, 0), "ARM64": (1, 4, 0)}
+# Zones where Fargate runs no Linux task of an architecture, by zone ID: an ID names the same physical
+# zone in every account, a name (us-east-1a) does not
+# (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html). Every architecture: the
+# zones the Fargate Regions table leaves out (us-west-1: usw1-az1 and usw1-az3 only; ap-northeast-1:
+# apne1-az1, -az2 and -az4 only; https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate-Regions.html).
+# ARM64 (Graviton) also not in use1-az3, as AWS's review of this stack found (issue 22).
+_FARGATE_NO_LINUX_ZONE_IDS = ("usw1-az2", "apne1-az3")
+FARGATE_UNSUPPORTED_ZONE_IDS: dict[str, tuple[str, ...]] = {
+    "X86_64": _FARGATE_NO_LINUX_ZONE_IDS,
+    "ARM64": (*_FARGATE_NO_LINUX_ZONE_IDS, "use1-az3"),
+}
 # A strategy item's base is 0-100,000 tasks and its weight 0-1,000 (terraform-provider-aws
 # internal/service/ecs/service.go and scheduler/schedule.go validators); a schedule takes at most 6 items.
 STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX, SCHEDULE_STRATEGY_ITEMS = 100_000, 1_000, 6
@@ -74,6 +85,16 @@ GCP_BUDGET_DISPLAY_NAME_MAX, GCP_BUDGET_CHANNELS_MAX = 60, 5
 # RDS enhanced monitoring intervals; 0 turns it off
 # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
 RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+# Storage autoscaling: the maximum storage threshold must be at least 10 % above the allocated storage, or
+# RDS refuses it ("Invalid max storage size for engine"); 0 turns autoscaling off
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).
+RDS_MAX_STORAGE_HEADROOM = 1.1
+
+
+def rds_max_storage_floor(allocated_gb: int) -> int:
+    """The least maximum storage threshold RDS accepts above `allocated_gb` (whole GiB)."""
+    return -(-allocated_gb * 11 // 10)  # ceil(allocated x 1.1) in integers: 1.1 is not exact in binary
+
 
 # CloudFront serves only ACM certificates from us-east-1
 # (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html).

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from policies.deploy.facts import FARGATE_TASK_SIZES
+from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION, FARGATE_TASK_SIZES, rds_max_storage_floor
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = r"([01][0-9]|2[0-3]):([0-5][0-9])"
@@ -124,6 +124,36 @@ class NotMore:
         if int(props[self.part]) <= int(props[self.whole]):
             return []
         return [f"{self.part} {props[self.part]} exceeds {self.whole} {props[self.whole]}"]
+
+
+@dataclass(frozen=True)
+class StorageHeadroom:
+    """RDS storage autoscaling: `maximum` 0/absent (off) or at least `floor(allocated)`."""
+
+    maximum: str
+    allocated: str
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        top, allocated = props.get(self.maximum), props.get(self.allocated)
+        if not top or allocated is None:
+            return []
+        least = rds_max_storage_floor(int(allocated))
+        if int(top) >= least:
+            return []
+        return [f"{self.maximum} {top} is under {least}, 10 % above {self.allocated} {allocated}"]
+
+
+@dataclass(frozen=True)
+class DeliverySourceRegion:
+    """A CloudFront distribution's delivery source is made in us-east-1, CloudFront's home region."""
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        if ":cloudfront:" not in str(props.get("resourceArn") or ""):
+            return []
+        region = props.get("region")
+        if region == CLOUDFRONT_CERTIFICATE_REGION:
+            return []
+        return [f"a CloudFront delivery source is in {region or 'the provider region'}, not us-east-1"]
 
 
 @dataclass(frozen=True)

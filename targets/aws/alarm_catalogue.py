@@ -169,7 +169,7 @@ def ecs_alarms(s: StackSettings, m: MonitoredStack) -> list[AlarmSpec]:
         ("worker", m.worker_service, s.worker_min_count),
     ):
         dims = {"ClusterName": m.cluster_name, "ServiceName": service}
-        specs.append(_tasks_below_minimum(role, dims, minimum) if minimum else _not_starting(role, dims, m))
+        specs.append(_tasks_below_minimum(role, dims, minimum) if minimum else _not_starting(role, m))
         specs += [
             spec(
                 f"{role}-{resource.lower()}",
@@ -203,16 +203,20 @@ def _tasks_below_minimum(role: str, dims: dict[str, pulumi.Input[str]], minimum:
     )
 
 
-def _not_starting(role: str, dims: dict[str, pulumi.Input[str]], m: MonitoredStack) -> AlarmSpec:
+def _not_starting(role: str, m: MonitoredStack) -> AlarmSpec:
     """A service that scales to zero has no minimum to fall below; what can fail is the start: jobs wait
-    and no task runs (no Spot capacity, a failed pull, a crash at start-up)."""
-    running = Metric(INSIGHTS, "RunningTaskCount", dims, "Maximum", 60)
+    and no worker listens (no Spot capacity, a failed pull, a crash at start-up). Both series come from the
+    same queue samples, so the alarm has a point wherever the queue has one (a service at zero may have
+    no task-count points at all)."""
     return spec(
         f"{role}-not-starting",
         Expression(
-            "IF(FILL(tasks, 0) < 1, waiting, 0)",
-            {"waiting": app_series(contract.QUEUE_DEPTH, m, 60), "tasks": running},
-            f"jobs waiting while no {role} task runs",
+            "IF(workers < 1, waiting, 0)",
+            {
+                "waiting": app_series(contract.QUEUE_DEPTH, m, 60),
+                "workers": app_series(contract.QUEUE_WORKERS, m, 60),
+            },
+            f"jobs waiting while no {role} listens",
         ),
         # no queue sample (no web task) is alarmed on the web service
         Breach(">", 0, NOT_STARTING, "notBreaching"),

@@ -272,7 +272,7 @@ def _service_args(
         ),
         cpu=s.worker_cpu,
         memory=s.worker_memory,
-        cpu_architecture="ARM64" if s.cpu_architecture == "arm64" else "X86_64",
+        cpu_architecture=s.fargate_architecture,
         # No NAT (dev): public subnets with a public IP reach ECR, Secrets Manager and the AI providers.
         subnet_ids=f.network.private_subnet_ids if has_nat else f.network.public_subnet_ids,
         security_group_ids=[f.network.app_security_group_id],
@@ -335,10 +335,9 @@ def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServ
         contract.DIM.SERVICE: contract.SERVICE_NAME,
         contract.DIM.ENVIRONMENT: s.deployment_env,
     }
-    if set(dimensions) != set(contract.QUEUE_DEPTH.dimensions[0]):
-        raise ValueError(
-            f"queue depth is published under {contract.QUEUE_DEPTH.dimensions}; update _worker_args"
-        )
+    for spec in (contract.QUEUE_DEPTH, contract.QUEUE_WORKERS):
+        if set(dimensions) != set(spec.dimensions[0]):
+            raise ValueError(f"{spec.name} is published under {spec.dimensions}; update _worker_args")
     return replace(
         common,
         scaling=Scaling(
@@ -348,6 +347,7 @@ def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServ
             backlog=Backlog(
                 namespace=contract.METRICS_NAMESPACE,
                 metric_name=contract.QUEUE_DEPTH.name,
+                consumers_metric_name=contract.QUEUE_WORKERS.name,
                 dimensions=dimensions,
                 per_task=s.worker_jobs_per_task,
             ),

@@ -105,7 +105,11 @@ def _ai_rows(m: MonitoredStack, region: str) -> list[list[Widget]]:
 
 def _queue_row(m: MonitoredStack, region: str) -> list[Widget]:
     return [
-        Graph("Jobs waiting", [app_series(contract.QUEUE_DEPTH, m, PERIOD)], region),
+        Graph(
+            "Jobs waiting, workers listening",
+            [app_series(contract.QUEUE_DEPTH, m, PERIOD), app_series(contract.QUEUE_WORKERS, m, PERIOD)],
+            region,
+        ),
         Graph("Oldest waiting job (s)", [app_series(contract.QUEUE_OLDEST_JOB_AGE, m, PERIOD)], region),
         Graph("Job run time p99 (s)", [app_series(contract.JOB_DURATION, m, PERIOD)], region),
     ]

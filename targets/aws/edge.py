@@ -8,16 +8,18 @@ domain is configured (stack_config refuses production without one), WAF on the l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 
 from app import contract
-from components.cdn import Cdn, CdnArgs
+from components.cdn import Cdn, CdnAccessLogs, CdnArgs
 from components.encryption import Encryption, EncryptionArgs
 from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.vended_logs import VENDED_LOG_GROUP_PREFIX
 from components.waf import CLOUDFRONT_REGION, LOG_GROUP_PREFIX, Waf, WafArgs, WafLogging
+from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION
 from stack_config import StackConfig
 from targets.aws.foundation import ALB_LOG_PREFIX, Foundation
 
@@ -38,6 +40,7 @@ class Edge:
     outputs: dict[str, Any]
     waf: Waf | None = None
     distribution_id: pulumi.Output[str] | None = None
+    notes: list[str] = field(default_factory=list)  # for the stack's `warnings` output
 
 
 def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
@@ -50,7 +53,7 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
                 WafArgs(
                     requests_per_minute=s.waf_requests_per_minute,
                     resource_arn=lb.arn,
-                    logging=_waf_logging(config, foundation, config.aws_region),
+                    logging=_waf_logging(config, foundation.encryption.key_arn),
                 ),
                 opts=foundation.opts,
             )
@@ -59,31 +62,48 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
         )
         outputs = {"alb_dns_name": lb.dns_name, "target_group_arn": lb.target_group_arn}
         return Edge(lb, lb.url, lb.https_enabled, proxy_hops=1, outputs=outputs, waf=waf)
+    return _cloudfront(config, foundation)
+
+
+def _cloudfront(config: StackConfig, foundation: Foundation) -> Edge:
+    s, base = config.settings, config.base_name
     lb = _load_balancer(config, foundation, internet_facing=False)
+    # WAF's logs and CloudFront's standard logs live in us-east-1, whatever the stack's region.
+    key_arn = _key_in(CLOUDFRONT_REGION, config, foundation) if s.waf_enabled or s.access_logs else None
     waf = (
         Waf(
             f"{base}-waf",
             WafArgs(
                 requests_per_minute=s.waf_requests_per_minute,
                 scope="CLOUDFRONT",
-                logging=_waf_logging(config, foundation, CLOUDFRONT_REGION),
+                logging=_waf_logging(config, key_arn),
             ),
             opts=foundation.opts,
         )
-        if s.waf_enabled
+        if s.waf_enabled and key_arn is not None
         else None
     )
+    # The viewer certificate is in us-east-1; the load balancer can present it only from there.
+    origin_https = bool(s.domain_name) and config.aws_region == CLOUDFRONT_CERTIFICATE_REGION
     cdn = Cdn(
         f"{base}-cdn",
         CdnArgs(
             load_balancer_arn=lb.arn,
             load_balancer_dns_name=lb.dns_name,
             load_balancer_security_group_id=lb.security_group_id,
+            target_group_arn=lb.target_group_arn,
             vpc_id=foundation.network.vpc_id,
+            security_headers=contract.SECURITY_HEADERS,
             domain_name=s.domain_name,
             hosted_zone_id=s.hosted_zone_id,
             certificate_arn=s.certificate_arn,
+            origin_https=origin_https,
             web_acl_arn=waf.web_acl_arn if waf else None,
+            access_logs=CdnAccessLogs(
+                f"{VENDED_LOG_GROUP_PREFIX}cloudfront/{base}", key_arn, s.log_retention_days
+            )
+            if s.access_logs and key_arn is not None
+            else None,
         ),
         opts=foundation.opts,
     )
@@ -100,20 +120,37 @@ def deploy_edge(config: StackConfig, foundation: Foundation) -> Edge:
         outputs=outputs,
         waf=waf,
         distribution_id=cdn.distribution_id,
+        notes=_origin_notes(config, origin_https),
     )
 
 
-def _waf_logging(config: StackConfig, foundation: Foundation, region: str) -> WafLogging:
-    """WAF logs to a group in the web ACL's region, encrypted with a key of that region: the stack's key when
-    the stack is there, else a key of its own (CloudFront's web ACL is always in us-east-1)."""
-    key_arn = foundation.encryption.key_arn
-    if region != config.aws_region:
-        edge_key = Encryption(
-            f"{config.base_name}-edge",
-            EncryptionArgs(alias=f"{config.base_name}-edge", region=region, topic_publishers=[]),
-            opts=foundation.opts,
-        )
-        key_arn = edge_key.key_arn
+def _origin_notes(config: StackConfig, origin_https: bool) -> list[str]:
+    domain = config.settings.domain_name
+    if not domain or origin_https:
+        return []
+    return [
+        f"ORIGIN HTTP: CloudFront reaches the load balancer over HTTP inside the VPC, because the stack runs "
+        f"in {config.aws_region} and the certificate for {domain} is in {CLOUDFRONT_CERTIFICATE_REGION} (ACM "
+        f"certificates serve their own region). Deploy the stack in {CLOUDFRONT_CERTIFICATE_REGION} for TLS "
+        "to the origin as well."
+    ]
+
+
+def _key_in(region: str, config: StackConfig, foundation: Foundation) -> pulumi.Output[str]:
+    """A key of `region` that CloudWatch Logs may use: the stack's when the stack is there, else a key of its
+    own (CloudFront's web ACL and delivery sources are always in us-east-1)."""
+    if region == config.aws_region:
+        return foundation.encryption.key_arn
+    edge_key = Encryption(
+        f"{config.base_name}-edge",
+        EncryptionArgs(alias=f"{config.base_name}-edge", region=region, topic_publishers=[]),
+        opts=foundation.opts,
+    )
+    return edge_key.key_arn
+
+
+def _waf_logging(config: StackConfig, key_arn: pulumi.Input[str]) -> WafLogging:
+    """WAF logs to a group in the web ACL's region, encrypted with a key of that region."""
     return WafLogging(
         kms_key_arn=key_arn,
         retention_days=config.settings.log_retention_days,
@@ -153,7 +190,7 @@ def _load_balancer(config: StackConfig, foundation: Foundation, *, internet_faci
 
 def edge_warnings(edge: Edge) -> list[str]:
     if edge.https_enabled:
-        return []
+        return list(edge.notes)
     return [
         "HTTP ONLY: no domainName is configured, so the public load balancer serves plain HTTP and API keys "
         "cross the internet unencrypted. Set domainName with hostedZoneId or certificateArn, or edge "

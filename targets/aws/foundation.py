@@ -21,6 +21,7 @@ from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs
 from components.network import Network, NetworkArgs
 from components.secrets import AppSecrets, AppSecretsArgs
+from policies.deploy.facts import FARGATE_UNSUPPORTED_ZONE_IDS
 from stack_config import StackConfig
 
 ALB_LOG_PREFIX = "alb"
@@ -118,6 +119,8 @@ def _network(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceO
             nat_strategy=s.nat_strategy,
             kms_key_arn=encryption.key_arn,
             flow_log_retention_days=s.flow_log_retention_days,
+            # Every task runs in these subnets: leave out the zones where Fargate cannot run its architecture.
+            excluded_zone_ids=FARGATE_UNSUPPORTED_ZONE_IDS[s.fargate_architecture],
             subnet_cidrs={
                 "public": [str(c) for c in s.public_subnet_cidrs],
                 "private": [str(c) for c in s.private_subnet_cidrs],

@@ -116,6 +116,7 @@ def test_every_emitted_metric_is_in_the_catalogue_with_its_unit_and_dimensions(m
         "cache_hits",
         "queue_depth",
         "queue_oldest_job_age",
+        "queue_workers",
     }
 
 

@@ -63,3 +63,19 @@ async def test_failures_of_the_call_itself_pass_through_and_do_not_trip() -> Non
         with pytest.raises(ValueError):
             await thing.call(bad_input)
     assert thing.breaker.current_state == "closed"
+
+
+async def test_calls_skipped_by_an_open_breaker_log_nothing_each(caplog) -> None:
+    # The opening is logged once; a warning per skipped call would be thousands a second under load,
+    # written on the event loop that serves the requests.
+    thing = dependency()
+    with caplog.at_level("WARNING", logger="app.core.dependency"):
+        with pytest.raises(DependencyUnavailable):
+            await thing.call(fail)  # the outage itself: logged, and the breaker opens
+        assert thing.is_open
+        for _ in range(50):
+            with pytest.raises(DependencyUnavailable):
+                await thing.call(fail)
+    unavailable = [r for r in caplog.records if r.getMessage() == "dependency unavailable"]
+    opened = [r for r in caplog.records if r.getMessage() == "circuit breaker open"]
+    assert len(unavailable) == 1 and len(opened) == 1

@@ -17,8 +17,8 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from app import contract
+from app.contract import SECURITY_HEADERS
 from app.core.http_protocol import HeaderLimitedHttpToolsProtocol
-from app.core.middleware import SECURITY_HEADERS
 
 REPO = Path(__file__).resolve().parents[2]
 JOB = {"name": "Acme renewal", "description": "The app is terrible lately. We are switching to a competitor."}

@@ -213,6 +213,30 @@ def test_a_job_whose_worker_died_counts_as_waiting_until_a_worker_reruns_it(make
     connection.close()
 
 
+def test_listening_workers_count_only_the_living(make_client, make_settings):
+    # The worker service at zero is started when queue_workers is 0 and jobs wait: a worker that was
+    # killed (no warm shutdown) stays registered, and must not count once its key has expired.
+    from rq import Worker
+
+    from app.jobs.queue import listening_workers, make_rq_queue
+
+    client = make_client()
+    settings = make_settings()
+    connection = redis.Redis.from_url(settings.redis_url)
+    queue = make_rq_queue(connection, settings)
+    assert listening_workers(queue) == 0
+    alive, killed = (Worker([queue], connection=connection, name=n) for n in ("alive", "killed"))
+    alive.register_birth()
+    killed.register_birth()
+    assert listening_workers(queue) == 2
+    assert client.portal.call(client.app.state.services.jobs.workers) == 2  # what the sampler publishes
+    connection.delete(killed.key)  # its worker_ttl ran out with no heartbeat
+    assert listening_workers(queue) == 1
+    alive.register_death()
+    assert listening_workers(queue) == 0
+    connection.close()
+
+
 def test_the_oldest_waiting_jobs_age_is_published_beside_the_depth(make_client, capsys):
     from app_testing import emitted_records
 
@@ -220,7 +244,10 @@ def test_the_oldest_waiting_jobs_age_is_published_beside_the_depth(make_client, 
     client.post("/v1/jobs", json=JOB)  # no worker runs here: the job waits
     time.sleep(1.5)
     records = [r for r in emitted_records(client, capsys) if contract.QUEUE_OLDEST_JOB_AGE.name in r]
-    assert records and all(contract.QUEUE_DEPTH.name in r for r in records)  # one record, both metrics
+    # One record: depth, age and workers share their timestamps (the scale-from-zero alarm needs that).
+    assert records and all(
+        contract.QUEUE_DEPTH.name in r and contract.QUEUE_WORKERS.name in r for r in records
+    )
     values = [r[contract.QUEUE_OLDEST_JOB_AGE.name] for r in records]
     ages = [a for v in values for a in (v if isinstance(v, list) else [v])]
     assert 1.0 <= ages[-1] < 10

@@ -10,7 +10,7 @@ import redis
 
 from app.core.cache import NearCache, RedisCache
 
-QUESTION = {"message": "I want a refund, this is the worst service"}
+QUESTION = {"message": "How do I export my data to CSV?"}  # the rules are unsure: the chain decides
 
 
 def _ask(client) -> bool:
@@ -58,6 +58,21 @@ def test_zero_seconds_turns_the_near_layer_off(make_client, redis_server) -> Non
     assert (_ask(client), _ask(client)) == (False, True)
     _flush(redis_server)
     assert _ask(client) is False
+
+
+def test_a_confident_rules_answer_never_touches_the_cache(make_client, redis_server, capsys) -> None:
+    # Computing it takes microseconds; reading and writing the cache would take two Redis round trips.
+    from app_testing import emitted_records
+
+    from app import contract
+
+    client = make_client(near_cache_seconds=30)
+    confident = {"message": "I want a refund, this is the worst service"}
+    answers = [client.post("/v1/decisions", json=confident).json() for _ in range(2)]
+    assert [(a["source"], a["cached"]) for a in answers] == [("rules", False)] * 2
+    assert redis.Redis.from_url(redis_server.url).keys("decision:*") == []
+    names = {name for record in emitted_records(client, capsys) for name in record}
+    assert not names & {contract.CACHE_HITS.name, contract.CACHE_MISSES.name}
 
 
 def test_the_near_ttl_never_outlasts_the_cache_ttl(make_client, redis_server, monkeypatch) -> None:

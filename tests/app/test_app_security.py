@@ -10,7 +10,7 @@ from app_testing import API_KEY
 from fake_ai import FakeAI
 
 from app import contract
-from app.core.middleware import SECURITY_HEADERS
+from app.contract import SECURITY_HEADERS
 from app.core.services import Overrides
 
 MESSAGE = {"message": "Where can I find my invoices?"}

@@ -59,6 +59,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-rds-monitoring-interval": {"monitoringInterval": 7},
     "aws-rds-backup-retention": {"backupRetentionPeriod": 36},
     "aws-rds-storage": {"allocatedStorage": 10},
+    "aws-rds-max-storage-headroom": {"allocatedStorage": 100, "maxAllocatedStorage": 109},
     "aws-rds-insights-retention": {"performanceInsightsRetentionPeriod": 30},
     "aws-rds-subnet-group-name": {"name": "Launchpad-DB-Subnets"},
     "aws-rds-parameter-group-name": {"name": "launchpad-dev-db-params-"},
@@ -146,6 +147,17 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-cloudfront-tls": {"viewerCertificate": {"minimumProtocolVersion": "TLSv1.3"}},
     "aws-cloudfront-price-class": {"priceClass": "PriceClass_50"},
     "aws-cloudfront-vpc-origin-protocol": {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http"}},
+    "aws-cloudfront-frame-option": {"securityHeadersConfig": {"frameOptions": {"frameOption": "ALLOW-FROM"}}},
+    "aws-cloudfront-referrer-policy": {
+        "securityHeadersConfig": {"referrerPolicy": {"referrerPolicy": "none"}}
+    },
+    "aws-log-delivery-source-name": {"name": "launchpad.prod.cdn.access"},
+    "aws-log-delivery-source-region": {
+        "resourceArn": "arn:aws:cloudfront::123456789012:distribution/E1",
+        "region": "eu-west-1",
+    },
+    "aws-log-delivery-destination-name": {"name": "d" * 61},
+    "aws-log-delivery-destination-format": {"outputFormat": "JSON"},
     "aws-schedule-name": {"name": "launchpad-staging-eu-central-1-nightly-schedule-with-more-words-1234567"},
     "aws-schedule-expression": {"scheduleExpression": "cron(0 2 * * *)"},
     "aws-schedule-timezone": {"scheduleExpressionTimezone": "Mars/Olympus"},

@@ -27,6 +27,7 @@ from tests.infra.policy_plans import (
     alarms_plan,
     bucket_plan,
     budget_plan,
+    cloudfront_logs_plan,
     doc,
     joined_plan,
     listener_plan,
@@ -47,6 +48,7 @@ REDIS = "gcp:redis/instance:Instance"
 GCS = "gcp:storage/bucket:Bucket"
 GCS_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
 KMS_KEY = "gcp:kms/cryptoKey:CryptoKey"
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
 # rule id -> (failing plan, passing plan)
 CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
@@ -212,6 +214,17 @@ CASES: dict[str, tuple[Callable[[], Plan], Callable[[], Plan]]] = {
     "alb-access-logs": (one(LB, {}), one(LB, {"accessLogs": {"bucket": "logs", "enabled": True}})),
     "alb-deletion-protection": (one(LB, {}), one(LB, {"enableDeletionProtection": True})),
     "waf-on-public-entry": (lambda: public_entry_plan(False), lambda: public_entry_plan(True)),
+    "cloudfront-security-headers": (
+        one(
+            DISTRIBUTION,
+            {
+                "defaultCacheBehavior": {"responseHeadersPolicyId": "p"},
+                "orderedCacheBehaviors": [{"pathPattern": "/docs*"}],
+            },
+        ),
+        one(DISTRIBUTION, {"defaultCacheBehavior": {"responseHeadersPolicyId": "p"}}),
+    ),
+    "cloudfront-access-logs": (lambda: cloudfront_logs_plan(False), lambda: cloudfront_logs_plan(True)),
     "sg-no-open-ingress": (
         one(INGRESS, {"cidrIpv4": "0.0.0.0/0", "fromPort": 22, "toPort": 22}),
         one(INGRESS, {"cidrIpv4": "0.0.0.0/0", "fromPort": 443, "toPort": 443}),

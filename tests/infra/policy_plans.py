@@ -96,6 +96,13 @@ def public_entry_plan(with_waf: bool) -> Plan:
     return [acl, distribution]
 
 
+def cloudfront_logs_plan(logged: bool) -> Plan:
+    distribution = rec("aws:cloudfront/distribution:Distribution", "cdn", {})
+    source = rec("aws:cloudwatch/logDeliverySource:LogDeliverySource", "src", {"logType": "ACCESS_LOGS"},
+                 resourceArn=distribution)  # fmt: skip
+    return [distribution, source] if logged else [distribution]
+
+
 def alarms_plan(alarm_props: dict[str, Any], subscribed: bool = True) -> Plan:
     topic = rec("aws:sns/topic:Topic", "alerts", {"arn": "arn:aws:sns:us-east-1:1:alerts"})
     plan = [topic, rec("aws:rds/instance:Instance", "db", {})]

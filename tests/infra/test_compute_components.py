@@ -39,6 +39,7 @@ WORKER = FargateServiceArgs(
 QUEUE = Backlog(
     namespace=contract.METRICS_NAMESPACE,
     metric_name=contract.QUEUE_DEPTH.name,
+    consumers_metric_name=contract.QUEUE_WORKERS.name,
     dimensions={contract.DIM.SERVICE: contract.SERVICE_NAME, contract.DIM.ENVIRONMENT: "development"},
     per_task=10,
 )
@@ -61,6 +62,7 @@ QUEUE = Backlog(
         {"scaling": Scaling(min_count=0, max_count=2, desired_count=0)},  # nothing would start it again
         {"scaling": Scaling(min_count=0, max_count=2, desired_count=0, backlog=QUEUE, idle_minutes=0)},
         {"scaling": Scaling(1, 2, 1, backlog=replace(QUEUE, metric_name="jobs_waiting"))},  # not published
+        {"scaling": Scaling(0, 2, 0, backlog=replace(QUEUE, consumers_metric_name="workers_up"))},
     ],
 )
 def test_fargate_service_refuses_contradictions(change: dict[str, Any]) -> None:

@@ -98,7 +98,6 @@ def test_prod_with_a_domain_gets_a_us_east_1_certificate_on_cloudfront(prod_http
     assert {a["type"] for a in aliases} == {"A", "AAAA"}
     assert {a["aliases"][0]["name"] for a in aliases} == {prod_https.one(DISTRIBUTION).outputs["domainName"]}
     assert prod_https.outputs["service_url"] == "https://api.launchpad.example.com"
-    assert set(_listeners(prod_https)) == {80}  # TLS ends at CloudFront; the internal ALB speaks HTTP
 
 
 def test_a_cloudfront_certificate_from_another_region_is_a_config_error() -> None:

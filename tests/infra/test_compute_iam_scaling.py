@@ -99,6 +99,14 @@ def test_scheduler_may_run_only_the_nightly_family_in_its_cluster(stack_plan: Pl
     assert set(passed["Resource"]) == {nightly.inputs["executionRoleArn"], nightly.inputs["taskRoleArn"]}
 
 
+def test_the_schedule_is_encrypted_with_the_stacks_key_which_its_role_may_decrypt(stack_plan: Plan) -> None:
+    key_arn = stack_plan.one("aws:kms/key:Key").outputs["arn"]
+    schedule = stack_plan.one(SCHEDULE).inputs
+    assert schedule["kmsKeyArn"] == key_arn
+    decrypt = statement(policy_of(stack_plan, schedule["target"]["roleArn"]), "DecryptTheSchedule")
+    assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", key_arn)
+
+
 def test_nightly_runs_on_the_configured_cron_and_zone(stack_plan: Plan) -> None:
     settings = parse_settings(raw_config(stack_plan.run.stack))
     schedule = stack_plan.one(SCHEDULE).inputs
@@ -207,11 +215,33 @@ def test_the_backlog_starts_as_many_workers_as_it_needs_and_only_from_zero(dev: 
     )
     expression, inputs = expression_of(starter)
     ids = {m["metricName"]: query_id for query_id, m in inputs.items()}
-    depth, wanted = ids[contract.QUEUE_DEPTH.name], ids["DesiredTaskCount"]
-    assert evaluate(expression, {depth: 25, wanted: None}) == 25  # no task reported: the backlog
-    assert evaluate(expression, {depth: 25, wanted: 0}) == 25
-    assert evaluate(expression, {depth: 25, wanted: 1}) == 0  # running: target tracking's job
+    depth, workers = ids[contract.QUEUE_DEPTH.name], ids[contract.QUEUE_WORKERS.name]
+    assert evaluate(expression, {depth: 25, workers: 0}) == 25  # nobody listens: the backlog
+    assert evaluate(expression, {depth: 25, workers: 1}) == 0  # a worker runs: target tracking's job
     assert starter.inputs["threshold"] == 0 and starter.inputs["comparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_starting_from_zero_never_waits_on_a_series_that_may_be_empty(dev: Plan) -> None:
+    # A service at zero may publish no Container Insights task counts at all, and no documentation says
+    # FILL makes points out of a series with none: the alarms that start the worker, or say it did not
+    # start, read only the queue sampler's record, which every web task writes.
+    from tests.infra.monitoring_plan import expression_of
+
+    watchers = [
+        a
+        for a in dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.name.endswith(("worker-scale-from-zero-alarm", "worker-not-starting"))
+    ]
+    assert len(watchers) == 2
+    for alarm in watchers:
+        expression, inputs = expression_of(alarm)
+        assert "FILL" not in expression, alarm.name
+        metrics = list(inputs.values())
+        assert {m["metricName"] for m in metrics} == {contract.QUEUE_DEPTH.name, contract.QUEUE_WORKERS.name}
+        # One record: same namespace, dimensions and period, so every depth point has a workers point.
+        assert (
+            len({(m["namespace"], tuple(sorted(m["dimensions"].items())), m["period"]) for m in metrics}) == 1
+        )
 
 
 def test_a_worker_with_a_minimum_scales_in_by_target_tracking_alone(prod: Plan) -> None:
@@ -232,6 +262,7 @@ UNSCOPABLE = {
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
+    "logs:DescribeLogGroups",  # the flow-log role (Service Authorization Reference: no resource types)
 }
 
 

@@ -135,7 +135,7 @@ def test_prod_web_runs_two_tasks_over_zones(prod: Plan) -> None:
     target = next(t for t in prod.of_type(SCALING_TARGET) if t.inputs["resourceId"].endswith(f"/{name}"))
     assert web["desiredCount"] >= 2 and target.inputs["minCapacity"] >= 2
     subnets = {s.id: s for s in prod.of_type("aws:ec2/subnet:Subnet")}
-    zones = {subnets[i].inputs["availabilityZone"] for i in web["networkConfiguration"]["subnets"]}
+    zones = {subnets[i].inputs["availabilityZoneId"] for i in web["networkConfiguration"]["subnets"]}
     assert len(zones) >= 2
     assert web["availabilityZoneRebalancing"] == "ENABLED"
 

@@ -57,6 +57,22 @@ def test_each_invalid_value_is_reported_with_its_key_and_fix(
     assert "Fix:" in problem
 
 
+@pytest.mark.parametrize(
+    ("allocated", "maximum", "refused"), [(50, 50, True), (50, 54, True), (50, 55, False)]
+)
+def test_storage_autoscaling_needs_ten_percent_headroom(allocated: int, maximum: int, refused: bool) -> None:
+    # RDS refuses a maximum storage threshold less than 10 % above the allocated storage (CreateDBInstance).
+    raw = _raw("prod", dbAllocatedStorageGb=allocated, dbMaxAllocatedStorageGb=maximum)
+    if not refused:
+        assert parse_settings(raw).db_max_allocated_storage_gb == maximum
+        return
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(raw)
+    assert "launchpad:dbMaxAllocatedStorageGb:" in str(
+        caught.value
+    ) and "set dbMaxAllocatedStorageGb 55" in str(caught.value)
+
+
 def test_overlapping_and_stray_subnet_cidrs_are_rejected() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_settings(

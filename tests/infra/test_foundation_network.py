@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from policies.base import as_list
+from policies.deploy.facts import FARGATE_UNSUPPORTED_ZONE_IDS
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan, settings_of
 
@@ -55,7 +59,7 @@ def test_nat_gateways_and_their_addresses_wait_for_the_internet_gateway(prod: Pl
     # EC2 refuses an EIP or NAT in a VPC with no attached gateway; nothing else orders them after it.
     igw = prod.one("aws:ec2/internetGateway:InternetGateway")
     waiting = prod.of_type(NAT) + prod.of_type("aws:ec2/eip:Eip")
-    assert len(waiting) == 6
+    assert len(waiting) == 2 * settings_of("prod").az_count
     assert all(igw.urn in r.dependencies for r in waiting), [r.name for r in waiting]
 
 
@@ -64,9 +68,29 @@ def test_subnets_span_the_configured_zones_in_three_tiers(stack_plan: Plan) -> N
     subnets = stack_plan.of_type("aws:ec2/subnet:Subnet")
     assert len(subnets) == 3 * az_count
     for tier in ("public", "private", "isolated"):
-        zones = {s.inputs["availabilityZone"] for s in subnets if s.inputs["tags"]["tier"] == tier}
+        zones = {s.inputs["availabilityZoneId"] for s in subnets if s.inputs["tags"]["tier"] == tier}
         assert len(zones) == az_count
     assert not any(s.inputs.get("mapPublicIpOnLaunch") for s in subnets)
+    assert not any("availabilityZone" in s.inputs for s in subnets)  # by ID: a name differs per account
+
+
+def _zone_ids(plan: Plan) -> list[str]:
+    subnets = sorted(plan.of_type("aws:ec2/subnet:Subnet"), key=lambda s: s.name)
+    return [s.inputs["availabilityZoneId"] for s in subnets if s.inputs["tags"]["tier"] == "private"]
+
+
+def test_graviton_tasks_never_get_a_zone_fargate_cannot_run_them_in(prod: Plan) -> None:
+    # The mock account maps us-east-1b to use1-az3, where Fargate runs no ARM64 task: prod (arm64) skips it
+    # and takes the next zone by name.
+    assert settings_of("prod").cpu_architecture == "arm64"
+    assert _zone_ids(prod) == ["use1-az4", "use1-az6"]
+    assert not set(_zone_ids(plan_with("prod", {"azCount": 3}))) & set(FARGATE_UNSUPPORTED_ZONE_IDS["ARM64"])
+
+
+def test_without_an_excluded_zone_each_subnet_keeps_the_zone_its_name_chose() -> None:
+    # x86 excludes nothing in us-east-1: the IDs are those of the first names (us-east-1a, -1b), so a stack
+    # created when subnets were placed by name sees no change.
+    assert _zone_ids(plan_with("prod", {"cpuArchitecture": "x86_64"})) == ["use1-az4", "use1-az3"]
 
 
 def test_isolated_subnets_have_no_route_out_and_hold_the_data_stores(stack_plan: Plan) -> None:
@@ -100,6 +124,21 @@ def test_flow_logs_follow_the_stack_file(dev: Plan, prod: Plan) -> None:
     assert flow_log["logDestination"] == group.outputs["arn"] and flow_log["trafficType"] == "ALL"
     assert group.inputs["retentionInDays"] == settings_of("prod").flow_log_retention_days
     assert group.inputs["kmsKeyId"] == prod.one("aws:kms/key:Key").outputs["arn"]
+
+
+def test_flow_log_role_has_what_awss_documented_role_has(prod: Plan) -> None:
+    # docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html: writes to the group and streams,
+    # and DescribeLogGroups, which has no resource-level permissions (only "*").
+    group_arn = prod.one("aws:cloudwatch/logGroup:LogGroup", "flow-logs").outputs["arn"]
+    statements = json.loads(prod.one("aws:iam/rolePolicy:RolePolicy", "flow-logs-policy").inputs["policy"])
+    granted = {
+        (action, resource)
+        for s in statements["Statement"]
+        for action in as_list(s["Action"])
+        for resource in as_list(s["Resource"])
+    }
+    assert ("logs:DescribeLogGroups", "*") in granted
+    assert {r for a, r in granted if a != "logs:DescribeLogGroups"} == {group_arn, f"{group_arn}:*"}
 
 
 # --- who may talk to whom ----------------------------------------------------------------------------

@@ -90,13 +90,13 @@ def test_compare_shows_added_removed_changed_and_the_cost_delta(tmp_path: Path) 
     )
     diff = json.loads(head.read_text())["diff"]
     assert {"aws:ec2/natGateway:NatGateway::launchpad-<stack>-nat-1",
-            "aws:ec2/eip:Eip::launchpad-<stack>-nat-eip-2"} <= set(diff["removed"])  # fmt: skip
+            "aws:ec2/eip:Eip::launchpad-<stack>-nat-eip-1"} <= set(diff["removed"])  # fmt: skip
     assert diff["added"] == []
     changed = {c["key"]: c["paths"] for c in diff["changed"]}
     assert "multiAz" in changed["aws:rds/instance:Instance::launchpad-<stack>-db-instance"]
-    # Two NAT gateways (730 h x $0.045) and their addresses (730 h x $0.005); the same GB through one NAT;
-    # one database copy fewer (730 h x $0.065) and its storage (50 GB x $0.115).
-    assert diff["costDeltaUsd"] == pytest.approx(-(2 * 32.85 + 2 * 3.65) - 47.45 - 5.75, abs=0.011)
+    # One NAT gateway (730 h x $0.045) and its address (730 h x $0.005) of prod's two; the same GB through
+    # one NAT; one database copy fewer (730 h x $0.032, db.t4g.small) and its storage (20 GB x $0.115).
+    assert diff["costDeltaUsd"] == pytest.approx(-(32.85 + 3.65) - 23.36 - 2.30, abs=0.011)
 
 
 def test_the_console_script_and_python_m_run_the_same_command() -> None:

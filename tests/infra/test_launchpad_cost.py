@@ -26,8 +26,8 @@ def prod_cost(prod: Plan) -> CostEstimate:
 
 def test_multi_az_database_pays_two_instances_and_two_copies_of_storage(prod_cost: CostEstimate) -> None:
     assert _item(prod_cost, "-db-instance") == {
-        "db.t4g.medium instance x2 (multi-AZ)": round(0.065 * 730 * 2, 4),  # 94.90
-        "gp3 storage (50 GB x2)": round(50 * 0.115 * 2, 4),  # 11.50
+        "db.t4g.small instance x2 (multi-AZ)": round(0.032 * 730 * 2, 4),  # 46.72
+        "gp3 storage (20 GB x2)": round(20 * 0.115 * 2, 4),  # 4.60
         "RDS-managed master secret": 0.40,
     }
 
@@ -39,10 +39,10 @@ def test_web_tasks_pay_graviton_vcpu_and_memory_for_the_autoscaling_minimum(prod
     }
 
 
-def test_each_nat_gateway_pays_its_hours_and_a_third_of_the_traffic(prod_cost: CostEstimate) -> None:
+def test_each_nat_gateway_pays_its_hours_and_half_the_traffic(prod_cost: CostEstimate) -> None:
     assert _item(prod_cost, "-nat-0") == {
         "NAT gateway hours": 32.85,
-        "data processed": round(50 / 3 * 0.045, 4),
+        "data processed": round(50 / 2 * 0.045, 4),  # two zones, a gateway each
     }
     assert _item(prod_cost, "-nat-eip-0") == {"public IPv4 address": 3.65}
 
@@ -50,6 +50,19 @@ def test_each_nat_gateway_pays_its_hours_and_a_third_of_the_traffic(prod_cost: C
 def test_valkey_nodes_cost_eight_tenths_of_redis(prod_cost: CostEstimate) -> None:
     [(name, monthly)] = _item(prod_cost, "-cache-group").items()
     assert name.startswith("cache.t4g.small nodes (2)") and monthly == round(2 * 730 * 0.032 * 0.8, 4)
+
+
+def test_cloudfronts_standard_logs_are_priced_per_request_and_other_groups_share_the_rest(
+    prod_cost: CostEstimate, prod: Plan
+) -> None:
+    usage = load_usage("prod")
+    delivered = 5_000_000 * usage.edge_log_kb_per_request / 1024 / 1024  # 4.77 GB a month
+    assert _item(prod_cost, "-cdn-access-logs") == {
+        f"delivered ({usage.edge_log_kb_per_request:g} KB a request)": round(delivered * 0.50, 4),
+        "stored": round(delivered * 365 / 30 * 0.03, 4),  # a year's retention at steady state
+    }
+    others = len(prod.of_type("aws:cloudwatch/logGroup:LogGroup")) - 1
+    assert _item(prod_cost, "-web-logs")["ingested (share of the stack's)"] == round(20 / others * 0.50, 4)
 
 
 @pytest.fixture(scope="module")

@@ -297,18 +297,14 @@ def test_a_worker_at_zero_alarms_when_jobs_wait_and_none_starts(dev: Plan) -> No
     alarm = found["worker-not-starting"]
     expression, inputs = expression_of(alarm)
     ids = {metric["metricName"]: query_id for query_id, metric in inputs.items()}
-    waiting, running = ids[contract.QUEUE_DEPTH.name], ids["RunningTaskCount"]
-    assert (
-        inputs[running]["dimensions"]["ServiceName"]
-        == dev.one(SERVICE_TYPE, "-worker-service").outputs["name"]
-    )
+    waiting, workers = ids[contract.QUEUE_DEPTH.name], ids[contract.QUEUE_WORKERS.name]
 
-    def value(jobs: float | None, tasks: float | None) -> float | None:
-        return evaluate(expression, {waiting: jobs, running: tasks})
+    def value(jobs: float | None, listening: float | None) -> float | None:
+        return evaluate(expression, {waiting: jobs, workers: listening})
 
     threshold = alarm.inputs["threshold"]
-    assert value(3, None) > threshold and value(3, 0) > threshold  # jobs wait, no task reported or none runs
-    assert value(3, 1) <= threshold and value(0, None) <= threshold  # a worker runs, or nothing waits
+    assert value(3, 0) > threshold  # jobs wait and no worker listens
+    assert value(3, 1) <= threshold and value(0, 0) <= threshold  # a worker listens, or nothing waits
     assert (alarm.inputs["evaluationPeriods"], alarm.inputs["datapointsToAlarm"]) == (10, 10)
     assert alarm.inputs["treatMissingData"] == "notBreaching"
 

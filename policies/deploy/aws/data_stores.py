@@ -5,7 +5,7 @@ from __future__ import annotations
 from policies.deploy.aws.common import API, DB, LOWER_IDENTIFIER, REPLICATION_GROUP, TF, TF_WINDOWS
 from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, OneOf, Pattern
 from policies.deploy.facts import RDS_MONITORING_INTERVALS
-from policies.deploy.formats import DAILY_WINDOW, WEEKLY_WINDOW, Windows
+from policies.deploy.formats import DAILY_WINDOW, WEEKLY_WINDOW, StorageHeadroom, Windows
 
 _CACHE = TF + "elasticache/"
 CACHE_LIMITS = (
@@ -140,6 +140,15 @@ DATABASE_LIMITS = (
         "allocatedStorage",
         Between(20, 65536),
         API + "AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage",
+        at="up",
+    ),
+    Limit(
+        "aws-rds-max-storage-headroom",
+        DB,
+        "",
+        StorageHeadroom("maxAllocatedStorage", "allocatedStorage"),
+        API
+        + "AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html (at least 10 % above allocated storage)",
         at="up",
     ),
     Limit(

@@ -1,10 +1,28 @@
-"""WAF, CloudFront, Scheduler, logs, SNS, budgets, CloudWatch alarms and dashboards."""
+"""WAF, CloudFront, vended log delivery, Scheduler, logs, SNS, budgets, CloudWatch alarms and dashboards."""
 
 from __future__ import annotations
 
 from policies.deploy.aws.common import ALARM, ALARM_OPERATORS, API, TF, WEB_ACL
 from policies.deploy.checks import AlarmPeriod, AllOf, Between, Count, Length, Limit, OneOf, Pattern
-from policies.deploy.formats import NotMore, SchedulerExpression, TimeZone
+from policies.deploy.formats import DeliverySourceRegion, NotMore, SchedulerExpression, TimeZone
+
+# botocore's cloudfront model (FrameOptionsList, ReferrerPolicyList); components/security_headers.py checks
+# the same lists before any resource exists.
+FRAME_OPTIONS = ("DENY", "SAMEORIGIN")
+REFERRER_POLICIES = (
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "origin",
+    "origin-when-cross-origin",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
+)
+_HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
+_HEADERS_SOURCE = TF + "cloudfront/response_headers_policy.go (enum.Validate of the SDK's lists)"
+_LOGS = TF + "logs/"
+_DELIVERY_NAME = AllOf([Length(60), Pattern(r"[\w-]+", "letters, digits, _ and -")])
 
 _WAF = TF + "wafv2/schemas.go"
 WAF_NAME = AllOf([Length(128), Pattern(r"[0-9A-Za-z_-]+", "letters, digits, _ and -")])
@@ -48,6 +66,50 @@ EDGE_LIMITS = (
         "priceClass",
         OneOf(("PriceClass_All", "PriceClass_200", "PriceClass_100")),
         TF + "cloudfront/distribution.go",
+    ),
+    Limit(
+        "aws-cloudfront-frame-option",
+        _HEADERS,
+        "securityHeadersConfig.frameOptions.frameOption",
+        OneOf(FRAME_OPTIONS),
+        _HEADERS_SOURCE,
+    ),
+    Limit(
+        "aws-cloudfront-referrer-policy",
+        _HEADERS,
+        "securityHeadersConfig.referrerPolicy.referrerPolicy",
+        OneOf(REFERRER_POLICIES),
+        _HEADERS_SOURCE,
+    ),
+    Limit(
+        "aws-log-delivery-source-name",
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        "name",
+        _DELIVERY_NAME,
+        _LOGS + "delivery_source.go (1-60); API PutDeliverySource ([\\w-]*)",
+    ),
+    Limit(
+        "aws-log-delivery-source-region",
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        "",
+        DeliverySourceRegion(),
+        API
+        + "AmazonCloudFront/latest/DeveloperGuide/standard-logging.html (CloudWatch API calls in us-east-1)",
+        at="up",
+    ),
+    Limit(
+        "aws-log-delivery-destination-name",
+        "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        "name",
+        _DELIVERY_NAME,
+        _LOGS + "delivery_destination.go (1-60); API PutDeliveryDestination ([\\w-]*)",
+    ),
+    Limit(
+        "aws-log-delivery-destination-format",
+        "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        "outputFormat",
+        OneOf(("json", "plain", "w3c", "raw", "parquet")),
+        _LOGS + "delivery_destination.go (OutputFormat enum)",
     ),
     Limit(
         "aws-cloudfront-vpc-origin-protocol",

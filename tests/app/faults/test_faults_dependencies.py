@@ -141,9 +141,9 @@ def test_hung_redis_opens_its_breaker_and_closes_it_when_back(fault_client, redi
 
     redis_proxy.forward()
     time.sleep(0.6)
-    client.post("/v1/decisions", json=CONFIDENT)  # the probe: Redis answers, the breaker closes
+    client.post("/v1/decisions", json=UNCERTAIN)  # the probe: Redis answers, the breaker closes
     time.sleep(0.2)  # the cache write is not waited for
-    assert client.post("/v1/decisions", json=CONFIDENT).json()["cached"] is True
+    assert client.post("/v1/decisions", json=UNCERTAIN).json()["cached"] is True
     records = [r for r in emitted_records(client, capsys) if r.get(contract.DIM.DEPENDENCY) == "redis"]
     assert sum(r.get(contract.CIRCUIT_OPENED.name, 0) for r in records) >= 1
     assert sum(r.get(contract.CIRCUIT_CLOSED.name, 0) for r in records) == 1

@@ -16,7 +16,7 @@ from app_testing import db_rows
 from conftest import ALARM_SECONDS
 
 JOB = {"name": "Acme renewal", "description": "The app is terrible lately. We are switching to a competitor."}
-MESSAGE = {"message": "I want a refund, this is the worst service"}
+MESSAGE = {"message": "How do I export my data to CSV?"}  # the rules are unsure: the cache keeps it
 UPLOAD = {"files": {"file": ("notes.txt", b"plain text notes\n", "text/plain")}}
 
 
