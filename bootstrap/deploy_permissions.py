@@ -72,7 +72,17 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "UntagResource",
     ),
     "elasticloadbalancing": ("Describe*", "Create*", "Delete*", "Modify*", "Set*", "AddTags", "RemoveTags"),
-    "cloudfront": ("Get*", "List*", "Create*", "Delete*", "Update*", "TagResource", "UntagResource"),
+    "cloudfront": (
+        "Get*",
+        "List*",
+        "Create*",
+        "Delete*",
+        "Update*",
+        "TagResource",
+        "UntagResource",
+        # The distribution's access logs are a vended-log delivery (components/vended_logs.py).
+        "AllowVendedLogDeliveryForResource",
+    ),
     "wafv2": (
         "Get*",
         "List*",
@@ -105,6 +115,17 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "UpdateLogDelivery",
         "DeleteLogDelivery",
         "PutResourcePolicy",
+        # Vended logs V2 (the distribution's access logs): source, destination and the delivery pairing them.
+        "PutDeliverySource",
+        "GetDeliverySource",
+        "DeleteDeliverySource",
+        "PutDeliveryDestination",
+        "GetDeliveryDestination",
+        "DeleteDeliveryDestination",
+        "CreateDelivery",
+        "GetDelivery",
+        "UpdateDeliveryConfiguration",
+        "DeleteDelivery",
     ),
     "sns": (
         "Get*",

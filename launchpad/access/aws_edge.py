@@ -59,6 +59,16 @@ ROWS = (
         ),
     ),
     row(
+        "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+        sources=(pike("cloudfront/aws_cloudfront_response_headers_policy"), CLOUDFRONT),
+        arn="arn:{partition}:cloudfront::{account}:response-headers-policy/{id}",
+        # CreateResponseHeadersPolicy is authorised on "*": the policy has no ARN before it exists.
+        create=(Need("cloudfront:CreateResponseHeadersPolicy", ANY),),
+        read=("cloudfront:GetResponseHeadersPolicy",),
+        update=("cloudfront:UpdateResponseHeadersPolicy",),
+        delete=("cloudfront:DeleteResponseHeadersPolicy",),
+    ),
+    row(
         "aws:wafv2/webAcl:WebAcl",
         sources=(pike("wafv2/aws_wafv2_web_acl"), WAF, TAG_ON_CREATE),
         arn="{output:arn}",

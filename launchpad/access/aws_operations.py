@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launchpad.access.model import ANY, Need, Op, When, input_set, row
+from launchpad.access.model import ANY, SELF, Need, Op, When, input_arn_of, input_set, row
 from launchpad.access.sources import TAG_ON_CREATE, TAGGING_INTERCEPTOR, pike, provider, sar
 
 CLOUDWATCH, LOGS, SNS = sar("amazoncloudwatch"), sar("amazoncloudwatchlogs"), sar("amazonsns")
@@ -13,6 +13,23 @@ LOG_GROUP_TAGS = (
     f'{provider("logs/group.go")}: @Tags(identifierAttribute="arn"): the ARN-based tag API '
     "(logs:ListTagsForResource, TagResource, UntagResource), not the legacy log-group one"
 )
+LOG_DELIVERY_TAGS = (
+    f"{provider('logs/delivery_source.go')}, delivery_destination.go, delivery.go: "
+    '@Tags(identifierAttribute="arn") on each'
+)
+# The user permissions AWS lists for a vended-log delivery to CloudWatch Logs; PutResourcePolicy is for the
+# account's log resource policy, which CloudWatch Logs edits with the caller's rights at CreateDelivery.
+VENDED_LOGS = (
+    "Amazon CloudWatch Logs User Guide, 'Logs sent to CloudWatch Logs' (AWS-logs-infrastructure-V2-"
+    "CloudWatchLogs.html): logs:PutDeliverySource, PutDeliveryDestination, CreateDelivery, Get*/Delete* of "
+    "each, UpdateDeliveryConfiguration, Describe* on '*', and PutResourcePolicy, DescribeResourcePolicies, "
+    "DescribeLogGroups"
+)
+# PutDeliveryDestination's condition key: the log group, bucket or stream the destination names.
+DESTINATION_CONTEXT = {
+    "logs:DeliveryDestinationResourceArn": "{input:deliveryDestinationConfiguration.destinationResourceArn}"
+}
+LOG_DELIVERY_TAG_ACTIONS = ("logs:TagResource", "logs:UntagResource")
 BUDGET_TAGS = (
     f'{provider("budgets/budget.go")}: @Tags(identifierAttribute="arn"), so every read lists the '
     "budget's tags (budgets:ListTagsForResource) and an update tags and untags it"
@@ -138,5 +155,76 @@ ROWS = (
         read=(Need("ce:ListCostAllocationTags", ANY),),
         update=(Need("ce:UpdateCostAllocationTagsStatus", ANY),),
         delete=(Need("ce:UpdateCostAllocationTagsStatus", ANY),),
+    ),
+    row(
+        "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+        sources=(pike("logs/aws_cloudwatch_log_delivery_source"), LOGS, VENDED_LOGS, LOG_DELIVERY_TAGS),
+        arn="arn:{partition}:logs:{region}:{account}:delivery-source:{input:name}",
+        create=(
+            Need(
+                "logs:PutDeliverySource", SELF, {"logs:LogGeneratingResourceArns": ("{input:resourceArn}",)}
+            ),
+        ),
+        read=("logs:GetDeliverySource",),
+        # The Service Authorization Reference gives DeleteDeliverySource only the delivery-destination type,
+        # so no delivery-source ARN validates: asked on "*", a grant must cover every resource.
+        delete=(Need("logs:DeleteDeliverySource", ANY),),
+        tag=LOG_DELIVERY_TAG_ACTIONS,
+        tag_read=("logs:ListTagsForResource",),
+        when=(
+            When(
+                input_arn_of("cloudfront", "resourceArn"),
+                "a CloudFront distribution's logs (CloudFront checks the caller may have them vended)",
+                {Op.CREATE: (Need("cloudfront:AllowVendedLogDeliveryForResource", "{input:resourceArn}"),)},
+            ),
+        ),
+    ),
+    row(
+        "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        sources=(pike("logs/aws_cloudwatch_log_delivery_destination"), LOGS, VENDED_LOGS, LOG_DELIVERY_TAGS),
+        arn="arn:{partition}:logs:{region}:{account}:delivery-destination:{input:name}",
+        create=(
+            Need(
+                "logs:PutDeliveryDestination",
+                SELF,
+                DESTINATION_CONTEXT,
+            ),
+            Need("logs:DescribeDeliveryDestinations", ANY),
+        ),
+        read=("logs:GetDeliveryDestination",),
+        update=(
+            Need(
+                "logs:PutDeliveryDestination",
+                SELF,
+                DESTINATION_CONTEXT,
+            ),
+        ),
+        delete=("logs:DeleteDeliveryDestination",),
+        tag=LOG_DELIVERY_TAG_ACTIONS,
+        tag_read=("logs:ListTagsForResource",),
+    ),
+    row(
+        "aws:cloudwatch/logDelivery:LogDelivery",
+        # pike maps this resource to the legacy CreateLogDelivery family; the provider calls CreateDelivery.
+        sources=(provider("logs/delivery.go"), LOGS, VENDED_LOGS, LOG_DELIVERY_TAGS),
+        arn="arn:{partition}:logs:{region}:{account}:delivery:{id}",
+        create=(
+            # CreateDelivery is authorised on the delivery and on both ends it pairs.
+            Need("logs:CreateDelivery", "arn:{partition}:logs:{region}:{account}:delivery:*"),
+            Need(
+                "logs:CreateDelivery",
+                "arn:{partition}:logs:{region}:{account}:delivery-source:{input:deliverySourceName}",
+            ),
+            Need("logs:CreateDelivery", "{input:deliveryDestinationArn}"),
+            # To a CloudWatch Logs group CloudWatch Logs adds to the account's log resource policy itself.
+            Need("logs:PutResourcePolicy", ANY),
+            Need("logs:DescribeResourcePolicies", ANY),
+            Need("logs:DescribeLogGroups", ANY),
+        ),
+        read=("logs:GetDelivery",),
+        update=("logs:UpdateDeliveryConfiguration",),
+        delete=("logs:DeleteDelivery",),
+        tag=LOG_DELIVERY_TAG_ACTIONS,
+        tag_read=("logs:ListTagsForResource",),
     ),
 )

@@ -132,6 +132,15 @@ def input_set(path: str) -> Predicate:
     return applies
 
 
+def input_arn_of(service: str, path: str) -> Predicate:
+    """True when the input at a dotted camelCase path is an ARN of `service`."""
+
+    def applies(inputs: Mapping[str, Any]) -> bool:
+        return str(input_at(inputs, path) or "").split(":")[2:3] == [service]
+
+    return applies
+
+
 def input_at(inputs: Mapping[str, Any], path: str) -> Any:
     value: Any = inputs
     for part in path.split("."):

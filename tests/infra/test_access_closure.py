@@ -159,6 +159,21 @@ def test_fault_3_waf_logging_needs_the_log_delivery_rights(rebuilt: pytest.Monke
         assert permission in gaps, permission
 
 
+def test_the_edges_vended_access_logs_need_the_delivery_rights_and_cloudfronts_own_check(
+    rebuilt: pytest.MonkeyPatch,
+) -> None:
+    _without_verbs(rebuilt, "cloudfront", {"AllowVendedLogDeliveryForResource"})
+    _without_verbs(rebuilt, "logs", {"CreateDelivery", "PutDeliverySource"})
+    gaps = _gaps("prod", "aws:cloudwatch/logDelivery", "aws:cloudfront/distribution")
+    assert any("LogDeliverySource" in s for s in gaps["cloudfront:AllowVendedLogDeliveryForResource"])
+    assert any("LogDeliverySource" in s for s in gaps["logs:PutDeliverySource"])
+    assert any("logDelivery:LogDelivery" in s for s in gaps["logs:CreateDelivery"])
+    # The CloudFront check is CloudFront's: another service's source does not ask for it.
+    source = AWS_ROWS["aws:cloudwatch/logDeliverySource:LogDeliverySource"]
+    asked = {n.permission for n in source.needs_for(Op.CREATE, {"resourceArn": "arn:aws:bedrock:x"})}
+    assert "cloudfront:AllowVendedLogDeliveryForResource" not in asked
+
+
 def test_fault_4_the_cost_anomaly_monitor_needs_ce_writes(rebuilt: pytest.MonkeyPatch) -> None:
     rebuilt.setattr(
         deploy_permissions,
