@@ -59,6 +59,18 @@ def _inline(role: aws.iam.Role, name: str, statements: list[Statement]) -> None:
     aws.iam.RolePolicy(f"{role._name}-{name}", name=name, role=role.name, policy=policy_json(statements))
 
 
+def _managed(role: aws.iam.Role, name: str, description: str, statements: list[Statement]) -> None:
+    """A customer managed policy of the role's own: up to 6,144 characters of its own, outside the 10,240
+    that all of a role's inline policies share (IAM User Guide, reference_iam-quotas.html)."""
+    policy = aws.iam.Policy(
+        f"{role._name}-{name}",
+        name=f"{role._name}-{name}",
+        description=description,
+        policy=policy_json(statements),
+    )
+    aws.iam.RolePolicyAttachment(f"{role._name}-{name}", role=role.name, policy_arn=policy.arn)
+
+
 def generated_secret_arns(account: pulumi.Input[str], stacks: Sequence[str]) -> list[pulumi.Output[str]]:
     """The generated secrets of these stacks (a trailing * in a stack name matches a family: pr-*)."""
     return [
@@ -149,7 +161,14 @@ def _deploy_role(family: Family, config: BootstrapConfig, where: Account) -> aws
         oidc.trust_policy(where.provider_arn, subjects(config, environments)),
         DEPLOY_SESSION_SECONDS,
     )
-    _inline(role, "services", service_statements())
+    # The service actions are the same for every family and the largest document: a managed policy of
+    # their own leaves the inline share to the stack-scoped statements, which grow with the family's stacks.
+    _managed(
+        role,
+        "services",
+        f"The AWS services Launchpad stacks {' '.join(family.stacks)} use",
+        service_statements(),
+    )
     scoped = iam_statements(where.account_id, family.stacks) + data_statements(
         where.account_id, family.stacks
     )

@@ -86,12 +86,17 @@ class Bootstrap:
                 policies[r.inputs["name"]] = json.loads(r.inputs["policy"])
             elif r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment" and r.inputs["role"] == role:
                 arn = r.inputs["policyArn"]
-                if arn not in aws_managed_policies():
-                    raise ValueError(
-                        f"{role}: no copy of managed policy {arn} to evaluate (launchpad/access/data)"
-                    )
-                policies[arn] = aws_managed_policies()[arn]
+                policies[arn] = self._managed_policy(role, arn)
         return AwsIdentity(role, f"arn:aws:iam::{ACCOUNT_ID}:role/{role}", ACCOUNT_ID, policies)
+
+    def _managed_policy(self, role: str, arn: str) -> Any:
+        """A customer managed policy the bootstrap plans, or an AWS one of which a copy is vendored."""
+        for r in self.resources_of("aws:iam/policy:Policy"):
+            if r.outputs.get("arn") == arn:
+                return json.loads(r.inputs["policy"])
+        if arn not in aws_managed_policies():
+            raise ValueError(f"{role}: no copy of managed policy {arn} to evaluate (launchpad/access/data)")
+        return aws_managed_policies()[arn]
 
     def resources_of(self, type_: str) -> list[Recorded]:
         return [r for r in self.run.resources if r.type == type_]

@@ -21,6 +21,7 @@ CLUSTER = "aws:ecs/cluster:Cluster"
 ASSOCIATION = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 ROLE_INLINE_TOTAL = 10_240  # characters without whitespace, over all of a role's inline policies
+ROLE_MANAGED_POLICIES = 10  # managed policies attached to one role: IAM's default quota (adjustable to 20)
 
 
 def _of_type(resources: Iterable[Any], resource_type: str) -> Iterator[Any]:
@@ -61,6 +62,19 @@ def role_inline_policies_fit(args: StackValidationArgs, report: ReportViolation)
         if total > ROLE_INLINE_TOTAL:
             message = f"role {role}'s inline policies total {total} characters; IAM's is {ROLE_INLINE_TOTAL}"
             report(message, None)
+
+
+def role_managed_policies_fit(args: StackValidationArgs, report: ReportViolation) -> None:
+    """IAM attaches at most 10 managed policies to a role unless the account's quota was raised."""
+    counts: dict[str, int] = {}
+    for attachment in _of_type(args.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
+        role = str(attachment.props.get("role"))
+        counts[role] = counts.get(role, 0) + 1
+    for role, count in counts.items():
+        if count > ROLE_MANAGED_POLICIES:
+            report(
+                f"role {role} has {count} managed policies; IAM's default is {ROLE_MANAGED_POLICIES}", None
+            )
 
 
 def vpc_origins_reach_internal_load_balancers(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -182,6 +196,12 @@ CROSS_RULES = (
         "A role's inline policies fit IAM's 10,240 characters together.",
         role_inline_policies_fit,
         API + "IAM/latest/UserGuide/reference_iam-quotas.html",
+    ),
+    (
+        "aws-iam-managed-policies-per-role",
+        "A role has at most IAM's 10 managed policies attached.",
+        role_managed_policies_fit,
+        API + "IAM/latest/UserGuide/reference_iam-quotas.html (Managed policies attached to an IAM role)",
     ),
     (
         "aws-cloudfront-vpc-origin-internal",

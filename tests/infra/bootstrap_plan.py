@@ -17,6 +17,8 @@ REPO = "example-org/launchpad"  # the shipped sample's repository, owner id 1234
 IMMUTABLE = "example-org-1234567/launchpad-987654321"
 ISSUER = "token.actions.githubusercontent.com"
 BILLING_ACCOUNT = "012345-6789AB-CDEF01"
+INLINE = "aws:iam/rolePolicy:RolePolicy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def bootstrap_plan(**overrides: Any) -> Plan:
@@ -41,12 +43,12 @@ def trust(plan: Plan, role: str) -> dict[str, Any]:
 
 
 def statements(plan: Plan, role: str) -> list[dict[str, Any]]:
-    return [
-        s
-        for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")
-        if p.inputs["role"] == role
-        for s in json.loads(p.inputs["policy"])["Statement"]
+    """The statements of the role's inline policies and of the customer managed policies attached to it."""
+    attached = {a.inputs["policyArn"] for a in plan.of_type(ATTACHMENT) if a.inputs["role"] == role}
+    documents = [p.inputs["policy"] for p in plan.of_type(INLINE) if p.inputs["role"] == role] + [
+        p.inputs["policy"] for p in plan.of_type("aws:iam/policy:Policy") if p.outputs["arn"] in attached
     ]
+    return [s for document in documents for s in json.loads(document)["Statement"]]
 
 
 def as_list(value: Any) -> list[Any]:

@@ -125,12 +125,19 @@ def test_preview_roles_allow_only_reads_and_decrypt(plan: Plan, role: str) -> No
             assert levels <= {"Read", "List"} or action.lower() in PREVIEW_WRITES, (action, levels)
 
 
-def test_preview_roles_managed_policy_is_aws_read_only_of_which_a_copy_is_evaluated(plan: Plan) -> None:
+def test_managed_policies_are_aws_read_only_for_previews_and_a_services_policy_of_each_deploy_roles_own(
+    plan: Plan,
+) -> None:
     attachments = plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    account = "arn:aws:iam::123456789012:policy"
     assert sorted((a.inputs["role"], a.inputs["policyArn"]) for a in attachments) == [
+        ("github-launchpad-deploy-dev", f"{account}/github-launchpad-deploy-dev-services"),
+        ("github-launchpad-deploy-prod", f"{account}/github-launchpad-deploy-prod-services"),
         ("github-launchpad-preview-dev", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
         ("github-launchpad-preview-prod", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
     ]
+    # Outside `launchpad-<stack>-*`, the only policies the deploy roles may edit: none can widen itself.
+    assert all(not p.inputs["name"].startswith("launchpad-") for p in plan.of_type("aws:iam/policy:Policy"))
     record = json.loads((REPO_ROOT / "launchpad" / "access" / "data" / "ReadOnlyAccess.json").read_text())
     assert record["arn"] == aws_access.READ_ONLY_POLICY and "v178" in record["_source"]
 

@@ -41,6 +41,22 @@ def test_a_role_whose_inline_policies_pass_iams_total_is_refused() -> None:
     ]
 
 
+def test_a_role_with_more_managed_policies_than_iams_quota_is_refused() -> None:
+    attachments = [
+        _record(
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"a{i}", {"role": "r1", "policyArn": f"p{i}"}
+        )
+        for i in range(11)
+    ]
+    found = [
+        v.policy for v in check(_cross_run(*attachments)) if v.policy == "aws-iam-managed-policies-per-role"
+    ]
+    assert found == ["aws-iam-managed-policies-per-role"]
+    assert not [
+        v for v in check(_cross_run(*attachments[:10])) if v.policy == "aws-iam-managed-policies-per-role"
+    ]
+
+
 def test_a_vpc_origin_on_an_internet_facing_load_balancer_is_refused() -> None:
     alb = _record("aws:lb/loadBalancer:LoadBalancer", "alb", {"arn": "arn:alb", "internal": False})
     origin = _record(
@@ -123,6 +139,7 @@ def test_fargate_spot_on_a_platform_too_old_for_the_tasks_architecture_is_refuse
 
 def test_every_cross_resource_rule_is_tested() -> None:
     tested = {"aws-subnets-in-vpc", "aws-iam-inline-policy-total", "aws-cloudfront-vpc-origin-internal"}
+    tested |= {"aws-iam-managed-policies-per-role"}
     tested |= {"aws-ecs-providers-on-cluster", "aws-fargate-spot-platform"}
     assert {rule[0] for rule in CROSS_RULES} == tested | {"aws-policy-json"}
 

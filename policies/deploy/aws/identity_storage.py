@@ -78,6 +78,28 @@ IDENTITY_LIMITS = (
         _IAM + "role_policy.go",
     ),
     Limit(
+        "aws-iam-policy-name",
+        "aws:iam/policy:Policy",
+        "name",
+        AllOf([Length(128), IAM_NAME]),
+        _IAM + "policy.go",
+    ),
+    Limit(
+        "aws-iam-policy-description",
+        "aws:iam/policy:Policy",
+        "description",
+        Length(1000, 0),
+        "botocore data/iam/2010-05-08/service-2.json (policyDescriptionType: max 1000)",
+    ),
+    Limit(
+        "aws-iam-managed-policy-size",
+        "aws:iam/policy:Policy",
+        "policy",
+        JsonSize(6144, "the managed policy"),
+        API + "IAM/latest/UserGuide/reference_iam-quotas.html (Managed policy size)",
+        at="up",
+    ),
+    Limit(
         "aws-kms-alias",
         "aws:kms/alias:Alias",
         "name",
