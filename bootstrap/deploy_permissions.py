@@ -338,6 +338,24 @@ def data_statements(account: pulumi.Input[str], stacks: Sequence[str]) -> list[S
             conditions=[Condition("StringLike", "kms:ViaService", ["secretsmanager.*.amazonaws.com"])],
         ),
         Statement(
+            # A schedule encrypted with the stack's key: Scheduler uses the key with the caller's rights at
+            # create and update (Scheduler User Guide, security_iam_id-based-policy-examples.html).
+            sid="KeysThroughSchedulerForStackSchedules",
+            actions=["kms:GenerateDataKey", "kms:Decrypt"],
+            resources=["*"],
+            conditions=[
+                Condition("StringLike", "kms:ViaService", ["scheduler.*.amazonaws.com"]),
+                Condition(
+                    "StringLike",
+                    "kms:EncryptionContext:aws:scheduler:schedule:arn",
+                    [
+                        pulumi.Output.concat("arn:aws:scheduler:*:", account, ":schedule/default/", p)
+                        for p in name_patterns(stacks)
+                    ],
+                ),
+            ],
+        ),
+        Statement(
             sid="GrantsForAwsResources",
             actions=["kms:CreateGrant", "kms:RevokeGrant"],
             resources=["*"],

@@ -21,6 +21,24 @@ ELB_ARN = "arn:{partition}:elasticloadbalancing:{region}:{account}:"
 ROLE_TAGS = f"{provider('iam/role.go')}: roleTags lists a role's tags with iam:ListRoleTags on every read"
 
 
+SCHEDULE_ARN = "arn:{partition}:scheduler:{region}:{account}:schedule/default/{output:name}"
+SCHEDULE_KEY = (
+    "EventBridge Scheduler User Guide, security_iam_id-based-policy-examples.html, 'Example: CreateSchedule' "
+    "and 'UpdateSchedule' with a customer managed key: kms:DescribeKey, GenerateDataKey and Decrypt on the "
+    "key, through scheduler.<region>.amazonaws.com, with the schedule's ARN as encryption context; "
+    "GetSchedule needs no key permission"
+)
+_SCHEDULE_KEY_CONTEXT = {
+    "kms:ViaService": "scheduler.{region}.amazonaws.com",
+    "kms:EncryptionContext:aws:scheduler:schedule:arn": SCHEDULE_ARN,
+}
+_SCHEDULE_KEY_USE: tuple[str | Need, ...] = (
+    Need("kms:DescribeKey", "input:kmsKeyArn", _SCHEDULE_KEY_CONTEXT),
+    Need("kms:GenerateDataKey", "input:kmsKeyArn", _SCHEDULE_KEY_CONTEXT),
+    Need("kms:Decrypt", "input:kmsKeyArn", _SCHEDULE_KEY_CONTEXT),
+)
+
+
 def _pass_role(path: str, service: str) -> Need:
     """iam:PassRole for the role ARN the program passes in `path`, to the service that will run it."""
     return Need("iam:PassRole", f"input:{path}", {"iam:PassedToService": service})
@@ -228,12 +246,19 @@ ROWS = (
     ),
     row(
         "aws:scheduler/schedule:Schedule",
-        sources=(pike("scheduler/aws_scheduler_schedule"), sar("amazoneventbridgescheduler")),
-        arn="arn:{partition}:scheduler:{region}:{account}:schedule/default/{output:name}",
+        sources=(pike("scheduler/aws_scheduler_schedule"), sar("amazoneventbridgescheduler"), SCHEDULE_KEY),
+        arn=SCHEDULE_ARN,
         create=("scheduler:CreateSchedule", _pass_role("target.roleArn", "scheduler.amazonaws.com")),
         read=("scheduler:GetSchedule",),
         update=("scheduler:UpdateSchedule", _pass_role("target.roleArn", "scheduler.amazonaws.com")),
         delete=("scheduler:DeleteSchedule",),
+        when=(
+            When(
+                input_set("kmsKeyArn"),
+                "a schedule encrypted with a customer managed key (used with the caller's rights)",
+                {Op.CREATE: _SCHEDULE_KEY_USE, Op.UPDATE: _SCHEDULE_KEY_USE},
+            ),
+        ),
     ),
     row(
         "aws:iam/role:Role",

@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from bootstrap import aws_access, deploy_permissions, gcp_access
+from components.iam_policy import Condition
 from launchpad import cli
 from launchpad.access import aws_data, aws_evaluate
 from launchpad.access.aws_requests import ROWS as AWS_ROWS
@@ -157,6 +158,39 @@ def test_fault_3_waf_logging_needs_the_log_delivery_rights(rebuilt: pytest.Monke
     gaps = _gaps("prod", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
     for permission in ("wafv2:PutLoggingConfiguration", "logs:CreateLogDelivery", "logs:PutResourcePolicy"):
         assert permission in gaps, permission
+
+
+def test_an_encrypted_schedule_needs_the_key_through_scheduler_for_the_stacks_schedules_only(
+    rebuilt: pytest.MonkeyPatch,
+) -> None:
+    original = deploy_permissions.data_statements
+
+    def scheduler_key_for(schedules: str) -> Any:
+        """The statement as shipped, but for schedules named `schedules` (another stack's)."""
+
+        def statements(*args: Any) -> list[Any]:
+            def narrowed(c: Condition) -> Condition:
+                return replace(c, values=[schedules]) if "scheduler:schedule" in c.variable else c
+
+            return [
+                replace(s, conditions=[narrowed(c) for c in s.conditions])
+                if s.sid == "KeysThroughSchedulerForStackSchedules"
+                else s
+                for s in original(*args)
+            ]
+
+        return statements
+
+    rebuilt.setattr(
+        aws_access,
+        "data_statements",
+        scheduler_key_for("arn:aws:scheduler:*:*:schedule/default/launchpad-dev-*"),
+    )
+    gaps = _gaps("prod", "aws:scheduler/schedule:Schedule", "aws:kms/key:Key")
+    for permission in ("kms:GenerateDataKey", "kms:Decrypt"):
+        assert any(s.startswith("aws:scheduler/schedule:Schedule") for s in gaps[permission]), permission
+    rebuilt.setattr(aws_access, "data_statements", original)
+    assert _gaps("prod", "aws:scheduler/schedule:Schedule", "aws:kms/key:Key") == {}
 
 
 def test_the_edges_vended_access_logs_need_the_delivery_rights_and_cloudfronts_own_check(
