@@ -26,7 +26,7 @@ class PeriodicFlusher(ABC):
             self._task = asyncio.create_task(self._run())
 
     def flush_soon(self) -> bool:
-        """Start a flush now, ahead of the interval, unless one started this way is still running."""
+        """Start a flush now, ahead of the interval, unless a flush is under way (it takes these rows too)."""
         if self._in_flight is None:
             self._in_flight = set()
         if self._in_flight:
