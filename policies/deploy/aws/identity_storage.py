@@ -89,7 +89,7 @@ IDENTITY_LIMITS = (
         "aws:iam/policy:Policy",
         "description",
         Length(1000, 0),
-        "botocore data/iam/2010-05-08/service-2.json (policyDescriptionType: max 1000)",
+        API + "IAM/latest/APIReference/API_CreatePolicy.html (Description: at most 1000 characters)",
     ),
     Limit(
         "aws-iam-managed-policy-size",
