@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +14,10 @@ import redis.asyncio as aioredis
 
 from app.auth.service import ApiKeyStore, parse_key_list
 from app.contract import DEPENDENCY, ENV
+from app.core.breaker import Breaker
 from app.core.cache import Cache, MemoryCache, NearCache, RedisCache
 from app.core.config import Settings
 from app.core.db import Database, is_database_outage, is_sqlite, make_engine
-from app.core.dependency import Dependency
 from app.core.metrics import Metrics
 from app.core.ratelimit import RateLimiter, make_shared_storage
 from app.core.redis import is_redis_outage, make_async_redis, make_sync_redis
@@ -38,7 +39,7 @@ class Overrides:
     """Seams for tests and the benchmark: an httpx2 transport for the AI SDKs, boto3 client factories."""
 
     ai_transport: httpx2.AsyncBaseTransport | None = None
-    boto_client: Any = None  # callable(service_name) -> boto3 client
+    boto_client_factory: Callable[[str], Any] | None = None  # service name -> boto3 client
 
 
 @dataclass
@@ -56,11 +57,11 @@ class Services:
     decisions: DecisionService
     jobs: JobQueue
     uploads: UploadService
-    api_keys: ApiKeyStore
+    api_key_store: ApiKeyStore
     depth_sampler: QueueDepthSampler
-    database: Dependency
-    redis: Dependency | None
-    secrets_manager: Dependency
+    database_breaker: Breaker
+    redis_breaker: Breaker | None
+    secrets_breaker: Breaker
 
 
 def secret_values(settings: Settings) -> dict[str, str | None]:
@@ -69,8 +70,8 @@ def secret_values(settings: Settings) -> dict[str, str | None]:
 
 
 def _boto(overrides: Overrides, service: str) -> Any:
-    if overrides.boto_client is not None:
-        return overrides.boto_client(service)
+    if overrides.boto_client_factory is not None:
+        return overrides.boto_client_factory(service)
     import boto3  # noqa: PLC0415 - the embedded profile never needs boto3
 
     return boto3.client(service, config=BOTO_CONFIG)
@@ -110,8 +111,8 @@ def _migrate_embedded(db: Database) -> None:
         upgrade(db.engine)
 
 
-def _dependency(settings: Settings, metrics: Metrics, name: str, **kw: Any) -> Dependency:
-    return Dependency(
+def _breaker(settings: Settings, metrics: Metrics, name: str, **kw: Any) -> Breaker:
+    return Breaker(
         name,
         fail_max=settings.breaker_fail_max,
         reset_seconds=settings.breaker_reset_seconds,
@@ -122,31 +123,31 @@ def _dependency(settings: Settings, metrics: Metrics, name: str, **kw: Any) -> D
 
 def _redis_parts(
     settings: Settings, metrics: Metrics
-) -> tuple[aioredis.Redis | None, redis.Redis | None, Dependency | None, Cache]:
+) -> tuple[aioredis.Redis | None, redis.Redis | None, Breaker | None, Cache]:
     """The two Redis clients, their shared breaker and the decision cache (in process when embedded)."""
     async_redis, sync_redis = make_async_redis(settings), make_sync_redis(settings, retries=False)
     if async_redis is None:
         return None, sync_redis, None, MemoryCache()
-    dependency = _dependency(
+    breaker = _breaker(
         settings, metrics, DEPENDENCY.REDIS, timeout=settings.redis_timeout_seconds, is_outage=is_redis_outage
     )
-    shared = RedisCache(async_redis, dependency)
+    shared = RedisCache(async_redis, breaker)
     if settings.near_cache_seconds == 0:
-        return async_redis, sync_redis, dependency, shared
+        return async_redis, sync_redis, breaker, shared
     near = NearCache(shared, settings.near_cache_seconds, settings.near_cache_entries)
-    return async_redis, sync_redis, dependency, near
+    return async_redis, sync_redis, breaker, near
 
 
 def _chain(
     settings: Settings,
     metrics: Metrics,
     secrets: SecretReader,
-    secrets_manager: Dependency,
+    secrets_breaker: Breaker,
     overrides: Overrides,
 ) -> ProviderChain:
-    providers = build_providers(settings, secrets, secrets_manager, overrides.ai_transport)
+    providers = build_providers(settings, secrets, secrets_breaker, overrides.ai_transport)
     breakers = {
-        p.name: _dependency(settings, metrics, p.name, timeout=p.timeout, is_outage=is_provider_outage)
+        p.name: _breaker(settings, metrics, p.name, timeout=p.timeout, is_outage=is_provider_outage)
         for p in providers
     }
     return ProviderChain(providers, settings.model_prices, metrics, breakers)
@@ -158,7 +159,7 @@ async def start_services(
     overrides = overrides or Overrides()
     await metrics.start()
     db = Database(make_engine(settings))
-    database = _dependency(
+    database_breaker = _breaker(
         settings,
         metrics,
         DEPENDENCY.DATABASE,
@@ -172,29 +173,29 @@ async def start_services(
         ttl_seconds=settings.secret_cache_ttl_seconds,
         ttl_overrides={SYNCED_TOKEN: settings.synced_token_refresh_seconds},
     )
-    secrets_manager = _dependency(
+    secrets_breaker = _breaker(
         settings,
         metrics,
         DEPENDENCY.SECRETS,
         timeout=settings.secrets_timeout_seconds,
         is_outage=is_secrets_outage,
     )
-    api_keys = ApiKeyStore(
+    api_key_store = ApiKeyStore(
         db,
-        database,
+        database_breaker,
         cache_seconds=settings.api_key_cache_seconds,
         cache_size=settings.api_key_cache_size,
         stale_seconds=settings.api_key_stale_seconds,
     )
-    await asyncio.to_thread(_bootstrap_keys, settings, secrets, api_keys)
-    async_redis, sync_redis, redis_dependency, cache = _redis_parts(settings, metrics)
-    chain = _chain(settings, metrics, secrets, secrets_manager, overrides)
-    audit = AuditWriter(db, database, interval_seconds=settings.audit_flush_seconds)
+    await asyncio.to_thread(_bootstrap_keys, settings, secrets, api_key_store)
+    async_redis, sync_redis, redis_breaker, cache = _redis_parts(settings, metrics)
+    chain = _chain(settings, metrics, secrets, secrets_breaker, overrides)
+    audit = AuditWriter(db, database_breaker, interval_seconds=settings.audit_flush_seconds)
     await audit.start()
     jobs: JobQueue = (
-        RqJobQueue(sync_redis, db, settings, database, redis_dependency)
-        if sync_redis is not None and redis_dependency is not None
-        else InProcessJobQueue(db, metrics, database)
+        RqJobQueue(sync_redis, db, settings, database_breaker, redis_breaker)
+        if sync_redis is not None and redis_breaker is not None
+        else InProcessJobQueue(db, metrics, database_breaker)
     )
     depth_sampler = QueueDepthSampler(jobs, metrics, settings.queue_depth_interval_seconds)
     await depth_sampler.start()
@@ -206,7 +207,7 @@ async def start_services(
         sync_redis=sync_redis,
         cache=cache,
         limiter=RateLimiter(
-            shared_limits, redis_dependency, settings.rate_limit_per_key, settings.rate_limit_per_ip
+            shared_limits, redis_breaker, settings.rate_limit_per_key, settings.rate_limit_per_ip
         ),
         metrics=metrics,
         secrets=secrets,
@@ -222,13 +223,13 @@ async def start_services(
         ),
         jobs=jobs,
         uploads=UploadService(
-            make_upload_storage(settings, overrides), db, settings.max_upload_bytes, database
+            make_upload_storage(settings, overrides), db, settings.max_upload_bytes, database_breaker
         ),
-        api_keys=api_keys,
+        api_key_store=api_key_store,
         depth_sampler=depth_sampler,
-        database=database,
-        redis=redis_dependency,
-        secrets_manager=secrets_manager,
+        database_breaker=database_breaker,
+        redis_breaker=redis_breaker,
+        secrets_breaker=secrets_breaker,
     )
 
 
@@ -244,7 +245,7 @@ async def stop_services(services: Services) -> None:
     if services.sync_redis is not None:
         services.sync_redis.close()
     services.db.dispose()
-    for dependency in (services.database, services.redis, services.secrets_manager):
-        if dependency is not None:
-            dependency.shutdown()
+    for breaker in (services.database_breaker, services.redis_breaker, services.secrets_breaker):
+        if breaker is not None:
+            breaker.shutdown()
     await services.metrics.stop()
