@@ -38,7 +38,7 @@ def test_stopping_the_app_writes_every_pending_audit_row_and_cache_entry(
     assert unsure["source"] == "claude"  # the chain's answer: the one kind the cache keeps
     assert db_rows(database_url, AUDITED)[0].n == 0  # all eight wait for the next flush, a minute away
 
-    client.__exit__(None, None, None)  # shutdown: stop_services
+    client.__exit__(None, None, None)  # shutdown: the lifespan unwinds its exit stack
 
     assert db_rows(database_url, AUDITED)[0].n == 8
     assert len(redis.Redis.from_url(redis_server.url).keys("decision:*")) == 1
