@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,7 +16,7 @@ from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.core.metrics import Metrics
 from app.core.middleware import BodyLimitMiddleware, RequestContextMiddleware, TrustedHostMiddleware
-from app.core.services import Overrides, start_services, stop_services
+from app.core.services import Overrides, start_services
 from app.core.writable import check_writable, write_dirs
 from app.decisions.router import router as decisions_router
 from app.health.router import live
@@ -40,14 +40,14 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         check_writable(write_dirs(settings))
-        app.state.services = await start_services(settings, metrics, overrides)
-        # Startup leaves a large heap of long-lived objects (SDK type modules, ORM, pydantic schemas);
-        # frozen, the collector stops rescanning them and its pauses stop showing up as p99 latency.
-        gc.freeze()
-        try:
+        # One stack owns start-up and shutdown: whatever started is stopped in reverse order, after the
+        # app has served or as soon as a later part fails to start.
+        async with AsyncExitStack() as stack:
+            app.state.services = await start_services(stack, settings, metrics, overrides)
+            # Startup leaves a large heap of long-lived objects (SDK type modules, ORM, pydantic schemas);
+            # frozen, the collector stops rescanning them and its pauses stop showing up as p99 latency.
+            gc.freeze()
             yield
-        finally:
-            await stop_services(app.state.services)
 
     production = settings.deployment_env == "production"
     app = FastAPI(

@@ -14,7 +14,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_e
 
 from app.contract import ENV, READONLY_DATABASE_ROLE
 from app.core.config import Settings, get_settings
-from app.core.db import READONLY, make_engine
+from app.core.db import READONLY_LOGIN, make_engine
 from app.core.logging import configure_logging
 from app.core.secrets import SecretReader
 
@@ -44,7 +44,7 @@ def _readonly_password(settings: Settings) -> str | None:
     if not settings.database_readonly_secret_arn:
         return None
     reader = SecretReader({ENV.DATABASE_READONLY_SECRET_ARN: settings.database_readonly_secret_arn})
-    login = reader.get_fields(READONLY)
+    login = reader.get_fields(READONLY_LOGIN)
     if login.get("username") != READONLY_DATABASE_ROLE:
         raise ValueError(f"the read-only secret must name user {READONLY_DATABASE_ROLE!r}")
     return login["password"]

@@ -50,10 +50,10 @@ async def authenticate(services: Services, raw_key: str | None, client_ip: str) 
     """The caller's key label (None only on a laptop with no keys configured); raises 401, 429 or 503."""
     await services.limiter.check_ip(client_ip)
     label: str | None = None
-    if services.api_keys.enabled:
+    if services.api_key_store.enabled:
         if not raw_key:
             raise UnauthorizedError("missing API key", headers=_CHALLENGE)
-        label = await services.api_keys.verify(raw_key)
+        label = await services.api_key_store.verify(raw_key)
         if label is None:
             raise UnauthorizedError("invalid API key", headers=_CHALLENGE)
     elif services.settings.deployment_env != "local":

@@ -12,8 +12,8 @@ from cachetools import TTLCache
 from sqlalchemy import select
 
 from app.auth.models import ApiKey
+from app.core.breaker import Breaker, DependencyUnavailable
 from app.core.db import Database
-from app.core.dependency import Dependency, DependencyUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +41,14 @@ class ApiKeyStore:
     def __init__(
         self,
         db: Database,
-        database: Dependency,
+        database_breaker: Breaker,
         *,
         cache_seconds: float = 30.0,
         cache_size: int = 10_000,
         stale_seconds: float = 3600.0,
     ) -> None:
         self._db = db
-        self._database = database
+        self._database_breaker = database_breaker
         self._recent: TTLCache[str, str | None] = TTLCache(maxsize=cache_size, ttl=cache_seconds)
         self._confirmed: TTLCache[str, str] = TTLCache(maxsize=cache_size, ttl=stale_seconds)
         # Keys from configuration stay valid while Postgres is down: decisions must still be served.
@@ -99,7 +99,7 @@ class ApiKeyStore:
 
     async def _lookup_and_cache(self, key_hash: str) -> str | None:
         try:
-            label = await self._database.call_sync(self._lookup, key_hash)
+            label = await self._database_breaker.call_sync(self._lookup, key_hash)
         except DependencyUnavailable:
             confirmed = self._confirmed.get(key_hash)
             if confirmed is not None:

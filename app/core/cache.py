@@ -10,7 +10,7 @@ from typing import Protocol
 
 import redis.asyncio as aioredis
 
-from app.core.dependency import Dependency, DependencyUnavailable
+from app.core.breaker import Breaker, DependencyUnavailable
 
 
 class Cache(Protocol):
@@ -27,15 +27,15 @@ class RedisCache:
     """A cache miss is the answer to any Redis failure: decisions never wait on a broken cache, and while
     Redis's breaker is open they do not even try."""
 
-    def __init__(self, client: aioredis.Redis, redis: Dependency, prefix: str = "decision:") -> None:
+    def __init__(self, client: aioredis.Redis, redis_breaker: Breaker, prefix: str = "decision:") -> None:
         self._client = client
-        self._redis = redis
+        self._redis_breaker = redis_breaker
         self._prefix = prefix
         self._writes: set[asyncio.Task[None]] = set()
 
     async def get(self, key: str) -> str | None:
         try:
-            value = await self._redis.call(self._client.get, self._prefix + key)
+            value = await self._redis_breaker.call(self._client.get, self._prefix + key)
         except DependencyUnavailable:
             return None
         return value if isinstance(value, str) or value is None else value.decode()
@@ -47,7 +47,7 @@ class RedisCache:
 
     async def _set(self, key: str, value: str, ttl_seconds: int) -> None:
         try:
-            await self._redis.call(self._client.set, key, value, ttl_seconds)
+            await self._redis_breaker.call(self._client.set, key, value, ttl_seconds)
         except DependencyUnavailable:
             return
 

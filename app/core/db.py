@@ -17,8 +17,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from app.contract import ENV, READONLY_DATABASE_ROLE
+from app.core.breaker import caller_gave_up
 from app.core.config import Settings
-from app.core.dependency import caller_gave_up
 from app.core.secrets import SecretReader
 
 
@@ -104,16 +104,19 @@ def make_readonly_engine(settings: Settings) -> Engine:
     if not settings.database_readonly_secret_arn:
         return engine
     credentials = SecretReader({ENV.DATABASE_READONLY_SECRET_ARN: settings.database_readonly_secret_arn})
-    event.listen(engine, "do_connect", _connect_with_current_credentials(credentials, READONLY))
+    event.listen(engine, "do_connect", _connect_with_current_credentials(credentials, READONLY_LOGIN))
     return engine
 
 
-DATABASE = ENV.DATABASE_SECRET_ARN.removesuffix("_SECRET_ARN")
-READONLY = ENV.DATABASE_READONLY_SECRET_ARN.removesuffix("_SECRET_ARN")
+# The names a SecretReader reads the two logins under (each from its `<NAME>_SECRET_ARN`).
+DATABASE_LOGIN = ENV.DATABASE_SECRET_ARN.removesuffix("_SECRET_ARN")
+READONLY_LOGIN = ENV.DATABASE_READONLY_SECRET_ARN.removesuffix("_SECRET_ARN")
 AUTH_FAILED = "28P01"  # invalid_password
 
 
-def _connect_with_current_credentials(credentials: SecretReader, name: str = DATABASE) -> Callable[..., Any]:
+def _connect_with_current_credentials(
+    credentials: SecretReader, name: str = DATABASE_LOGIN
+) -> Callable[..., Any]:
     """RDS rotates its managed master password (every 7 days by default). Credentials injected at task
     start would lock new connections out after a rotation; reading the secret at connect time, and once
     more when the server refuses the cached password, follows the rotation without a restart."""

@@ -20,7 +20,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import FixedWindowRateLimiter, SlidingWindowCounterRateLimiter
 from limits.aio.strategies import RateLimiter as Strategy
 
-from app.core.dependency import Dependency, DependencyUnavailable
+from app.core.breaker import Breaker, DependencyUnavailable
 from app.core.errors import RateLimitedError
 
 
@@ -32,7 +32,9 @@ def make_shared_storage(connection_pool: Any) -> Storage | None:
 
 
 class RateLimiter:
-    def __init__(self, shared: Storage | None, redis: Dependency | None, per_key: str, per_ip: str) -> None:
+    def __init__(
+        self, shared: Storage | None, redis_breaker: Breaker | None, per_key: str, per_ip: str
+    ) -> None:
         # Shared: a sliding window counter, O(1) per hit in Redis where a moving window keeps (and scans)
         # one entry per request. In process: a fixed window, which costs a third less per hit on the
         # hottest path and whose burst at a window's edge one task's guard can afford.
@@ -40,8 +42,9 @@ class RateLimiter:
         self._per_key = parse(per_key)
         self._per_ip = parse(per_ip)
         self._shared: CoalescedHits | None = None
-        if shared is not None and redis is not None:
-            self._shared = CoalescedHits(SlidingWindowCounterRateLimiter(shared), self._per_key, redis)
+        if shared is not None and redis_breaker is not None:
+            limiter = SlidingWindowCounterRateLimiter(shared)
+            self._shared = CoalescedHits(limiter, self._per_key, redis_breaker)
 
     async def check_ip(self, client_ip: str) -> None:
         """Raise 429 with Retry-After when the address is over its limit (in process, no I/O)."""
@@ -82,11 +85,11 @@ class CoalescedHits:
     its own, in arrival order, and exactly as many are admitted as one by one would have been."""
 
     def __init__(
-        self, limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, redis: Dependency
+        self, limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, redis_breaker: Breaker
     ) -> None:
         self._limiter = limiter
         self._item = item
-        self._redis = redis
+        self._redis_breaker = redis_breaker
         self._waiting: dict[str, list[asyncio.Future[bool]]] = {}
         self._settling: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
 
@@ -103,7 +106,7 @@ class CoalescedHits:
 
     async def refuse(self, identity: str) -> None:
         """Raise 429 with the shared window's Retry-After."""
-        await self._redis.call(_refuse, self._limiter, self._item, identity)
+        await self._redis_breaker.call(_refuse, self._limiter, self._item, identity)
 
     def _settle_soon(self, identity: str) -> None:
         task = asyncio.ensure_future(self._settle(identity))
@@ -113,13 +116,15 @@ class CoalescedHits:
     async def _settle(self, identity: str) -> None:
         waiting = self._waiting.pop(identity)
         try:
-            together = len(waiting) > 1 and await self._redis.call(
+            together = len(waiting) > 1 and await self._redis_breaker.call(
                 functools.partial(self._limiter.hit, cost=len(waiting)), self._item, identity
             )
             results = (
                 [True] * len(waiting)
                 if together
-                else [await self._redis.call(self._limiter.hit, self._item, identity) for _ in waiting]
+                else [
+                    await self._redis_breaker.call(self._limiter.hit, self._item, identity) for _ in waiting
+                ]
             )
         except asyncio.CancelledError:
             for future in waiting:

@@ -29,7 +29,7 @@ def make_async_redis(settings: Settings) -> aioredis.Redis | None:
     if not settings.redis_dsn:
         return None
     # Short timeouts and no retries: against a hung Redis, redis-py's default three retries multiply the
-    # wait; the circuit breaker (app.core.dependency) decides when to try again.
+    # wait; the circuit breaker (app.core.breaker) decides when to try again.
     return aioredis.Redis.from_url(
         settings.redis_dsn,
         socket_timeout=settings.redis_timeout_seconds,

@@ -98,6 +98,14 @@ class SecretReader:
     def configured(self, name: str) -> bool:
         return bool(self.arn_for(name) or self._values.get(name))
 
+    def close(self) -> None:
+        """Close the Secrets Manager client, if one was built (shutdown)."""
+        with self._lock:
+            client, self._client = self._client, None
+            self._caches.clear()
+        if client is not None:
+            client.close()
+
 
 def is_secrets_outage(exc: BaseException) -> bool:
     """Secrets Manager itself failing (unreachable, hung, throttling, 5xx); a missing secret or value, or

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from app.core.breaker import Breaker
 from app.core.db import Database
-from app.core.dependency import Dependency
 from app.core.periodic import PeriodicFlusher
 from app.decisions.models import AuditRecord
 
@@ -24,10 +24,10 @@ WRITE_TIMEOUT_SECONDS = 5.0
 
 class AuditWriter(PeriodicFlusher):
     def __init__(
-        self, db: Database, database: Dependency, interval_seconds: float = 0.5, max_batch: int = 500
+        self, db: Database, database_breaker: Breaker, interval_seconds: float = 0.5, max_batch: int = 500
     ) -> None:
         self._db = db
-        self._database = database
+        self._database_breaker = database_breaker
         self.flush_interval_seconds = interval_seconds
         self._max_batch = max_batch
         self._pending: list[dict[str, Any]] = []
@@ -43,7 +43,7 @@ class AuditWriter(PeriodicFlusher):
         while self._pending:
             rows, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
             try:
-                await self._database.call_sync(self._write, rows, timeout=WRITE_TIMEOUT_SECONDS)
+                await self._database_breaker.call_sync(self._write, rows, timeout=WRITE_TIMEOUT_SECONDS)
                 written += len(rows)
             except Exception as exc:
                 for row in rows:

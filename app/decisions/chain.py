@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from app import contract
 from app.core import deadline
+from app.core.breaker import Breaker, DependencyUnavailable
 from app.core.config import ModelPrice
-from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.metrics import Metrics
 from app.decisions.providers import AiProvider, Completion, ProviderFailure
 from app.decisions.schemas import DecisionRequest, Verdict
@@ -62,7 +62,7 @@ def build_prompt(request: DecisionRequest, hint: Verdict) -> str:
 
 
 def is_provider_outage(exc: BaseException) -> bool:
-    # Running out of time is not tested here: Dependency already counts every TimeoutError as an outage.
+    # Running out of time is not tested here: Breaker already counts every TimeoutError as an outage.
     return isinstance(exc, ProviderFailure) and exc.reason != "not_configured"
 
 
@@ -72,7 +72,7 @@ class ProviderChain:
         providers: list[AiProvider],
         prices: dict[str, ModelPrice],
         metrics: Metrics,
-        breakers: dict[str, Dependency],
+        breakers: dict[str, Breaker],
     ) -> None:
         self.providers = providers
         self.prices = prices

@@ -16,8 +16,8 @@ from google.genai import types as genai_types
 from huggingface_hub import AsyncInferenceClient
 
 from app.contract import ENV
+from app.core.breaker import Breaker, DependencyUnavailable
 from app.core.config import Settings
-from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.secrets import SYNCED_TOKEN, SecretReader
 
 logger = logging.getLogger(__name__)
@@ -86,14 +86,14 @@ class AiProvider(ABC):
         self,
         *,
         secrets: SecretReader,
-        secrets_manager: Dependency,
+        secrets_breaker: Breaker,
         model: str,
         timeout: float,
         max_tokens: int,
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self.secrets = secrets
-        self.secrets_manager = secrets_manager
+        self.secrets_breaker = secrets_breaker
         self.use_synced_token = False
         self.model = model
         self.timeout = timeout
@@ -119,7 +119,7 @@ class AiProvider(ABC):
         """The current key. Secrets Manager failing (down, hung, a container with no value yet) is this
         provider failing, never the request: the chain moves on."""
         try:
-            return await self.secrets_manager.call_sync(self.secrets.get, self.key_name)
+            return await self.secrets_breaker.call_sync(self.secrets.get, self.key_name)
         except DependencyUnavailable as exc:
             raise ProviderFailure(self.name, "secret_unavailable") from exc
         except Exception as exc:
@@ -139,7 +139,7 @@ class AiProvider(ABC):
 
     async def complete(self, prompt: str) -> Completion:
         """One call, reading the key included. On 401/403 the key is re-read (rotation) and tried once
-        more. The time limit is the caller's: the chain runs this under its `Dependency`, whose timeout
+        more. The time limit is the caller's: the chain runs this under its `Breaker`, whose timeout
         covers the whole call and is reported as reason "timeout"."""
         for attempt in (1, 2):
             client = await self._client_for_current_key()
@@ -150,7 +150,7 @@ class AiProvider(ABC):
             except Exception as exc:
                 reason = classify(exc)
                 if reason == "auth" and attempt == 1 and self.secrets.arn_for(self.key_name):
-                    await self.secrets_manager.call_sync(self.secrets.refresh, self.key_name)
+                    await self.secrets_breaker.call_sync(self.secrets.refresh, self.key_name)
                     continue
                 raise ProviderFailure(self.name, reason) from exc
         raise ProviderFailure(self.name, "auth")
@@ -261,13 +261,13 @@ class HuggingFaceProvider(AiProvider):
 def build_providers(
     settings: Settings,
     secrets: SecretReader,
-    secrets_manager: Dependency,
+    secrets_breaker: Breaker,
     transport: httpx2.AsyncBaseTransport | None = None,
 ) -> list[AiProvider]:
     """The AI providers of the configured chain, in order (rules is not one: it ends every chain)."""
     common: dict[str, Any] = {
         "secrets": secrets,
-        "secrets_manager": secrets_manager,
+        "secrets_breaker": secrets_breaker,
         "max_tokens": settings.ai_max_output_tokens,
         "transport": transport,
     }

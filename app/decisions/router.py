@@ -3,8 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.core.deps import get_services
 from app.core.errors import V1_ERRORS
+from app.core.request_services import get_services
 from app.core.routing import JsonBodyRoute
 from app.decisions.schemas import DecisionRequest, DecisionResponse
 

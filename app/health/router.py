@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from app import __version__, contract
-from app.core.deps import ServicesDep
+from app.core.request_services import ServicesDep
 from app.core.services import Services
 from app.jobs.depth import sample_queue_depth
 
@@ -72,10 +72,12 @@ async def health(services: ServicesDep) -> JSONResponse:
     """Deep: database, Redis (when configured), queue depth, providers, version. 503 names what is down.
     The checks run side by side, each through its dependency's breaker and within the request's budget."""
     probes: dict[str, Awaitable[object]] = {
-        "database": services.database.call_sync(_select_one, services, timeout=CHECK_TIMEOUT_SECONDS)
+        "database": services.database_breaker.call_sync(_select_one, services, timeout=CHECK_TIMEOUT_SECONDS)
     }
-    if services.async_redis is not None and services.redis is not None:
-        probes["redis"] = services.redis.call(services.async_redis.ping, timeout=CHECK_TIMEOUT_SECONDS)
+    if services.async_redis is not None and services.redis_breaker is not None:
+        probes["redis"] = services.redis_breaker.call(
+            services.async_redis.ping, timeout=CHECK_TIMEOUT_SECONDS
+        )
     results = await asyncio.gather(
         *(_check(name, probe) for name, probe in probes.items()),
         sample_queue_depth(services.jobs, services.metrics),

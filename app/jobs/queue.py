@@ -20,9 +20,9 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 from rq.worker_registration import clean_worker_registry
 
+from app.core.breaker import Breaker, DependencyUnavailable
 from app.core.config import Settings
 from app.core.db import Database
-from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.errors import ConflictError, NotFoundError
 from app.core.metrics import Metrics
 from app.jobs import store, tasks
@@ -124,22 +124,22 @@ class RqJobQueue:
         connection: redis.Redis,
         db: Database,
         settings: Settings,
-        database: Dependency,
-        redis: Dependency,
+        database_breaker: Breaker,
+        redis_breaker: Breaker,
     ) -> None:
         self.db = db
         self.settings = settings
         self.queue = make_rq_queue(connection, settings)
-        self.database = database
-        self.redis = redis
+        self.database_breaker = database_breaker
+        self.redis_breaker = redis_breaker
 
     async def enqueue(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex
-        await self.database.call_sync(store.create, self.db, job_id, request.name)
+        await self.database_breaker.call_sync(store.create, self.db, job_id, request.name)
         try:
-            await self.redis.call_sync(self._enqueue, job_id, request)
+            await self.redis_breaker.call_sync(self._enqueue, job_id, request)
         except BaseException:
-            await _forget(self.database, self.db, job_id)
+            await _forget(self.database_breaker, self.db, job_id)
             raise
         return job_id
 
@@ -159,11 +159,11 @@ class RqJobQueue:
     async def get(self, job_id: str) -> JobView:
         """From Redis; from the database copy once Redis forgot the job, or while Redis is unavailable."""
         try:
-            found = await self.redis.call_sync(self._fetch, job_id)
+            found = await self.redis_breaker.call_sync(self._fetch, job_id)
         except DependencyUnavailable:
             found = None
         if found is None:
-            found = await self.database.call_sync(store.get, self.db, job_id)
+            found = await self.database_breaker.call_sync(store.get, self.db, job_id)
         if found is None:
             raise NotFoundError(f"job {job_id} not found")
         return found
@@ -193,8 +193,8 @@ class RqJobQueue:
             raise ConflictError(f"job {job_id} already {current.status.value}")
         # The record first: if RQ then cannot be reached, the job still runs and its worker writes the
         # truth over it; the other way round, a canceled job could keep a "queued" record for ever.
-        await self.database.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
-        await self.redis.call_sync(self._stop, job_id, current.status)
+        await self.database_breaker.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
+        await self.redis_breaker.call_sync(self._stop, job_id, current.status)
         return current.model_copy(update={"status": JobStatus.CANCELED})
 
     def _stop(self, job_id: str, status: JobStatus) -> None:
@@ -209,16 +209,16 @@ class RqJobQueue:
             raise NotFoundError(f"job {job_id} not found") from None
 
     async def recent(self, limit: int) -> list[JobView]:
-        return await self.database.call_sync(store.recent, self.db, limit)
+        return await self.database_breaker.call_sync(store.recent, self.db, limit)
 
     async def depth(self) -> int:
-        return await self.redis.call_sync(waiting_count, self.queue)
+        return await self.redis_breaker.call_sync(waiting_count, self.queue)
 
     async def oldest_age(self) -> float:
-        return await self.redis.call_sync(oldest_waiting_age, self.queue)
+        return await self.redis_breaker.call_sync(oldest_waiting_age, self.queue)
 
     async def workers(self) -> int:
-        return await self.redis.call_sync(listening_workers, self.queue)
+        return await self.redis_breaker.call_sync(listening_workers, self.queue)
 
 
 def waiting_count(queue: Queue) -> int:
@@ -251,9 +251,9 @@ def oldest_waiting_age(queue: Queue) -> float:
     return max(0.0, (datetime.now(UTC) - oldest).total_seconds())
 
 
-async def _forget(database: Dependency, db: Database, job_id: str) -> None:
+async def _forget(database_breaker: Breaker, db: Database, job_id: str) -> None:
     try:
-        await database.call_sync(store.delete, db, job_id)
+        await database_breaker.call_sync(store.delete, db, job_id)
     except Exception as exc:
         logger.warning(
             "job record of an unqueued job left", extra={"job_id": job_id, "error_type": type(exc).__name__}
@@ -263,17 +263,17 @@ async def _forget(database: Dependency, db: Database, job_id: str) -> None:
 class InProcessJobQueue:
     """Embedded profile: one background thread, state only in the database."""
 
-    def __init__(self, db: Database, metrics: Metrics, database: Dependency) -> None:
+    def __init__(self, db: Database, metrics: Metrics, database_breaker: Breaker) -> None:
         self.db = db
         self.metrics = metrics
-        self.database = database
+        self.database_breaker = database_breaker
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job")
         # Each job still held: its future and the monotonic time it was submitted.
         self._submitted: dict[str, tuple[Future[Any], float]] = {}
 
     async def enqueue(self, request: JobRequest) -> str:
         job_id = uuid.uuid4().hex
-        await self.database.call_sync(store.create, self.db, job_id, request.name)
+        await self.database_breaker.call_sync(store.create, self.db, job_id, request.name)
         future = self._executor.submit(
             tasks.execute_analysis, self.db, self.metrics, job_id, request.name, request.description
         )
@@ -281,7 +281,7 @@ class InProcessJobQueue:
         return job_id
 
     async def get(self, job_id: str) -> JobView:
-        found = await self.database.call_sync(store.get, self.db, job_id)
+        found = await self.database_breaker.call_sync(store.get, self.db, job_id)
         if found is None:
             raise NotFoundError(f"job {job_id} not found")
         return found
@@ -291,11 +291,11 @@ class InProcessJobQueue:
         future, _ = self._submitted.get(job_id, (None, 0.0))
         if current.status in _ENDED or future is None or not future.cancel():
             raise ConflictError(f"job {job_id} can no longer be canceled")
-        await self.database.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
+        await self.database_breaker.call_sync(store.update, self.db, job_id, JobStatus.CANCELED)
         return await self.get(job_id)
 
     async def recent(self, limit: int) -> list[JobView]:
-        return await self.database.call_sync(store.recent, self.db, limit)
+        return await self.database_breaker.call_sync(store.recent, self.db, limit)
 
     async def depth(self) -> int:
         self._submitted = {k: (f, t) for k, (f, t) in self._submitted.items() if not f.done()}

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.deps import JobQueueDep
 from app.core.errors import V1_ERRORS, error_responses
+from app.core.request_services import JobQueueDep
 from app.jobs.schemas import JobAccepted, JobList, JobRequest, JobView
 
 ROUTE_ERRORS = {**V1_ERRORS, **error_responses(404, 409, 503)}

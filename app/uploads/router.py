@@ -6,8 +6,8 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.exceptions import RequestValidationError
 
 from app.core.db import has_control_characters
-from app.core.deps import UploadServiceDep
 from app.core.errors import V1_ERRORS, error_responses
+from app.core.request_services import UploadServiceDep
 from app.uploads.service import UploadResult
 
 ROUTE_ERRORS = {**V1_ERRORS, **error_responses(415, 503)}

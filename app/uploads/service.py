@@ -9,8 +9,8 @@ from typing import BinaryIO
 
 from pydantic import BaseModel
 
+from app.core.breaker import Breaker, DependencyUnavailable
 from app.core.db import Database
-from app.core.dependency import Dependency, DependencyUnavailable
 from app.core.errors import PayloadTooLargeError
 from app.uploads.models import Upload
 from app.uploads.storage import UploadStorage
@@ -40,18 +40,20 @@ class UploadService:
     """The object is stored, then its metadata; an object whose metadata could not be written is deleted,
     and nothing is stored at all while the database's breaker is open (503)."""
 
-    def __init__(self, storage: UploadStorage, db: Database, max_bytes: int, database: Dependency) -> None:
+    def __init__(
+        self, storage: UploadStorage, db: Database, max_bytes: int, database_breaker: Breaker
+    ) -> None:
         self.storage = storage
         self.db = db
         self.max_bytes = max_bytes
-        self.database = database
+        self.database_breaker = database_breaker
 
     async def store(self, stream: BinaryIO, filename: str) -> UploadResult:
-        if self.database.is_open:
-            raise DependencyUnavailable(self.database.name)
+        if self.database_breaker.is_open:
+            raise DependencyUnavailable(self.database_breaker.name)
         upload = await asyncio.to_thread(self._put, stream, filename)
         try:
-            await self.database.call_sync(self._record, upload)
+            await self.database_breaker.call_sync(self._record, upload)
         except BaseException:
             await asyncio.to_thread(self.storage.delete, upload.storage_key)  # no orphan objects
             raise

@@ -14,6 +14,9 @@ class UploadStorage(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def close(self) -> None:
+        """Release the client's connections (shutdown)."""
+
 
 class S3Storage:
     name = "s3"
@@ -31,6 +34,9 @@ class S3Storage:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
+    def close(self) -> None:
+        self.client.close()
+
 
 class GcsStorage:
     """Cloud Storage through google-cloud-storage, as the runtime's own identity (Cloud Run's metadata
@@ -42,6 +48,7 @@ class GcsStorage:
     TIMEOUT = (3.0, 30.0)
 
     def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
         self.bucket = client.bucket(bucket)
 
     def put(self, key: str, stream: BinaryIO, content_type: str) -> None:
@@ -55,6 +62,9 @@ class GcsStorage:
             self.bucket.blob(key).delete(timeout=self.TIMEOUT)
         except NotFound:  # already gone, as S3's DeleteObject answers for a missing key
             return
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class LocalStorage:
@@ -77,3 +87,6 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Nothing is held open between calls."""

@@ -9,7 +9,7 @@ MESSAGE = {"message": "Where can I find my invoices?"}
 
 
 def count_lookups(client) -> list[str]:
-    store = client.app.state.services.api_keys
+    store = client.app.state.services.api_key_store
     lookups: list[str] = []
     original = store._lookup
 
@@ -52,7 +52,7 @@ def test_random_keys_do_not_grow_the_key_caches_past_their_bound(make_client) ->
     client = make_client(api_key_cache_size=50, rate_limit_per_ip="100000/minute")
     for _ in range(300):
         client.post("/v1/decisions", json=MESSAGE, headers={"X-API-Key": secrets.token_hex(16)})
-    assert client.app.state.services.api_keys.cached_entries <= 100  # the found and the not-found maps
+    assert client.app.state.services.api_key_store.cached_entries <= 100  # the found and the not-found maps
 
 
 def test_clients_behind_the_load_balancer_are_limited_one_by_one(make_client) -> None:

@@ -32,7 +32,7 @@ def aws():
 @pytest.fixture
 def upload_client(make_client, aws):
     return make_client(
-        overrides=Overrides(boto_client=boto_client), uploads_bucket=BUCKET, max_upload_bytes=50_000
+        overrides=Overrides(boto_client_factory=boto_client), uploads_bucket=BUCKET, max_upload_bytes=50_000
     )
 
 
@@ -136,7 +136,7 @@ def test_rotated_provider_key_is_picked_up_after_a_401(make_client, aws) -> None
         )
     }
     client = make_client(
-        overrides=Overrides(ai_transport=fake.transport, boto_client=boto_client),
+        overrides=Overrides(ai_transport=fake.transport, boto_client_factory=boto_client),
         ai_providers="huggingface",
         huggingface_api_key_secret_arn=arn,
     )
@@ -155,7 +155,9 @@ def test_api_keys_can_come_from_a_secret(make_client, aws) -> None:
     arn = boto_client("secretsmanager").create_secret(
         Name="api-keys", SecretString='["alpha-key-1", "beta-key-2"]'
     )["ARN"]
-    client = make_client(overrides=Overrides(boto_client=boto_client), api_keys=None, api_keys_secret_arn=arn)
+    client = make_client(
+        overrides=Overrides(boto_client_factory=boto_client), api_keys=None, api_keys_secret_arn=arn
+    )
     ok = client.post("/v1/decisions", json={"message": "hello there"}, headers={"X-API-Key": "beta-key-2"})
     bad = client.post("/v1/decisions", json={"message": "hello there"}, headers={"X-API-Key": "gamma"})
     assert ok.status_code == 200
@@ -168,7 +170,7 @@ def test_the_synced_token_stands_in_for_a_missing_provider_key(make_client, aws)
     ]
     fake = FakeAI()
     client = make_client(
-        overrides=Overrides(ai_transport=fake.transport, boto_client=boto_client),
+        overrides=Overrides(ai_transport=fake.transport, boto_client_factory=boto_client),
         ai_providers="huggingface",
         synced_token_secret_arn=arn,
         synced_token_provider="huggingface",
@@ -181,7 +183,7 @@ def test_a_provider_key_of_its_own_wins_over_the_synced_token(make_client, aws) 
     arn = boto_client("secretsmanager").create_secret(Name="synced2", SecretString="hf_synced")["ARN"]
     fake = FakeAI()
     client = make_client(
-        overrides=Overrides(ai_transport=fake.transport, boto_client=boto_client),
+        overrides=Overrides(ai_transport=fake.transport, boto_client_factory=boto_client),
         ai_providers="huggingface",
         huggingface_api_key="hf_own",
         synced_token_secret_arn=arn,
@@ -193,7 +195,7 @@ def test_a_provider_key_of_its_own_wins_over_the_synced_token(make_client, aws) 
 
 def test_an_unreadable_key_secret_does_not_stop_the_service(make_client, aws) -> None:
     missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"
-    client = make_client(overrides=Overrides(boto_client=boto_client), api_keys_secret_arn=missing)
+    client = make_client(overrides=Overrides(boto_client_factory=boto_client), api_keys_secret_arn=missing)
     assert client.get("/health").status_code == 200
     assert client.post("/v1/decisions", json={"message": "hello there"}).status_code == 200  # env key
 

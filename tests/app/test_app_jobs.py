@@ -257,15 +257,15 @@ def test_an_empty_queue_reports_age_zero_and_in_process_jobs_count_while_waiting
     import asyncio
     from concurrent.futures import Future
 
+    from app.core.breaker import Breaker
     from app.core.config import Settings
     from app.core.db import Database, make_engine
-    from app.core.dependency import Dependency
     from app.core.metrics import Metrics
     from app.jobs.queue import InProcessJobQueue
 
     db = Database(make_engine(Settings(sqlite_path=str(tmp_path / "q.db"))))
     queue = InProcessJobQueue(
-        db, Metrics("local", enabled=False), Dependency("database", timeout=1.0, is_outage=lambda _: True)
+        db, Metrics("local", enabled=False), Breaker("database", timeout=1.0, is_outage=lambda _: True)
     )
     assert asyncio.run(queue.oldest_age()) == 0.0
     waiting: Future[None] = Future()  # submitted, not yet picked up by the job thread

@@ -75,7 +75,7 @@ def test_nightly_purges_past_retention_and_fails_stale_jobs(make_settings, datab
             s3.put_object(Bucket=BUCKET, Key=key, Body=b"x")
 
         report = nightly.run(
-            settings, Overrides(boto_client=lambda name: boto3.client(name, region_name="us-east-1"))
+            settings, Overrides(boto_client_factory=lambda name: boto3.client(name, region_name="us-east-1"))
         )
 
         remaining = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]

@@ -179,12 +179,12 @@ def test_logs_never_hold_keys_tokens_or_message_bodies(make_client, caplog) -> N
 
 def key_store(database_url: str, **kw):
     from app.auth.service import ApiKeyStore
+    from app.core.breaker import Breaker
     from app.core.config import Settings
     from app.core.db import Database, is_database_outage, make_engine
-    from app.core.dependency import Dependency
 
     db = Database(make_engine(Settings(database_url=database_url)))
-    return ApiKeyStore(db, Dependency("database", timeout=2.0, is_outage=is_database_outage), **kw)
+    return ApiKeyStore(db, Breaker("database", timeout=2.0, is_outage=is_database_outage), **kw)
 
 
 async def test_concurrent_requests_share_one_key_lookup(database_url, clean_state) -> None:

@@ -9,7 +9,7 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
-from app.core.dependency import Dependency
+from app.core.breaker import Breaker
 from app.core.errors import RateLimitedError
 from app.core.ratelimit import RateLimiter, make_shared_storage
 from app.core.redis import is_redis_outage
@@ -20,7 +20,7 @@ async def _concurrent_checks(url: str, per_key: str, n: int) -> list[bool]:
     client = aioredis.Redis.from_url(url)
     limiter = RateLimiter(
         make_shared_storage(client.connection_pool),
-        Dependency("redis", timeout=2.0, is_outage=is_redis_outage),
+        Breaker("redis", timeout=2.0, is_outage=is_redis_outage),
         per_key=per_key,
         per_ip="1000/second",
     )

@@ -77,7 +77,9 @@ def embedded_app(tmp_path: Path, secret_arn: str, fake: FakeAI) -> TestClient:
         rate_limit_per_key="1000/second",
     )
     assert settings.redis_dsn is None  # the embedded profile: SQLite, in-process cache and jobs
-    client = TestClient(create_app(settings, Overrides(ai_transport=fake.transport, boto_client=boto_client)))
+    client = TestClient(
+        create_app(settings, Overrides(ai_transport=fake.transport, boto_client_factory=boto_client))
+    )
     client.headers["X-API-Key"] = API_KEY
     return client
 
@@ -126,7 +128,7 @@ def test_an_expired_token_raises_the_age_metric_over_the_alarm_threshold(
         synced_token_secret_arn=out["secret_arns"]["synced-token"], deployment_env="development"
     )
     age = nightly.synced_token_age(
-        settings, Metrics("development"), Overrides(boto_client=boto_client), now=later
+        settings, Metrics("development"), Overrides(boto_client_factory=boto_client), now=later
     )
     assert age is not None and age > threshold and age >= EXPIRED_AGE_SECONDS
     [record] = [r for r in emf_records(capsys.readouterr().out) if contract.SYNCED_TOKEN_AGE.name in r]
@@ -145,7 +147,7 @@ def test_a_fresh_token_stays_under_the_threshold(deployed, dev_plan, capsys) -> 
     settings = Settings(synced_token_secret_arn=out["secret_arns"]["synced-token"])
     later = datetime.now(UTC) + timedelta(days=3)
     age = nightly.synced_token_age(
-        settings, Metrics("development"), Overrides(boto_client=boto_client), now=later
+        settings, Metrics("development"), Overrides(boto_client_factory=boto_client), now=later
     )
     assert age == pytest.approx(3 * 86400, abs=60) and age < threshold
 
@@ -157,7 +159,7 @@ def test_a_token_set_outside_token_sync_counts_from_when_it_was_stored(deployed,
     settings = Settings(synced_token_secret_arn=arn)
     later = datetime.now(UTC) + timedelta(hours=5)
     age = nightly.synced_token_age(
-        settings, Metrics("development"), Overrides(boto_client=boto_client), now=later
+        settings, Metrics("development"), Overrides(boto_client_factory=boto_client), now=later
     )
     assert age == pytest.approx(5 * 3600, abs=60)
     assert "hf_bare_token" not in capsys.readouterr().out
@@ -167,7 +169,8 @@ def test_no_value_no_metric(deployed, capsys) -> None:
     out, _ = deployed
     settings = Settings(synced_token_secret_arn=out["secret_arns"]["synced-token"])
     assert (
-        nightly.synced_token_age(settings, Metrics("development"), Overrides(boto_client=boto_client)) is None
+        nightly.synced_token_age(settings, Metrics("development"), Overrides(boto_client_factory=boto_client))
+        is None
     )
     assert nightly.synced_token_age(Settings(), Metrics("development")) is None
     assert contract.SYNCED_TOKEN_AGE.name not in capsys.readouterr().out
@@ -185,6 +188,6 @@ def test_the_nightly_run_reports_the_age_beside_its_maintenance(deployed, tmp_pa
     engine = make_engine(settings)
     upgrade(engine)
     engine.dispose()
-    report = nightly.run(settings, Overrides(boto_client=boto_client))
+    report = nightly.run(settings, Overrides(boto_client_factory=boto_client))
     assert 0 <= report["synced_token_age_seconds"] < 60
     assert any(contract.SYNCED_TOKEN_AGE.name in r for r in emf_records(capsys.readouterr().out))

@@ -11,9 +11,9 @@ from fake_ai import FakeAI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from app.core.breaker import Breaker
 from app.core.config import Settings
 from app.core.db import Database, make_engine, utcnow
-from app.core.dependency import Dependency
 from app.core.services import Overrides
 from app.decisions.audit import AuditWriter
 from app.decisions.models import AuditRecord
@@ -38,7 +38,7 @@ def test_stopping_the_app_writes_every_pending_audit_row_and_cache_entry(
     assert unsure["source"] == "claude"  # the chain's answer: the one kind the cache keeps
     assert db_rows(database_url, AUDITED)[0].n == 0  # all eight wait for the next flush, a minute away
 
-    client.__exit__(None, None, None)  # shutdown: stop_services
+    client.__exit__(None, None, None)  # shutdown: the lifespan unwinds its exit stack
 
     assert db_rows(database_url, AUDITED)[0].n == 8
     assert len(redis.Redis.from_url(redis_server.url).keys("decision:*")) == 1
@@ -47,8 +47,8 @@ def test_stopping_the_app_writes_every_pending_audit_row_and_cache_entry(
 def test_a_full_batch_is_written_at_once_not_at_the_interval(tmp_path) -> None:
     db = Database(make_engine(Settings(sqlite_path=str(tmp_path / "audit.db"))))
     upgrade(db.engine)
-    database = Dependency("database", timeout=5.0, is_outage=lambda _: False)
-    writer = AuditWriter(db, database, interval_seconds=60, max_batch=3)
+    database_breaker = Breaker("database", timeout=5.0, is_outage=lambda _: False)
+    writer = AuditWriter(db, database_breaker, interval_seconds=60, max_batch=3)
     row = {
         "created_at": utcnow(),
         "request_id": "r",
@@ -81,7 +81,7 @@ def test_a_full_batch_is_written_at_once_not_at_the_interval(tmp_path) -> None:
             return early, session.execute(db_count()).scalar_one()
 
     assert asyncio.run(scenario()) == (3, 4)
-    database.shutdown()
+    database_breaker.shutdown()
     db.dispose()
 
 

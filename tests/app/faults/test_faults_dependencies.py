@@ -41,7 +41,7 @@ def test_secrets_manager_failing_hands_over_to_the_next_provider(make_client, bl
     port = free_port() if fault == "stopped" else blackhole.port
     fake = FakeAI()
     client = make_client(
-        overrides=Overrides(ai_transport=fake.transport, boto_client=secrets_manager_at(port)),
+        overrides=Overrides(ai_transport=fake.transport, boto_client_factory=secrets_manager_at(port)),
         ai_providers="huggingface,gemini",
         huggingface_api_key_secret_arn=ARN,
         gemini_api_key="g-key",
@@ -61,7 +61,7 @@ def test_a_key_secret_with_no_value_yet_is_a_provider_not_configured(make_client
         client = make_client(
             overrides=Overrides(
                 ai_transport=fake.transport,
-                boto_client=lambda service: boto3.client(service, region_name="us-east-1"),
+                boto_client_factory=lambda service: boto3.client(service, region_name="us-east-1"),
             ),
             ai_providers="huggingface,gemini",
             huggingface_api_key_secret_arn=arn,

@@ -1,5 +1,5 @@
-"""Small `Depends` getters over the lifespan's clients (POST /v1/decisions reads app state itself:
-it runs through JsonBodyRoute, which has no dependencies).
+"""The lifespan's services as a request reaches them: small `Depends` getters over app state (POST
+/v1/decisions reads app state itself: it runs through JsonBodyRoute, which has no dependencies).
 
 They are `async def` and flat (each reads app state itself) on purpose: FastAPI runs plain `def`
 dependencies in the thread pool, and every nested dependency node costs measurable time per request.

@@ -1,4 +1,4 @@
-"""The Dependency wrapper: what pybreaker does not (one probe at a time while half-open), the budget cap,
+"""The Breaker: what pybreaker does not (one probe at a time while half-open), the budget cap,
 and which failures count."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ import asyncio
 import pytest
 
 from app.core import deadline
-from app.core.dependency import Dependency, DependencyUnavailable
+from app.core.breaker import Breaker, DependencyUnavailable
 
 
-def dependency(**kw) -> Dependency:
+def breaker(**kw) -> Breaker:
     values = {"timeout": 1.0, "is_outage": lambda exc: isinstance(exc, ConnectionError), "fail_max": 1}
     values.update(kw)
-    return Dependency("thing", reset_seconds=0.1, **values)
+    return Breaker("thing", reset_seconds=0.1, **values)
 
 
 async def fail() -> None:
@@ -22,7 +22,7 @@ async def fail() -> None:
 
 
 async def test_half_open_lets_one_probe_through_and_fails_the_others_fast() -> None:
-    thing = dependency()
+    thing = breaker()
     with pytest.raises(DependencyUnavailable):
         await thing.call(fail)
     assert thing.is_open
@@ -39,12 +39,12 @@ async def test_half_open_lets_one_probe_through_and_fails_the_others_fast() -> N
         await thing.call(slow_success)
     release.set()
     assert await probe == "ok"
-    assert thing.breaker.current_state == "closed"
+    assert thing.circuit.current_state == "closed"
     assert await thing.call(asyncio.sleep, 0, "again") == "again"
 
 
 async def test_a_call_gets_no_more_than_the_request_has_left() -> None:
-    thing = dependency(timeout=5.0)
+    thing = breaker(timeout=5.0)
     token = deadline.start(0.1)
     try:
         with pytest.raises(DependencyUnavailable):
@@ -54,7 +54,7 @@ async def test_a_call_gets_no_more_than_the_request_has_left() -> None:
 
 
 async def test_failures_of_the_call_itself_pass_through_and_do_not_trip() -> None:
-    thing = dependency()
+    thing = breaker()
 
     async def bad_input() -> None:
         raise ValueError("the caller's mistake")
@@ -62,14 +62,14 @@ async def test_failures_of_the_call_itself_pass_through_and_do_not_trip() -> Non
     for _ in range(3):
         with pytest.raises(ValueError):
             await thing.call(bad_input)
-    assert thing.breaker.current_state == "closed"
+    assert thing.circuit.current_state == "closed"
 
 
 async def test_calls_skipped_by_an_open_breaker_log_nothing_each(caplog) -> None:
     # The opening is logged once; a warning per skipped call would be thousands a second under load,
     # written on the event loop that serves the requests.
-    thing = dependency()
-    with caplog.at_level("WARNING", logger="app.core.dependency"):
+    thing = breaker()
+    with caplog.at_level("WARNING", logger="app.core.breaker"):
         with pytest.raises(DependencyUnavailable):
             await thing.call(fail)  # the outage itself: logged, and the breaker opens
         assert thing.is_open

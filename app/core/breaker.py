@@ -1,5 +1,5 @@
-"""Every call to a dependency (database, Redis, Secrets Manager, an AI provider) goes through a
-`Dependency`: a circuit breaker (pybreaker), a time limit capped by the request's budget, and, for
+"""Every call to a dependency (database, Redis, Secrets Manager, an AI provider) goes through its
+`Breaker`: a circuit breaker (pybreaker), a time limit capped by the request's budget, and, for
 blocking clients, a thread pool of its own so a hung dependency cannot take the threads others need.
 
 After `fail_max` consecutive outage failures the breaker opens: calls fail at once for `reset_seconds`,
@@ -86,7 +86,10 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-class Dependency:
+class Breaker:
+    """One dependency's circuit breaker, time limit and (for blocking clients) threads; `name` is the
+    dependency's, as the `Dependency` metric dimension carries it (contract.DEPENDENCY)."""
+
     def __init__(
         self,
         name: str,
@@ -102,7 +105,7 @@ class Dependency:
         self.timeout = timeout
         # Running out of time is an outage whatever the dependency: that is how a hung one shows.
         self._is_outage = lambda exc: isinstance(exc, TimeoutError) or is_outage(exc)
-        self.breaker = pybreaker.CircuitBreaker(
+        self.circuit = pybreaker.CircuitBreaker(
             fail_max=fail_max,
             reset_timeout=reset_seconds,
             exclude=[lambda exc: not self._is_outage(exc)],
@@ -116,7 +119,7 @@ class Dependency:
 
     @property
     def is_open(self) -> bool:
-        return self.breaker.current_state == pybreaker.STATE_OPEN
+        return self.circuit.current_state == pybreaker.STATE_OPEN
 
     @contextmanager
     def _admitted(self) -> Iterator[None]:
@@ -124,8 +127,8 @@ class Dependency:
         # every request in flight waiting its full timeout, so the others fail fast until the probe ends.
         if self._probe_in_flight:
             raise pybreaker.CircuitBreakerError("probe in flight")
-        with self.breaker.calling():
-            probing = self.breaker.current_state == pybreaker.STATE_HALF_OPEN
+        with self.circuit.calling():
+            probing = self.circuit.current_state == pybreaker.STATE_HALF_OPEN
             self._probe_in_flight = probing
             try:
                 yield
