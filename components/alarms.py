@@ -18,9 +18,8 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
+from cloud_facts.aws.cloudwatch import AlarmPeriod, alarm_evaluation_limit
 from components.metrics import Expression, Metric, Watched, metric_problems, metrics_of
-from policies.deploy.checks import AlarmPeriod
-from policies.deploy.facts import alarm_evaluation_limit
 
 TreatMissing = Literal["breaching", "notBreaching", "ignore", "missing"]
 Comparison = Literal[">", ">=", "<", "<="]

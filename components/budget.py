@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from cloud_facts.aws.notifications import AWS_BUDGET_EMAILS_MAX
 from components.iam_policy import Condition, Statement, policy_json
-from policies.deploy.facts import AWS_BUDGET_EMAILS_MAX
 
 # (threshold %, ACTUAL or FORECASTED): warn before the money is spent, and again when it is.
 NOTIFY_AT = ((80, "ACTUAL"), (100, "ACTUAL"), (100, "FORECASTED"))

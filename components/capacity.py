@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from policies.deploy.facts import FARGATE_ON_DEMAND, FARGATE_SPOT, STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX
+from cloud_facts.aws.ecs import FARGATE_ON_DEMAND, FARGATE_SPOT, STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX
 
 CapacityMode = Literal["fargate", "spot", "mixed"]
 # `mixed`: of the tasks above the on-demand floor, three in four run on Spot.

@@ -21,7 +21,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_gcp import sql
 
-from policies.deploy.gcp_facts import cloud_sql_tier_problems
+from cloud_facts.gcp.cloud_sql import cloud_sql_tier_problems
 
 PITR_MAX_DAYS = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}  # transaction log retention (Cloud SQL)
 

@@ -3,7 +3,7 @@
 Rows of widgets are laid out left to right on CloudWatch's 24-column grid. A `Graph` draws catalogued
 metrics (or metric math over them) from one region; `AlarmStatus` shows the state of the stack's alarms;
 `Text` heads a section. Every metric is checked against the catalogue before anything is created, and the
-rendered body is checked as PutDashboard would check it (`policies/deploy/dashboard_body.py`).
+rendered body is checked as PutDashboard would check it (`cloud_facts/aws/dashboard_body.py`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
+from cloud_facts.aws.dashboard_body import GRID_WIDTH, DashboardBody, valid_period
 from components.metrics import Metric, Watched, metric_problems, metrics_of
-from policies.deploy.dashboard_body import GRID_WIDTH, DashboardBody, valid_period
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")  # PutDashboard DashboardName
 

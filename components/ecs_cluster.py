@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from policies.deploy.facts import FARGATE_ON_DEMAND, FARGATE_SPOT
+from cloud_facts.aws.ecs import FARGATE_ON_DEMAND, FARGATE_SPOT
 
 
 @dataclass

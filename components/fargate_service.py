@@ -16,6 +16,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from cloud_facts.aws.ecs import FARGATE_MAX_STOP_TIMEOUT
 from components.capacity import CapacityShare, strategy_problems
 from components.container_definitions import (
     APP_CONTAINER,
@@ -26,7 +27,6 @@ from components.container_definitions import (
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
 from components.scheduled_run import Schedule, ScheduledRun, ScheduledRunArgs
 from components.service_scaling import Scaling, ServiceScaling, ServiceScalingArgs, validate_scaling
-from policies.deploy.facts import FARGATE_MAX_STOP_TIMEOUT
 
 Role = Literal["web", "worker", "scheduled"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from policies.deploy.facts import GCP_BUDGET_CHANNELS_MAX as MAX_CHANNELS
-from policies.deploy.facts import GCP_BUDGET_DISPLAY_NAME_MAX as DISPLAY_NAME_MAX
+from cloud_facts.gcp.monitoring import GCP_BUDGET_CHANNELS_MAX as MAX_CHANNELS
+from cloud_facts.gcp.monitoring import GCP_BUDGET_DISPLAY_NAME_MAX as DISPLAY_NAME_MAX
 
 # (fraction of the amount, basis): warn early, again near the end, and when the month will overrun.
 THRESHOLDS = (

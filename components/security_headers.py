@@ -15,7 +15,7 @@ from typing import Any
 
 import pulumi_aws as aws
 
-from policies.deploy.aws.edge_operations import FRAME_OPTIONS, REFERRER_POLICIES
+from cloud_facts.aws.cloudfront import FRAME_OPTIONS, REFERRER_POLICIES
 
 TYPED = (
     "strict-transport-security",

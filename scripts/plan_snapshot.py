@@ -6,6 +6,12 @@ values masked). Take a snapshot before the change and one after, then compare:
     .venv/bin/python scripts/plan_snapshot.py /tmp/plans-after --compare /tmp/plans-before
 
 `--compare` prints each stack's resource count and every difference, and exits 1 when there is one.
+
+The image's tag hashes its build context (pyproject.toml, uv.lock and app/: components/app_image.py) with
+its build settings. The snapshot hashes the settings alone and writes the context's own hash to
+`image-context.txt`, reported apart: a commit that pins a dev tool in uv.lock or edits app/ rebuilds the
+image (a new tag and digest in the task definitions and Cloud Run revisions), which is not a change of the
+infrastructure's code.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import components.app_image as app_image
 from offline.mocks import Recorded
 from offline.program import run_program
-from offline.stack_files import load_stack_config
+from offline.stack_files import REPO_ROOT, load_stack_config
 
 # dev+gcp is the tests' `plan_with_gcp("dev", {})` (tests/infra/conftest.py): dev's file with both clouds.
 GCP_OVERRIDES = {"targets": ["aws", "gcp"], "gcp:project": "launchpad-test-project"}
@@ -71,7 +78,13 @@ def snapshot(label: str) -> str:
     config = load_stack_config(stack).with_overrides(overrides) if overrides else None
     run = run_program(stack, config)
     resources = sorted((_entry(r) for r in run.resources), key=lambda e: (e["urn"], e["type"]))
-    return json.dumps(resources, indent=1, sort_keys=True, default=str) + "\n"
+    text = json.dumps(resources, indent=1, sort_keys=True, default=str) + "\n"
+    return text.replace(str(REPO_ROOT), "<repo>")
+
+
+def _image_context() -> str:
+    """The hash of the image's build context files, which the snapshots leave out of the tag."""
+    return app_image.content_tag(app_image.REPO_ROOT)
 
 
 def _compare(label: str, before: Path, after_text: str) -> bool:
@@ -94,12 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, help="a folder of an earlier snapshot to compare with")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    context = _image_context()
+    (args.out / "image-context.txt").write_text(context + "\n")
+    app_image.context_files = lambda root: []  # the tag then hashes the build settings alone
     same = True
     for label in STACKS:
         text = snapshot(label)
         (args.out / f"{label}.json").write_text(text)
         if args.compare:
             same = _compare(label, args.compare, text) and same
+    if args.compare:
+        was = (args.compare / "image-context.txt").read_text().strip()
+        print(f"image build context: {'the same' if was == context else f'{was} -> {context}'} (not compared)")
     return 0 if same else 1
 
 

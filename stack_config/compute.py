@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from policies.deploy.facts import FARGATE_TASK_SIZES
+from cloud_facts.aws.ecs import FARGATE_TASK_SIZES
 from stack_config.errors import Problem
 from stack_config.hints import fix
 

@@ -14,15 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from policies.deploy.gcp_facts import (
-    CLOUD_SQL_CUSTOM_TIER,
-    CLOUD_SQL_SHARED_CORE,
-    PSA_PREFIX_RANGE,
-    RUN_SUBNET_PREFIX_RANGE,
-    cloud_sql_tier_problems,
-    memory_mib,
-    run_sizing_problems,
-)
+from cloud_facts.gcp.cloud_run import memory_mib, run_sizing_problems
+from cloud_facts.gcp.cloud_sql import CLOUD_SQL_CUSTOM_TIER, CLOUD_SQL_SHARED_CORE, cloud_sql_tier_problems
+from cloud_facts.gcp.network import PSA_PREFIX_RANGE, RUN_SUBNET_PREFIX_RANGE
 from stack_config.errors import Problem
 from stack_config.hints import fix
 

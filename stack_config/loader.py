@@ -22,13 +22,15 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
 from app.contract import ENV
-from policies.deploy.facts import STACK_NAME_MAX, STACK_NAME_PATTERN
 from stack_config.errors import ConfigError, Problem
 from stack_config.regions import region_problems
 from stack_config.rules import cross_field_problems
 from stack_config.settings import StackSettings
 
 PROJECT = "launchpad"
+# The stack name is part of most physical names; 20 characters keep every one inside its limit.
+STACK_NAME_MAX = 20
+STACK_NAME_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
 # Optional secrets, read with get_secret so their values stay Outputs marked secret. They are NOT declared
 # in Pulumi.yaml: the CLI requires every declared key without a default, and a secret key cannot have a
 # plain default (pulumi/pulumi#21865), so declaring them would make every stack set them.

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from app import contract
-from policies.deploy.facts import DAY_SECONDS
+from cloud_facts.aws.cloudwatch import DAY_SECONDS
 from stack_config.hints import fix
 
 BudgetScope = Literal["stack", "account"]

@@ -16,12 +16,13 @@ from croniter import croniter
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN, rds_memory_gib
+from cloud_facts.aws.api import TAG_VALUE_PATTERN
+from cloud_facts.aws.rds import RDS_MONITORING_INTERVALS, rds_memory_gib
+from cloud_facts.aws.scheduler import eventbridge_cron
 from stack_config.compute import ComputeSettings
 from stack_config.gcp import GcpSettings
 from stack_config.hints import fix as _fix
 from stack_config.monitoring import MonitoringSettings
-from targets.cron import eventbridge_cron
 
 NatStrategy = Literal["none", "single", "per_az"]
 Target = Literal["aws", "gcp", "local"]

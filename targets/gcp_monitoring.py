@@ -13,12 +13,12 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
+from cloud_facts.gcp.cloud_sql import cloud_sql_max_connections
+from cloud_facts.gcp.monitoring import GCP_BUDGET_DISPLAY_NAME_MAX
 from components.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
 from components.gcp_apis import ProjectApis
 from components.gcp_budget import GcpBudget, GcpBudgetArgs
 from components.gcp_data_alerts import GcpDataAlerts, GcpDataAlertsArgs
-from policies.deploy.facts import GCP_BUDGET_DISPLAY_NAME_MAX
-from policies.deploy.gcp_facts import cloud_sql_max_connections
 from stack_config import StackConfig
 from targets.gcp_data import GcpDataTier
 

@@ -8,8 +8,8 @@ import re
 
 from pulumi_policy import Severity
 
+from cloud_facts.gcp.cloud_sql import CLOUD_SQL_SHARED_CORE
 from policies.base import ADVISORY, Props, resource_rule
-from policies.deploy.gcp_facts import CLOUD_SQL_SHARED_CORE
 from policies.meta import RuleMeta
 
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from app import contract
+from cloud_facts.aws.scheduler import eventbridge_cron
 from components.app_image import RegistryTarget
 from components.bucket import SecureBucket
 from components.capacity import placement
@@ -25,7 +26,6 @@ from targets.aws.alarm_catalogue import MonitoredStack
 from targets.aws.edge import Edge, deploy_edge, edge_warnings
 from targets.aws.foundation import Foundation, budget_warnings
 from targets.aws.monitoring import deploy_monitoring
-from targets.cron import eventbridge_cron
 
 REGISTRY_NAME = "ecr"  # the key of this registry's ref in AppImage.refs
 # The app drains in-flight requests for SHUTDOWN_GRACE_SECONDS after SIGTERM; Fargate must not SIGKILL

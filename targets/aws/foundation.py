@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from app import contract
+from cloud_facts.aws.ecs import FARGATE_UNSUPPORTED_ZONE_IDS
 from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
 from components.budget import Budget, BudgetArgs, topic_publishers
 from components.cache import Cache, CacheArgs
@@ -21,7 +22,6 @@ from components.database import Database, DatabaseArgs
 from components.encryption import Encryption, EncryptionArgs
 from components.network import Network, NetworkArgs
 from components.secrets import AppSecrets, AppSecretsArgs
-from policies.deploy.facts import FARGATE_UNSUPPORTED_ZONE_IDS
 from stack_config import StackConfig
 
 ALB_LOG_PREFIX = "alb"

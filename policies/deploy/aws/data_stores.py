@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from cloud_facts.aws.maintenance_windows import DAILY_WINDOW, WEEKLY_WINDOW, Windows
+from cloud_facts.aws.rds import RDS_MONITORING_INTERVALS, StorageHeadroom
+from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern
 from policies.deploy.aws.common import API, DB, LOWER_IDENTIFIER, REPLICATION_GROUP, TF, TF_WINDOWS
-from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, OneOf, Pattern
-from policies.deploy.facts import RDS_MONITORING_INTERVALS
-from policies.deploy.formats import DAILY_WINDOW, WEEKLY_WINDOW, StorageHeadroom, Windows
+from policies.deploy.limit import Limit
 
 _CACHE = TF + "elasticache/"
 CACHE_LIMITS = (

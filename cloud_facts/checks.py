@@ -1,18 +1,22 @@
 """The kinds of limit a provider or cloud API enforces at create time, as small values a table can hold.
 
 Each check answers `problems(value)`: the ways `value` breaks the limit, in words a reviewer can act on.
-`values_at` walks a property path in a resource's inputs (engine names, camelCase): `name`,
-`healthCheck.path`, `ingress[].description`, `containerDefinitions(json)[].name` (a JSON string input,
-decoded first). Absent values are skipped: a property the program does not set is the provider's default.
+A check of one property takes its value; a check that reads several properties of one resource (`Smaller`,
+`NotMore`) takes the resource's whole input map. The policy pack's rows (`policies/deploy/limit.py`) say
+which property of which resource type each check applies to.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import zoneinfo
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+# An e-mail address as SNS and Cloud Monitoring take one: something@domain.tld, no spaces.
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class Check(Protocol):
@@ -98,20 +102,6 @@ class Between:
 
 
 @dataclass(frozen=True)
-class AlarmPeriod:
-    """CloudWatch alarm periods: 10, 20 or 30 seconds (high resolution), or a multiple of 60."""
-
-    def problems(self, value: Any) -> list[str]:
-        try:
-            seconds = int(float(value))
-        except (TypeError, ValueError):
-            return [f"{value!r} is not a whole number of seconds"]
-        if seconds in (10, 20, 30) or (seconds >= 60 and seconds % 60 == 0):
-            return []
-        return [f"{seconds} s is not a period CloudWatch accepts (10, 20, 30, or a multiple of 60)"]
-
-
-@dataclass(frozen=True)
 class JsonSize:
     """A JSON document input whose size, counted without whitespace as AWS counts it, has a ceiling."""
 
@@ -148,55 +138,40 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class Limit:
-    """One row of the table: what the cloud refuses, for which property of which resource type, and where
-    the rule is written down. `at` says when a real run fails on it: `preview` (the provider's schema or
-    Pulumi's autonaming check it) or `up` (only the cloud API does, after preview was green)."""
+class Smaller:
+    """`small` < `large` (both numbers of one resource), e.g. a health check timeout under its interval."""
 
-    id: str
-    resource_type: str
-    path: str  # see values_at; "" gives the whole input map to a check that reads several properties
-    check: Check
-    source: str
-    at: str = "preview"
+    small: str
+    large: str
+    path: str = ""
 
     def problems(self, props: Mapping[str, Any]) -> list[str]:
-        if not self.path:
-            return self.check.problems(props)
-        return [
-            f"{where}: {problem}"
-            for where, value in values_at(props, self.path)
-            for problem in self.check.problems(value)
-        ]
+        node = props.get(self.path) if self.path else props
+        if not isinstance(node, Mapping) or node.get(self.small) is None or node.get(self.large) is None:
+            return []
+        if float(node[self.small]) < float(node[self.large]):
+            return []
+        return [f"{self.small} {node[self.small]} must be smaller than {self.large} {node[self.large]}"]
 
 
-_SEGMENT = re.compile(r"^(?P<key>[A-Za-z0-9_]+)(?P<json>\(json\))?(?P<each>\[\])?$")
+@dataclass(frozen=True)
+class NotMore:
+    """`part` <= `whole` (e.g. datapoints to alarm within the evaluation periods)."""
+
+    part: str
+    whole: str
+
+    def problems(self, props: Mapping[str, Any]) -> list[str]:
+        if props.get(self.part) is None or props.get(self.whole) is None:
+            return []
+        if int(props[self.part]) <= int(props[self.whole]):
+            return []
+        return [f"{self.part} {props[self.part]} exceeds {self.whole} {props[self.whole]}"]
 
 
-def values_at(props: Mapping[str, Any], path: str) -> Iterator[tuple[str, Any]]:
-    """Every (concrete path, value) at `path`; lists marked `[]` are walked, `(json)` decodes text."""
-    yield from _walk(props, path.split("."), "")
+@dataclass(frozen=True)
+class TimeZone:
+    """An IANA time zone name, as the schedulers read them."""
 
-
-def _walk(node: Any, segments: list[str], where: str) -> Iterator[tuple[str, Any]]:
-    if not segments:
-        yield where, node
-        return
-    match = _SEGMENT.match(segments[0])
-    if match is None:
-        raise ValueError(f"bad property path segment {segments[0]!r}")
-    if not isinstance(node, Mapping):
-        return
-    key = match["key"]
-    value = node.get(key)
-    here = f"{where}.{key}" if where else key
-    if value is None:
-        return
-    if match["json"] and isinstance(value, str):
-        value = json.loads(value)
-    if match["each"]:
-        items = value if isinstance(value, Sequence) and not isinstance(value, str) else []
-        for index, item in enumerate(items):
-            yield from _walk(item, segments[1:], f"{here}[{index}]")
-        return
-    yield from _walk(value, segments[1:], here)
+    def problems(self, value: Any) -> list[str]:
+        return [] if str(value) in zoneinfo.available_timezones() else [f"{value!r} is not an IANA time zone"]

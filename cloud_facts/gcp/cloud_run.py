@@ -1,4 +1,4 @@
-"""Checks on Cloud Run revision templates and other Google Cloud inputs that read several properties."""
+"""Cloud Run (services, jobs and worker pools): CPU and memory, probes, and a job's execution name."""
 
 from __future__ import annotations
 
@@ -7,9 +7,62 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from croniter import croniter
+RUN_DOCS = "https://cloud.google.com/run/docs/configuring/services/"
+# Cloud Run memory (RUN_DOCS + "memory-limits"): the second-generation environment needs at least 512 MiB,
+# no instance has more than 32 GiB, and memory above each bound needs at least that many CPUs.
+RUN_MEMORY_MIN_GEN2_MIB = 512
+RUN_MEMORY_MAX_MIB = 32 * 1024
+RUN_CPUS_FOR_MEMORY_MIB: tuple[tuple[int, int], ...] = (
+    (24 * 1024, 8),
+    (16 * 1024, 6),
+    (8 * 1024, 4),
+    (4 * 1024, 2),
+)
+# ... and CPU (RUN_DOCS + "cpu"): whole CPUs are 1, 2, 4, 6 or 8; 4 CPUs need at least 2 GiB, 6 or 8 at
+# least 4 GiB (terraform-provider-google cloudrunv2 resource_cloud_run_v2_service.go, resources.limits).
+# Below 1 CPU a service must serve one request at a time with CPU only during requests.
+RUN_WHOLE_CPUS = (1, 2, 4, 6, 8)
+RUN_MEMORY_MIB_FOR_CPUS = {4: 2048, 6: 4096, 8: 4096}
+RUN_MIN_FRACTIONAL_CPU = 0.08
 
-from policies.deploy.gcp_facts import cloud_sql_tier_problems, cpu_count, memory_mib, run_sizing_problems
+_MEMORY = re.compile(r"([1-9][0-9]*)(Mi|Gi|M|G)")
+_BYTES = {"Mi": 2**20, "Gi": 2**30, "M": 10**6, "G": 10**9}
+
+
+def memory_mib(text: str) -> int | None:
+    """A Kubernetes quantity such as 512Mi, 2Gi or 1G, in MiB (rounded down); None if not one."""
+    match = _MEMORY.fullmatch(text)
+    if not match:
+        return None
+    return int(match.group(1)) * _BYTES[match.group(2)] // 2**20
+
+
+def cpu_count(text: str) -> float | None:
+    """A CPU quantity ("1", "0.5", "500m") as a number of CPUs; None if not one."""
+    try:
+        return int(text[:-1]) / 1000 if text.endswith("m") else float(text)
+    except ValueError:
+        return None
+
+
+def run_sizing_problems(cpu: float, memory: int, *, gen2: bool = True) -> list[str]:
+    """What Cloud Run refuses in `cpu` CPUs with `memory` MiB (services, jobs and worker pools alike)."""
+    problems = []
+    if cpu >= 1 and cpu not in RUN_WHOLE_CPUS:
+        problems.append(f"cpu {cpu:g} is not one of {', '.join(map(str, RUN_WHOLE_CPUS))} (or below 1)")
+    if cpu < RUN_MIN_FRACTIONAL_CPU:
+        problems.append(f"cpu {cpu:g} is below Cloud Run's least, {RUN_MIN_FRACTIONAL_CPU}")
+    if gen2 and memory < RUN_MEMORY_MIN_GEN2_MIB:
+        problems.append(f"{memory} MiB is below the {RUN_MEMORY_MIN_GEN2_MIB} MiB of the second generation")
+    if memory > RUN_MEMORY_MAX_MIB:
+        problems.append(f"{memory} MiB is above Cloud Run's {RUN_MEMORY_MAX_MIB // 1024} GiB")
+    needed = next((cpus for bound, cpus in RUN_CPUS_FOR_MEMORY_MIB if memory > bound), 0)
+    if cpu < needed:
+        problems.append(f"{memory} MiB needs at least {needed} CPUs, not {cpu:g}")
+    least = RUN_MEMORY_MIB_FOR_CPUS.get(int(cpu), 0) if cpu == int(cpu) else 0
+    if memory < least:
+        problems.append(f"{cpu:g} CPUs need at least {least} MiB of memory, not {memory}")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -89,35 +142,6 @@ def _probe(probe: Mapping[str, Any], most: int) -> list[str]:
 
 
 @dataclass(frozen=True)
-class UnixCron:
-    """A five-field unix cron (Cloud Scheduler)."""
-
-    def problems(self, value: Any) -> list[str]:
-        text = str(value)
-        if len(text.split()) == 5 and croniter.is_valid(text):
-            return []
-        return [f"{text!r} is not a five-field cron expression"]
-
-
-@dataclass(frozen=True)
-class Seconds:
-    """A duration as "<n>s" within `minimum..maximum` seconds (Cloud Scheduler, Cloud KMS)."""
-
-    minimum: float
-    maximum: float | None = None
-
-    def problems(self, value: Any) -> list[str]:
-        match = re.fullmatch(r"([0-9]+(\.[0-9]{1,9})?)s", str(value))
-        if not match:
-            return [f"{value!r} is not a duration in seconds such as '180s'"]
-        seconds = float(match.group(1))
-        if seconds < self.minimum or (self.maximum is not None and seconds > self.maximum):
-            most = f"{self.maximum:g}" if self.maximum is not None else "unbounded"
-            return [f"{value!r} is outside {self.minimum:g}-{most} seconds"]
-        return []
-
-
-@dataclass(frozen=True)
 class JobNameAndToken:
     """A Cloud Run job's name and run token together stay under 63 characters (the execution's name)."""
 
@@ -126,52 +150,3 @@ class JobNameAndToken:
         if token is None or len(name) + len(str(token)) < 63:
             return []
         return [f"name {name!r} and runExecutionToken are {len(name) + len(str(token))} characters together"]
-
-
-@dataclass(frozen=True)
-class CloudSqlInstanceId:
-    """Lower-case letters, digits and hyphens, a letter first; project id, ':' and it within 98."""
-
-    def problems(self, props: Mapping[str, Any]) -> list[str]:
-        name, project = str(props.get("name") or ""), str(props.get("project") or "")
-        problems = (
-            [] if re.fullmatch(r"[a-z][a-z0-9-]*", name) else [f"{name!r} is not lower-case a-z, 0-9, -"]
-        )
-        if len(project) + 1 + len(name) > 98:
-            problems.append(
-                f"'{project}:{name}' is {len(project) + 1 + len(name)} characters; the limit is 98"
-            )
-        return problems
-
-
-@dataclass(frozen=True)
-class CloudSqlMachine:
-    """The tier, the edition (PostgreSQL 16+ defaults to ENTERPRISE_PLUS when unset) and the point-in-time
-    log retention that edition allows."""
-
-    def problems(self, props: Mapping[str, Any]) -> list[str]:
-        settings = props.get("settings") or {}
-        if not isinstance(settings, Mapping) or not settings.get("tier"):
-            return []
-        version = re.fullmatch(r"POSTGRES_([0-9]+)", str(props.get("databaseVersion") or ""))
-        default = "ENTERPRISE_PLUS" if version and int(version.group(1)) >= 16 else "ENTERPRISE"
-        edition = str(settings.get("edition") or default)
-        problems = cloud_sql_tier_problems(str(settings["tier"]), edition)
-        days = (settings.get("backupConfiguration") or {}).get("transactionLogRetentionDays")
-        most = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}.get(edition, 7)
-        if days is not None and not 1 <= float(days) <= most:
-            problems.append(f"transactionLogRetentionDays {days} is outside 1-{most} for {edition}")
-        if settings.get("availabilityType") == "REGIONAL":
-            backup = settings.get("backupConfiguration") or {}
-            if not (backup.get("enabled") and backup.get("pointInTimeRecoveryEnabled")):
-                problems.append("a REGIONAL PostgreSQL instance needs backups with point-in-time recovery")
-        return problems
-
-
-@dataclass(frozen=True)
-class SoftDelete:
-    """Cloud Storage soft delete: 0 (off) or 7-90 days, in seconds."""
-
-    def problems(self, value: Any) -> list[str]:
-        seconds = float(value)
-        return [] if seconds == 0 or 604_800 <= seconds <= 7_776_000 else [f"{value} s is not 0 or 7-90 days"]

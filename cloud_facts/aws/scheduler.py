@@ -1,6 +1,11 @@
-"""Five-field unix cron -> EventBridge Scheduler `cron(...)`: one schedule string serves AWS and GCP."""
+"""EventBridge Scheduler's schedule expressions, and five-field unix cron -> `cron(...)`: one schedule
+string serves AWS and GCP."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
 
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -60,3 +65,23 @@ def eventbridge_cron(unix: str) -> str:
         return f"cron({minute} {hour} {dom} {month} ? *)"
     aws_days = ",".join(str(day + 1) for day in sorted(days))
     return f"cron({minute} {hour} ? {month} {aws_days} *)"
+
+
+@dataclass(frozen=True)
+class SchedulerExpression:
+    """EventBridge Scheduler: `cron(min hour dom month dow year)` with `?` in exactly one of the day
+    fields, `rate(n unit)`, or `at(yyyy-mm-ddThh:mm:ss)`."""
+
+    def problems(self, value: Any) -> list[str]:
+        text = str(value)
+        if re.fullmatch(r"rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)", text):
+            return []
+        if re.fullmatch(r"at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\)", text):
+            return []
+        match = re.fullmatch(r"cron\((.*)\)", text)
+        fields = match.group(1).split() if match else []
+        if len(fields) != 6:
+            return [f"{text!r} is not cron() with six fields, rate() or at()"]
+        if (fields[2] == "?") == (fields[4] == "?"):
+            return [f"{text!r} needs '?' in exactly one of day-of-month and day-of-week"]
+        return []

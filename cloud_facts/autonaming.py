@@ -1,9 +1,11 @@
-"""Which property each provider fills in from the logical name when the program leaves it unset.
+"""Pulumi autonaming: which property each provider fills in from the logical name when the program leaves
+it unset.
 
 The provider's `Check` does it before any policy sees the resource, so a real preview's policies see the
 generated name; the offline mocks apply this table to do the same. The name is the logical name, maybe
 lower-cased, then the separator and 7 random hex characters; past `maxlen` the bridge refuses it
-("name '<prefix>-' plus 7 random chars is longer than maximum length N"), it never shortens it.
+("name '<prefix>-' plus 7 random chars is longer than maximum length N"), it never shortens it
+(pulumi/pulumi sdk/go/common/resource/resource_id.go NewUniqueName, called by the bridge's AutoName).
 Sources: pulumi-aws provider/autonaming.go (every input called `name`, maxlen 255) and the overrides
 in provider/resource_overrides.go and provider/aliases.go; pulumi-gcp and pulumi-docker
 provider/resources.go (`SetAutonaming(255, "-")` and the overrides named below).
@@ -17,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 RANDOM_LENGTH = 7
+# Terraform's `name_prefix` appends id.PrefixedUniqueId's 26 characters (a UTC timestamp and a counter)
+# (terraform-plugin-sdk helper/id: UniqueIDSuffixLength = 26).
+NAME_PREFIX_SUFFIX_LENGTH = 26
 
 
 @dataclass(frozen=True)
