@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import components.app_image as app_image
+from components import app_image
 from offline.mocks import Recorded
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT, load_stack_config
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             same = _compare(label, args.compare, text) and same
     if args.compare:
         was = (args.compare / "image-context.txt").read_text().strip()
-        print(f"image build context: {'the same' if was == context else f'{was} -> {context}'} (not compared)")
+        change = "the same" if was == context else f"{was} -> {context}"
+        print(f"image build context: {change} (not compared)")
     return 0 if same else 1
 
 
