@@ -48,6 +48,7 @@ PINNED: dict[str, str] = {
     "SecureBucket": "launchpad:bucket:SecureBucket",
     "ServiceAccount": "launchpad:service_account:ServiceAccount",
     "ServiceScaling": "launchpad:service_scaling:ServiceScaling",
+    "VendedLogs": "launchpad:vended_logs:VendedLogs",
     "Waf": "launchpad:waf:Waf",
 }
 
