@@ -26,7 +26,7 @@ GENERATED = {
     "cache-auth-token": ("redis_auth_secret_arn", "the stack (pulumi-random)"),
 }
 TOKEN_SYNC = "synced-token"  # noqa: S105 - a secret's name
-# What `set` writes: components/secrets.py's APP_SECRETS less the synced token (a test keeps them equal).
+# What `set` writes: components/aws/secrets.py's APP_SECRETS less the synced token (a test keeps them equal).
 # Not argparse choices: a value pasted where the name goes would be echoed in argparse's error.
 SETTABLE = ("huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys")
 AFTER_SET = {

@@ -23,12 +23,12 @@ import pulumi_gcp as gcp
 
 from app.contract import ENV
 from components.app_image import RegistryTarget
-from components.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
-from components.cloud_run_job import JobSchedule
-from components.gcp_apis import ProjectApis, ProjectApisArgs
-from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
+from components.gcp.apis import ProjectApis, ProjectApisArgs
+from components.gcp.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
+from components.gcp.cloud_run_job import JobSchedule
+from components.gcp.secrets import GcpSecrets, GcpSecretsArgs
+from components.gcp.service_account import ServiceAccount, ServiceAccountArgs
 from components.naming import fitted_name
-from components.service_account import ServiceAccount, ServiceAccountArgs
 from stack_config import StackConfig
 from targets.gcp_data import DATA_APIS, GcpDataTier, build_data_tier
 from targets.gcp_monitoring import deploy_alerting, monitoring_apis

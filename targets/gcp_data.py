@@ -16,15 +16,15 @@ import pulumi
 import pulumi_gcp as gcp
 
 from app.contract import ENV
-from components.cloud_run_env import DirectVpc
-from components.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
-from components.gcp_apis import ProjectApis
-from components.gcp_kms import GcpKey, GcpKeyArgs
-from components.gcp_network import SERVICE_NETWORKING, GcpNetwork, GcpNetworkArgs
-from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
-from components.gcs_bucket import GcsBucket, GcsBucketArgs
-from components.memorystore import MemorystoreCache, MemorystoreCacheArgs
-from components.service_account import ServiceAccount
+from components.gcp.apis import ProjectApis
+from components.gcp.cloud_run_env import DirectVpc
+from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
+from components.gcp.gcs_bucket import GcsBucket, GcsBucketArgs
+from components.gcp.kms import GcpKey, GcpKeyArgs
+from components.gcp.memorystore import MemorystoreCache, MemorystoreCacheArgs
+from components.gcp.network import SERVICE_NETWORKING, GcpNetwork, GcpNetworkArgs
+from components.gcp.secrets import GcpSecrets, GcpSecretsArgs
+from components.gcp.service_account import ServiceAccount
 from stack_config import StackConfig
 
 COMPUTE_API = "compute.googleapis.com"

@@ -15,10 +15,10 @@ import pulumi_gcp as gcp
 
 from cloud_facts.gcp.cloud_sql import cloud_sql_max_connections
 from cloud_facts.gcp.monitoring import GCP_BUDGET_DISPLAY_NAME_MAX
-from components.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
-from components.gcp_apis import ProjectApis
-from components.gcp_budget import GcpBudget, GcpBudgetArgs
-from components.gcp_data_alerts import GcpDataAlerts, GcpDataAlertsArgs
+from components.gcp.apis import ProjectApis
+from components.gcp.budget import GcpBudget, GcpBudgetArgs
+from components.gcp.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
+from components.gcp.data_alerts import GcpDataAlerts, GcpDataAlertsArgs
 from stack_config import StackConfig
 from targets.gcp_data import GcpDataTier
 

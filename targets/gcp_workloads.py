@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 import pulumi
 
 from app import contract
-from components.cloud_run_job import RUN_TOKEN_LENGTH, CloudRunJob, CloudRunJobArgs, JobSchedule
-from components.cloud_run_service import CloudRunService, CloudRunServiceArgs
-from components.cloud_run_worker import CloudRunWorker, CloudRunWorkerArgs
+from components.gcp.cloud_run_job import RUN_TOKEN_LENGTH, CloudRunJob, CloudRunJobArgs, JobSchedule
+from components.gcp.cloud_run_service import CloudRunService, CloudRunServiceArgs
+from components.gcp.cloud_run_worker import CloudRunWorker, CloudRunWorkerArgs
 from stack_config import StackConfig
 from targets.gcp_data import READONLY_PASSWORD, GcpDataTier
 

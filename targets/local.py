@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from components.local_stack import LocalStack, LocalStackArgs
+from components.local.stack import LocalStack, LocalStackArgs
 from stack_config import StackConfig
 
 

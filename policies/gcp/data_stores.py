@@ -80,7 +80,9 @@ def _redis_replicated(props: Props) -> list[str]:
     return [] if props.get("tier") == "STANDARD_HA" else ["a Basic instance has no replica to fail over to"]
 
 
-SQL_RUNBOOK = "Set it on components/cloud_sql.py (the stack's dbMultiAz, dbDeletionProtection, cloudSqlTier)."
+SQL_RUNBOOK = (
+    "Set it on components/gcp/cloud_sql.py (the stack's dbMultiAz, dbDeletionProtection, cloudSqlTier)."
+)
 DATA_STORE_POLICIES = [
     resource_rule(
         RuleMeta(

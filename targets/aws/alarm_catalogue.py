@@ -1,5 +1,5 @@
 """What the stack's alarms watch and when they fire: pure data, built from the stack's settings and the ids
-of what it deployed, and turned into alarms by `components.alarms.AlarmSet`.
+of what it deployed, and turned into alarms by `components.aws.alarms.AlarmSet`.
 
 Service alarms (error rate, latency, AI failures, queue, WAF) take their threshold and timing from the
 stack's settings, whose defaults are seed 001's. Resource alarms follow AWS's recommended alarms
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pulumi
 
 from app import contract
-from components.alarms import AlarmSpec, Comparison, TreatMissing
-from components.metrics import Expression, Metric, app_metric
+from components.aws.alarms import AlarmSpec, Comparison, TreatMissing
+from components.aws.metrics import Expression, Metric, app_metric
 from stack_config import StackSettings
 
 ALB, ECS, INSIGHTS = "AWS/ApplicationELB", "AWS/ECS", "ECS/ContainerInsights"

@@ -13,14 +13,14 @@ import pulumi_aws as aws
 from app import contract
 from cloud_facts.aws.scheduler import eventbridge_cron
 from components.app_image import RegistryTarget
-from components.bucket import SecureBucket
-from components.capacity import placement
-from components.ecr_repository import EcrRepository, EcrRepositoryArgs
-from components.ecs_cluster import EcsCluster, EcsClusterArgs
-from components.fargate_service import Container, FargateService, FargateServiceArgs
+from components.aws.bucket import SecureBucket
+from components.aws.capacity import placement
+from components.aws.ecr_repository import EcrRepository, EcrRepositoryArgs
+from components.aws.ecs_cluster import EcsCluster, EcsClusterArgs
+from components.aws.fargate_service import Container, FargateService, FargateServiceArgs
+from components.aws.scheduled_run import Schedule
+from components.aws.service_scaling import Backlog, Scaling
 from components.iam_policy import Condition, Statement
-from components.scheduled_run import Schedule
-from components.service_scaling import Backlog, Scaling
 from stack_config import StackConfig
 from targets.aws.alarm_catalogue import MonitoredStack
 from targets.aws.edge import Edge, deploy_edge, edge_warnings

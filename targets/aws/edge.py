@@ -15,11 +15,11 @@ import pulumi
 
 from app import contract
 from cloud_facts.aws.cloudfront import CLOUDFRONT_CERTIFICATE_REGION
-from components.cdn import Cdn, CdnAccessLogs, CdnArgs
-from components.encryption import Encryption, EncryptionArgs
-from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
-from components.vended_logs import VENDED_LOG_GROUP_PREFIX
-from components.waf import CLOUDFRONT_REGION, LOG_GROUP_PREFIX, Waf, WafArgs, WafLogging
+from components.aws.cdn import Cdn, CdnAccessLogs, CdnArgs
+from components.aws.encryption import Encryption, EncryptionArgs
+from components.aws.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.aws.vended_logs import VENDED_LOG_GROUP_PREFIX
+from components.aws.waf import CLOUDFRONT_REGION, LOG_GROUP_PREFIX, Waf, WafArgs, WafLogging
 from stack_config import StackConfig
 from targets.aws.foundation import ALB_LOG_PREFIX, Foundation
 

@@ -14,14 +14,14 @@ import pulumi_aws as aws
 
 from app import contract
 from cloud_facts.aws.ecs import FARGATE_UNSUPPORTED_ZONE_IDS
-from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
-from components.budget import Budget, BudgetArgs, topic_publishers
-from components.cache import Cache, CacheArgs
-from components.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
-from components.database import Database, DatabaseArgs
-from components.encryption import Encryption, EncryptionArgs
-from components.network import Network, NetworkArgs
-from components.secrets import AppSecrets, AppSecretsArgs
+from components.aws.bucket import LogDelivery, SecureBucket, SecureBucketArgs
+from components.aws.budget import Budget, BudgetArgs, topic_publishers
+from components.aws.cache import Cache, CacheArgs
+from components.aws.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
+from components.aws.database import Database, DatabaseArgs
+from components.aws.encryption import Encryption, EncryptionArgs
+from components.aws.network import Network, NetworkArgs
+from components.aws.secrets import AppSecrets, AppSecretsArgs
 from stack_config import StackConfig
 
 ALB_LOG_PREFIX = "alb"

@@ -13,9 +13,9 @@ from typing import Any
 
 import pulumi
 
-from components.alarms import AlarmSet, AlarmSetArgs, AlarmSpec, PagingSpec
-from components.dashboard import Dashboard, DashboardArgs
-from components.metrics import GLOBAL_REGION
+from components.aws.alarms import AlarmSet, AlarmSetArgs, AlarmSpec, PagingSpec
+from components.aws.dashboard import Dashboard, DashboardArgs
+from components.aws.metrics import GLOBAL_REGION
 from stack_config import StackConfig
 from targets.aws.alarm_catalogue import (
     MonitoredStack,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pulumi
 
 from cloud_facts.aws.rds import rds_memory_gib
-from components.alarms import AlarmSpec
-from components.metrics import GLOBAL_REGION, Expression, Metric
+from components.aws.alarms import AlarmSpec
+from components.aws.metrics import GLOBAL_REGION, Expression, Metric
 from stack_config import StackSettings
 from targets.aws.alarm_catalogue import (
     RECOMMENDED,

@@ -7,7 +7,7 @@ import typing
 
 import pytest
 
-from components.capacity import CapacityMode
+from components.aws.capacity import CapacityMode
 from stack_config import ConfigError, parse_settings
 from stack_config.compute import Capacity
 from tests.infra.conftest import plan_with, raw_config

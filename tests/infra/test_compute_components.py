@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from app import contract
-from components.capacity import CapacityShare, placement
-from components.ecr_repository import EcrRepository, EcrRepositoryArgs
-from components.ecs_cluster import EcsCluster, EcsClusterArgs
-from components.fargate_service import Container, FargateService, FargateServiceArgs
-from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
-from components.scheduled_run import Schedule
-from components.service_scaling import Backlog, Scaling, validate_scaling
-from components.waf import Waf, WafArgs
+from components.aws.capacity import CapacityShare, placement
+from components.aws.ecr_repository import EcrRepository, EcrRepositoryArgs
+from components.aws.ecs_cluster import EcsCluster, EcsClusterArgs
+from components.aws.fargate_service import Container, FargateService, FargateServiceArgs
+from components.aws.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.aws.scheduled_run import Schedule
+from components.aws.service_scaling import Backlog, Scaling, validate_scaling
+from components.aws.waf import Waf, WafArgs
 
 WORKER = FargateServiceArgs(
     role="worker",

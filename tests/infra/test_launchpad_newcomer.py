@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.secrets import APP_SECRETS
+from components.aws.secrets import APP_SECRETS
 from launchpad import plan_cmd
 from launchpad.cli import main
 from launchpad.cost.estimate import region_fallbacks

@@ -8,8 +8,8 @@ import pytest
 from botocore.validate import validate_parameters
 
 from app import contract
-from components.alarms import AlarmSpec, spec_problems
-from components.metrics import Expression, Metric, app_metric
+from components.aws.alarms import AlarmSpec, spec_problems
+from components.aws.metrics import Expression, Metric, app_metric
 from offline.mocks import Recorded
 from tests.infra.conftest import plan_with
 from tests.infra.monitoring_plan import (

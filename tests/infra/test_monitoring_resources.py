@@ -11,7 +11,7 @@ import pytest
 
 from app import contract
 from cloud_facts.aws.dashboard_body import DashboardBody
-from components.metrics import Metric, metric_problems
+from components.aws.metrics import Metric, metric_problems
 from tests.infra.conftest import plan_with, plan_with_gcp
 from tests.infra.ecs_plan import app_container
 from tests.infra.gcp_plan import SERVICE as CLOUD_RUN

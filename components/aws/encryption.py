@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.budget import ALARM_PUBLISHERS
+from components.aws.budget import ALARM_PUBLISHERS
 from components.iam_policy import Condition, Statement, policy_json
 
 # Services that encrypt with the key on a caller's behalf (the caller's IAM policy still decides who).

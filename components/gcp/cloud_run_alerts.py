@@ -19,7 +19,7 @@ import pulumi
 from pulumi_gcp import monitoring
 
 from app import contract
-from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
+from components.gcp.alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 from components.naming import stable_key
 
 REVISION = 'resource.type = "cloud_run_revision"'

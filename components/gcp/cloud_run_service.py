@@ -16,7 +16,7 @@ import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
 from app import contract
-from components.cloud_run_env import SERVICE, DirectVpc, RunContainer, check_env, container, vpc_access
+from components.gcp.cloud_run_env import SERVICE, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.naming import fitted_name, stable_key
 
 INVOKER_ROLE = "roles/run.invoker"

@@ -11,10 +11,10 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from cloud_facts.aws.rds import RDS_MONITORING_INTERVALS
+from components.aws.secrets import check_recovery_window, stored_secret
+from components.aws.security_rules import private_service_group
 from components.iam_policy import assume_role_policy
 from components.naming import fitted_prefix
-from components.secrets import check_recovery_window, stored_secret
-from components.security_rules import private_service_group
 
 POSTGRES_PORT = 5432
 IDENTIFIER_PREFIX_MAX = 63 - 26  # RDS identifiers are at most 63; Terraform appends 26 to a prefix

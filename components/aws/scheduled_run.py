@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.capacity import CapacityShare, strategy_problems
+from components.aws.capacity import CapacityShare, strategy_problems
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
 from components.naming import moved_from_parent
 

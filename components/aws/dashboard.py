@@ -18,7 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from cloud_facts.aws.dashboard_body import GRID_WIDTH, DashboardBody, valid_period
-from components.metrics import Metric, Watched, metric_problems, metrics_of
+from components.aws.metrics import Metric, Watched, metric_problems, metrics_of
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")  # PutDashboard DashboardName
 

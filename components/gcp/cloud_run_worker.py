@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
-from components.cloud_run_env import WORKER_POOL, DirectVpc, RunContainer, check_env, container, vpc_access
+from components.gcp.cloud_run_env import (
+    WORKER_POOL,
+    DirectVpc,
+    RunContainer,
+    check_env,
+    container,
+    vpc_access,
+)
 from components.naming import fitted_name
 
 WORKER_POOL_NAME_MAX = 49  # workerPoolId: a letter first, no trailing hyphen, fewer than 50 characters

@@ -17,16 +17,16 @@ import pulumi
 import pulumi_aws as aws
 
 from cloud_facts.aws.ecs import FARGATE_MAX_STOP_TIMEOUT
-from components.capacity import CapacityShare, strategy_problems
-from components.container_definitions import (
+from components.aws.capacity import CapacityShare, strategy_problems
+from components.aws.container_definitions import (
     APP_CONTAINER,
     ContainerSpec,
     container_definitions,
     writable_volumes,
 )
+from components.aws.scheduled_run import Schedule, ScheduledRun, ScheduledRunArgs
+from components.aws.service_scaling import Scaling, ServiceScaling, ServiceScalingArgs, validate_scaling
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
-from components.scheduled_run import Schedule, ScheduledRun, ScheduledRunArgs
-from components.service_scaling import Scaling, ServiceScaling, ServiceScalingArgs, validate_scaling
 
 Role = Literal["web", "worker", "scheduled"]
 
@@ -58,7 +58,7 @@ class FargateServiceArgs:
     kms_key_arn: pulumi.Input[str]
     repository_arn: pulumi.Input[str]
     log_retention_days: int
-    capacity: Sequence[CapacityShare]  # where the tasks run (components/capacity.py placement)
+    capacity: Sequence[CapacityShare]  # where the tasks run (components/aws/capacity.py placement)
     task_statements: Sequence[Statement] = ()  # what the app itself may do
     target_group_arn: pulumi.Input[str] | None = None
     health_check_grace_seconds: int = 60

@@ -26,11 +26,11 @@ import pulumi
 import pulumi_aws as aws
 
 from cloud_facts.aws.cloudfront import CLOUDFRONT_CERTIFICATE_REGION
-from components.certificate import alias_records, dns_validated_certificate
-from components.load_balancer import TLS_POLICY as ORIGIN_TLS_POLICY
+from components.aws.certificate import alias_records, dns_validated_certificate
+from components.aws.load_balancer import TLS_POLICY as ORIGIN_TLS_POLICY
+from components.aws.security_headers import response_headers
+from components.aws.vended_logs import VendedLogs, VendedLogsArgs
 from components.naming import fitted_name, fitted_name_output
-from components.security_headers import response_headers
-from components.vended_logs import VendedLogs, VendedLogsArgs
 
 ORIGIN_ID = "load-balancer"
 ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]

@@ -3,7 +3,7 @@
 Internet-facing, its security group is the only one admitting 0.0.0.0/0 (80, and 443 when HTTPS exists),
 and HTTPS uses an ACM certificate issued here (DNS-validated in a Route 53 zone) or an existing one.
 Internal, it sits in private subnets and its group admits nothing until the proxy in front of it (the
-CloudFront VPC origin, components/cdn.py) adds the one rule for itself. Either way the targets' group
+CloudFront VPC origin, components/aws/cdn.py) adds the one rule for itself. Either way the targets' group
 admits only the ALB's group.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.certificate import alias_records, dns_validated_certificate
+from components.aws.certificate import alias_records, dns_validated_certificate
+from components.aws.security_rules import private_service_group
 from components.naming import fitted_name, fitted_name_output
-from components.security_rules import private_service_group
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 only, forward-secret ciphers
 ELB_NAME_MAX = 32

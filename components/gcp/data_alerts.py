@@ -17,7 +17,7 @@ import pulumi
 from pulumi_gcp import logging
 
 from app import contract
-from components.gcp_alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
+from components.gcp.alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 
 GB = 1024**3
 RECOMMENDED = "300s"  # how long a resource condition must hold (as AWS's recommended alarms' 5 minutes)

@@ -20,8 +20,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.alarms import watch_inputs
-from components.metrics import Expression, Metric, metric_problems
+from components.aws.alarms import watch_inputs
+from components.aws.metrics import Expression, Metric, metric_problems
 from components.naming import moved_from_parent
 
 INSIGHTS = "ECS/ContainerInsights"

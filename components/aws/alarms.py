@@ -19,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from cloud_facts.aws.cloudwatch import AlarmPeriod, alarm_evaluation_limit
-from components.metrics import Expression, Metric, Watched, metric_problems, metrics_of
+from components.aws.metrics import Expression, Metric, Watched, metric_problems, metrics_of
 
 TreatMissing = Literal["breaching", "notBreaching", "ignore", "missing"]
 Comparison = Literal[">", ">=", "<", "<="]

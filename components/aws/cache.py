@@ -13,9 +13,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.aws.secrets import check_recovery_window, stored_secret
+from components.aws.security_rules import private_service_group
 from components.naming import fitted_name_output
-from components.secrets import check_recovery_window, stored_secret
-from components.security_rules import private_service_group
 
 CACHE_PORT = 6379
 REPLICATION_GROUP_ID_MAX = 40

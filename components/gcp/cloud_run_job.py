@@ -17,9 +17,9 @@ import pulumi
 import pulumi_gcp as gcp
 from pulumi_gcp import cloudrunv2 as run
 
-from components.cloud_run_env import JOB, DirectVpc, RunContainer, check_env, container, vpc_access
+from components.gcp.cloud_run_env import JOB, DirectVpc, RunContainer, check_env, container, vpc_access
+from components.gcp.service_account import ServiceAccount, ServiceAccountArgs
 from components.naming import fitted_name
-from components.service_account import ServiceAccount, ServiceAccountArgs
 
 INVOKER_ROLE = "roles/run.invoker"
 JOB_NAME_MAX = 63
