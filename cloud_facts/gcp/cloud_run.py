@@ -24,6 +24,9 @@ RUN_CPUS_FOR_MEMORY_MIB: tuple[tuple[int, int], ...] = (
 RUN_WHOLE_CPUS = (1, 2, 4, 6, 8)
 RUN_MEMORY_MIB_FOR_CPUS = {4: 2048, 6: 4096, 8: 4096}
 RUN_MIN_FRACTIONAL_CPU = 0.08
+# Cloud Run sets PORT to the container port and refuses it among a container's variables
+# (https://cloud.google.com/run/docs/container-contract#env-vars).
+RUN_PORT_ENV = "PORT"
 
 _MEMORY = re.compile(r"([1-9][0-9]*)(Mi|Gi|M|G)")
 _BYTES = {"Mi": 2**20, "Gi": 2**30, "M": 10**6, "G": 10**9}

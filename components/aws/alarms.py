@@ -19,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from cloud_facts.aws.cloudwatch import AlarmPeriod, alarm_evaluation_limit
-from components.aws.metrics import Expression, Metric, Watched, metric_problems, metrics_of
+from components.aws.metrics import Expression, Metric, MetricCatalogue, Watched, metric_problems, metrics_of
 
 TreatMissing = Literal["breaching", "notBreaching", "ignore", "missing"]
 Comparison = Literal[">", ">=", "<", "<="]
@@ -67,6 +67,7 @@ class AlarmSetArgs:
     topic_arn: pulumi.Input[str]  # notified on ALARM and on OK
     runbook_url: str
     region: str  # where the alarms (and the topic) are: metrics must be readable there
+    published: MetricCatalogue  # the metrics the app publishes: an alarm on one is checked against it
     paging: PagingSpec | None = None
 
 
@@ -151,9 +152,11 @@ def watch_inputs(watch: Watched) -> dict[str, Any]:
     return {"metric_queries": [*queries, result]}
 
 
-def spec_problems(spec: AlarmSpec, region: str, runbook_url: str) -> list[str]:
+def spec_problems(spec: AlarmSpec, region: str, runbook_url: str, published: MetricCatalogue) -> list[str]:
     """Every way CloudWatch or the provider would refuse `spec`, or the alarm would watch nothing."""
-    problems = [f"{spec.role}: {p}" for m in spec.metrics() for p in metric_problems(m, alarm=True)]
+    problems = [
+        f"{spec.role}: {p}" for m in spec.metrics() for p in metric_problems(m, published, alarm=True)
+    ]
     problems += [
         f"{spec.role}: {m.namespace} {m.name} is read in {m.region}, the alarm is in {region}"
         for m in spec.metrics()
@@ -191,7 +194,7 @@ def _validate(args: AlarmSetArgs) -> None:
     problems = [f"role {r!r} is not kebab-case" for r in roles if not ROLE.fullmatch(r)]
     problems += [f"role {r!r} is used twice" for r in sorted(set(roles)) if roles.count(r) > 1]
     for spec in args.alarms:
-        problems += spec_problems(spec, args.region, args.runbook_url)
+        problems += spec_problems(spec, args.region, args.runbook_url, args.published)
     if args.paging is not None:
         pages = [spec for spec in args.alarms if spec.pages]
         if not pages:

@@ -1,8 +1,9 @@
 """ECS container definitions as plain data: the JSON `RegisterTaskDefinition` receives, built in one place.
 
-Every container runs as the image's unprivileged user on a read-only root filesystem with only the
-contract's WRITABLE_PATHS writable, drops every Linux capability, runs under an init process (signals
-reach the app, zombies are reaped), and logs to its service's KMS-encrypted log group.
+Every container runs as the image's unprivileged user on a read-only root filesystem with only the paths
+the image writes at runtime writable (task-local volumes), drops every Linux capability, runs under an
+init process (signals reach the app, zombies are reaped), and logs to its service's KMS-encrypted log
+group.
 """
 
 from __future__ import annotations
@@ -11,11 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app import contract
-
 APP_CONTAINER = "app"
 MIGRATE_CONTAINER = "migrate"
-RUN_AS = f"{contract.APP_UID}:{contract.APP_UID}"  # the image's `app` user; never root
 # ECS Exec's SSM agent writes here; on a read-only root it crashes unless these are writable volumes
 # (aws/containers-roadmap#1359). Mounted only when ECS Exec is on.
 EXEC_AGENT_VOLUMES = {
@@ -30,9 +28,9 @@ def volume_name(path: str) -> str:
     return path.strip("/").replace("/", "-")
 
 
-def writable_volumes(ecs_exec: bool) -> dict[str, str]:
+def writable_volumes(paths: Sequence[str], ecs_exec: bool) -> dict[str, str]:
     """Task-local volumes (name -> container path): the only writable places in a container."""
-    app_paths = {volume_name(path): path for path in contract.WRITABLE_PATHS}
+    app_paths = {volume_name(path): path for path in paths}
     return app_paths | (EXEC_AGENT_VOLUMES if ecs_exec else {})
 
 
@@ -45,6 +43,8 @@ class ContainerSpec:
     environment: Mapping[str, str]
     secrets: Mapping[str, str]  # env var name -> valueFrom (secret ARN, optionally with a JSON key)
     stop_timeout: int
+    run_as: str  # "uid:gid", the image's unprivileged user; never root
+    writable_paths: Sequence[str]  # the only writable paths, each a task-local volume
     port: int | None = None
     health_check: Sequence[str] | None = None  # CMD argv
     migrate_command: Sequence[str] | None = None  # runs to success before the app container starts
@@ -61,10 +61,10 @@ def _common(spec: ContainerSpec, name: str) -> dict[str, Any]:
         "environment": [{"name": k, "value": v} for k, v in sorted(spec.environment.items())],
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(spec.secrets.items())],
         "readonlyRootFilesystem": True,
-        "user": RUN_AS,
+        "user": spec.run_as,
         "mountPoints": [
             {"sourceVolume": volume, "containerPath": path, "readOnly": False}
-            for volume, path in writable_volumes(spec.ecs_exec).items()
+            for volume, path in writable_volumes(spec.writable_paths, spec.ecs_exec).items()
         ],
         "linuxParameters": {"initProcessEnabled": True, "capabilities": {"drop": ["ALL"]}},
         "logConfiguration": {

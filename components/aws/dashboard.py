@@ -18,7 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from cloud_facts.aws.dashboard_body import GRID_WIDTH, DashboardBody, valid_period
-from components.aws.metrics import Metric, Watched, metric_problems, metrics_of
+from components.aws.metrics import Metric, MetricCatalogue, Watched, metric_problems, metrics_of
 
 NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")  # PutDashboard DashboardName
 
@@ -56,6 +56,7 @@ Widget = Graph | AlarmStatus | Text
 class DashboardArgs:
     dashboard_name: str  # required by CloudWatch: no autonaming
     rows: Sequence[Sequence[Widget]]
+    published: MetricCatalogue  # the metrics the app publishes: a graph of one is checked against it
 
 
 class Dashboard(pulumi.ComponentResource):
@@ -156,9 +157,9 @@ def _checked_json(body: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True)
 
 
-def _graph_problems(graph: Graph) -> list[str]:
+def _graph_problems(graph: Graph, published: MetricCatalogue) -> list[str]:
     metrics = [m for line in graph.lines for m in metrics_of(line)]
-    problems = [f"{graph.title}: {p}" for m in metrics for p in metric_problems(m, alarm=False)]
+    problems = [f"{graph.title}: {p}" for m in metrics for p in metric_problems(m, published, alarm=False)]
     problems += [
         f"{graph.title}: {m.name} is read in {m.region}"
         for m in metrics
@@ -175,7 +176,9 @@ def _validate(args: DashboardArgs) -> None:
     for row in args.rows:
         if not row or sum(widget.width for widget in row) > GRID_WIDTH:
             problems.append(f"a row must hold 1..{GRID_WIDTH} columns of widgets")
-        problems += [p for widget in row if isinstance(widget, Graph) for p in _graph_problems(widget)]
+        problems += [
+            p for widget in row if isinstance(widget, Graph) for p in _graph_problems(widget, args.published)
+        ]
         empty = [w for w in row if isinstance(w, AlarmStatus) and not w.alarm_arns]
         problems += [f"{widget.title}: no alarms" for widget in empty]
     if problems:

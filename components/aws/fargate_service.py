@@ -38,6 +38,8 @@ class Container:
     environment: Mapping[str, pulumi.Input[str]]
     secrets: Mapping[str, pulumi.Input[str]]  # env var -> valueFrom; read by the execution role
     stop_timeout: int
+    run_as: str  # "uid:gid", the image's unprivileged user; never root
+    writable_paths: Sequence[str]  # the only paths the image writes at runtime, each a task volume
     port: int | None = None
     health_check: Sequence[str] | None = None
     migrate_command: Sequence[str] | None = None
@@ -217,6 +219,8 @@ class FargateService(pulumi.ComponentResource):
                         environment=v["environment"],
                         secrets=v["secrets"],
                         stop_timeout=c.stop_timeout,
+                        run_as=c.run_as,
+                        writable_paths=c.writable_paths,
                         port=c.port,
                         health_check=c.health_check,
                         migrate_command=c.migrate_command,
@@ -241,7 +245,10 @@ class FargateService(pulumi.ComponentResource):
                 cpu_architecture=args.cpu_architecture, operating_system_family="LINUX"
             ),
             # Task-local ephemeral storage: /tmp (and ECS Exec's agent paths when it is on).
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v) for v in writable_volumes(args.enable_exec)],
+            volumes=[
+                aws.ecs.TaskDefinitionVolumeArgs(name=v)
+                for v in writable_volumes(c.writable_paths, args.enable_exec)
+            ],
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(self._policies)),

@@ -1,21 +1,21 @@
 """Typed CloudWatch metrics, and the catalogue of the ones this stack may alarm on or graph.
 
 A metric names its namespace, name, dimensions and statistic. Before an alarm or a dashboard uses one,
-`metric_problems` checks it against what is really published: the app's EMF metrics come from
-`app.contract.METRICS` (name, exact dimension set, statistic to alarm on), AWS's from `AWS_METRICS` below
-(each row from the service's metrics reference). A metric nobody publishes would leave an alarm in
+`metric_problems` checks it against what is really published: a `MetricCatalogue` lists the metrics a
+publisher emits in its own namespace (the app's EMF metrics: name, exact dimension sets, statistic to alarm
+on; `targets/` makes it from the app's contract), AWS's come from `AWS_METRICS` below (each row from the
+service's metrics reference). A metric nobody publishes would leave an alarm in
 INSUFFICIENT_DATA forever, which looks exactly like a healthy service.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pulumi
-
-from app import contract
 
 STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 PERCENTILE = re.compile(r"p(\d{1,2}(\.\d{1,2})?|100)")
@@ -115,16 +115,41 @@ class Expression:
 Watched = Metric | Expression
 
 
-def app_metric(
-    spec: contract.MetricSpec,
-    dimensions: Mapping[str, str],
-    period: int,
-    stat: str | None = None,
-    label: str = "",
-) -> Metric:
-    """One of the app's EMF metrics, read with the catalogue's statistic unless another is given."""
-    statistic = stat or spec.statistic
-    return Metric(contract.METRICS_NAMESPACE, spec.name, dict(dimensions), statistic, period, None, label)
+class PublishedMetric(Protocol):
+    """One metric as its publisher states it: its name, the dimension sets it is published under (each an
+    exact set) and the statistic alarms read it with."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dimensions(self) -> tuple[tuple[str, ...], ...]: ...
+
+    @property
+    def statistic(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class MetricCatalogue:
+    """Every metric a publisher other than AWS emits in its own `namespace` (the app's EMF metrics)."""
+
+    namespace: str
+    metrics: Sequence[PublishedMetric]
+
+    def find(self, name: str) -> PublishedMetric | None:
+        return next((m for m in self.metrics if m.name == name), None)
+
+    def metric(
+        self,
+        published: PublishedMetric,
+        dimensions: Mapping[str, str],
+        period: int,
+        stat: str | None = None,
+        label: str = "",
+    ) -> Metric:
+        """One of the catalogue's metrics, read with its own statistic unless another is given."""
+        statistic = stat or published.statistic
+        return Metric(self.namespace, published.name, dict(dimensions), statistic, period, None, label)
 
 
 def metrics_of(watch: Watched) -> list[Metric]:
@@ -132,25 +157,29 @@ def metrics_of(watch: Watched) -> list[Metric]:
     return list(watch.metrics.values()) if isinstance(watch, Expression) else [watch]
 
 
-def metric_problems(metric: Metric, *, alarm: bool) -> list[str]:
-    """How `metric` differs from what is published; `alarm` also holds app metrics to their statistic."""
+def metric_problems(metric: Metric, published: MetricCatalogue, *, alarm: bool) -> list[str]:
+    """How `metric` differs from what AWS or `published` publishes; `alarm` also holds a catalogued metric
+    to its statistic."""
     problems = [] if metric.stat in STATISTICS or metric.is_percentile else [f"statistic {metric.stat!r}"]
     dims = tuple(sorted(metric.dimensions))
     where = f"{metric.namespace} {metric.name} by {list(dims)}"
-    if metric.namespace == contract.METRICS_NAMESPACE:
-        spec = next((s for s in contract.METRICS if s.name == metric.name), None)
+    if metric.namespace == published.namespace:
+        spec = published.find(metric.name)
         if spec is None:
-            return [*problems, f"{where}: the app publishes no metric {metric.name!r} (app/contract.py)"]
+            return [
+                *problems,
+                f"{where}: the catalogue of {published.namespace} publishes no {metric.name!r}",
+            ]
         if dims not in {tuple(sorted(d)) for d in spec.dimensions}:
-            problems.append(f"{where}: the app publishes {metric.name} only by {list(spec.dimensions)}")
+            problems.append(f"{where}: {metric.name} is published only by {list(spec.dimensions)}")
         if alarm and metric.stat != spec.statistic:
             problems.append(f"{where}: alarms read {metric.name} as {spec.statistic}, not {metric.stat}")
         return problems
-    published = AWS_METRICS.get((metric.namespace, metric.name))
-    if published is None:
+    by_aws = AWS_METRICS.get((metric.namespace, metric.name))
+    if by_aws is None:
         return [*problems, f"{where}: not in the catalogue of AWS metrics this stack may use"]
-    if dims not in published:
-        problems.append(f"{where}: AWS publishes it only by {sorted(list(d) for d in published)}")
+    if dims not in by_aws:
+        problems.append(f"{where}: AWS publishes it only by {sorted(list(d) for d in by_aws)}")
     is_global = metric.namespace == "AWS/CloudFront" or dims == _WAF_GLOBAL
     if is_global and metric.region != GLOBAL_REGION:
         problems.append(f"{where}: exists only in {GLOBAL_REGION}, not {metric.region or 'the stack region'}")

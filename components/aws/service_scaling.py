@@ -21,7 +21,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.alarms import watch_inputs
-from components.aws.metrics import Expression, Metric, metric_problems
+from components.aws.metrics import Expression, Metric, MetricCatalogue, metric_problems
 from components.naming import moved_from_parent
 
 INSIGHTS = "ECS/ContainerInsights"
@@ -34,11 +34,15 @@ class Backlog:
     """Waiting work the service drains: a metric of queued items, the metric of the consumers listening
     (published in the same record, same namespace and dimensions), and how many items one task should hold."""
 
-    namespace: str
+    published: MetricCatalogue  # who publishes both metrics (the app), in its namespace
     metric_name: str
     consumers_metric_name: str
     dimensions: Mapping[str, str]
     per_task: int
+
+    @property
+    def namespace(self) -> str:
+        return self.published.namespace
 
 
 @dataclass
@@ -305,8 +309,8 @@ def validate_scaling(s: Scaling) -> None:
     if s.backlog is not None:
         if s.backlog.per_task < 1:
             problems.append("backlog.per_task must be at least 1")
-        problems += metric_problems(backlog_metric(s.backlog), alarm=True)
-        problems += metric_problems(consumers_metric(s.backlog), alarm=True)
+        problems += metric_problems(backlog_metric(s.backlog), s.backlog.published, alarm=True)
+        problems += metric_problems(consumers_metric(s.backlog), s.backlog.published, alarm=True)
     # CloudWatch evaluates at most a day of one-minute periods.
     if not 1 <= s.idle_minutes <= 1440:
         problems.append("idle_minutes must be 1-1440")

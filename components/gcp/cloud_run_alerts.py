@@ -18,7 +18,6 @@ from urllib.parse import urlparse
 import pulumi
 from pulumi_gcp import monitoring
 
-from app import contract
 from components.gcp.alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 from components.naming import stable_key
 
@@ -37,6 +36,7 @@ class CloudRunAlertsArgs:
     min_instances: int
     max_instances: int
     period_seconds: int  # the alignment period of the service conditions
+    liveness_path: str  # the route the uptime check GETs on a public service
     public_url: pulumi.Input[str] | None = None  # the service's URL when anyone may call it: uptime-checked
     depends_on: Sequence[pulumi.Resource] = ()  # the Monitoring API's enablement
 
@@ -85,7 +85,7 @@ class CloudRunAlerts(pulumi.ComponentResource):
             period="300s",
             timeout="10s",
             http_check=monitoring.UptimeCheckConfigHttpCheckArgs(
-                path=contract.LIVE_PATH, port=443, use_ssl=True, validate_ssl=True, request_method="GET"
+                path=self._args.liveness_path, port=443, use_ssl=True, validate_ssl=True, request_method="GET"
             ),
             monitored_resource=monitoring.UptimeCheckConfigMonitoredResourceArgs(
                 type="uptime_url",

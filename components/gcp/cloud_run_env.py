@@ -7,14 +7,12 @@ get their image, command, limits, plain values, `secret_key_ref` entries and dir
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 from pulumi_gcp import cloudrunv2 as run
-
-from app.contract import SECRET_ENV_VARS
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,14 @@ class RunContainer:
     secret_env: Mapping[str, pulumi.Input[str]]  # env name -> secret id
 
 
-def check_env(env: Mapping[str, pulumi.Input[str]], secret_env: Mapping[str, pulumi.Input[str]]) -> None:
-    """Refuses a secret variable passed as a plain value, and a name given both ways."""
-    leaked = sorted(set(env) & set(SECRET_ENV_VARS))
+def check_env(
+    env: Mapping[str, pulumi.Input[str]],
+    secret_env: Mapping[str, pulumi.Input[str]],
+    secret_names: Collection[str],
+) -> None:
+    """Refuses a secret variable (one of `secret_names`) passed as a plain value, and a name given both
+    ways."""
+    leaked = sorted(set(env) & set(secret_names))
     if leaked:
         raise ValueError(f"{leaked} hold secrets: pass them in secret_env (Secret Manager), not env")
     both = sorted(set(env) & set(secret_env))

@@ -10,7 +10,7 @@ Admin API (`.../jobs/<job>:run`) with an OAuth token of its own service account,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -45,6 +45,7 @@ class CloudRunJobArgs:
     cpu: int
     memory: str
     deletion_protection: bool
+    secret_names: Collection[str]  # variables that hold secrets: refused in `env`, only in `secret_env`
     task_timeout_seconds: int = 1800
     max_retries: int = 1
     vpc: DirectVpc | None = None
@@ -146,4 +147,4 @@ def _validate(args: CloudRunJobArgs) -> None:
         raise ValueError("CloudRunJobArgs.schedule.cron must be a five-field cron expression")
     if not 0 <= args.max_retries <= 10:
         raise ValueError("CloudRunJobArgs.max_retries must be 0-10 (Cloud Run)")
-    check_env(args.env, args.secret_env)
+    check_env(args.env, args.secret_env, args.secret_names)

@@ -8,14 +8,14 @@ only when `public` is set; otherwise exactly the listed members.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
-from app import contract
+from cloud_facts.gcp.cloud_run import RUN_PORT_ENV
 from components.gcp.cloud_run_env import SERVICE, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.naming import fitted_name, stable_key
 
@@ -45,6 +45,10 @@ class CloudRunServiceArgs:
     invokers: Sequence[str]
     deletion_protection: bool
     request_timeout_seconds: int
+    port: int  # the port the container listens on; Cloud Run sends requests there and sets PORT to it
+    startup_probe_path: str  # GET until it answers 2xx before the instance takes requests
+    liveness_probe_path: str  # GET every 30 s; three failures restart the instance
+    secret_names: Collection[str]  # variables that hold secrets: refused in `env`, only in `secret_env`
     env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
     # Best-effort stickiness, for state kept per instance (the embedded profile's SQLite and job threads).
@@ -109,15 +113,15 @@ def _container(args: CloudRunServiceArgs) -> run.ServiceTemplateContainerArgs:
         spec,
         resources={"cpu_idle": not args.cpu_always_allocated, "startup_cpu_boost": True},
         # v8+: one port object, not a list. Cloud Run injects PORT from it.
-        ports=run.ServiceTemplateContainerPortsArgs(name="http1", container_port=contract.CONTAINER_PORT),
+        ports=run.ServiceTemplateContainerPortsArgs(name="http1", container_port=args.port),
         startup_probe=run.ServiceTemplateContainerStartupProbeArgs(
-            http_get=run.ServiceTemplateContainerStartupProbeHttpGetArgs(path=contract.HEALTH_PATH),
+            http_get=run.ServiceTemplateContainerStartupProbeHttpGetArgs(path=args.startup_probe_path),
             period_seconds=5,
             timeout_seconds=3,
             failure_threshold=24,  # two minutes: the embedded profile migrates its SQLite on first start
         ),
         liveness_probe=run.ServiceTemplateContainerLivenessProbeArgs(
-            http_get=run.ServiceTemplateContainerLivenessProbeHttpGetArgs(path=contract.LIVE_PATH),
+            http_get=run.ServiceTemplateContainerLivenessProbeHttpGetArgs(path=args.liveness_probe_path),
             period_seconds=30,
             timeout_seconds=3,
             failure_threshold=3,
@@ -132,6 +136,6 @@ def _validate(args: CloudRunServiceArgs) -> None:
         raise ValueError("CloudRunServiceArgs: public and invokers are mutually exclusive")
     if any(m in ("allUsers", "allAuthenticatedUsers") for m in args.invokers):
         raise ValueError("CloudRunServiceArgs.invokers must name principals; use public=True for allUsers")
-    if contract.ENV.PORT in args.env:
-        raise ValueError("Cloud Run reserves PORT; it is set from the container port")
-    check_env(args.env, args.secret_env)
+    if RUN_PORT_ENV in args.env:
+        raise ValueError(f"Cloud Run reserves {RUN_PORT_ENV}; it is set from the container port")
+    check_env(args.env, args.secret_env, args.secret_names)

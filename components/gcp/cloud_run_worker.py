@@ -14,7 +14,7 @@ abandoned one (app/worker.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -44,6 +44,7 @@ class CloudRunWorkerArgs:
     memory: str
     instances: int
     deletion_protection: bool
+    secret_names: Collection[str]  # variables that hold secrets: refused in `env`, only in `secret_env`
     vpc: DirectVpc | None = None
     env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
@@ -60,7 +61,7 @@ class CloudRunWorker(pulumi.ComponentResource):
             raise ValueError("CloudRunWorkerArgs.command must not be empty")
         if not 1 <= args.instances <= 100:
             raise ValueError("CloudRunWorkerArgs.instances must be 1-100: a pool of none runs no job")
-        check_env(args.env, args.secret_env)
+        check_env(args.env, args.secret_env, args.secret_names)
         super().__init__("launchpad:cloud_run_worker:CloudRunWorker", name, None, opts)
         pool = run.WorkerPool(
             f"{name}-pool",

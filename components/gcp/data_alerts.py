@@ -12,15 +12,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pulumi
 from pulumi_gcp import logging
 
-from app import contract
 from components.gcp.alert_policy import Aggregation, AlertSpec, Threshold, alert_policies
 
 GB = 1024**3
 RECOMMENDED = "300s"  # how long a resource condition must hold (as AWS's recommended alarms' 5 minutes)
+
+
+class LoggedMetric(Protocol):
+    """A value the app writes into its EMF records (a JSON key of each log line), as its contract names it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def unit(self) -> str: ...  # "Count", or a time unit (read as seconds)
+
+    @property
+    def description(self) -> str: ...
 
 
 @dataclass
@@ -36,6 +49,8 @@ class GcpDataAlertsArgs:
     service_name: pulumi.Input[str]  # the web service whose instances sample the queue
     queue_depth: int
     queue_age_seconds: int
+    queue_depth_metric: LoggedMetric  # the jobs waiting, which the web service's records carry
+    queue_age_metric: LoggedMetric  # the oldest waiting job's age in seconds, from the same records
     depends_on: Sequence[pulumi.Resource] = ()  # the Monitoring and Logging APIs
 
 
@@ -49,7 +64,10 @@ class GcpDataAlerts(pulumi.ComponentResource):
             raise ValueError("GcpDataAlertsArgs.channel_names must name at least one channel")
         super().__init__("launchpad:gcp_data_alerts:GcpDataAlerts", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
-        depth, age = (self._log_metric(name, spec, args, child) for spec in QUEUE_METRICS)
+        depth, age = (
+            self._log_metric(name, spec, args, child)
+            for spec in (args.queue_depth_metric, args.queue_age_metric)
+        )
         self.condition_count = alert_policies(
             name,
             [*_database_specs(args), _cache_spec(args), *_queue_specs(args, depth, age)],
@@ -61,7 +79,7 @@ class GcpDataAlerts(pulumi.ComponentResource):
         self.register_outputs({})
 
     def _log_metric(
-        self, name: str, spec: contract.MetricSpec, args: GcpDataAlertsArgs, opts: pulumi.ResourceOptions
+        self, name: str, spec: LoggedMetric, args: GcpDataAlertsArgs, opts: pulumi.ResourceOptions
     ) -> pulumi.Output[str]:
         """A distribution of the value the app's EMF records carry under `spec.name`."""
         metric = logging.Metric(
@@ -86,9 +104,6 @@ class GcpDataAlerts(pulumi.ComponentResource):
             opts=opts,
         )
         return metric.name.apply(lambda metric_name: f"logging.googleapis.com/user/{metric_name}")
-
-
-QUEUE_METRICS = (contract.QUEUE_DEPTH, contract.QUEUE_OLDEST_JOB_AGE)
 
 
 def _over(resource_filter: pulumi.Input[str], metric: str, aligner: str, value: float) -> Threshold:

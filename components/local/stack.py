@@ -16,30 +16,40 @@ import pulumi
 import pulumi_docker as docker
 import pulumi_random as random
 
-from app import contract
-
 LOOPBACK = "127.0.0.1"
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
+# The Valkey every app container reaches on the data network (no auth: the network is internal).
+REDIS_URL = f"redis://redis:{REDIS_PORT}/0"
 DB_NAME = DB_USER = "launchpad"
 WAIT_SECONDS = 180  # first start initialises the Postgres volume; a cold pull can take a while too
-# The health check each app role can answer (the image's HEALTHCHECK is the web probe); None: none.
-ROLE_PROBES: dict[str, list[str] | None] = {
-    "web": contract.PROBE_COMMAND,
-    "worker": contract.WORKER_PROBE_COMMAND,
-    "migrate": None,
-}
+
+
+@dataclass
+class LocalApp:
+    """How the app image runs: the port the web process listens on, its user, the paths it writes, its
+    commands and health checks (from the app's contract, by targets/)."""
+
+    port: int  # the web process's port inside the container, published on 127.0.0.1:web_port
+    uid: int  # the image's unprivileged user (and group); the tmpfs mounts belong to it
+    writable_paths: Sequence[str]  # the only writable paths (tmpfs) on the read-only root filesystem
+    shutdown_grace_seconds: int  # how long the app drains after SIGTERM; Docker waits 2 s longer
+    web_probe: Sequence[str]  # the web container's health check (argv)
+    worker_probe: Sequence[str]  # the worker container's health check (argv)
+    worker_command: Sequence[str]  # what the worker container runs
+    migrate_command: Sequence[str]  # what the one-shot migration container runs (it must exit 0)
+    environment: Mapping[str, str]  # plain variables of every app container
+    database_url_env: str  # the variable that receives the URL (with password) of the stack's Postgres
 
 
 @dataclass
 class LocalStackArgs:
     image: pulumi.Input[str]  # the app image, built into the local engine
+    app: LocalApp  # how that image runs
     postgres_image: str
     redis_image: str
     web_port: int
     postgres_port: int  # 0 keeps Postgres unpublished
-    deployment_env: str
-    cors_origins: Sequence[str] = ()
     # Optional provider keys as env (env name -> value); they stay on this machine.
     secret_env: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -77,7 +87,7 @@ class LocalStack(pulumi.ComponentResource):
         migrate = self._app(
             "migrate",
             env,
-            command=contract.MIGRATE_COMMAND,
+            command=args.app.migrate_command,
             after=[postgres],
             one_shot=True,
             rerun=args.migration_run,
@@ -90,7 +100,7 @@ class LocalStack(pulumi.ComponentResource):
         # fails this Output, so `up` stops before touching them.
         ready = self.migrate_exit_code.apply(lambda _: [postgres, redis, migrate])
         self._app("web", env, after=ready, command=None)
-        self._app("worker", env, after=ready, command=contract.WORKER_COMMAND)
+        self._app("worker", env, after=ready, command=args.app.worker_command)
         self.url = pulumi.Output.from_input(f"http://{LOOPBACK}:{args.web_port}")
         self.postgres_url = (
             pulumi.Output.secret(
@@ -177,8 +187,9 @@ class LocalStack(pulumi.ComponentResource):
         one_shot: bool = False,
         rerun: str = "",
     ) -> docker.Container:
-        uid, writable = contract.APP_UID, contract.WRITABLE_PATHS
-        probe = ROLE_PROBES[role]
+        app = self._args.app
+        # Each role's own health check (the image's HEALTHCHECK is the web probe); migrations have none.
+        probe = {"web": app.web_probe, "worker": app.worker_probe}.get(role)
         networks = [docker.ContainerNetworksAdvancedArgs(name=self._data_net.name)]
         if not one_shot:  # migrations need the database only; web and worker call the AI providers
             networks.append(docker.ContainerNetworksAdvancedArgs(name=self._app_net.name))
@@ -189,7 +200,7 @@ class LocalStack(pulumi.ComponentResource):
             command=list(command) if command else None,
             envs=env,
             networks_advanced=networks,
-            ports=[_loopback(contract.CONTAINER_PORT, self._args.web_port)] if role == "web" else [],
+            ports=[_loopback(app.port, self._args.web_port)] if role == "web" else [],
             # Each role's own check; NONE turns off the image's web HEALTHCHECK where it cannot answer.
             healthcheck=_healthcheck(["CMD", *probe])
             if probe
@@ -202,11 +213,14 @@ class LocalStack(pulumi.ComponentResource):
             logs=one_shot,
             restart="no" if one_shot else "unless-stopped",
             read_only=True,
-            # The contract's writable paths, owned by the app user as the image's VOLUMEs are.
-            tmpfs={path: f"rw,noexec,nosuid,size=256m,uid={uid},gid={uid},mode=1777" for path in writable},
+            # The app's writable paths, owned by the app user as the image's VOLUMEs are.
+            tmpfs={
+                path: f"rw,noexec,nosuid,size=256m,uid={app.uid},gid={app.uid},mode=1777"
+                for path in app.writable_paths
+            },
             capabilities=docker.ContainerCapabilitiesArgs(drops=["ALL"]),
             security_opts=["no-new-privileges:true"],
-            destroy_grace_seconds=contract.SHUTDOWN_GRACE_SECONDS + 2,
+            destroy_grace_seconds=app.shutdown_grace_seconds + 2,
             labels=self._labels,
             opts=pulumi.ResourceOptions.merge(
                 self._child(after), pulumi.ResourceOptions(replacement_trigger=rerun or None)
@@ -215,20 +229,14 @@ class LocalStack(pulumi.ComponentResource):
 
 
 def _app_env(args: LocalStackArgs, password: pulumi.Output[str]) -> pulumi.Output[list[str]]:
-    env = contract.ENV
-    plain = {
-        env.DEPLOYMENT_ENV: args.deployment_env,
-        env.REDIS_URL: f"redis://redis:{REDIS_PORT}/0",
-        env.CORS_ORIGINS: ",".join(args.cors_origins),
-        env.ALLOWED_HOSTS: f"localhost,{LOOPBACK}",
-    }
+    plain, url_env = args.app.environment, args.app.database_url_env
     given = {name: value for name, value in args.secret_env.items() if value is not None}
     names = sorted(given)
 
     def render(values: list[str]) -> list[str]:
         pw, secrets = values[0], values[1:]
         url = f"postgresql://{DB_USER}:{pw}@postgres:{POSTGRES_PORT}/{DB_NAME}"
-        pairs = {**plain, env.DATABASE_URL: url, **dict(zip(names, secrets, strict=True))}
+        pairs = {**plain, url_env: url, **dict(zip(names, secrets, strict=True))}
         return [f"{k}={v}" for k, v in sorted(pairs.items())]
 
     return pulumi.Output.secret(pulumi.Output.all(password, *(given[n] for n in names)).apply(render))

@@ -22,7 +22,7 @@ from components.aws.scheduled_run import Schedule
 from components.aws.service_scaling import Backlog, Scaling
 from components.iam_policy import Condition, Statement
 from stack_config import StackConfig
-from targets.aws.alarm_catalogue import MonitoredStack
+from targets.aws.alarm_catalogue import APP_METRICS, MonitoredStack
 from targets.aws.edge import Edge, deploy_edge, edge_warnings
 from targets.aws.foundation import Foundation, budget_warnings
 from targets.aws.monitoring import deploy_monitoring
@@ -267,6 +267,8 @@ def _service_args(
             environment=_app_environment(config, f),
             secrets=_injected_secrets(f),
             stop_timeout=WORKER_STOP_TIMEOUT,
+            run_as=f"{contract.APP_UID}:{contract.APP_UID}",
+            writable_paths=contract.WRITABLE_PATHS,
             # Registered and heartbeating in Redis; a hung worker is replaced like a dead one.
             health_check=contract.WORKER_PROBE_COMMAND,
         ),
@@ -345,7 +347,7 @@ def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServ
             max_count=s.worker_max_count,
             desired_count=s.worker_min_count,
             backlog=Backlog(
-                namespace=contract.METRICS_NAMESPACE,
+                published=APP_METRICS,
                 metric_name=contract.QUEUE_DEPTH.name,
                 consumers_metric_name=contract.QUEUE_WORKERS.name,
                 dimensions=dimensions,
