@@ -9,6 +9,10 @@ from typing import Any
 # RDS enhanced monitoring intervals; 0 turns it off
 # (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, MonitoringInterval).
 RDS_MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
+# Automated backups are kept 0-35 days; 0 turns them off (CreateDBInstance, BackupRetentionPeriod;
+# terraform-provider-aws internal/service/rds/instance.go); 1-35 keeps them on.
+RDS_BACKUP_RETENTION_DAYS = (0, 35)
+RDS_BACKUPS_ON_DAYS = (1, RDS_BACKUP_RETENTION_DAYS[1])
 
 
 # Storage autoscaling: the maximum storage threshold must be at least 10 % above the allocated storage, or

@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from cloud_facts.aws.rds import RDS_MONITORING_INTERVALS
+from cloud_facts.aws.rds import RDS_BACKUPS_ON_DAYS, RDS_MONITORING_INTERVALS
 from components.aws.secrets import check_recovery_window, stored_secret
 from components.aws.security_rules import private_service_group
 from components.iam_policy import assume_role_policy
@@ -202,6 +202,7 @@ def _validate(args: DatabaseArgs) -> int:
         raise ValueError(
             f"DatabaseArgs.monitoring_interval_seconds must be one of {RDS_MONITORING_INTERVALS}"
         )
-    if not 1 <= args.backup_retention_days <= 35:
-        raise ValueError("DatabaseArgs.backup_retention_days must be 1-35")
+    least, most = RDS_BACKUPS_ON_DAYS
+    if not least <= args.backup_retention_days <= most:
+        raise ValueError(f"DatabaseArgs.backup_retention_days must be {least}-{most} (backups on)")
     return int(match.group(1))

@@ -1,4 +1,5 @@
-"""Secrets Manager containers for the AI provider keys and the synced token.
+"""Secrets Manager containers for the secrets the app reads whose values an operator provides (the AI
+provider keys, the synced token, the client API keys: the app's contract lists them, `targets/` passes them).
 
 By default only the containers exist and their values are written out of band
 (`aws secretsmanager put-secret-value`), so no key ever enters Pulumi state. A value passed in `values`
@@ -14,20 +15,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-APP_SECRETS = {
-    "huggingface-api-key": "Hugging Face token for the production primary provider",
-    "gemini-api-key": "Gemini API key",
-    "anthropic-api-key": "Anthropic API key (API key, not a consumer OAuth token)",
-    "synced-token": "Credential minted on a machine with a browser and synced here",
-    # The app refuses to start in production without client API keys (API_KEYS_SECRET_ARN).
-    "api-keys": "Comma-separated API keys the service accepts from its clients",
-}
-
 
 @dataclass
 class AppSecretsArgs:
     path_prefix: str  # secrets are named "<path_prefix>/<role>"
     kms_key_arn: pulumi.Input[str]
+    descriptions: Mapping[str, str]  # role -> the secret's description: one secret per role, in this order
+    # role -> a value to store (from `pulumi config set --secret`); None or absent: set out of band.
     values: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
     # Days a deleted secret stays recoverable, and its name taken; 0 deletes at once, so a destroyed stack
     # can be created again the same day under the same names.
@@ -70,16 +64,17 @@ class AppSecrets(pulumi.ComponentResource):
     arns: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: AppSecretsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        unknown = set(args.values) - set(APP_SECRETS)
+        unknown = set(args.values) - set(args.descriptions)
         if unknown:
             raise ValueError(
-                f"AppSecretsArgs.values has unknown secrets {sorted(unknown)}; known: {list(APP_SECRETS)}"
+                f"AppSecretsArgs.values has unknown secrets {sorted(unknown)}; "
+                f"known: {list(args.descriptions)}"
             )
         check_recovery_window(args.recovery_window_days)
         super().__init__("launchpad:secrets:AppSecrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.arns = {}
-        for role, description in APP_SECRETS.items():
+        for role, description in args.descriptions.items():
             secret = aws.secretsmanager.Secret(
                 f"{name}-{role}",
                 name=f"{args.path_prefix}/{role}",

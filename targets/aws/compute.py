@@ -184,11 +184,7 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
         env.REDIS_PORT: f.cache.port.apply(str),
         env.REDIS_TLS: "true",
         env.UPLOADS_BUCKET: f.uploads.bucket_name,
-        env.HUGGINGFACE_API_KEY_SECRET_ARN: arns["huggingface-api-key"],
-        env.GEMINI_API_KEY_SECRET_ARN: arns["gemini-api-key"],
-        env.ANTHROPIC_API_KEY_SECRET_ARN: arns["anthropic-api-key"],
-        env.SYNCED_TOKEN_SECRET_ARN: arns["synced-token"],
-        env.API_KEYS_SECRET_ARN: arns["api-keys"],
+        **{contract.secret_arn_env(secret.env): arns[secret.name] for secret in contract.app_secrets("aws")},
         env.CORS_ORIGINS: ",".join(config.settings.cors_origins),
         # aws-embedded-metrics writes EMF to stdout; awslogs ships it and CloudWatch extracts the metrics.
         env.AWS_EMF_ENVIRONMENT: "Local",

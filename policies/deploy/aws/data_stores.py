@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from cloud_facts.aws.elasticache import ELASTICACHE_SNAPSHOT_RETENTION_DAYS
 from cloud_facts.aws.maintenance_windows import DAILY_WINDOW, WEEKLY_WINDOW, Windows
-from cloud_facts.aws.rds import RDS_MONITORING_INTERVALS, StorageHeadroom
+from cloud_facts.aws.rds import RDS_BACKUP_RETENTION_DAYS, RDS_MONITORING_INTERVALS, StorageHeadroom
 from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern
 from policies.deploy.aws.common import API, DB, LOWER_IDENTIFIER, REPLICATION_GROUP, TF, TF_WINDOWS
 from policies.deploy.limit import Limit
@@ -57,7 +58,7 @@ CACHE_LIMITS = (
         "aws-elasticache-snapshot-retention",
         REPLICATION_GROUP,
         "snapshotRetentionLimit",
-        Between(0, 35),
+        Between(*ELASTICACHE_SNAPSHOT_RETENTION_DAYS),
         _CACHE + "replication_group.go",
     ),
     Limit(
@@ -134,7 +135,13 @@ DATABASE_LIMITS = (
         OneOf(RDS_MONITORING_INTERVALS),
         _RDS + "instance.go",
     ),
-    Limit("aws-rds-backup-retention", DB, "backupRetentionPeriod", Between(0, 35), _RDS + "instance.go"),
+    Limit(
+        "aws-rds-backup-retention",
+        DB,
+        "backupRetentionPeriod",
+        Between(*RDS_BACKUP_RETENTION_DAYS),
+        _RDS + "instance.go",
+    ),
     Limit(
         "aws-rds-storage",
         DB,
