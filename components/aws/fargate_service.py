@@ -1,4 +1,4 @@
-"""One Fargate workload in one of three roles: `web` (behind the ALB), `worker` (queue consumer, no
+"""One Fargate workload of one of three kinds: `web` (behind the ALB), `worker` (queue consumer, no
 ingress) or `scheduled` (a one-shot task started on a cron by EventBridge Scheduler, `scheduled_run.py`).
 
 Each gets its own log group, execution role (pulls the image, writes logs, reads only its `valueFrom`
@@ -28,7 +28,7 @@ from components.aws.scheduled_run import Schedule, ScheduledRun, ScheduledRunArg
 from components.aws.service_scaling import Scaling, ServiceScaling, ServiceScalingArgs, validate_scaling
 from components.iam_policy import Condition, Statement, assume_role_policy, policy_json
 
-Role = Literal["web", "worker", "scheduled"]
+Workload = Literal["web", "worker", "scheduled"]
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Container:
 
 @dataclass
 class FargateServiceArgs:
-    role: Role
+    workload: Workload  # what the tasks do: serve HTTP, consume the queue, or run once on a schedule
     cluster_arn: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     container: Container
@@ -100,7 +100,7 @@ class FargateService(pulumi.ComponentResource):
         task_role = self._task_role()
         task_definition = self._task_definition(logs, execution_role, task_role)
         self.service_name = None
-        if args.role == "scheduled":
+        if args.workload == "scheduled":
             self._schedule(task_definition, [execution_role, task_role])
         else:
             self.service_name = self._service(task_definition)
@@ -116,15 +116,16 @@ class FargateService(pulumi.ComponentResource):
             }
         )
 
-    def _role(self, role: str, service: str, statements: Sequence[Statement]) -> aws.iam.Role:
+    def _iam_role(self, purpose: str, service: str, statements: Sequence[Statement]) -> aws.iam.Role:
+        """The IAM role `service` assumes for `purpose` (execution or task), with its inline policy."""
         created = aws.iam.Role(
-            f"{self._name}-{role}-role",
+            f"{self._name}-{purpose}-role",
             assume_role_policy=assume_role_policy(service, self._account),
             opts=self._child,
         )
         if statements:
             policy = aws.iam.RolePolicy(
-                f"{self._name}-{role}-policy",
+                f"{self._name}-{purpose}-policy",
                 role=created.id,
                 policy=policy_json(statements),
                 opts=self._child,
@@ -166,7 +167,7 @@ class FargateService(pulumi.ComponentResource):
                 ),
                 self._decrypt_via("secretsmanager"),
             ]
-        return self._role("execution", "ecs-tasks.amazonaws.com", statements)
+        return self._iam_role("execution", "ecs-tasks.amazonaws.com", statements)
 
     def _decrypt_via(self, service: str) -> Statement:
         return Statement(
@@ -198,7 +199,7 @@ class FargateService(pulumi.ComponentResource):
                     resources=["*"],
                 )
             )
-        return self._role("task", "ecs-tasks.amazonaws.com", statements)
+        return self._iam_role("task", "ecs-tasks.amazonaws.com", statements)
 
     def _task_definition(
         self, logs: aws.cloudwatch.LogGroup, execution_role: aws.iam.Role, task_role: aws.iam.Role
@@ -227,7 +228,7 @@ class FargateService(pulumi.ComponentResource):
                         ecs_exec=args.enable_exec,
                         log_group=v["log_group"],
                         region=v["region"],
-                        stream_prefix=args.role,
+                        stream_prefix=args.workload,
                     )
                 ),
                 sort_keys=True,
@@ -258,7 +259,7 @@ class FargateService(pulumi.ComponentResource):
         args = self._args
         scaling = args.scaling
         assert scaling is not None  # checked in _validate
-        web = args.role == "web"
+        web = args.workload == "web"
         service = aws.ecs.Service(
             f"{self._name}-service",
             cluster=args.cluster_arn,
@@ -328,7 +329,7 @@ class FargateService(pulumi.ComponentResource):
 
 def _load_balancers(args: FargateServiceArgs) -> list[aws.ecs.ServiceLoadBalancerArgs] | None:
     port = args.container.port
-    if args.role != "web" or port is None:
+    if args.workload != "web" or port is None:
         return None
     return [
         aws.ecs.ServiceLoadBalancerArgs(
@@ -341,18 +342,18 @@ def _validate(args: FargateServiceArgs) -> None:
     c = args.container
     if not 2 <= c.stop_timeout <= FARGATE_MAX_STOP_TIMEOUT:
         raise ValueError(f"Container.stop_timeout must be 2-{FARGATE_MAX_STOP_TIMEOUT} s on Fargate")
-    if args.role == "web" and (args.target_group_arn is None or c.port is None):
+    if args.workload == "web" and (args.target_group_arn is None or c.port is None):
         raise ValueError("a web service needs target_group_arn and a container port")
-    if args.role != "web" and (args.target_group_arn is not None or c.port is not None):
-        raise ValueError(f"a {args.role} takes no traffic: no target_group_arn, no container port")
-    if (args.role == "scheduled") != (args.schedule is not None):
-        raise ValueError("a schedule is given exactly for the scheduled role")
-    if args.role != "scheduled" and args.scaling is None:
-        raise ValueError(f"a {args.role} service needs scaling bounds")
+    if args.workload != "web" and (args.target_group_arn is not None or c.port is not None):
+        raise ValueError(f"a {args.workload} takes no traffic: no target_group_arn, no container port")
+    if (args.workload == "scheduled") != (args.schedule is not None):
+        raise ValueError("a schedule is given exactly for the scheduled workload")
+    if args.workload != "scheduled" and args.scaling is None:
+        raise ValueError(f"a {args.workload} service needs scaling bounds")
     if args.scaling is not None:
         validate_scaling(args.scaling)
     problems = strategy_problems(args.capacity)
     if problems:
         raise ValueError("FargateServiceArgs.capacity: " + "; ".join(problems))
-    if c.migrate_command and args.role != "web":
-        raise ValueError("only the web role runs migrations before it takes traffic")
+    if c.migrate_command and args.workload != "web":
+        raise ValueError("only the web workload runs migrations before it takes traffic")

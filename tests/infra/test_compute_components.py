@@ -19,7 +19,7 @@ from components.aws.waf import Waf, WafArgs
 from targets.aws.alarm_catalogue import APP_METRICS
 
 WORKER = FargateServiceArgs(
-    role="worker",
+    workload="worker",
     cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/c",
     cluster_name="c",
     container=Container(
@@ -55,7 +55,7 @@ QUEUE = Backlog(
 @pytest.mark.parametrize(
     "change",
     [
-        {"role": "web"},  # no target group or port
+        {"workload": "web"},  # no target group or port
         {"target_group_arn": "arn:tg"},  # a worker behind a load balancer
         {"container": replace(WORKER.container, stop_timeout=300)},  # beyond Fargate's 120 s
         {"scaling": None},
