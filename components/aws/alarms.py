@@ -63,11 +63,12 @@ class PagingSpec:
 
 @dataclass
 class AlarmSetArgs:
-    alarms: Sequence[AlarmSpec]
+    alarms: Sequence[AlarmSpec]  # one CloudWatch alarm each, checked before anything is created
     topic_arn: pulumi.Input[str]  # notified on ALARM and on OK
-    runbook_url: str
+    runbook_url: str  # each alarm's description ends with this URL and its section anchor
     region: str  # where the alarms (and the topic) are: metrics must be readable there
     published: MetricCatalogue  # the metrics the app publishes: an alarm on one is checked against it
+    # the composite alarm that pages for the alarms marked to page; None: none
     paging: PagingSpec | None = None
 
 

@@ -32,11 +32,11 @@ class SecureBucketArgs:
     # "kms" uses the stack key with bucket keys; "s3" (SSE-S3) only for log buckets, because S3 server
     # access log delivery cannot write with a customer-managed key.
     encryption: Literal["kms", "s3"]
-    kms_key_arn: pulumi.Input[str] | None = None
-    noncurrent_version_expire_days: int = 30
+    kms_key_arn: pulumi.Input[str] | None = None  # the customer-managed key, required with encryption `kms`
+    noncurrent_version_expire_days: int = 30  # replaced and deleted versions are kept this long
     expire_days: int | None = None  # current objects expire after this many days; None keeps them
     access_log_bucket: pulumi.Input[str] | None = None  # target bucket name for server access logs
-    access_log_prefix: str = ""
+    access_log_prefix: str = ""  # key prefix of this bucket's access logs; empty: "<name>/"
     # Log bucket only: buckets (by ARN) whose access logs S3's logging service may deliver here.
     log_delivery_source_arns: Sequence[pulumi.Input[str]] = field(default_factory=list)
     # Log bucket only: other services delivering logs (ALB access logs, ...).

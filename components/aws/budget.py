@@ -32,14 +32,14 @@ def topic_publishers(anomaly_alerts: bool) -> list[str]:
 
 @dataclass
 class BudgetArgs:
-    monthly_limit_usd: int
-    alert_emails: Sequence[str]
-    kms_key_arn: pulumi.Input[str]
+    monthly_limit_usd: int  # the monthly budget in whole USD (NOTIFY_AT says when it alerts)
+    alert_emails: Sequence[str]  # subscribed to the topic and notified by the budget (AWS takes at most 10)
+    kms_key_arn: pulumi.Input[str]  # encrypts the alert topic; its policy lets the publishers use it
     # (tag key, value) that scopes the budget to this stack; None watches the whole account.
     cost_filter_tag: tuple[str, str] | None
     # Activate the filter's tag for cost allocation: a budget filtered on an inactive tag sees nothing.
     activate_tag: bool = False
-    https_endpoint: str = ""
+    https_endpoint: str = ""  # an HTTPS webhook (a pager) subscribed to the paging alarms; empty: none
     # Alarm names the HTTPS endpoint is sent (CloudWatch notifications carry "AlarmName" in their body).
     paging_alarm_names: Sequence[str] = field(default_factory=list)
     # Let AWS Cost Anomaly Detection publish its alerts to the topic.

@@ -26,15 +26,15 @@ AUTH_TOKEN_LENGTH = 64
 
 @dataclass
 class CacheArgs:
-    vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]
-    app_security_group_id: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str]
-    node_type: str
-    node_count: int
-    engine_version: str
-    snapshot_retention_days: int
-    auth_secret_name: str
+    vpc_id: pulumi.Input[str]  # the VPC of the cache's security group
+    subnet_ids: pulumi.Input[list[str]]  # the isolated (data) subnets, one per zone
+    app_security_group_id: pulumi.Input[str]  # the only group admitted on the Redis port
+    kms_key_arn: pulumi.Input[str]  # encrypts the data at rest and the AUTH token's secret
+    node_type: str  # cache.t4g.micro and the like
+    node_count: int  # 1-6 nodes; from 2 a replica in another zone takes over automatically
+    engine_version: str  # the Valkey version ("8.0")
+    snapshot_retention_days: int  # days of daily snapshots; 0 keeps none
+    auth_secret_name: str  # the Secrets Manager name of the generated AUTH token
     secret_recovery_days: int = 7  # see AppSecretsArgs.recovery_window_days
 
 

@@ -61,10 +61,10 @@ class CdnAccessLogs:
 @dataclass
 class CdnArgs:
     load_balancer_arn: pulumi.Input[str]  # an internal ALB in private subnets
-    load_balancer_dns_name: pulumi.Input[str]
+    load_balancer_dns_name: pulumi.Input[str]  # the internal ALB's name: the origin's domain
     load_balancer_security_group_id: pulumi.Input[str]  # admits the VPC origin once it exists
     target_group_arn: pulumi.Input[str]  # what the origin's HTTPS listener forwards to
-    vpc_id: pulumi.Input[str]
+    vpc_id: pulumi.Input[str]  # the VPC the origin reaches into; CloudFront makes its security group there
     # Name -> value of the headers every response carries (app.contract.SECURITY_HEADERS); HSTS required.
     security_headers: Mapping[str, str]
     domain_name: str = ""  # empty: serve on CloudFront's own name
@@ -74,9 +74,10 @@ class CdnArgs:
     # in us-east-1 as well (an ACM certificate serves its own region only).
     origin_https: bool = False
     web_acl_arn: pulumi.Input[str] | None = None  # a CLOUDFRONT-scope WAF web ACL
+    # standard logging (v2) of every request to CloudWatch Logs; None: none
     access_logs: CdnAccessLogs | None = None
     price_class: str = "PriceClass_100"  # North America and Europe edges: the cheapest class
-    origin_read_timeout_seconds: int = 60
+    origin_read_timeout_seconds: int = 60  # how long CloudFront waits for the origin's answer (1-60 s)
 
 
 class Cdn(pulumi.ComponentResource):

@@ -23,9 +23,9 @@ THRESHOLD_KEY = "ANOMALY_TOTAL_IMPACT_ABSOLUTE"  # an anomaly's cost impact in U
 
 @dataclass
 class CostAnomalyArgs:
-    mode: Literal["stack", "account"]
+    mode: Literal["stack", "account"]  # watch the stack's tagged spend, or the whole account's services
     topic_arn: pulumi.Input[str]  # its policy must let costalerts.amazonaws.com publish
-    threshold_usd: int
+    threshold_usd: int  # an anomaly whose impact passes this many USD is sent
     tag: tuple[str, str] | None = None  # (key, value) of the stack tag, for `stack`
     depends_on: Sequence[pulumi.Resource] = field(
         default_factory=list

@@ -55,7 +55,7 @@ Widget = Graph | AlarmStatus | Text
 @dataclass
 class DashboardArgs:
     dashboard_name: str  # required by CloudWatch: no autonaming
-    rows: Sequence[Sequence[Widget]]
+    rows: Sequence[Sequence[Widget]]  # rows of widgets laid left to right on the 24-column grid
     published: MetricCatalogue  # the metrics the app publishes: a graph of one is checked against it
 
 

@@ -22,26 +22,26 @@ IDENTIFIER_PREFIX_MAX = 63 - 26  # RDS identifiers are at most 63; Terraform app
 
 @dataclass
 class DatabaseArgs:
-    vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]
-    app_security_group_id: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str]
-    instance_class: str
+    vpc_id: pulumi.Input[str]  # the VPC of the database's security group
+    subnet_ids: pulumi.Input[list[str]]  # the isolated (data) subnets, one per zone
+    app_security_group_id: pulumi.Input[str]  # the only group admitted on the PostgreSQL port
+    kms_key_arn: pulumi.Input[str]  # encrypts storage, Performance Insights and the logins' secrets
+    instance_class: str  # db.t4g.micro and the like
     engine_version: str  # "17" or "17.6"
-    allocated_storage_gb: int
-    max_allocated_storage_gb: int
-    multi_az: bool
-    backup_retention_days: int
-    deletion_protection: bool
-    final_snapshot: bool
-    performance_insights: bool
-    monitoring_interval_seconds: int
-    db_name: str = "launchpad"
-    username: str = "launchpad_admin"
+    allocated_storage_gb: int  # the storage the instance starts with (gp3)
+    max_allocated_storage_gb: int  # storage autoscaling's ceiling, at least allocated_storage_gb
+    multi_az: bool  # a synchronous standby in another zone that takes over on failure
+    backup_retention_days: int  # days of automated backups and point-in-time recovery (1-35)
+    deletion_protection: bool  # RDS refuses to delete the instance while this is on
+    final_snapshot: bool  # a snapshot is taken when the instance is deleted
+    performance_insights: bool  # query-level load monitoring (7 days free)
+    monitoring_interval_seconds: int  # enhanced monitoring's interval; 0 turns it off
+    db_name: str = "launchpad"  # the database the app uses
+    username: str = "launchpad_admin"  # the master user; RDS keeps its password in a secret it rotates
     # The read-only role's login (seed 004): created here, granted by the app's migrations.
     readonly_secret_name: str = ""
-    readonly_username: str = "launchpad_reader"
-    secret_recovery_days: int = 7
+    readonly_username: str = "launchpad_reader"  # the read-only role's name (the migrations grant it)
+    secret_recovery_days: int = 7  # see AppSecretsArgs.recovery_window_days
 
 
 class Database(pulumi.ComponentResource):

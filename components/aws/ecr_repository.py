@@ -11,9 +11,9 @@ import pulumi_aws as aws
 
 @dataclass
 class EcrRepositoryArgs:
-    kms_key_arn: pulumi.Input[str]
-    keep_tagged_images: int = 20
-    untagged_expire_days: int = 1
+    kms_key_arn: pulumi.Input[str]  # encrypts the images at rest
+    keep_tagged_images: int = 20  # the lifecycle keeps this many most recent tagged images
+    untagged_expire_days: int = 1  # untagged images (old manifests) expire after this many days
     # Let `pulumi destroy` delete the repository with its images (short-lived stacks).
     force_delete: bool = False
 

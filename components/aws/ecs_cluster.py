@@ -16,6 +16,7 @@ from cloud_facts.aws.ecs import FARGATE_ON_DEMAND, FARGATE_SPOT
 class EcsClusterArgs:
     # "enhanced" adds per-container metrics at a higher CloudWatch cost; "enabled" is the task level.
     container_insights: str = "enabled"
+    # what services may name in their strategies: Fargate, Fargate Spot
     capacity_providers: Sequence[str] = (FARGATE_ON_DEMAND, FARGATE_SPOT)
 
 

@@ -17,8 +17,8 @@ VIA_SERVICES = ("secretsmanager", "s3", "rds", "elasticache", "sns", "ecr")
 
 @dataclass
 class EncryptionArgs:
-    deletion_window_days: int = 30
-    alias: str | None = None
+    deletion_window_days: int = 30  # 7-30 days in which a scheduled key deletion can be cancelled
+    alias: str | None = None  # the key's alias is "alias/<alias>"; None: the component's name
     # Services of this account that publish to topics encrypted with the key (alarms, budgets, ...).
     topic_publishers: Sequence[str] = field(default_factory=lambda: list(ALARM_PUBLISHERS))
     # Create the key in this region rather than the provider's (e.g. us-east-1 for CloudFront's WAF logs).

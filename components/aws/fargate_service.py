@@ -48,25 +48,26 @@ class Container:
 @dataclass
 class FargateServiceArgs:
     workload: Workload  # what the tasks do: serve HTTP, consume the queue, or run once on a schedule
-    cluster_arn: pulumi.Input[str]
-    cluster_name: pulumi.Input[str]
-    container: Container
-    cpu: int
-    memory: int
-    cpu_architecture: Literal["ARM64", "X86_64"]
-    subnet_ids: pulumi.Input[Sequence[str]]
+    cluster_arn: pulumi.Input[str]  # the cluster the service (or scheduled run) starts tasks in
+    cluster_name: pulumi.Input[str]  # its name, for the scaling and scheduler targets
+    container: Container  # what the task runs (one app container, and web's migrate container)
+    cpu: int  # task CPU units; with memory one of Fargate's sizes
+    memory: int  # task memory in MiB
+    cpu_architecture: Literal["ARM64", "X86_64"]  # the image's platform the tasks run on
+    subnet_ids: pulumi.Input[Sequence[str]]  # private subnets behind NAT, or public ones with a public IP
+    # the tasks' groups (the app's, and web's ALB targets group)
     security_group_ids: Sequence[pulumi.Input[str]]
-    assign_public_ip: bool
-    kms_key_arn: pulumi.Input[str]
-    repository_arn: pulumi.Input[str]
-    log_retention_days: int
+    assign_public_ip: bool  # only where there is no NAT: the tasks reach ECR and the providers
+    kms_key_arn: pulumi.Input[str]  # encrypts the log group; the roles decrypt secrets with it
+    repository_arn: pulumi.Input[str]  # the ECR repository the execution role may pull from
+    log_retention_days: int  # one of CloudWatch Logs' retention values
     capacity: Sequence[CapacityShare]  # where the tasks run (components/aws/capacity.py placement)
     task_statements: Sequence[Statement] = ()  # what the app itself may do
-    target_group_arn: pulumi.Input[str] | None = None
-    health_check_grace_seconds: int = 60
-    scaling: Scaling | None = None
-    schedule: Schedule | None = None
-    enable_exec: bool = False
+    target_group_arn: pulumi.Input[str] | None = None  # web only: the ALB target group the tasks register in
+    health_check_grace_seconds: int = 60  # web only: ALB health checks count after this
+    scaling: Scaling | None = None  # services only: task counts and what scales them
+    schedule: Schedule | None = None  # the scheduled workload only: when it runs
+    enable_exec: bool = False  # ECS Exec into the tasks (`aws ecs execute-command`), with its agent's volumes
     after: Sequence[pulumi.Resource] = ()  # what tasks wait for besides their roles (the capacity providers)
 
 

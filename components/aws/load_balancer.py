@@ -25,24 +25,24 @@ ELB_NAME_MAX = 32
 
 @dataclass
 class HttpsArgs:
-    domain_name: str
+    domain_name: str  # the name clients use; the certificate is for it
     hosted_zone_id: str = ""  # issue and DNS-validate a certificate, and alias the name to the ALB
     certificate_arn: str = ""  # or use this certificate (DNS for the name is then the owner's)
 
 
 @dataclass
 class LoadBalancerArgs:
-    vpc_id: pulumi.Input[str]
+    vpc_id: pulumi.Input[str]  # the VPC of the load balancer's and the targets' security groups
     subnet_ids: pulumi.Input[Sequence[str]]  # public subnets, one per zone
-    container_port: int
-    health_check_path: str
-    deregistration_delay_seconds: int
-    deletion_protection: bool
-    https: HttpsArgs | None = None
+    container_port: int  # the port the web tasks listen on; only the ALB's group reaches it
+    health_check_path: str  # the route the target group's health check GETs
+    deregistration_delay_seconds: int  # how long a stopping target keeps its in-flight requests
+    deletion_protection: bool  # ELB refuses to delete the load balancer while this is on
+    https: HttpsArgs | None = None  # a certificate for a domain of yours; None: HTTP only (behind CloudFront)
     # False: an internal load balancer in private subnets, reachable only from what its front adds.
     internet_facing: bool = True
-    access_log_bucket: pulumi.Input[str] | None = None
-    access_log_prefix: str = "alb"
+    access_log_bucket: pulumi.Input[str] | None = None  # the bucket access logs go to; None: no access logs
+    access_log_prefix: str = "alb"  # their key prefix in that bucket
     # Resources that must exist before the ALB: ELB checks it may write to the log bucket at creation.
     depends_on: Sequence[pulumi.Resource] = field(default_factory=list)
 

@@ -18,10 +18,10 @@ TIERS = ("public", "private", "isolated")
 
 @dataclass
 class NetworkArgs:
-    cidr: str
-    az_count: int
-    nat_strategy: NatStrategy
-    kms_key_arn: pulumi.Input[str]
+    cidr: str  # the VPC's range; the subnets are carved from it unless given
+    az_count: int  # how many zones the subnets span, one subnet per tier in each
+    nat_strategy: NatStrategy  # none, one NAT gateway, or one per zone
+    kms_key_arn: pulumi.Input[str]  # encrypts the flow logs' log group
     flow_log_retention_days: int = 0  # 0: no flow logs
     # Zone IDs the subnets must avoid (where the stack's tasks cannot run); the rest are taken in name order.
     excluded_zone_ids: Sequence[str] = ()

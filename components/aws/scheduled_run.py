@@ -23,15 +23,15 @@ class Schedule:
 
 @dataclass
 class ScheduledRunArgs:
-    cluster_arn: pulumi.Input[str]
-    cluster_name: pulumi.Input[str]
-    task_definition_arn: pulumi.Output[str]
+    cluster_arn: pulumi.Input[str]  # the cluster the run starts its task in
+    cluster_name: pulumi.Input[str]  # its name, for the scheduler role's condition
+    task_definition_arn: pulumi.Output[str]  # the task definition each run starts
     task_role_arns: Sequence[pulumi.Input[str]]  # the execution and task roles the scheduler hands the task
-    schedule: Schedule
-    capacity: Sequence[CapacityShare]
-    subnet_ids: pulumi.Input[Sequence[str]]
-    security_group_ids: Sequence[pulumi.Input[str]]
-    assign_public_ip: bool
+    schedule: Schedule  # when it runs (cron and time zone)
+    capacity: Sequence[CapacityShare]  # the capacity provider strategy of each run
+    subnet_ids: pulumi.Input[Sequence[str]]  # where the task runs (as the services do)
+    security_group_ids: Sequence[pulumi.Input[str]]  # the task's groups
+    assign_public_ip: bool  # only where there is no NAT
     kms_key_arn: pulumi.Input[str]  # encrypts the schedule at rest; the scheduler role decrypts with it
     after: Sequence[pulumi.Resource] = ()  # what must exist before a run can start (role policies, providers)
 

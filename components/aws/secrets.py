@@ -19,7 +19,7 @@ import pulumi_aws as aws
 @dataclass
 class AppSecretsArgs:
     path_prefix: str  # secrets are named "<path_prefix>/<role>"
-    kms_key_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]  # encrypts every secret
     descriptions: Mapping[str, str]  # role -> the secret's description: one secret per role, in this order
     # role -> a value to store (from `pulumi config set --secret`); None or absent: set out of band.
     values: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)

@@ -59,9 +59,9 @@ class Scaling:
 
 @dataclass
 class ServiceScalingArgs:
-    cluster_name: pulumi.Input[str]
-    service_name: pulumi.Output[str]
-    scaling: Scaling
+    cluster_name: pulumi.Input[str]  # the cluster of the service
+    service_name: pulumi.Output[str]  # the ECS service whose desired count this scales
+    scaling: Scaling  # its bounds and what it follows (CPU, requests, a backlog)
 
 
 class ServiceScaling(pulumi.ComponentResource):

@@ -31,7 +31,7 @@ class VendedLogsArgs:
     log_type: str  # ACCESS_LOGS for a CloudFront distribution
     log_group_name: str  # under /aws/vendedlogs/
     kms_key_arn: pulumi.Input[str]  # a key of `region` that CloudWatch Logs may use
-    retention_days: int
+    retention_days: int  # one of CloudWatch Logs' retention values
     region: str | None = None  # None: the provider's region
 
 

@@ -46,8 +46,9 @@ class WafLogging:
 class WafArgs:
     requests_per_minute: int  # per client IP; seed 001 allows ~10 req/s
     resource_arn: pulumi.Input[str] | None = None  # the regional ALB to protect; None for CloudFront
+    # REGIONAL for an ALB, CLOUDFRONT for a distribution (made in us-east-1)
     scope: Literal["REGIONAL", "CLOUDFRONT"] = "REGIONAL"
-    logging: WafLogging | None = None
+    logging: WafLogging | None = None  # log blocked and counted requests to CloudWatch Logs; None: no logs
 
 
 def _visibility(metric: str) -> aws.wafv2.WebAclRuleVisibilityConfigArgs:

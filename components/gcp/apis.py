@@ -15,7 +15,7 @@ import pulumi_gcp as gcp
 
 @dataclass
 class ProjectApisArgs:
-    project: pulumi.Input[str]
+    project: pulumi.Input[str]  # the project the APIs are enabled in
     services: Sequence[str]  # e.g. "run.googleapis.com"
 
 

@@ -19,12 +19,12 @@ _WEEK = f"{7 * 24 * 3600}s"
 
 @dataclass
 class ArtifactRegistryArgs:
-    project: str
-    location: str
-    repository_id: str
-    keep_count: int
-    image_name: str = "app"
-    depends_on: Sequence[pulumi.Resource] = ()
+    project: str  # the project that owns the repository
+    location: str  # the repository's region (beside Cloud Run)
+    repository_id: str  # the repository's name in the project
+    keep_count: int  # the cleanup policy always keeps this many most recent versions
+    image_name: str = "app"  # the image's path inside the repository
+    depends_on: Sequence[pulumi.Resource] = ()  # the Artifact Registry API's enablement
 
 
 class ArtifactRegistry(pulumi.ComponentResource):

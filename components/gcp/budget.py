@@ -27,11 +27,11 @@ THRESHOLDS = (
 
 @dataclass
 class GcpBudgetArgs:
-    billing_account: str
-    project_number: pulumi.Input[str]
-    monthly_usd: int
+    billing_account: str  # the billing account the budget lives on
+    project_number: pulumi.Input[str]  # the budget counts this project's spend only
+    monthly_usd: int  # the monthly amount in whole USD
     channel_names: Sequence[pulumi.Input[str]]  # projects/<id>/notificationChannels/<id>
-    display_name: str
+    display_name: str  # the budget's name in the billing console (60 characters at most)
     depends_on: Sequence[pulumi.Resource] = ()  # the Budget API's enablement
 
 

@@ -26,15 +26,15 @@ REVISION = 'resource.type = "cloud_run_revision"'
 
 @dataclass
 class CloudRunAlertsArgs:
-    project: str
-    service_name: pulumi.Input[str]
-    emails: Sequence[str]
-    runbook_url: str
-    error_rate_percent: int
+    project: str  # the project of the service and the alert policies
+    service_name: pulumi.Input[str]  # the Cloud Run service the conditions watch
+    emails: Sequence[str]  # one notification channel each (at least one)
+    runbook_url: str  # each policy's documentation links this runbook
+    error_rate_percent: int  # the 5xx share of requests that fires an alert
     min_requests: int  # requests a period below which the 5xx ratio is not judged (alarmMinRequests)
-    latency_ms: int
-    min_instances: int
-    max_instances: int
+    latency_ms: int  # the p99 request latency that fires an alert
+    min_instances: int  # the instances it keeps; at min = max there is no at-the-ceiling alert
+    max_instances: int  # an alert when the service runs this many for five minutes
     period_seconds: int  # the alignment period of the service conditions
     liveness_path: str  # the route the uptime check GETs on a public service
     public_url: pulumi.Input[str] | None = None  # the service's URL when anyone may call it: uptime-checked

@@ -37,23 +37,25 @@ class JobSchedule:
 
 @dataclass
 class CloudRunJobArgs:
-    project: str
-    location: str
-    image: pulumi.Input[str]
-    command: Sequence[str]
+    project: str  # the project of the job
+    location: str  # its region
+    image: pulumi.Input[str]  # "<repository>@sha256:..."
+    command: Sequence[str]  # what the job's container runs
     service_account_email: pulumi.Input[str]  # identity the job's container runs as
-    cpu: int
-    memory: str
-    deletion_protection: bool
+    cpu: int  # whole CPUs of the task
+    memory: str  # "512Mi" and the like
+    deletion_protection: bool  # Cloud Run refuses to delete the job while this is on
     secret_names: Collection[str]  # variables that hold secrets: refused in `env`, only in `secret_env`
-    task_timeout_seconds: int = 1800
-    max_retries: int = 1
-    vpc: DirectVpc | None = None
-    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    task_timeout_seconds: int = 1800  # a task running longer is stopped and fails
+    max_retries: int = 1  # how often a failed task is retried
+    vpc: DirectVpc | None = None  # direct VPC egress to Cloud SQL and Memorystore; None: none
+    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # plain variables
+    # env name -> secret id, mounted at its latest version
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     # A new value runs the job during `up` (RUN_TOKEN_LENGTH characters); None never does.
     run_token: pulumi.Input[str] | None = None
-    schedule: JobSchedule | None = None
+    schedule: JobSchedule | None = None  # run on a cron by Cloud Scheduler; None: only when started
+    # the Run API, and what the job reads (secrets, the database user)
     depends_on: Sequence[pulumi.Resource] = ()
 
 

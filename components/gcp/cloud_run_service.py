@@ -30,30 +30,33 @@ INGRESS = {
 
 @dataclass
 class CloudRunServiceArgs:
-    project: str
-    location: str
+    project: str  # the project of the service
+    location: str  # its region
     image: pulumi.Input[str]  # "<repository>@sha256:..."
-    service_account_email: pulumi.Input[str]
-    cpu: int
-    memory: str
-    concurrency: int
-    min_instances: int
-    max_instances: int
-    cpu_always_allocated: bool
+    service_account_email: pulumi.Input[str]  # the identity the service runs as
+    cpu: int  # whole CPUs per instance
+    memory: str  # "512Mi" and the like
+    concurrency: int  # requests one instance serves at once
+    min_instances: int  # instances kept warm (billed while idle)
+    max_instances: int  # the ceiling Cloud Run scales to
+    cpu_always_allocated: bool  # CPU also between requests (instance billing)
+    # which networks may reach the service
     ingress: Literal["all", "internal", "internal-and-cloud-load-balancing"]
-    public: bool
-    invokers: Sequence[str]
-    deletion_protection: bool
-    request_timeout_seconds: int
+    public: bool  # anyone may invoke it (allUsers); excludes `invokers`
+    invokers: Sequence[str]  # the principals granted roles/run.invoker
+    deletion_protection: bool  # Cloud Run refuses to delete the service while this is on
+    request_timeout_seconds: int  # a request running longer is answered 504
     port: int  # the port the container listens on; Cloud Run sends requests there and sets PORT to it
     startup_probe_path: str  # GET until it answers 2xx before the instance takes requests
     liveness_probe_path: str  # GET every 30 s; three failures restart the instance
     secret_names: Collection[str]  # variables that hold secrets: refused in `env`, only in `secret_env`
+    # plain variables (PORT is Cloud Run's own)
     env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
     # Best-effort stickiness, for state kept per instance (the embedded profile's SQLite and job threads).
     session_affinity: bool = False
     vpc: DirectVpc | None = None  # direct VPC egress to Cloud SQL and Memorystore
+    # the Run API, and the secrets' bindings a revision needs to start
     depends_on: Sequence[pulumi.Resource] = ()
 
 

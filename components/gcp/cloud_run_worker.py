@@ -35,19 +35,20 @@ WORKER_POOL_NAME_MAX = 49  # workerPoolId: a letter first, no trailing hyphen, f
 
 @dataclass
 class CloudRunWorkerArgs:
-    project: str
-    location: str
+    project: str  # the project of the worker pool
+    location: str  # its region
     image: pulumi.Input[str]  # "<repository>@sha256:..."
-    command: Sequence[str]
-    service_account_email: pulumi.Input[str]
-    cpu: int
-    memory: str
-    instances: int
-    deletion_protection: bool
+    command: Sequence[str]  # what the worker's container runs
+    service_account_email: pulumi.Input[str]  # the identity the worker runs as
+    cpu: int  # whole CPUs per instance (a pool always holds its CPU)
+    memory: str  # "512Mi" and the like
+    instances: int  # the fixed number of instances pulling from the queue
+    deletion_protection: bool  # Cloud Run refuses to delete the pool while this is on
     secret_names: Collection[str]  # variables that hold secrets: refused in `env`, only in `secret_env`
-    vpc: DirectVpc | None = None
-    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    vpc: DirectVpc | None = None  # direct VPC egress to Cloud SQL and Memorystore; None: none
+    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # plain variables
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)  # env name -> secret id
+    # the Run API, and what the worker reads (secrets, the database user)
     depends_on: Sequence[pulumi.Resource] = ()
 
 

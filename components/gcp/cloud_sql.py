@@ -28,21 +28,21 @@ PITR_MAX_DAYS = {"ENTERPRISE": 7, "ENTERPRISE_PLUS": 35}  # transaction log rete
 
 @dataclass
 class CloudSqlDatabaseArgs:
-    project: str
-    region: str
+    project: str  # the project of the instance
+    region: str  # its region (beside Cloud Run)
     database_version: str  # POSTGRES_17
-    tier: str
-    edition: str
+    tier: str  # the machine type (db-f1-micro, db-custom-2-7680, ...)
+    edition: str  # ENTERPRISE or ENTERPRISE_PLUS; the tier must be one of its machines
     regional: bool  # high availability: a standby in another zone of the region
-    disk_gb: int
+    disk_gb: int  # the storage the instance starts with (SSD)
     disk_limit_gb: int  # storage grows automatically up to this
-    backup_days: int
-    deletion_protection: bool
-    network_id: pulumi.Input[str]
+    backup_days: int  # days of backups kept; point-in-time recovery covers them
+    deletion_protection: bool  # Cloud SQL refuses to delete the instance while this is on
+    network_id: pulumi.Input[str]  # the VPC whose private IP the instance takes
     services_range: pulumi.Input[str]  # the private services access range to take the address from
-    kms_key_id: pulumi.Input[str]
-    database_name: str = "launchpad"
-    user_name: str = "launchpad"
+    kms_key_id: pulumi.Input[str]  # the CMEK that encrypts the instance's disk and backups
+    database_name: str = "launchpad"  # the database the app uses
+    user_name: str = "launchpad"  # the app's user; its generated password goes to Secret Manager
     # The provider's default labels do not reach Cloud SQL (its labels are settings.user_labels).
     labels: Mapping[str, str] = field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()  # the peering, the key grant, the API

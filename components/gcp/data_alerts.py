@@ -38,17 +38,17 @@ class LoggedMetric(Protocol):
 
 @dataclass
 class GcpDataAlertsArgs:
-    project: str
-    channel_names: Sequence[pulumi.Input[str]]
-    runbook_url: str
-    period_seconds: int
+    project: str  # the project of the alert policies
+    channel_names: Sequence[pulumi.Input[str]]  # the notification channels every policy notifies
+    runbook_url: str  # each policy's documentation links this runbook
+    period_seconds: int  # the alignment period of the queue conditions
     database_id: pulumi.Input[str]  # "<project>:<instance>", Cloud SQL's monitored resource label
-    max_connections: int
-    disk_limit_gb: int
+    max_connections: int  # the tier's max_connections; an alert at 80 % of it
+    disk_limit_gb: int  # autoresize's ceiling; an alert at 80 % of it
     redis_instance_id: pulumi.Input[str]  # "projects/<p>/locations/<region>/instances/<name>"
     service_name: pulumi.Input[str]  # the web service whose instances sample the queue
-    queue_depth: int
-    queue_age_seconds: int
+    queue_depth: int  # jobs waiting that fire an alert
+    queue_age_seconds: int  # the oldest waiting job's age that fires an alert
     queue_depth_metric: LoggedMetric  # the jobs waiting, which the web service's records carry
     queue_age_metric: LoggedMetric  # the oldest waiting job's age in seconds, from the same records
     depends_on: Sequence[pulumi.Resource] = ()  # the Monitoring and Logging APIs

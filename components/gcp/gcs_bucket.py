@@ -22,12 +22,12 @@ SOFT_DELETE_SECONDS = 7 * 86_400
 
 @dataclass
 class GcsBucketArgs:
-    project: str
+    project: str  # the project of the bucket
     location: str  # the region: beside Cloud Run, no cross-region traffic
-    kms_key_id: pulumi.Input[str]
+    kms_key_id: pulumi.Input[str]  # the CMEK that encrypts every object (its agent must hold a grant)
     object_user: pulumi.Input[str]  # "serviceAccount:<email>" of the identity that reads and writes
-    expire_days: int
-    noncurrent_days: int
+    expire_days: int  # live objects are deleted after this many days
+    noncurrent_days: int  # replaced and deleted versions are kept this long
     force_destroy: bool  # destroy empties the bucket first (dev); otherwise it stops at data
     depends_on: Sequence[pulumi.Resource] = ()  # the key grant to Cloud Storage's service agent
 

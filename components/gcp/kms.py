@@ -24,13 +24,13 @@ DAY_SECONDS = 86_400
 
 @dataclass
 class GcpKeyArgs:
-    project: str
+    project: str  # the project of the key ring and key
     location: str  # the region: Cloud SQL and Memorystore need a key in their own region
     # role -> member of a service agent that encrypts with the key ("storage": "serviceAccount:...")
     encrypters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     # role -> API whose service agent is made here and encrypts with the key ("sql": "sqladmin...")
     agent_services: Mapping[str, str] = field(default_factory=dict)
-    rotation_days: int = 90
+    rotation_days: int = 90  # a new key version every this many days
     destroy_scheduled_days: int = 30  # Cloud KMS allows 1-120; destroyed versions cannot come back
     depends_on: Sequence[pulumi.Resource] = ()  # the Cloud KMS API and the agents' APIs
 

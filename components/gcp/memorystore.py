@@ -29,15 +29,15 @@ TLS_PORT = 6378
 
 @dataclass
 class MemorystoreCacheArgs:
-    project: str
-    region: str
-    tier: Literal["BASIC", "STANDARD_HA"]
-    memory_size_gb: int
-    redis_version: str
-    network_id: pulumi.Input[str]
+    project: str  # the project of the instance
+    region: str  # its region (beside Cloud Run)
+    tier: Literal["BASIC", "STANDARD_HA"]  # BASIC (one node) or STANDARD_HA (a replica that takes over)
+    memory_size_gb: int  # the instance's memory
+    redis_version: str  # REDIS_7_2 and the like
+    network_id: pulumi.Input[str]  # the VPC whose private IP the instance takes
     services_range: pulumi.Input[str]  # the private services access range to take the address from
-    kms_key_id: pulumi.Input[str]
-    deletion_protection: bool
+    kms_key_id: pulumi.Input[str]  # the CMEK that encrypts the instance's data
+    deletion_protection: bool  # the provider refuses to delete the instance while this is on
     depends_on: Sequence[pulumi.Resource] = ()  # the peering, the key grant, the API
 
 

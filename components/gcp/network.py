@@ -28,8 +28,8 @@ SERVICE_NETWORKING = "servicenetworking.googleapis.com"
 
 @dataclass
 class GcpNetworkArgs:
-    project: str
-    region: str
+    project: str  # the project of the VPC
+    region: str  # the region of its subnet
     subnet_cidr: ipaddress.IPv4Network  # Cloud Run's addresses (direct VPC egress)
     services_cidr: ipaddress.IPv4Network  # reserved for Cloud SQL and Memorystore (private services access)
     depends_on: Sequence[pulumi.Resource] = ()  # the Compute and Service Networking APIs

@@ -28,10 +28,10 @@ def check_account_id(account_id: str) -> str:
 
 @dataclass
 class ServiceAccountArgs:
-    project: str
+    project: str  # the project of the account
     account_id: str  # 6-30 chars: lowercase letters, digits, hyphens; starts with a letter
-    purpose: str
-    depends_on: Sequence[pulumi.Resource] = ()
+    purpose: str  # its display name: what runs as it
+    depends_on: Sequence[pulumi.Resource] = ()  # the IAM API's enablement
 
 
 class ServiceAccount(pulumi.ComponentResource):

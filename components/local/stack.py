@@ -46,12 +46,13 @@ class LocalApp:
 class LocalStackArgs:
     image: pulumi.Input[str]  # the app image, built into the local engine
     app: LocalApp  # how that image runs
-    postgres_image: str
-    redis_image: str
-    web_port: int
+    postgres_image: str  # a pinned PostgreSQL image (a tag, maybe a digest)
+    redis_image: str  # a pinned Valkey or Redis image
+    web_port: int  # the web container's port on 127.0.0.1
     postgres_port: int  # 0 keeps Postgres unpublished
     # Optional provider keys as env (env name -> value); they stay on this machine.
     secret_env: Mapping[str, pulumi.Output[str] | None] = field(default_factory=dict)
+    # Docker labels of every container, network and volume (the stack's tags)
     labels: Mapping[str, str] = field(default_factory=dict)
     # Changes on every `pulumi up`, so the migrations run again each time: a failed run is retried by the
     # next `up` instead of staying in state with its exit code.
