@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from components import app_image
+from launchpad.render.json_format import masked_inputs
 from offline.mocks import Recorded
 from offline.program import run_program
 from offline.stack_files import REPO_ROOT, load_stack_config
@@ -38,17 +39,6 @@ STACKS: dict[str, tuple[str, dict[str, Any]]] = {
     "local": ("local", {}),
     "dev+gcp": ("dev", GCP_OVERRIDES),
 }
-MASK = "[secret]"
-
-
-def _masked(value: Any, path: str, secret_paths: set[str]) -> Any:
-    if path in secret_paths:
-        return MASK
-    if isinstance(value, dict):
-        return {k: _masked(v, f"{path}.{k}" if path else k, secret_paths) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
-    return value
 
 
 def _entry(resource: Recorded) -> dict[str, Any]:
@@ -57,7 +47,7 @@ def _entry(resource: Recorded) -> dict[str, Any]:
         "type": resource.type,
         "parent": resource.parent_urn,
         "provider": resource.provider,
-        "inputs": _masked(resource.inputs, "", resource.secret_paths),
+        "inputs": masked_inputs(resource),
         "dependencies": sorted(resource.dependencies),
         "ignoreChanges": sorted(resource.ignore_changes),
         "replaceOnChanges": sorted(resource.replace_on_changes),
