@@ -24,9 +24,11 @@ setup: .venv/.synced
 plan: setup node_modules/.package-lock.json
 	.venv/bin/launchpad plan --stack $(STACK) $(PLAN_ARGS)
 
+# lint-imports checks the layers pyproject.toml [tool.importlinter] states (no cache: it takes a second).
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 typecheck: setup
 	.venv/bin/mypy

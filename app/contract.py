@@ -9,6 +9,7 @@ The app reads the same constants, so renaming a route or a variable here changes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 SERVICE_NAME = "launchpad"
 CONTAINER_PORT: int = 8000
@@ -46,7 +47,9 @@ PROBE_COMMAND: list[str] = ["python", "-c", "from app.serve import probe; probe(
 WORKER_PROBE_COMMAND: list[str] = ["python", "-m", "app.worker_probe"]
 NIGHTLY_SCHEDULE_CRON = "0 2 * * *"
 
-DEPLOYMENT_ENVIRONMENTS: tuple[str, ...] = ("local", "development", "production")
+# The deployment environments (DEPLOYMENT_ENV): each picks the app's AI chain and its production checks.
+DeploymentEnv = Literal["local", "development", "production"]
+DEPLOYMENT_ENVIRONMENTS: tuple[str, ...] = get_args(DeploymentEnv)
 # The PostgreSQL role that may only read (seed 004): created by the migrations, its login set by
 # `app.migrate` from DATABASE_READONLY_SECRET_ARN.
 READONLY_DATABASE_ROLE = "launchpad_reader"
@@ -108,6 +111,70 @@ class EnvNames:
 
 ENV = EnvNames()
 
+
+@dataclass(frozen=True)
+class AppSecret:
+    """One secret the app reads whose value an operator provides (the stack generates the others)."""
+
+    # The secret's name: "<project>/<stack>/<name>" in Secrets Manager, "<stack base>-<name>" in Secret
+    # Manager, and what `launchpad secrets set` and `verify` call it.
+    name: str
+    env: str  # the variable the app reads the value from; on AWS it reads `<env>_SECRET_ARN` and fetches it
+    description: str  # the secret's description in the store
+    config_key: str | None  # the stack key `pulumi config set --secret` may write it from; None: never
+    provider: str | None  # the AI provider it is the key of (optional: the chain skips a provider without)
+    clouds: tuple[str, ...]  # the targets whose secret store holds it ("aws", "gcp")
+
+
+# The secret `launchpad token-sync push` writes (with its expiry), not `launchpad secrets set`.
+SYNCED_TOKEN_SECRET = "synced-token"
+# Adding a secret is one row here: the stores of both clouds, the stack config's keys, the env of every
+# workload, `launchpad secrets` and `launchpad verify` all read this table.
+APP_SECRETS: tuple[AppSecret, ...] = (
+    AppSecret(
+        "huggingface-api-key",
+        ENV.HUGGINGFACE_API_KEY,
+        "Hugging Face token for the production primary provider",
+        "huggingfaceApiKey",
+        "huggingface",
+        ("aws", "gcp"),
+    ),
+    AppSecret(
+        "gemini-api-key", ENV.GEMINI_API_KEY, "Gemini API key", "geminiApiKey", "gemini", ("aws", "gcp")
+    ),
+    AppSecret(
+        "anthropic-api-key",
+        ENV.ANTHROPIC_API_KEY,
+        "Anthropic API key (API key, not a consumer OAuth token)",
+        "anthropicApiKey",
+        "claude",
+        ("aws", "gcp"),
+    ),
+    AppSecret(
+        SYNCED_TOKEN_SECRET,
+        ENV.SYNCED_TOKEN_SECRET_ARN.removesuffix("_SECRET_ARN"),
+        "Credential minted on a machine with a browser and synced here",
+        "syncedToken",
+        None,
+        ("aws",),
+    ),
+    # The app refuses to start in production without client API keys.
+    AppSecret(
+        "api-keys",
+        ENV.API_KEYS,
+        "Comma-separated API keys the service accepts from its clients",
+        None,
+        None,
+        ("aws", "gcp"),
+    ),
+)
+
+
+def app_secrets(cloud: str) -> tuple[AppSecret, ...]:
+    """The rows whose value `cloud`'s secret store holds."""
+    return tuple(secret for secret in APP_SECRETS if cloud in secret.clouds)
+
+
 # Variables whose values are secrets: the infra must inject them from a secret store, never as plain values.
 SECRET_ENV_VARS: tuple[str, ...] = (
     ENV.DATABASE_URL,
@@ -115,17 +182,13 @@ SECRET_ENV_VARS: tuple[str, ...] = (
     ENV.DATABASE_READONLY_PASSWORD,
     ENV.REDIS_URL,
     ENV.REDIS_AUTH_TOKEN,
-    ENV.HUGGINGFACE_API_KEY,
-    ENV.GEMINI_API_KEY,
-    ENV.ANTHROPIC_API_KEY,
-    ENV.API_KEYS,
+    # The app secrets a platform mounts as variables (Cloud Run); AWS injects their ARNs instead.
+    *(secret.env for secret in app_secrets("gcp")),
 )
 
 # Provider keys that may instead be read from Secrets Manager through `<NAME>_SECRET_ARN`.
 PROVIDER_KEY_ENV_VARS: dict[str, str] = {
-    "huggingface": ENV.HUGGINGFACE_API_KEY,
-    "gemini": ENV.GEMINI_API_KEY,
-    "claude": ENV.ANTHROPIC_API_KEY,
+    secret.provider: secret.env for secret in APP_SECRETS if secret.provider is not None
 }
 
 

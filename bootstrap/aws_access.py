@@ -26,13 +26,14 @@ from bootstrap.deploy_permissions import data_statements, iam_statements, name_p
 from bootstrap.settings import BootstrapConfig, Family
 from bootstrap.state_backend import StateBackend, deploy_state_statements, preview_state_statements
 from components.iam_policy import Condition, Statement, policy_json
+from targets.generated_secrets import AWS_GENERATED_SECRETS
 
 READ_ONLY_POLICY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 ROLE_PREFIX = "github-launchpad"  # outside `launchpad-*`, which the deploy roles may edit
 DEPLOY_SESSION_SECONDS = 7200  # a first `pulumi up` (RDS, CloudFront) can pass IAM's default hour
-# Secrets whose values the launchpad program generates and writes (targets/aws/foundation.py): a refresh
-# reads them back, and they are already in the state a preview decrypts.
-GENERATED_SECRETS = ("cache-auth-token", "db-readonly")
+# Secrets whose values the launchpad program generates and writes (targets/generated_secrets.py): a
+# refresh reads them back, and they are already in the state a preview decrypts.
+GENERATED_SECRETS = AWS_GENERATED_SECRETS
 DATA_READS = (
     "s3:GetObject", "s3:GetObjectVersion", "secretsmanager:GetSecretValue", "ssm:GetParameter",
     "ssm:GetParameters", "ssm:GetParametersByPath", "logs:GetLogEvents", "logs:FilterLogEvents",

@@ -80,7 +80,7 @@ SERVICE_ACTIONS: dict[str, tuple[str, ...]] = {
         "Update*",
         "TagResource",
         "UntagResource",
-        # The distribution's access logs are a vended-log delivery (components/vended_logs.py).
+        # The distribution's access logs are a vended-log delivery (components/aws/vended_logs.py).
         "AllowVendedLogDeliveryForResource",
     ),
     "wafv2": (

@@ -22,6 +22,7 @@ import pulumi_gcp as gcp
 from bootstrap import github_oidc as oidc
 from bootstrap.aws_access import subjects
 from bootstrap.settings import BootstrapConfig, Family
+from targets.generated_secrets import GCP_GENERATED_SECRETS
 
 # What the launchpad program manages on Google Cloud (targets/gcp.py), each a predefined role; the
 # permission closure (launchpad/access/gcp_*.py) checks the plan's resources against these.
@@ -65,7 +66,7 @@ PREVIEW_ROLES = (
 # conditioned on those secrets' names (targets/gcp_data.py: "<base>-<role>").
 PREVIEW_READS_ROLE_ID = "launchpadPreviewGeneratedReads"
 PREVIEW_READS = ("redis.instances.getAuthString",)
-GENERATED_SECRETS = ("database-password", "database-readonly-password", "redis-auth")
+GENERATED_SECRETS = GCP_GENERATED_SECRETS
 # A budget lives on the billing account, not the project: its roles are granted there.
 BILLING_ROLES = {"deploy": "roles/billing.costsManager", "preview": "roles/billing.viewer"}
 # The Cloud Resource Manager API serves every project lookup and every `projects.Service` read, so it must be

@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import pulumi
 
-from components.bucket import SecureBucket, SecureBucketArgs
-from components.encryption import Encryption, EncryptionArgs
+from components.aws.bucket import SecureBucket, SecureBucketArgs
+from components.aws.encryption import Encryption, EncryptionArgs
 from components.iam_policy import Statement
 
 PROJECT = "launchpad"

@@ -35,12 +35,14 @@ class RegistryTarget:
 
 @dataclass
 class AppImageArgs:
-    platforms: Sequence[str]
+    platforms: Sequence[str]  # linux/amd64, linux/arm64: every platform a target runs (one per stack cloud)
+    # where the image is pushed, each with its credentials; empty: not pushed
     registries: Sequence[RegistryTarget] = field(default_factory=list)
     load_locally: bool = False  # build into the local Docker engine (the `local` stack); needs one platform
+    # Dockerfile ARGs; they go into the tag's hash like the context's files
     build_args: Mapping[str, str] = field(default_factory=dict)
     tag: str | None = None  # defaults to a hash of the build context and the build settings
-    context_root: Path = REPO_ROOT
+    context_root: Path = REPO_ROOT  # the build context: the repository root (the image needs uv.lock)
 
 
 def context_files(root: Path) -> list[Path]:

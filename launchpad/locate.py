@@ -60,9 +60,11 @@ def _constructor(resource_type: str) -> str:
 
 
 def _component_line(resource: Recorded, root: Path) -> Location | None:
-    module = resource.parent_type.split(":")[1] if resource.parent_type.startswith("launchpad:") else ""
-    candidates = [root / "components" / f"{module}.py"] if module else []
-    candidates += sorted((root / "components").glob("*.py")) + sorted((root / "targets").rglob("*.py"))
+    # The parent component's file first: the one that registers its type token (the token's module part
+    # need not match the file's path, components/aws/cache.py registers launchpad:cache:Cache).
+    everywhere = sorted((root / "components").rglob("*.py")) + sorted((root / "targets").rglob("*.py"))
+    token = f'"{resource.parent_type}"' if resource.parent_type.startswith("launchpad:") else None
+    candidates = [path for path in everywhere if token and token in "\n".join(_lines(path))] + everywhere
     for path in candidates:
         line = _line_of(path, re.escape(_constructor(resource.type)))
         if line:

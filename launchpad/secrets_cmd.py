@@ -13,22 +13,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from app import contract
 from launchpad.clouds import Clouds, aws_error, quiet_sdk_logs
 from launchpad.errors import OperateError
 from launchpad.gcp_errors import gcp_error, gcp_secret_name
 from launchpad.outputs import StackOutputs, load_outputs
 from launchpad.secret_input import SecretValue, read_secret, refuse_value_argument, scrubbed
+from targets.generated_secrets import AWS_CACHE_AUTH, AWS_DB_READONLY
 
 # Secrets the stack writes itself, shown by `list` but never set here.
 GENERATED = {
     "db-master": ("db_master_secret_arn", "RDS (rotates it)"),
-    "db-readonly": ("db_readonly_secret_arn", "the stack (pulumi-random)"),
-    "cache-auth-token": ("redis_auth_secret_arn", "the stack (pulumi-random)"),
+    AWS_DB_READONLY: ("db_readonly_secret_arn", "the stack (pulumi-random)"),
+    AWS_CACHE_AUTH: ("redis_auth_secret_arn", "the stack (pulumi-random)"),
 }
-TOKEN_SYNC = "synced-token"  # noqa: S105 - a secret's name
-# What `set` writes: components/secrets.py's APP_SECRETS less the synced token (a test keeps them equal).
+TOKEN_SYNC = contract.SYNCED_TOKEN_SECRET
+# What `set` writes: the app's secrets (app/contract.py APP_SECRETS) less the synced token.
 # Not argparse choices: a value pasted where the name goes would be echoed in argparse's error.
-SETTABLE = ("huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys")
+SETTABLE = tuple(secret.name for secret in contract.APP_SECRETS if secret.name != TOKEN_SYNC)
 AFTER_SET = {
     "api-keys": "ECS tasks load client API keys when they start: "
     "`aws ecs update-service --cluster <cluster_name> --service <web_service_name> --force-new-deployment`.",

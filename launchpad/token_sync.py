@@ -27,7 +27,7 @@ from launchpad.outputs import StackOutputs, load_outputs
 from launchpad.secret_input import SecretValue, read_secret, scrubbed
 
 OBJECT_KEY = "synced-token.json"
-SECRET_ROLE = "synced-token"  # noqa: S105 - a secret's name
+SECRET_ROLE = contract.SYNCED_TOKEN_SECRET
 DEFAULT_REFRESH_SECONDS = 300  # app.core.config's synced_token_refresh_seconds
 _DURATION = re.compile(r"^(\d+)([smhd]?)$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

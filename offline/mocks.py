@@ -15,6 +15,7 @@ from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
+from cloud_facts.autonaming import autoname_for, checked_inputs
 from offline.aws_answers import FOUNDATION_ANSWERS, fallback, hexed, provider_answer
 from offline.aws_calls import CALLS as AWS_CALLS
 from offline.aws_service_answers import SERVICE_ANSWERS
@@ -23,7 +24,6 @@ from offline.gcp_data_mocks import ANSWERS as GCP_DATA_ANSWERS
 from offline.gcp_data_mocks import CALLS as GCP_DATA_CALLS
 from offline.gcp_docker_mocks import ANSWERS as GCP_AND_DOCKER_ANSWERS
 from offline.gcp_docker_mocks import CALLS as GCP_CALLS
-from policies.deploy.autonaming import autoname_for, checked_inputs
 
 
 @dataclass

@@ -241,7 +241,7 @@ STACK_POLICIES = [
             "stack-budget-with-subscriber",
             "An AWS Budget exists and notifies a subscriber.",
             Severity.MEDIUM,
-            "Set monthlyBudgetUsd and alertEmail (components.budget).",
+            "Set monthlyBudgetUsd and alertEmail (components.aws.budget).",
             category="cost",
         ),
         budget_with_subscriber,

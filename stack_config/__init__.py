@@ -8,21 +8,19 @@ from stack_config.compute import fargate_memory_choices
 from stack_config.errors import ConfigError, Problem
 from stack_config.loader import (
     PROJECT,
-    SECRET_KEYS,
     SecretInputs,
     StackConfig,
     load,
     parse_settings,
+    secret_keys,
     stack_name_problems,
 )
 from stack_config.rules import cross_field_problems
-from stack_config.settings import GcpAppSecret, StackSettings
+from stack_config.settings import StackSettings
 
 __all__ = [
     "PROJECT",
-    "SECRET_KEYS",
     "ConfigError",
-    "GcpAppSecret",
     "Problem",
     "SecretInputs",
     "StackConfig",
@@ -31,5 +29,6 @@ __all__ = [
     "fargate_memory_choices",
     "load",
     "parse_settings",
+    "secret_keys",
     "stack_name_problems",
 ]

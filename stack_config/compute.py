@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from policies.deploy.facts import FARGATE_TASK_SIZES
+from cloud_facts.aws.ecs import FARGATE_TASK_SIZES
 from stack_config.errors import Problem
 from stack_config.hints import fix
 
@@ -45,7 +45,7 @@ class ComputeSettings(BaseModel):
     ]
     web_capacity: Annotated[
         Capacity, Field(json_schema_extra=fix("pulumi config set webCapacity fargate|spot|mixed"))
-    ] = "fargate"
+    ]
     worker_cpu: Annotated[
         int, Field(json_schema_extra=fix("pulumi config set workerCpu 512 (Fargate CPU units)"))
     ]
@@ -66,7 +66,7 @@ class ComputeSettings(BaseModel):
     ]
     worker_capacity: Annotated[
         Capacity, Field(json_schema_extra=fix("pulumi config set workerCapacity fargate|spot|mixed"))
-    ] = "fargate"
+    ]
 
 
 def fargate_memory_choices(cpu: int) -> list[int]:

@@ -14,15 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from policies.deploy.gcp_facts import (
-    CLOUD_SQL_CUSTOM_TIER,
-    CLOUD_SQL_SHARED_CORE,
-    PSA_PREFIX_RANGE,
-    RUN_SUBNET_PREFIX_RANGE,
-    cloud_sql_tier_problems,
-    memory_mib,
-    run_sizing_problems,
-)
+from cloud_facts.gcp.cloud_run import memory_mib, run_sizing_problems
+from cloud_facts.gcp.cloud_sql import CLOUD_SQL_CUSTOM_TIER, CLOUD_SQL_SHARED_CORE, cloud_sql_tier_problems
+from cloud_facts.gcp.network import PSA_PREFIX_RANGE, RUN_SUBNET_PREFIX_RANGE
 from stack_config.errors import Problem
 from stack_config.hints import fix
 
@@ -41,45 +35,45 @@ class GcpSettings(BaseModel):
 
     gcp_data_tier: Annotated[
         GcpDataTier, Field(json_schema_extra=fix("pulumi config set gcpDataTier managed"))
-    ] = "managed"
+    ]
     cloud_sql_tier: Annotated[
         str,
         Field(
             pattern=_TIER,
             json_schema_extra=fix("pulumi config set cloudSqlTier db-custom-1-3840 (or db-f1-micro)"),
         ),
-    ] = "db-f1-micro"
+    ]
     cloud_sql_edition: Annotated[
         CloudSqlEdition,
         Field(json_schema_extra=fix("pulumi config set cloudSqlEdition ENTERPRISE")),
-    ] = "ENTERPRISE"
+    ]
     memorystore_size_gb: Annotated[
         int, Field(ge=1, le=300, json_schema_extra=fix("pulumi config set memorystoreSizeGb 1"))
-    ] = 1
+    ]
     memorystore_version: Annotated[
         MemorystoreVersion, Field(json_schema_extra=fix("pulumi config set memorystoreVersion REDIS_7_2"))
-    ] = "REDIS_7_2"
+    ]
     gcp_subnet_cidr: Annotated[
         ipaddress.IPv4Network,
         Field(json_schema_extra=fix("pulumi config set gcpSubnetCidr 10.90.0.0/24")),
-    ] = ipaddress.IPv4Network("10.90.0.0/24")
+    ]
     gcp_services_cidr: Annotated[
         ipaddress.IPv4Network,
         Field(json_schema_extra=fix("pulumi config set gcpServicesCidr 10.91.0.0/20")),
-    ] = ipaddress.IPv4Network("10.91.0.0/20")
+    ]
     gcp_worker_instances: Annotated[
         int, Field(ge=1, le=100, json_schema_extra=fix("pulumi config set gcpWorkerInstances 1"))
-    ] = 1
+    ]
     gcp_worker_cpu: Annotated[
         int, Field(json_schema_extra=fix("pulumi config set gcpWorkerCpu 1 (1, 2, 4, 6 or 8)"))
-    ] = 1
+    ]
     gcp_worker_memory: Annotated[
         str,
         Field(
             pattern=r"^[1-9][0-9]*(Mi|Gi)$",
             json_schema_extra=fix("pulumi config set gcpWorkerMemory 512Mi (Mi or Gi)"),
         ),
-    ] = "512Mi"
+    ]
 
 
 def _sizing(key: str, cpu_key: str, cpu: int, memory: str) -> list[Problem]:

@@ -12,6 +12,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,37 +22,39 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
-from app.contract import ENV
-from policies.deploy.facts import STACK_NAME_MAX, STACK_NAME_PATTERN
+from app import contract
 from stack_config.errors import ConfigError, Problem
 from stack_config.regions import region_problems
 from stack_config.rules import cross_field_problems
 from stack_config.settings import StackSettings
 
 PROJECT = "launchpad"
+# The stack name is part of most physical names; 20 characters keep every one inside its limit.
+STACK_NAME_MAX = 20
+STACK_NAME_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
 # Optional secrets, read with get_secret so their values stay Outputs marked secret. They are NOT declared
 # in Pulumi.yaml: the CLI requires every declared key without a default, and a secret key cannot have a
 # plain default (pulumi/pulumi#21865), so declaring them would make every stack set them.
-SECRET_KEYS = ("huggingfaceApiKey", "geminiApiKey", "anthropicApiKey", "syncedToken")
+def secret_keys() -> tuple[str, ...]:
+    """The stack keys of the app's secrets (app/contract.py APP_SECRETS) that config may set."""
+    return tuple(secret.config_key for secret in contract.APP_SECRETS if secret.config_key)
+
+
 UNSET = "unset"  # a value valid for any text key, for checking the rules between keys around a faulty one
 
 
 @dataclass(frozen=True)
 class SecretInputs:
-    """Optional secret values from `pulumi config set --secret`; None means "set out of band"."""
+    """Optional secret values from `pulumi config set --secret`, by the secret's name (every app secret with
+    a config key); None means "set out of band"."""
 
-    huggingface_api_key: pulumi.Output[str] | None
-    gemini_api_key: pulumi.Output[str] | None
-    anthropic_api_key: pulumi.Output[str] | None
-    synced_token: pulumi.Output[str] | None
+    values: Mapping[str, pulumi.Output[str] | None]
 
     def provider_keys(self) -> dict[str, pulumi.Output[str] | None]:
         """The AI provider keys, by the env variable the app reads each from."""
-        return {
-            ENV.HUGGINGFACE_API_KEY: self.huggingface_api_key,
-            ENV.GEMINI_API_KEY: self.gemini_api_key,
-            ENV.ANTHROPIC_API_KEY: self.anthropic_api_key,
-        }
+        return {s.env: self.values.get(s.name) for s in contract.APP_SECRETS if s.provider is not None}
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def _plain(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         key: value if key in _STRING_KEYS else _decode(value)
         for key, value in raw.items()
-        if key not in SECRET_KEYS
+        if key not in secret_keys()
     }
 
 
@@ -172,7 +175,7 @@ def settings_problems(
     they could not be): the stack's own when there is no problem."""
     plain = _plain(raw)
     settings, errors = _validated(plain)
-    known = [to_camel(name) for name in StackSettings.model_fields] + list(SECRET_KEYS)
+    known = [to_camel(name) for name in StackSettings.model_fields] + list(secret_keys())
     problems = [(_top_key(e), _describe(e, known)) for e in errors]
     failed = {key for key, _ in problems}
     checked = settings
@@ -249,7 +252,9 @@ def load() -> StackConfig:
     if problems:
         raise ConfigError(problems)
     project_config = pulumi.Config(PROJECT)
-    secrets = SecretInputs(*(project_config.get_secret(key) for key in SECRET_KEYS))
+    secrets = SecretInputs(
+        {s.name: project_config.get_secret(s.config_key) for s in contract.APP_SECRETS if s.config_key}
+    )
     return StackConfig(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),

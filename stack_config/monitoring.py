@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from app import contract
-from policies.deploy.facts import DAY_SECONDS
+from cloud_facts.aws.cloudwatch import DAY_SECONDS
 from stack_config.hints import fix
 
 BudgetScope = Literal["stack", "account"]
@@ -30,15 +30,15 @@ class MonitoringSettings(BaseModel):
     # `alertEmail` (one address) predates `alertEmails`; both are read and merged, so old stack files work.
     alert_email: Annotated[
         EmailStr | None, Field(json_schema_extra=fix("pulumi config set alertEmail ops@example.com"))
-    ] = None
+    ]
     alert_emails: Annotated[
         tuple[EmailStr, ...],
         Field(json_schema_extra=fix("pulumi config set --path 'alertEmails[0]' ops@example.com")),
-    ] = ()
+    ]
     alert_https_endpoint: Annotated[
         str,
         Field(json_schema_extra=fix("pulumi config set alertHttpsEndpoint https://events.example.com/hook")),
-    ] = ""
+    ]
     runbook_url: Annotated[
         str,
         Field(
@@ -46,7 +46,7 @@ class MonitoringSettings(BaseModel):
                 "pulumi config set runbookUrl https://github.com/acme/launchpad/blob/main/docs/runbook.md"
             )
         ),
-    ] = "docs/runbook.md"
+    ]
 
     # ---- what the service alarms watch (seed 001 defaults) ----
     alarm_error_rate_percent: Annotated[
@@ -95,43 +95,43 @@ class MonitoringSettings(BaseModel):
     ]
 
     # The AI spend kill switch: the app answers from its rules alone, calling no provider (AI_DISABLED).
-    ai_disabled: bool = False
+    ai_disabled: bool
     # The provider whose key is the synced token (`launchpad token-sync push`, whose age the synced-token
     # alarm watches), used where that provider has no key of its own; "" for none (SYNCED_TOKEN_PROVIDER).
     synced_token_provider: Annotated[
         Literal["", "claude", "gemini", "huggingface"],
         Field(json_schema_extra=fix("pulumi config set syncedTokenProvider huggingface (or '' for none)")),
-    ] = ""
+    ]
 
     # ---- what the stack may spend ----
     # Required where a budget is created (AWS targets); see rules.py. Pulumi.yaml declares 0 = unset.
     monthly_budget_usd: Annotated[
         int | None,
         Field(gt=0, json_schema_extra=fix("pulumi config set monthlyBudgetUsd 100 (whole USD > 0)")),
-    ] = None
+    ]
     budget_scope: Annotated[
         BudgetScope, Field(json_schema_extra=fix("pulumi config set budgetScope stack|account"))
-    ] = "stack"
-    activate_cost_allocation_tag: bool = False
+    ]
+    activate_cost_allocation_tag: bool
     cost_anomaly_monitor: Annotated[
         AnomalyMonitorMode,
         Field(json_schema_extra=fix("pulumi config set costAnomalyMonitor off|stack|account")),
-    ] = "off"
+    ]
     cost_anomaly_threshold_usd: Annotated[
         int,
         Field(ge=1, le=1_000_000, json_schema_extra=fix("pulumi config set costAnomalyThresholdUsd 20")),
-    ] = 20
+    ]
     gcp_billing_account: Annotated[
         str,
         Field(
             pattern=_BILLING_ACCOUNT,
             json_schema_extra=fix("pulumi config set gcpBillingAccount 012345-6789AB-CDEF01"),
         ),
-    ] = ""
+    ]
     gcp_monthly_budget_usd: Annotated[
         int,
         Field(ge=0, le=1_000_000, json_schema_extra=fix("pulumi config set gcpMonthlyBudgetUsd 100")),
-    ] = 0
+    ]
 
     @property
     def alert_addresses(self) -> tuple[str, ...]:

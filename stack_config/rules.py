@@ -5,14 +5,11 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from policies.deploy.facts import (
-    AWS_BUDGET_EMAILS_MAX,
-    CLOUDFRONT_CERTIFICATE_REGION,
-    GCP_BUDGET_CHANNELS_MAX,
-    LOG_RETENTION_DAYS,
-    alarm_evaluation_limit,
-    rds_max_storage_floor,
-)
+from cloud_facts.aws.cloudfront import CLOUDFRONT_CERTIFICATE_REGION
+from cloud_facts.aws.cloudwatch import LOG_RETENTION_DAYS, alarm_evaluation_limit
+from cloud_facts.aws.notifications import AWS_BUDGET_EMAILS_MAX
+from cloud_facts.aws.rds import rds_max_storage_floor
+from cloud_facts.gcp.monitoring import GCP_BUDGET_CHANNELS_MAX
 from stack_config.compute import compute_problems
 from stack_config.errors import Problem
 from stack_config.gcp import gcp_problems

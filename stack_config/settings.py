@@ -16,22 +16,35 @@ from croniter import croniter
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from policies.deploy.facts import RDS_MONITORING_INTERVALS, TAG_VALUE_PATTERN, rds_memory_gib
+from app import contract
+from app.contract import DeploymentEnv
+from cloud_facts.aws.api import TAG_VALUE_PATTERN
+from cloud_facts.aws.elasticache import ELASTICACHE_SNAPSHOT_RETENTION_DAYS
+from cloud_facts.aws.rds import RDS_BACKUPS_ON_DAYS, RDS_MONITORING_INTERVALS, rds_memory_gib
+from cloud_facts.aws.scheduler import eventbridge_cron
 from stack_config.compute import ComputeSettings
 from stack_config.gcp import GcpSettings
 from stack_config.hints import fix as _fix
 from stack_config.monitoring import MonitoringSettings
-from targets.cron import eventbridge_cron
 
 NatStrategy = Literal["none", "single", "per_az"]
 Target = Literal["aws", "gcp", "local"]
-DeploymentEnv = Literal["local", "development", "production"]
 CpuArchitecture = Literal["arm64", "x86_64"]
 _CLOUD_RUN_CPUS = (1, 2, 4, 6, 8)
 EdgeMode = Literal["cloudfront", "alb"]
 CloudRunIngress = Literal["all", "internal", "internal-and-cloud-load-balancing"]
-# App secrets kept in Secret Manager on GCP; listed in gcpPopulatedSecrets once a value exists.
-GcpAppSecret = Literal["huggingface-api-key", "gemini-api-key", "anthropic-api-key", "api-keys"]
+
+
+def _gcp_secret(name: str) -> str:
+    """One of the app secrets kept in Secret Manager on GCP (app/contract.py APP_SECRETS)."""
+    kept = [secret.name for secret in contract.app_secrets("gcp")]
+    if name not in kept:
+        raise ValueError(f"{name!r} is not a secret the gcp target keeps ({', '.join(kept)})")
+    return name
+
+
+# Listed in gcpPopulatedSecrets once a value exists.
+GcpAppSecret = Annotated[str, AfterValidator(_gcp_secret)]
 # A tag is required (no implicit :latest); a digest may follow.
 _PINNED_IMAGE = re.compile(r"^[a-z0-9./_-]+:[A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?$")
 _IAM_MEMBER = re.compile(r"^(user|group|serviceAccount|domain|principal|principalSet):\S+$")
@@ -92,12 +105,16 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
     ]
     deployment_env: Annotated[
         DeploymentEnv,
-        Field(json_schema_extra=_fix("pulumi config set deploymentEnv development|production|local")),
+        Field(
+            json_schema_extra=_fix(
+                f"pulumi config set deploymentEnv {'|'.join(contract.DEPLOYMENT_ENVIRONMENTS)}"
+            )
+        ),
     ]
     cpu_architecture: Annotated[
         CpuArchitecture, Field(json_schema_extra=_fix("pulumi config set cpuArchitecture arm64|x86_64"))
     ]
-    cors_origins: tuple[AnyHttpUrlStr, ...] = ()
+    cors_origins: tuple[AnyHttpUrlStr, ...]
     nightly_cron: Annotated[
         str,
         Field(
@@ -117,9 +134,9 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
         NatStrategy,
         Field(json_schema_extra=_fix("pulumi config set natStrategy none|single|per_az")),
     ]
-    public_subnet_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
-    private_subnet_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
-    isolated_subnet_cidrs: tuple[ipaddress.IPv4Network, ...] = ()
+    public_subnet_cidrs: tuple[ipaddress.IPv4Network, ...]
+    private_subnet_cidrs: tuple[ipaddress.IPv4Network, ...]
+    isolated_subnet_cidrs: tuple[ipaddress.IPv4Network, ...]
     flow_log_retention_days: Annotated[
         int, Field(ge=0, le=3653, json_schema_extra=_fix("pulumi config set flowLogRetentionDays 90 (0=off)"))
     ]
@@ -147,7 +164,12 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
     ]
     db_multi_az: bool
     db_backup_retention_days: Annotated[
-        int, Field(ge=1, le=35, json_schema_extra=_fix("pulumi config set dbBackupRetentionDays 14"))
+        int,
+        Field(
+            ge=RDS_BACKUPS_ON_DAYS[0],
+            le=RDS_BACKUPS_ON_DAYS[1],
+            json_schema_extra=_fix("pulumi config set dbBackupRetentionDays 14"),
+        ),
     ]
     db_deletion_protection: bool
     db_final_snapshot: bool
@@ -173,7 +195,12 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
         int, Field(ge=1, le=6, json_schema_extra=_fix("pulumi config set cacheNodeCount 2 (1-6)"))
     ]
     cache_snapshot_retention_days: Annotated[
-        int, Field(ge=0, le=35, json_schema_extra=_fix("pulumi config set cacheSnapshotRetentionDays 7"))
+        int,
+        Field(
+            ge=ELASTICACHE_SNAPSHOT_RETENTION_DAYS[0],
+            le=ELASTICACHE_SNAPSHOT_RETENTION_DAYS[1],
+            json_schema_extra=_fix("pulumi config set cacheSnapshotRetentionDays 7"),
+        ),
     ]
 
     uploads_expire_days: Annotated[
@@ -201,26 +228,24 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
     domain_name: Annotated[
         str,
         Field(json_schema_extra=_fix("pulumi config set domainName api.example.com (or '' for HTTP only)")),
-    ] = ""
+    ]
     hosted_zone_id: Annotated[
         str, Field(json_schema_extra=_fix("pulumi config set hostedZoneId Z0123456789ABC (Route 53 zone)"))
-    ] = ""
+    ]
     certificate_arn: Annotated[
         str,
         Field(
             json_schema_extra=_fix("pulumi config set certificateArn arn:aws:acm:... (or use hostedZoneId)")
         ),
-    ] = ""
+    ]
     ecr_keep_images: Annotated[
         int, Field(ge=1, le=1000, json_schema_extra=_fix("pulumi config set ecrKeepImages 20"))
     ]
 
-    edge: Annotated[EdgeMode, Field(json_schema_extra=_fix("pulumi config set edge cloudfront|alb"))] = (
-        "cloudfront"
-    )
+    edge: Annotated[EdgeMode, Field(json_schema_extra=_fix("pulumi config set edge cloudfront|alb"))]
 
     # ---- lifecycle: can `pulumi destroy` remove data, and can the stack be re-created right after? ----
-    force_destroy_data: bool = False
+    force_destroy_data: bool
     secret_recovery_days: Annotated[
         int,
         Field(
@@ -228,7 +253,7 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
                 "pulumi config set secretRecoveryDays 0 (deleted at once) or 7-30 (recoverable that long)"
             )
         ),
-    ] = 7
+    ]
 
     # ---- Google Cloud Run (used when targets include gcp) ----
     cloud_run_cpu: Annotated[
@@ -260,13 +285,13 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
         ),
     ]
     cloud_run_public: bool
-    cloud_run_invokers: tuple[IamMember, ...] = ()
+    cloud_run_invokers: tuple[IamMember, ...]
     cloud_run_deletion_protection: bool
     cloud_run_request_timeout_seconds: Annotated[
         int,
         Field(ge=1, le=3600, json_schema_extra=_fix("pulumi config set cloudRunRequestTimeoutSeconds 60")),
     ]
-    gcp_populated_secrets: tuple[GcpAppSecret, ...] = ()
+    gcp_populated_secrets: tuple[GcpAppSecret, ...]
     gcp_secret_write_version: Annotated[
         int, Field(ge=1, json_schema_extra=_fix("pulumi config set gcpSecretWriteVersion 2 (bump by one)"))
     ]
@@ -280,7 +305,7 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
             pattern=r"^(sha256:[0-9a-f]{64})?$",
             json_schema_extra=_fix("pulumi config set imageDigest sha256:<64 hex> (or '' to build)"),
         ),
-    ] = ""
+    ]
 
     # ---- Local Docker stack (targets: [local]) ----
     local_web_port: Annotated[

@@ -21,14 +21,15 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
+from app import contract
 from app.contract import ENV
 from components.app_image import RegistryTarget
-from components.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
-from components.cloud_run_job import JobSchedule
-from components.gcp_apis import ProjectApis, ProjectApisArgs
-from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
+from components.gcp.apis import ProjectApis, ProjectApisArgs
+from components.gcp.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
+from components.gcp.cloud_run_job import JobSchedule
+from components.gcp.secrets import GcpSecrets, GcpSecretsArgs
+from components.gcp.service_account import ServiceAccount, ServiceAccountArgs
 from components.naming import fitted_name
-from components.service_account import ServiceAccount, ServiceAccountArgs
 from stack_config import StackConfig
 from targets.gcp_data import DATA_APIS, GcpDataTier, build_data_tier
 from targets.gcp_monitoring import deploy_alerting, monitoring_apis
@@ -43,13 +44,6 @@ LOGGING_API = "logging.googleapis.com"
 APIS = (RUN_API, REGISTRY_API, SECRETS_API, IAM_API)
 MANAGED_APIS = (*DATA_APIS, SCHEDULER_API, LOGGING_API)
 
-# Secret Manager secret role -> the env variable the app reads it from.
-SECRET_ENV = {
-    "huggingface-api-key": ENV.HUGGINGFACE_API_KEY,
-    "gemini-api-key": ENV.GEMINI_API_KEY,
-    "anthropic-api-key": ENV.ANTHROPIC_API_KEY,
-    "api-keys": ENV.API_KEYS,
-}
 RUNTIME_ROLE = "run"  # the service's identity
 REGISTRY_NAME = "artifact-registry"
 REGISTRY_USERNAME = "oauth2accesstoken"  # Artifact Registry's user for an OAuth access token
@@ -120,7 +114,7 @@ def prepare(config: StackConfig) -> GcpBase:
         GcpSecretsArgs(
             project=config.gcp_project,
             id_prefix=config.base_name,
-            roles=list(SECRET_ENV),
+            roles=[secret.name for secret in contract.app_secrets("gcp")],
             accessor_member=account.member,
             values=_secret_values(config),
             write_version=s.gcp_secret_write_version,
@@ -220,12 +214,14 @@ def mounted_secret_env(config: StackConfig, secrets: GcpSecrets) -> dict[str, pu
     unmounted until `gcpPopulatedSecrets` lists them.
     """
     ready = set(config.settings.gcp_populated_secrets) | set(secrets.versions)
-    return {SECRET_ENV[role]: secret_id for role, secret_id in secrets.secret_ids.items() if role in ready}
+    env = {secret.name: secret.env for secret in contract.app_secrets("gcp")}
+    return {env[role]: secret_id for role, secret_id in secrets.secret_ids.items() if role in ready}
 
 
 def _secret_values(config: StackConfig) -> dict[str, pulumi.Output[str] | None]:
-    keys = config.secrets.provider_keys()
-    return {role: keys[env] for role, env in SECRET_ENV.items() if env in keys}
+    """The values `pulumi config set --secret` gave (by secret name), for the secrets GCP keeps."""
+    kept = contract.app_secrets("gcp")
+    return {secret.name: config.secrets.values[secret.name] for secret in kept if secret.config_key}
 
 
 def labels(tags: dict[str, str]) -> dict[str, str]:

@@ -16,16 +16,19 @@ import pulumi
 import pulumi_gcp as gcp
 
 from app.contract import ENV
-from components.cloud_run_env import DirectVpc
-from components.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
-from components.gcp_apis import ProjectApis
-from components.gcp_kms import GcpKey, GcpKeyArgs
-from components.gcp_network import SERVICE_NETWORKING, GcpNetwork, GcpNetworkArgs
-from components.gcp_secrets import GcpSecrets, GcpSecretsArgs
-from components.gcs_bucket import GcsBucket, GcsBucketArgs
-from components.memorystore import MemorystoreCache, MemorystoreCacheArgs
-from components.service_account import ServiceAccount
+from components.gcp.apis import ProjectApis
+from components.gcp.cloud_run_env import DirectVpc
+from components.gcp.cloud_sql import CloudSqlDatabase, CloudSqlDatabaseArgs
+from components.gcp.gcs_bucket import GcsBucket, GcsBucketArgs
+from components.gcp.kms import GcpKey, GcpKeyArgs
+from components.gcp.memorystore import MemorystoreCache, MemorystoreCacheArgs
+from components.gcp.network import SERVICE_NETWORKING, GcpNetwork, GcpNetworkArgs
+from components.gcp.secrets import GcpSecrets, GcpSecretsArgs
+from components.gcp.service_account import ServiceAccount
 from stack_config import StackConfig
+from targets.generated_secrets import GCP_DATABASE_PASSWORD as DATABASE_PASSWORD
+from targets.generated_secrets import GCP_READONLY_PASSWORD as READONLY_PASSWORD
+from targets.generated_secrets import GCP_REDIS_AUTH as REDIS_AUTH
 
 COMPUTE_API = "compute.googleapis.com"
 SQL_API = "sqladmin.googleapis.com"
@@ -34,11 +37,6 @@ KMS_API = "cloudkms.googleapis.com"
 STORAGE_API = "storage.googleapis.com"
 DATA_APIS = (COMPUTE_API, SERVICE_NETWORKING, SQL_API, REDIS_API, KMS_API, STORAGE_API)
 # Secret Manager secret role -> the env variable the app reads it from (Cloud Run mounts the latest).
-DATABASE_PASSWORD, READONLY_PASSWORD, REDIS_AUTH = (
-    "database-password",
-    "database-readonly-password",
-    "redis-auth",
-)
 DATA_SECRET_ENV = {
     DATABASE_PASSWORD: ENV.DATABASE_PASSWORD,
     READONLY_PASSWORD: ENV.DATABASE_READONLY_PASSWORD,

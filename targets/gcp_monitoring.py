@@ -13,12 +13,13 @@ from typing import Any
 import pulumi
 import pulumi_gcp as gcp
 
-from components.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
-from components.gcp_apis import ProjectApis
-from components.gcp_budget import GcpBudget, GcpBudgetArgs
-from components.gcp_data_alerts import GcpDataAlerts, GcpDataAlertsArgs
-from policies.deploy.facts import GCP_BUDGET_DISPLAY_NAME_MAX
-from policies.deploy.gcp_facts import cloud_sql_max_connections
+from app import contract
+from cloud_facts.gcp.cloud_sql import cloud_sql_max_connections
+from cloud_facts.gcp.monitoring import GCP_BUDGET_DISPLAY_NAME_MAX
+from components.gcp.apis import ProjectApis
+from components.gcp.budget import GcpBudget, GcpBudgetArgs
+from components.gcp.cloud_run_alerts import CloudRunAlerts, CloudRunAlertsArgs
+from components.gcp.data_alerts import GcpDataAlerts, GcpDataAlertsArgs
 from stack_config import StackConfig
 from targets.gcp_data import GcpDataTier
 
@@ -62,6 +63,7 @@ def deploy_alerting(
             min_instances=s.cloud_run_min_instances,
             max_instances=s.cloud_run_max_instances,
             period_seconds=s.alarm_period_seconds,
+            liveness_path=contract.LIVE_PATH,
             public_url=watched["service_url"] if is_public(config) else None,
             depends_on=apis.needed_by(MONITORING_API),
         ),
@@ -130,6 +132,8 @@ def _data_alerts(
             service_name=service_name,
             queue_depth=s.alarm_queue_depth,
             queue_age_seconds=s.alarm_queue_age_seconds,
+            queue_depth_metric=contract.QUEUE_DEPTH,
+            queue_age_metric=contract.QUEUE_OLDEST_JOB_AGE,
             depends_on=apis.needed_by(MONITORING_API, "logging.googleapis.com"),
         ),
         opts=opts,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 import pulumi
 
 from app import contract
-from components.cloud_run_job import RUN_TOKEN_LENGTH, CloudRunJob, CloudRunJobArgs, JobSchedule
-from components.cloud_run_service import CloudRunService, CloudRunServiceArgs
-from components.cloud_run_worker import CloudRunWorker, CloudRunWorkerArgs
+from components.gcp.cloud_run_job import RUN_TOKEN_LENGTH, CloudRunJob, CloudRunJobArgs, JobSchedule
+from components.gcp.cloud_run_service import CloudRunService, CloudRunServiceArgs
+from components.gcp.cloud_run_worker import CloudRunWorker, CloudRunWorkerArgs
 from stack_config import StackConfig
 from targets.gcp_data import READONLY_PASSWORD, GcpDataTier
 
@@ -67,6 +67,10 @@ def web_service(config: StackConfig, spec: RunSpec, data: GcpDataTier | None) ->
             invokers=list(s.cloud_run_invokers),
             deletion_protection=s.cloud_run_deletion_protection,
             request_timeout_seconds=s.cloud_run_request_timeout_seconds,
+            port=contract.CONTAINER_PORT,
+            startup_probe_path=contract.HEALTH_PATH,
+            liveness_probe_path=contract.LIVE_PATH,
+            secret_names=contract.SECRET_ENV_VARS,
             env=spec.env,
             secret_env=spec.secret_env,
             # Embedded: each instance keeps its own SQLite and job threads, so a client should keep
@@ -117,6 +121,7 @@ def managed_workloads(
             memory=s.gcp_worker_memory,
             instances=s.gcp_worker_instances,
             deletion_protection=s.cloud_run_deletion_protection,
+            secret_names=contract.SECRET_ENV_VARS,
             vpc=data.vpc,
             env=after.env,
             secret_env=after.secret_env,
@@ -149,6 +154,7 @@ def _job_args(
         cpu=s.gcp_worker_cpu,
         memory=s.gcp_worker_memory,
         deletion_protection=s.cloud_run_deletion_protection,
+        secret_names=contract.SECRET_ENV_VARS,
         vpc=data.vpc,
         env=spec.env,
         secret_env=secret_env,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cloud_facts.aws.ecs import FARGATE_ON_DEMAND, FARGATE_SPOT
 from launchpad.cost.context import PlanIndex
 from launchpad.cost.model import CostComponent, NotPriced, component
 from launchpad.cost.prices import (
@@ -15,7 +16,6 @@ from launchpad.cost.prices import (
     VALKEY_FACTOR,
 )
 from offline.mocks import Recorded
-from policies.deploy.facts import FARGATE_ON_DEMAND, FARGATE_SPOT
 
 H = HOURS_PER_MONTH
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cloud_facts.gcp.cloud_sql import CLOUD_SQL_CUSTOM_TIER
 from launchpad.cost.aws import Pricer
 from launchpad.cost.context import PlanIndex
 from launchpad.cost.model import CostComponent, NotPriced, component
@@ -16,7 +17,6 @@ from launchpad.cost.prices import (
     SECONDS_PER_MONTH,
 )
 from offline.mocks import Recorded
-from policies.deploy.gcp_facts import CLOUD_SQL_CUSTOM_TIER
 
 
 def _gib(memory: str) -> float:

@@ -179,7 +179,7 @@ ELB_POLICIES = [
             "cloudfront-security-headers",
             "CloudFront adds HSTS and the other security headers to every response.",
             Severity.MEDIUM,
-            "Attach a response headers policy to every cache behavior (components/cdn.py does).",
+            "Attach a response headers policy to every cache behavior (components/aws/cdn.py does).",
             checkov=("CKV2_AWS_32",),
         ),
         DISTRIBUTION,

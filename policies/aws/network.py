@@ -85,7 +85,7 @@ NETWORK_POLICIES = [
             "sg-default-closed",
             "The VPC's default security group allows nothing.",
             Severity.MEDIUM,
-            "Adopt it with aws.ec2.DefaultSecurityGroup and no rules (components.network does).",
+            "Adopt it with aws.ec2.DefaultSecurityGroup and no rules (components.aws.network does).",
             checkov=("CKV2_AWS_12",),
             fsbp=("EC2.2",),
             cis=("5.4",),

@@ -198,7 +198,7 @@ S3_POLICIES = [
             "s3-bucket-hardening-complete",
             "Every bucket has each of its hardening resources.",
             Severity.HIGH,
-            "Create buckets through components.bucket.SecureBucket, which adds every one.",
+            "Create buckets through components.aws.bucket.SecureBucket, which adds every one.",
             checkov=("CKV2_AWS_6",),
         ),
         hardening_complete,

@@ -2,8 +2,9 @@
 
 The table rows (`aws/`, `gcp_table.py`, `gcp_data_table.py`) and the cross-resource rules (`cross.py`,
 `gcp_cross.py`) become one mandatory policy each, so `pulumi preview --policy-pack policies` and the
-offline plan report the same thing. A property unknown during a real preview makes pulumi_policy report
-its rule as "can't run during preview" (advisory); the offline plan knows every value.
+offline plan report the same thing. The facts the rows hold resources to (limits, enumerations, formats)
+live in `cloud_facts/`, which the program reads too. A property unknown during a real preview makes
+pulumi_policy report its rule as "can't run during preview" (advisory); the offline plan knows every value.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from pulumi_policy import Policy, ReportViolation, Severity, StackValidationArgs
 
 from policies.base import MANDATORY, ResourceRule, StackCheck, StackRule
 from policies.deploy.aws import AWS_LIMITS
-from policies.deploy.checks import Limit
 from policies.deploy.cross import CROSS_RULES
 from policies.deploy.gcp_cross import GCP_CROSS_RULES
 from policies.deploy.gcp_data_table import GCP_DATA_LIMITS
 from policies.deploy.gcp_table import GCP_LIMITS
+from policies.deploy.limit import Limit
 from policies.deploy.monitoring_table import MONITORING_LIMITS
 from policies.meta import RuleMeta
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from policies.deploy.facts import FARGATE_SPOT, FARGATE_SPOT_MIN_PLATFORM
+from cloud_facts.aws.ecs import FARGATE_SPOT, FARGATE_SPOT_MIN_PLATFORM
 
 API = "https://docs.aws.amazon.com/"
 STRATEGY_ITEM = API + "AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html"

@@ -3,18 +3,12 @@ KMS, Cloud SQL, Memorystore, Cloud Storage, the worker pool, the jobs and their 
 
 from __future__ import annotations
 
-from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, OneOf, Pattern
-from policies.deploy.formats import ArtifactRegistryImage, TimeZone
-from policies.deploy.gcp_formats import (
-    CloudRunSizing,
-    CloudSqlInstanceId,
-    CloudSqlMachine,
-    JobNameAndToken,
-    Seconds,
-    SoftDelete,
-    UnixCron,
-)
+from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern, TimeZone
+from cloud_facts.gcp.cloud_run import CloudRunSizing, JobNameAndToken
+from cloud_facts.gcp.cloud_sql import CloudSqlInstanceId, CloudSqlMachine
+from cloud_facts.gcp.formats import ArtifactRegistryImage, Seconds, SoftDelete, UnixCron
 from policies.deploy.gcp_table import AR_PATHS, GCP, RFC1035
+from policies.deploy.limit import Limit
 
 TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services/"
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, Pattern
-from policies.deploy.formats import ArtifactRegistryImage, LabelMap
-from policies.deploy.gcp_formats import CloudRunProbes, CloudRunSizing
+from cloud_facts.checks import AllOf, Between, Forbidden, Length, Pattern
+from cloud_facts.gcp.cloud_run import CloudRunProbes, CloudRunSizing
+from cloud_facts.gcp.formats import ArtifactRegistryImage, LabelMap
+from policies.deploy.limit import Limit
 
 GB = "https://github.com/hashicorp/terraform-provider-google-beta/blob/main/google-beta/services/"
 GCP = "https://cloud.google.com/"

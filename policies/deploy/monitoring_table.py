@@ -4,18 +4,18 @@ Cloud Monitoring alert policies, notification channels, uptime checks and billin
 
 from __future__ import annotations
 
-from policies.deploy.checks import Between, Count, Length, Limit, OneOf, Pattern
-from policies.deploy.dashboard_body import DashboardBody
-from policies.deploy.facts import AWS_BUDGET_EMAILS_MAX, GCP_BUDGET_CHANNELS_MAX, GCP_BUDGET_DISPLAY_NAME_MAX
-from policies.deploy.monitoring_checks import (
-    ApiShape,
+from cloud_facts.aws.api import ApiShape, SameRegion
+from cloud_facts.aws.cloudwatch import EvaluationRange
+from cloud_facts.aws.dashboard_body import DashboardBody
+from cloud_facts.aws.notifications import AWS_BUDGET_EMAILS_MAX, EndpointForProtocol, SnsAlertsAreImmediate
+from cloud_facts.checks import Between, Count, Length, OneOf, Pattern
+from cloud_facts.gcp.monitoring import (
+    GCP_BUDGET_CHANNELS_MAX,
+    GCP_BUDGET_DISPLAY_NAME_MAX,
     Duration,
     EmailChannel,
-    EndpointForProtocol,
-    EvaluationRange,
-    SameRegion,
-    SnsAlertsAreImmediate,
 )
+from policies.deploy.limit import Limit
 
 TF = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/"
 API = "https://docs.aws.amazon.com/"

@@ -64,7 +64,7 @@ CLOUD_RUN_POLICIES = [
             "gcp-cloud-run-dedicated-identity",
             "Cloud Run runs as its own service account.",
             Severity.MEDIUM,
-            "Pass template.serviceAccount (components.service_account makes one).",
+            "Pass template.serviceAccount (components.gcp.service_account makes one).",
             checkov=("CKV_GCP_41",),
         ),
         SERVICE,

@@ -8,8 +8,8 @@ import re
 
 from pulumi_policy import Severity
 
+from cloud_facts.gcp.cloud_sql import CLOUD_SQL_SHARED_CORE
 from policies.base import ADVISORY, Props, resource_rule
-from policies.deploy.gcp_facts import CLOUD_SQL_SHARED_CORE
 from policies.meta import RuleMeta
 
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"
@@ -80,7 +80,9 @@ def _redis_replicated(props: Props) -> list[str]:
     return [] if props.get("tier") == "STANDARD_HA" else ["a Basic instance has no replica to fail over to"]
 
 
-SQL_RUNBOOK = "Set it on components/cloud_sql.py (the stack's dbMultiAz, dbDeletionProtection, cloudSqlTier)."
+SQL_RUNBOOK = (
+    "Set it on components/gcp/cloud_sql.py (the stack's dbMultiAz, dbDeletionProtection, cloudSqlTier)."
+)
 DATA_STORE_POLICIES = [
     resource_rule(
         RuleMeta(

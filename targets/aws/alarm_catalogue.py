@@ -1,5 +1,5 @@
 """What the stack's alarms watch and when they fire: pure data, built from the stack's settings and the ids
-of what it deployed, and turned into alarms by `components.alarms.AlarmSet`.
+of what it deployed, and turned into alarms by `components.aws.alarms.AlarmSet`.
 
 Service alarms (error rate, latency, AI failures, queue, WAF) take their threshold and timing from the
 stack's settings, whose defaults are seed 001's. Resource alarms follow AWS's recommended alarms
@@ -17,9 +17,12 @@ from dataclasses import dataclass
 import pulumi
 
 from app import contract
-from components.alarms import AlarmSpec, Comparison, TreatMissing
-from components.metrics import Expression, Metric, app_metric
+from components.aws.alarms import AlarmSpec, Comparison, TreatMissing
+from components.aws.metrics import Expression, Metric, MetricCatalogue
 from stack_config import StackSettings
+
+# The app's EMF metrics, as the components check every alarm, graph and scaling metric against them.
+APP_METRICS = MetricCatalogue(contract.METRICS_NAMESPACE, contract.METRICS)
 
 ALB, ECS, INSIGHTS = "AWS/ApplicationELB", "AWS/ECS", "ECS/ContainerInsights"
 
@@ -233,7 +236,7 @@ def app_series(spec: contract.MetricSpec, m: MonitoredStack, period: int, **dims
     """One of the app's metrics for this stack (Service and Environment), by any further dimension given,
     labelled with that dimension's value."""
     dimensions = {contract.DIM.SERVICE: contract.SERVICE_NAME, contract.DIM.ENVIRONMENT: m.environment}
-    return app_metric(spec, dimensions | dims, period, label=" ".join(dims.values()) or spec.name)
+    return APP_METRICS.metric(spec, dimensions | dims, period, label=" ".join(dims.values()) or spec.name)
 
 
 def ai_alarms(s: StackSettings, m: MonitoredStack) -> list[AlarmSpec]:

@@ -1,5 +1,5 @@
 """AWS compute for one stack: the ECR repository the image is pushed to, the ECS cluster, and the web
-(behind the edge), worker and nightly Fargate roles that run the image.
+(behind the edge), worker and nightly Fargate workloads that run the image.
 """
 
 from __future__ import annotations
@@ -11,21 +11,21 @@ import pulumi
 import pulumi_aws as aws
 
 from app import contract
+from cloud_facts.aws.scheduler import eventbridge_cron
 from components.app_image import RegistryTarget
-from components.bucket import SecureBucket
-from components.capacity import placement
-from components.ecr_repository import EcrRepository, EcrRepositoryArgs
-from components.ecs_cluster import EcsCluster, EcsClusterArgs
-from components.fargate_service import Container, FargateService, FargateServiceArgs
+from components.aws.bucket import SecureBucket
+from components.aws.capacity import placement
+from components.aws.ecr_repository import EcrRepository, EcrRepositoryArgs
+from components.aws.ecs_cluster import EcsCluster, EcsClusterArgs
+from components.aws.fargate_service import Container, FargateService, FargateServiceArgs
+from components.aws.scheduled_run import Schedule
+from components.aws.service_scaling import Backlog, Scaling
 from components.iam_policy import Condition, Statement
-from components.scheduled_run import Schedule
-from components.service_scaling import Backlog, Scaling
 from stack_config import StackConfig
-from targets.aws.alarm_catalogue import MonitoredStack
+from targets.aws.alarm_catalogue import APP_METRICS, MonitoredStack
 from targets.aws.edge import Edge, deploy_edge, edge_warnings
 from targets.aws.foundation import Foundation, budget_warnings
 from targets.aws.monitoring import deploy_monitoring
-from targets.cron import eventbridge_cron
 
 REGISTRY_NAME = "ecr"  # the key of this registry's ref in AppImage.refs
 # The app drains in-flight requests for SHUTDOWN_GRACE_SECONDS after SIGTERM; Fargate must not SIGKILL
@@ -72,27 +72,15 @@ def ecr_registry(config: StackConfig, foundation: Foundation) -> EcrRegistry:
 def deploy_compute(
     config: StackConfig, foundation: Foundation, image_ref: pulumi.Output[str], ecr: EcrRegistry
 ) -> dict[str, Any]:
-    """ECS cluster, the edge (CloudFront or a public ALB, WAF) and the three Fargate roles running
+    """ECS cluster, the edge (CloudFront or a public ALB, WAF) and the three Fargate workloads running
     `image_ref` (pinned by digest)."""
-    s, opts, base = config.settings, foundation.opts, config.base_name
+    opts, base = foundation.opts, config.base_name
     cluster = EcsCluster(f"{base}-ecs", EcsClusterArgs(), opts=opts)
     edge = deploy_edge(config, foundation)
-    common = _service_args(config, foundation, cluster, image_ref, ecr.repository_arn)
-    web = FargateService(f"{base}-web", _web_args(config, foundation, edge, common), opts=opts)
-    worker = FargateService(f"{base}-worker", _worker_args(config, common), opts=opts)
-    nightly = FargateService(
-        f"{base}-nightly",
-        replace(
-            common,
-            role="scheduled",
-            # A one-shot run: ECS judges it by its exit code, not a health check.
-            container=replace(common.container, command=contract.NIGHTLY_COMMAND, health_check=None),
-            schedule=Schedule(cron=eventbridge_cron(s.nightly_cron), timezone=s.nightly_timezone),
-            # The worker's capacity; `mixed` runs the single nightly task on-demand.
-            capacity=placement(s.worker_capacity, on_demand_floor=1),
-        ),
-        opts=opts,
-    )
+    worker_args = _worker_args(config, foundation, cluster, image_ref, ecr.repository_arn)
+    web = FargateService(f"{base}-web", _web_args(config, foundation, edge, worker_args), opts=opts)
+    worker = FargateService(f"{base}-worker", worker_args, opts=opts)
+    nightly = FargateService(f"{base}-nightly", _nightly_args(config, worker_args), opts=opts)
     monitoring = deploy_monitoring(
         config, foundation, _monitored(config, foundation, edge, cluster=cluster, web=web, worker=worker)
     )
@@ -112,7 +100,7 @@ def deploy_compute(
             "nightly_task_definition_arn": nightly.task_definition_arn,
             "image_ref": image_ref,
             "task_networking": _task_networking(foundation),
-            "synced_token_provider": s.synced_token_provider,
+            "synced_token_provider": config.settings.synced_token_provider,
         }
     )
 
@@ -184,11 +172,7 @@ def _app_environment(config: StackConfig, f: Foundation) -> dict[str, pulumi.Inp
         env.REDIS_PORT: f.cache.port.apply(str),
         env.REDIS_TLS: "true",
         env.UPLOADS_BUCKET: f.uploads.bucket_name,
-        env.HUGGINGFACE_API_KEY_SECRET_ARN: arns["huggingface-api-key"],
-        env.GEMINI_API_KEY_SECRET_ARN: arns["gemini-api-key"],
-        env.ANTHROPIC_API_KEY_SECRET_ARN: arns["anthropic-api-key"],
-        env.SYNCED_TOKEN_SECRET_ARN: arns["synced-token"],
-        env.API_KEYS_SECRET_ARN: arns["api-keys"],
+        **{contract.secret_arn_env(secret.env): arns[secret.name] for secret in contract.app_secrets("aws")},
         env.CORS_ORIGINS: ",".join(config.settings.cors_origins),
         # aws-embedded-metrics writes EMF to stdout; awslogs ships it and CloudWatch extracts the metrics.
         env.AWS_EMF_ENVIRONMENT: "Local",
@@ -247,18 +231,20 @@ def _task_statements(f: Foundation) -> list[Statement]:
     ]
 
 
-def _service_args(
+def _worker_args(
     config: StackConfig,
     f: Foundation,
     cluster: EcsCluster,
     image_ref: pulumi.Output[str],
     repository_arn: pulumi.Output[str],
 ) -> FargateServiceArgs:
-    """What every role shares; each role replaces its own parts."""
+    """The RQ worker's arguments. The web and nightly workloads are made from them (`_web_args`,
+    `_nightly_args`), keeping the cluster, network, image, environment, key and task role, and replacing
+    everything that is the worker's own: command, health check, stop timeout, sizes, capacity, scaling."""
     s = config.settings
     has_nat = f.network.has_nat
     return FargateServiceArgs(
-        role="worker",
+        workload="worker",
         cluster_arn=cluster.arn,
         cluster_name=cluster.name,
         container=Container(
@@ -267,6 +253,8 @@ def _service_args(
             environment=_app_environment(config, f),
             secrets=_injected_secrets(f),
             stop_timeout=WORKER_STOP_TIMEOUT,
+            run_as=f"{contract.APP_UID}:{contract.APP_UID}",
+            writable_paths=contract.WRITABLE_PATHS,
             # Registered and heartbeating in Redis; a hung worker is replaced like a dead one.
             health_check=contract.WORKER_PROBE_COMMAND,
         ),
@@ -283,27 +271,69 @@ def _service_args(
         task_statements=_task_statements(f),
         enable_exec=s.ecs_exec,
         capacity=placement(s.worker_capacity, on_demand_floor=s.worker_min_count),
+        scaling=_worker_scaling(config),
         after=[cluster.capacity_providers],
     )
 
 
+def _worker_scaling(config: StackConfig) -> Scaling:
+    """Workers follow the queue's backlog, from zero when the stack allows it."""
+    s = config.settings
+    # The app publishes queue depth under the service's dimensions (see app.contract's catalogue).
+    dimensions = {
+        contract.DIM.SERVICE: contract.SERVICE_NAME,
+        contract.DIM.ENVIRONMENT: s.deployment_env,
+    }
+    for spec in (contract.QUEUE_DEPTH, contract.QUEUE_WORKERS):
+        if set(dimensions) != set(spec.dimensions[0]):
+            raise ValueError(f"{spec.name} is published under {spec.dimensions}; update _worker_scaling")
+    return Scaling(
+        min_count=s.worker_min_count,
+        max_count=s.worker_max_count,
+        desired_count=s.worker_min_count,
+        backlog=Backlog(
+            published=APP_METRICS,
+            metric_name=contract.QUEUE_DEPTH.name,
+            consumers_metric_name=contract.QUEUE_WORKERS.name,
+            dimensions=dimensions,
+            per_task=s.worker_jobs_per_task,
+        ),
+        idle_minutes=WORKER_IDLE_MINUTES,
+    )
+
+
+def _nightly_args(config: StackConfig, worker: FargateServiceArgs) -> FargateServiceArgs:
+    """The nightly maintenance run: the worker's sizes, started by EventBridge Scheduler."""
+    s = config.settings
+    return replace(
+        worker,
+        workload="scheduled",
+        # A one-shot run: ECS judges it by its exit code, not a health check.
+        container=replace(worker.container, command=contract.NIGHTLY_COMMAND, health_check=None),
+        schedule=Schedule(cron=eventbridge_cron(s.nightly_cron), timezone=s.nightly_timezone),
+        # The worker's capacity; `mixed` runs the single nightly task on-demand.
+        capacity=placement(s.worker_capacity, on_demand_floor=1),
+        scaling=None,  # a scheduled run is not a service: nothing to scale
+    )
+
+
 def _web_args(
-    config: StackConfig, f: Foundation, edge: Edge, common: FargateServiceArgs
+    config: StackConfig, f: Foundation, edge: Edge, worker: FargateServiceArgs
 ) -> FargateServiceArgs:
     s, lb = config.settings, edge.load_balancer
     # The ALB's name (CloudFront sends it as Host) and the public domain; ALB health checks use the task
     # IP and the app exempts them.
     hosts = lb.dns_name.apply(lambda dns: ",".join(h for h in (s.domain_name, dns) if h))
-    environment = dict(common.container.environment) | {
+    environment = dict(worker.container.environment) | {
         contract.ENV.PORT: str(contract.CONTAINER_PORT),
         contract.ENV.ALLOWED_HOSTS: hosts,
         contract.ENV.TRUSTED_PROXY_HOPS: str(edge.proxy_hops),
     }
     return replace(
-        common,
-        role="web",
+        worker,
+        workload="web",
         container=replace(
-            common.container,
+            worker.container,
             command=None,  # the image's CMD serves HTTP
             environment=environment,
             stop_timeout=WEB_STOP_TIMEOUT,
@@ -324,33 +354,5 @@ def _web_args(
             cpu_target_percent=s.web_cpu_target_percent,
             requests_per_target=s.web_requests_per_target,
             request_count_label=lb.request_count_label,
-        ),
-    )
-
-
-def _worker_args(config: StackConfig, common: FargateServiceArgs) -> FargateServiceArgs:
-    s = config.settings
-    # The app publishes queue depth under the service's dimensions (see app.contract's catalogue).
-    dimensions = {
-        contract.DIM.SERVICE: contract.SERVICE_NAME,
-        contract.DIM.ENVIRONMENT: s.deployment_env,
-    }
-    for spec in (contract.QUEUE_DEPTH, contract.QUEUE_WORKERS):
-        if set(dimensions) != set(spec.dimensions[0]):
-            raise ValueError(f"{spec.name} is published under {spec.dimensions}; update _worker_args")
-    return replace(
-        common,
-        scaling=Scaling(
-            min_count=s.worker_min_count,
-            max_count=s.worker_max_count,
-            desired_count=s.worker_min_count,
-            backlog=Backlog(
-                namespace=contract.METRICS_NAMESPACE,
-                metric_name=contract.QUEUE_DEPTH.name,
-                consumers_metric_name=contract.QUEUE_WORKERS.name,
-                dimensions=dimensions,
-                per_task=s.worker_jobs_per_task,
-            ),
-            idle_minutes=WORKER_IDLE_MINUTES,
         ),
     )

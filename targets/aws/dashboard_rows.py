@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import pulumi
 
 from app import contract
-from components.dashboard import AlarmStatus, Graph, Text, Widget
-from components.metrics import GLOBAL_REGION, Metric
+from components.aws.dashboard import AlarmStatus, Graph, Text, Widget
+from components.aws.metrics import GLOBAL_REGION, Metric
 from stack_config import StackConfig
 from targets.aws.alarm_catalogue import ALB, ECS, INSIGHTS, MonitoredStack, app_series, rate
 from targets.aws.resource_alarms import CACHE, RDS, waf_metrics

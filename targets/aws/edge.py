@@ -14,12 +14,12 @@ from typing import Any
 import pulumi
 
 from app import contract
-from components.cdn import Cdn, CdnAccessLogs, CdnArgs
-from components.encryption import Encryption, EncryptionArgs
-from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
-from components.vended_logs import VENDED_LOG_GROUP_PREFIX
-from components.waf import CLOUDFRONT_REGION, LOG_GROUP_PREFIX, Waf, WafArgs, WafLogging
-from policies.deploy.facts import CLOUDFRONT_CERTIFICATE_REGION
+from cloud_facts.aws.cloudfront import CLOUDFRONT_CERTIFICATE_REGION
+from components.aws.cdn import Cdn, CdnAccessLogs, CdnArgs
+from components.aws.encryption import Encryption, EncryptionArgs
+from components.aws.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.aws.vended_logs import VENDED_LOG_GROUP_PREFIX
+from components.aws.waf import CLOUDFRONT_REGION, LOG_GROUP_PREFIX, Waf, WafArgs, WafLogging
 from stack_config import StackConfig
 from targets.aws.foundation import ALB_LOG_PREFIX, Foundation
 

@@ -13,16 +13,17 @@ import pulumi
 import pulumi_aws as aws
 
 from app import contract
-from components.bucket import LogDelivery, SecureBucket, SecureBucketArgs
-from components.budget import Budget, BudgetArgs, topic_publishers
-from components.cache import Cache, CacheArgs
-from components.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
-from components.database import Database, DatabaseArgs
-from components.encryption import Encryption, EncryptionArgs
-from components.network import Network, NetworkArgs
-from components.secrets import AppSecrets, AppSecretsArgs
-from policies.deploy.facts import FARGATE_UNSUPPORTED_ZONE_IDS
+from cloud_facts.aws.ecs import FARGATE_UNSUPPORTED_ZONE_IDS
+from components.aws.bucket import LogDelivery, SecureBucket, SecureBucketArgs
+from components.aws.budget import Budget, BudgetArgs, topic_publishers
+from components.aws.cache import Cache, CacheArgs
+from components.aws.cost_anomaly import CostAnomalyArgs, CostAnomalyMonitor
+from components.aws.database import Database, DatabaseArgs
+from components.aws.encryption import Encryption, EncryptionArgs
+from components.aws.network import Network, NetworkArgs
+from components.aws.secrets import AppSecrets, AppSecretsArgs
 from stack_config import StackConfig
+from targets.generated_secrets import AWS_CACHE_AUTH, AWS_DB_READONLY
 
 ALB_LOG_PREFIX = "alb"
 
@@ -188,19 +189,15 @@ def _app_bucket(
 
 
 def _secrets(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> AppSecrets:
-    values = config.secrets
+    kept = contract.app_secrets("aws")
     return AppSecrets(
         f"{config.base_name}-secrets",
         AppSecretsArgs(
             path_prefix=f"{config.project}/{config.stack}",
             kms_key_arn=encryption.key_arn,
             recovery_window_days=config.settings.secret_recovery_days,
-            values={
-                "huggingface-api-key": values.huggingface_api_key,
-                "gemini-api-key": values.gemini_api_key,
-                "anthropic-api-key": values.anthropic_api_key,
-                "synced-token": values.synced_token,
-            },
+            descriptions={secret.name: secret.description for secret in kept},
+            values={secret.name: config.secrets.values[secret.name] for secret in kept if secret.config_key},
         ),
         opts=opts,
     )
@@ -227,7 +224,7 @@ def _database(
             final_snapshot=s.db_final_snapshot,
             performance_insights=s.db_performance_insights,
             monitoring_interval_seconds=s.db_monitoring_interval_seconds,
-            readonly_secret_name=f"{config.project}/{config.stack}/db-readonly",
+            readonly_secret_name=f"{config.project}/{config.stack}/{AWS_DB_READONLY}",
             readonly_username=contract.READONLY_DATABASE_ROLE,
             secret_recovery_days=s.secret_recovery_days,
         ),
@@ -250,7 +247,7 @@ def _cache(
             node_count=s.cache_node_count,
             engine_version=s.cache_engine_version,
             snapshot_retention_days=s.cache_snapshot_retention_days,
-            auth_secret_name=f"{config.project}/{config.stack}/cache-auth-token",
+            auth_secret_name=f"{config.project}/{config.stack}/{AWS_CACHE_AUTH}",
             secret_recovery_days=s.secret_recovery_days,
         ),
         opts=opts,

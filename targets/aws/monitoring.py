@@ -13,11 +13,12 @@ from typing import Any
 
 import pulumi
 
-from components.alarms import AlarmSet, AlarmSetArgs, AlarmSpec, PagingSpec
-from components.dashboard import Dashboard, DashboardArgs
-from components.metrics import GLOBAL_REGION
+from components.aws.alarms import AlarmSet, AlarmSetArgs, AlarmSpec, PagingSpec
+from components.aws.dashboard import Dashboard, DashboardArgs
+from components.aws.metrics import GLOBAL_REGION
 from stack_config import StackConfig
 from targets.aws.alarm_catalogue import (
+    APP_METRICS,
     MonitoredStack,
     ai_alarms,
     ecs_alarms,
@@ -66,6 +67,7 @@ def deploy_monitoring(config: StackConfig, foundation: Foundation, m: MonitoredS
             topic_arn=foundation.budget.topic_arn,
             runbook_url=config.settings.runbook_url,
             region=config.aws_region,
+            published=APP_METRICS,
             paging=PagingSpec(
                 alarm_name=paging_alarm_name(config),
                 means="Users are affected: errors, slow answers, failing health checks or too few web tasks.",
@@ -78,7 +80,9 @@ def deploy_monitoring(config: StackConfig, foundation: Foundation, m: MonitoredS
     arns = [*alarms.alarm_arns.values(), *([alarms.paging_alarm_arn] if alarms.paging_alarm_arn else [])]
     dashboard = Dashboard(
         f"{config.base_name}-monitoring",
-        DashboardArgs(dashboard_name=config.base_name, rows=dashboard_rows(config, m, arns)),
+        DashboardArgs(
+            dashboard_name=config.base_name, rows=dashboard_rows(config, m, arns), published=APP_METRICS
+        ),
         opts=foundation.opts,
     )
     warnings = []

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pulumi
 
-from components.alarms import AlarmSpec
-from components.metrics import GLOBAL_REGION, Expression, Metric
-from policies.deploy.facts import rds_memory_gib
+from cloud_facts.aws.rds import rds_memory_gib
+from components.aws.alarms import AlarmSpec
+from components.aws.metrics import GLOBAL_REGION, Expression, Metric
 from stack_config import StackSettings
 from targets.aws.alarm_catalogue import (
     RECOMMENDED,

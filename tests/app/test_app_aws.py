@@ -78,7 +78,7 @@ def test_allowed_upload_lands_in_s3_with_metadata_in_postgres(
 
 
 def test_uploads_are_encrypted_with_the_stack_key_not_sse_s3(upload_client) -> None:
-    # The bucket as the stack makes it (components/bucket.py): SSE-KMS with the stack key by default.
+    # The bucket as the stack makes it (components/aws/bucket.py): SSE-KMS with the stack key by default.
     key_arn = boto_client("kms").create_key()["KeyMetadata"]["Arn"]
     default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
     boto_client("s3").put_bucket_encryption(

@@ -7,7 +7,7 @@ import typing
 
 import pytest
 
-from components.capacity import CapacityMode
+from components.aws.capacity import CapacityMode
 from stack_config import ConfigError, parse_settings
 from stack_config.compute import Capacity
 from tests.infra.conftest import plan_with, raw_config
@@ -93,6 +93,6 @@ def test_an_unknown_capacity_names_its_key_and_the_choices(overrides: dict, key:
 
 
 def test_arm64_tasks_may_run_on_spot() -> None:
-    # Fargate Spot has run ARM64 (Graviton) tasks since 2024-09 (policies/deploy/facts.py).
+    # Fargate Spot has run ARM64 (Graviton) tasks since 2024-09 (cloud_facts/aws/ecs.py).
     settings = parse_settings(raw_config("dev", cpuArchitecture="arm64", webCapacity="spot"))
     assert (settings.cpu_architecture, settings.web_capacity) == ("arm64", "spot")

@@ -8,21 +8,28 @@ from typing import Any
 import pytest
 
 from app import contract
-from components.capacity import CapacityShare, placement
-from components.ecr_repository import EcrRepository, EcrRepositoryArgs
-from components.ecs_cluster import EcsCluster, EcsClusterArgs
-from components.fargate_service import Container, FargateService, FargateServiceArgs
-from components.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
-from components.scheduled_run import Schedule
-from components.service_scaling import Backlog, Scaling, validate_scaling
-from components.waf import Waf, WafArgs
+from components.aws.capacity import CapacityShare, placement
+from components.aws.ecr_repository import EcrRepository, EcrRepositoryArgs
+from components.aws.ecs_cluster import EcsCluster, EcsClusterArgs
+from components.aws.fargate_service import Container, FargateService, FargateServiceArgs
+from components.aws.load_balancer import HttpsArgs, LoadBalancer, LoadBalancerArgs
+from components.aws.scheduled_run import Schedule
+from components.aws.service_scaling import Backlog, Scaling, validate_scaling
+from components.aws.waf import Waf, WafArgs
+from targets.aws.alarm_catalogue import APP_METRICS
 
 WORKER = FargateServiceArgs(
-    role="worker",
+    workload="worker",
     cluster_arn="arn:aws:ecs:us-east-1:123456789012:cluster/c",
     cluster_name="c",
     container=Container(
-        image="r@sha256:" + "0" * 64, command=["run"], environment={}, secrets={}, stop_timeout=120
+        image="r@sha256:" + "0" * 64,
+        command=["run"],
+        environment={},
+        secrets={},
+        stop_timeout=120,
+        run_as="10001:10001",
+        writable_paths=["/tmp"],
     ),
     cpu=256,
     memory=512,
@@ -37,7 +44,7 @@ WORKER = FargateServiceArgs(
     scaling=Scaling(min_count=1, max_count=2, desired_count=1),
 )
 QUEUE = Backlog(
-    namespace=contract.METRICS_NAMESPACE,
+    published=APP_METRICS,
     metric_name=contract.QUEUE_DEPTH.name,
     consumers_metric_name=contract.QUEUE_WORKERS.name,
     dimensions={contract.DIM.SERVICE: contract.SERVICE_NAME, contract.DIM.ENVIRONMENT: "development"},
@@ -48,7 +55,7 @@ QUEUE = Backlog(
 @pytest.mark.parametrize(
     "change",
     [
-        {"role": "web"},  # no target group or port
+        {"workload": "web"},  # no target group or port
         {"target_group_arn": "arn:tg"},  # a worker behind a load balancer
         {"container": replace(WORKER.container, stop_timeout=300)},  # beyond Fargate's 120 s
         {"scaling": None},

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from cloud_facts.aws.scheduler import eventbridge_cron
 from stack_config import ConfigError, fargate_memory_choices, parse_settings
-from targets.cron import eventbridge_cron
 from tests.infra.conftest import raw_config
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from app import contract
-from components.cdn import CACHE_POLICY, ORIGIN_REQUEST_POLICY, VPC_ORIGIN_SECURITY_GROUP
-from components.load_balancer import TLS_POLICY
+from components.aws.cdn import CACHE_POLICY, ORIGIN_REQUEST_POLICY, VPC_ORIGIN_SECURITY_GROUP
+from components.aws.load_balancer import TLS_POLICY
 from stack_config import ConfigError
 from tests.infra.conftest import plan_with
 from tests.infra.ecs_plan import app_container

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app import contract
-from components.cdn import VPC_ORIGIN_TIMEOUT
-from components.load_balancer import TLS_POLICY
-from components.security_headers import response_headers
-from components.vended_logs import VENDED_LOG_GROUP_PREFIX
+from components.aws.cdn import VPC_ORIGIN_TIMEOUT
+from components.aws.load_balancer import TLS_POLICY
+from components.aws.security_headers import response_headers
+from components.aws.vended_logs import VENDED_LOG_GROUP_PREFIX
 from stack_config import parse_settings
 from tests.infra.conftest import HTTPS_OVERRIDES, plan_with, raw_config
 from tests.infra.plan_query import Plan

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from app import contract
+from cloud_facts.aws.scheduler import eventbridge_cron
 from stack_config import parse_settings
 from targets.aws.compute import WORKER_STOP_TIMEOUT
-from targets.cron import eventbridge_cron
 from tests.infra.conftest import plan_with, raw_config
 from tests.infra.ecs_plan import (
     ROLES,

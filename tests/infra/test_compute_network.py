@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pytest
 
 from app import contract
-from components.cdn import VPC_ORIGIN_SECURITY_GROUP
+from components.aws.cdn import VPC_ORIGIN_SECURITY_GROUP
 from offline.mocks import answer_call
 from tests.infra.conftest import plan_with
 from tests.infra.ecs_plan import INGRESS, SCHEDULE, SG, service

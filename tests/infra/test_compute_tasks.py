@@ -12,7 +12,7 @@ from botocore.validate import validate_parameters
 
 from app import contract
 from offline.stack_files import placeholder
-from stack_config import SECRET_KEYS
+from stack_config import secret_keys
 from tests.infra.conftest import plan_with
 from tests.infra.ecs_plan import (
     ROLES,
@@ -127,7 +127,7 @@ def test_stop_timeouts_fit_the_app_and_fargate(stack_plan: Plan) -> None:
 @pytest.fixture(scope="module")
 def with_secret_values() -> Plan:
     """dev with every optional secret set in config, so a leak into a container would show."""
-    return plan_with("dev", {}, secrets={key: placeholder(f"launchpad:{key}") for key in SECRET_KEYS})
+    return plan_with("dev", {}, secrets={key: placeholder(f"launchpad:{key}") for key in secret_keys()})
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -144,7 +144,7 @@ def test_optional_secrets_are_not_declared_so_no_stack_must_set_them() -> None:
     # Declared without a default they would be required on every stack; a secret key cannot carry a
     # plain default either (pulumi/pulumi#21865). They are read with get_secret, undeclared.
     declared = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
-    assert not set(stack_config.SECRET_KEYS) & set(declared)
+    assert not set(stack_config.secret_keys()) & set(declared)
     assert not [key for key, d in declared.items() if d.get("secret")]
 
 

@@ -7,18 +7,12 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from cloud_facts.autonaming import AWS_EXCEPTIONS, AWS_NAMED, DOCKER_AUTONAMED, GCP_AUTONAMED, autoname_for
 from offline.mocks import Recorded
 from offline.policy_check import AUTONAME_POLICY, Violation, check, mandatory
 from offline.program import ProgramRun, run_program
 from offline.stack_files import load_stack_config
 from policies.deploy import LIMITS
-from policies.deploy.autonaming import (
-    AWS_EXCEPTIONS,
-    AWS_NAMED,
-    DOCKER_AUTONAMED,
-    GCP_AUTONAMED,
-    autoname_for,
-)
 from policies.deploy.cross import CROSS_RULES
 from tests.infra.conftest import GCP_PROJECT
 from tests.infra.deploy_violations import VIOLATIONS

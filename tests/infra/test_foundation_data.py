@@ -7,7 +7,7 @@ import string
 
 from app import contract
 from offline.stack_files import placeholder
-from stack_config import SECRET_KEYS
+from stack_config import secret_keys
 from tests.infra.conftest import plan_with
 from tests.infra.ecs_plan import app_container
 from tests.infra.plan_query import Plan, settings_of
@@ -146,7 +146,7 @@ def test_secret_containers_only_by_default(stack_plan: Plan) -> None:
 
 
 def test_api_keys_from_config_reach_only_secret_versions_and_stay_secret() -> None:
-    placeholders = {key: placeholder(f"launchpad:{key}") for key in SECRET_KEYS}
+    placeholders = {key: placeholder(f"launchpad:{key}") for key in secret_keys()}
     plan = plan_with("dev", {}, secrets=placeholders)
     versions = plan.of_type("aws:secretsmanager/secretVersion:SecretVersion")
     carried = {v.inputs["secretString"] for v in versions}

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from cloud_facts.aws.ecs import FARGATE_UNSUPPORTED_ZONE_IDS
 from policies.base import as_list
-from policies.deploy.facts import FARGATE_UNSUPPORTED_ZONE_IDS
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan, settings_of
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import get_args
-
 import pytest
 
-from stack_config import ConfigError, GcpAppSecret
-from targets.gcp import SECRET_ENV
+from stack_config import ConfigError
 from tests.infra.plan_query import settings_of
 
 
@@ -93,7 +90,3 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as error:
         settings_of("dev", cloudRunCpu=3, localWebPort=80, cloudRunIngress="public")
     assert len(error.value.problems) == 3
-
-
-def test_populated_secret_names_are_exactly_the_secrets_the_gcp_target_creates() -> None:
-    assert set(get_args(GcpAppSecret)) == set(SECRET_ENV)

@@ -92,7 +92,7 @@ def test_sarif_falls_back_to_the_component_that_creates_the_resource(dev_report:
     resource = next(r for r in dev_report.resources if r.urn == finding.urn)
     where = locate(replace(finding, rule="a-rule-without-a-config-key"), resource, "dev")
     source = (REPO_ROOT / where.path).read_text().splitlines()[where.line - 1]
-    assert where.path == "components/cache.py" and "elasticache.ReplicationGroup(" in source
+    assert where.path == "components/aws/cache.py" and "elasticache.ReplicationGroup(" in source
     # A key the stack file leaves to Pulumi.yaml's default, and no resource: the stack file itself.
     assert locate(replace(finding, rule="rds-performance-insights"), None, "dev") == Location(
         "Pulumi.dev.yaml", 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.secrets import APP_SECRETS
+from app.contract import APP_SECRETS
 from launchpad import plan_cmd
 from launchpad.cli import main
 from launchpad.cost.estimate import region_fallbacks
@@ -137,7 +137,7 @@ def test_help_documents_exit_codes_defaults_and_secret_names(capsys: pytest.Capt
         main(["secrets", "set", "--help"])
     listed = "".join(capsys.readouterr().out.split())  # argparse wraps at hyphens
     assert all(name in listed for name in SETTABLE)
-    assert set(SETTABLE) == set(APP_SECRETS) - {TOKEN_SYNC}
+    assert set(SETTABLE) == {s.name for s in APP_SECRETS} - {TOKEN_SYNC}
 
 
 def test_a_bug_is_exit_3_with_one_line_and_the_traceback_kept(

@@ -8,9 +8,10 @@ import pytest
 from botocore.validate import validate_parameters
 
 from app import contract
-from components.alarms import AlarmSpec, spec_problems
-from components.metrics import Expression, Metric, app_metric
+from components.aws.alarms import AlarmSpec, spec_problems
+from components.aws.metrics import Expression, Metric
 from offline.mocks import Recorded
+from targets.aws.alarm_catalogue import APP_METRICS
 from tests.infra.conftest import plan_with
 from tests.infra.monitoring_plan import (
     COMPOSITE,
@@ -240,7 +241,9 @@ def _spec(metric: Metric | Expression) -> AlarmSpec:
 
 
 def _app(spec: contract.MetricSpec, **dims: str) -> Metric:
-    return app_metric(spec, {"Service": contract.SERVICE_NAME, "Environment": "production"} | dims, 300)
+    return APP_METRICS.metric(
+        spec, {"Service": contract.SERVICE_NAME, "Environment": "production"} | dims, 300
+    )
 
 
 @pytest.mark.parametrize(
@@ -253,7 +256,9 @@ def _app(spec: contract.MetricSpec, **dims: str) -> Metric:
         (_app(contract.QUEUE_DEPTH, Provider="claude"), "only by"),
         (_app(contract.AI_FAILURES, Route="/v1/decisions"), "only by"),
         (
-            app_metric(contract.QUEUE_DEPTH, {"Service": "launchpad", "Environment": "dev"}, 300, "Sum"),
+            APP_METRICS.metric(
+                contract.QUEUE_DEPTH, {"Service": "launchpad", "Environment": "dev"}, 300, "Sum"
+            ),
             "read",
         ),
         (
@@ -273,7 +278,7 @@ def _app(spec: contract.MetricSpec, **dims: str) -> Metric:
 def test_an_alarm_on_a_metric_or_dimension_set_nobody_publishes_is_refused(
     metric: Metric, reason: str
 ) -> None:
-    problems = spec_problems(_spec(metric), "eu-central-1", "docs/runbook.md")
+    problems = spec_problems(_spec(metric), "eu-central-1", "docs/runbook.md", APP_METRICS)
     assert any(reason in p for p in problems), problems
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from app import contract
-from components.metrics import Metric, metric_problems
-from policies.deploy.dashboard_body import DashboardBody
+from cloud_facts.aws.dashboard_body import DashboardBody
+from components.aws.metrics import Metric, metric_problems
+from targets.aws.alarm_catalogue import APP_METRICS
 from tests.infra.conftest import plan_with, plan_with_gcp
 from tests.infra.ecs_plan import app_container
 from tests.infra.gcp_plan import SERVICE as CLOUD_RUN
@@ -100,7 +101,7 @@ def test_the_dashboard_validates_and_draws_only_published_metrics_of_the_stacks_
     assert drawn
     for region, m in drawn:
         metric = Metric(m["namespace"], m["metricName"], m["dimensions"], m["stat"], 300, region)
-        assert metric_problems(metric, alarm=False) == [], m
+        assert metric_problems(metric, APP_METRICS, alarm=False) == [], m
         _assert_real(m["metricName"], m["dimensions"], real)
 
 

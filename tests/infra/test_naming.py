@@ -7,8 +7,8 @@ import pytest
 from components.naming import fitted_name, fitted_prefix
 from offline.program import run_program
 from offline.stack_files import load_stack_config
-from policies.deploy.facts import STACK_NAME_MAX
 from stack_config import ConfigError, stack_name_problems
+from stack_config.loader import STACK_NAME_MAX
 from tests.infra.conftest import GCP_PROJECT
 from tests.infra.plan_query import Plan
 

@@ -3,7 +3,8 @@
 Each row names its source: the terraform-provider-aws schema validator behind the pulumi-aws property
 (it runs during `pulumi preview`), or the AWS API reference (only `pulumi up` meets it). Names are
 checked as the engine sees them: an autonamed property carries the logical name plus "-" and 7
-characters (see ../autonaming.py), so a logical name too long for the limit fails here as it would there.
+characters (see cloud_facts/autonaming.py), so a logical name too long for the limit fails here as it
+would there.
 The rows live by concern, one module per group of services.
 """
 
@@ -15,7 +16,7 @@ from policies.deploy.aws.data_stores import CACHE_LIMITS, DATABASE_LIMITS
 from policies.deploy.aws.edge_operations import ALARM_LIMITS, EDGE_LIMITS, OPERATIONS_LIMITS
 from policies.deploy.aws.identity_storage import IDENTITY_LIMITS, STORAGE_LIMITS
 from policies.deploy.aws.load_balancing import LOAD_BALANCER_LIMITS
-from policies.deploy.checks import Limit
+from policies.deploy.limit import Limit
 
 AWS_LIMITS: tuple[Limit, ...] = (
     *LOAD_BALANCER_LIMITS,

@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cloud_facts.aws.ecs import SCHEDULE_STRATEGY_ITEMS, STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX
+from cloud_facts.checks import Between, Count
 from policies.deploy.aws.common import TF
-from policies.deploy.checks import Between, Count, Limit
-from policies.deploy.facts import SCHEDULE_STRATEGY_ITEMS, STRATEGY_BASE_MAX, STRATEGY_WEIGHT_MAX
+from policies.deploy.limit import Limit
 
 ECS_API = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/"
 SERVICE = "aws:ecs/service:Service"

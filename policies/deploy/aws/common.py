@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policies.deploy.checks import AllOf, Forbidden, Length, Pattern
+from cloud_facts.checks import AllOf, Forbidden, Length, Pattern
 
 TF = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/"
 TF_WINDOWS = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/types/timestamp/"

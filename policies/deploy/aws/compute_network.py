@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from cloud_facts.aws.ecs import FARGATE_CPU_ARCHITECTURES, FargateTaskSize
+from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern
 from policies.deploy.aws.common import API, SG, SG_DESCRIPTION, TASK, TF
-from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, OneOf, Pattern
-from policies.deploy.facts import FARGATE_CPU_ARCHITECTURES
-from policies.deploy.formats import FargateTaskSize
+from policies.deploy.limit import Limit
 
 _ECS_NAME = AllOf([Length(255), Pattern(r"[0-9A-Za-z_-]+", "letters, digits, _ and -")])
 _ECS_API = API + "AmazonECS/latest/APIReference/"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from cloud_facts.aws.elasticache import ELASTICACHE_SNAPSHOT_RETENTION_DAYS
+from cloud_facts.aws.maintenance_windows import DAILY_WINDOW, WEEKLY_WINDOW, Windows
+from cloud_facts.aws.rds import RDS_BACKUP_RETENTION_DAYS, RDS_MONITORING_INTERVALS, StorageHeadroom
+from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern
 from policies.deploy.aws.common import API, DB, LOWER_IDENTIFIER, REPLICATION_GROUP, TF, TF_WINDOWS
-from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, OneOf, Pattern
-from policies.deploy.facts import RDS_MONITORING_INTERVALS
-from policies.deploy.formats import DAILY_WINDOW, WEEKLY_WINDOW, StorageHeadroom, Windows
+from policies.deploy.limit import Limit
 
 _CACHE = TF + "elasticache/"
 CACHE_LIMITS = (
@@ -56,7 +58,7 @@ CACHE_LIMITS = (
         "aws-elasticache-snapshot-retention",
         REPLICATION_GROUP,
         "snapshotRetentionLimit",
-        Between(0, 35),
+        Between(*ELASTICACHE_SNAPSHOT_RETENTION_DAYS),
         _CACHE + "replication_group.go",
     ),
     Limit(
@@ -133,7 +135,13 @@ DATABASE_LIMITS = (
         OneOf(RDS_MONITORING_INTERVALS),
         _RDS + "instance.go",
     ),
-    Limit("aws-rds-backup-retention", DB, "backupRetentionPeriod", Between(0, 35), _RDS + "instance.go"),
+    Limit(
+        "aws-rds-backup-retention",
+        DB,
+        "backupRetentionPeriod",
+        Between(*RDS_BACKUP_RETENTION_DAYS),
+        _RDS + "instance.go",
+    ),
     Limit(
         "aws-rds-storage",
         DB,

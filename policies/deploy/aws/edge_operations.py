@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
+from cloud_facts.aws.cloudfront import FRAME_OPTIONS, REFERRER_POLICIES, DeliverySourceRegion
+from cloud_facts.aws.cloudwatch import AlarmPeriod
+from cloud_facts.aws.scheduler import SchedulerExpression
+from cloud_facts.checks import AllOf, Between, Count, Length, NotMore, OneOf, Pattern, TimeZone
 from policies.deploy.aws.common import ALARM, ALARM_OPERATORS, API, TF, WEB_ACL
-from policies.deploy.checks import AlarmPeriod, AllOf, Between, Count, Length, Limit, OneOf, Pattern
-from policies.deploy.formats import DeliverySourceRegion, NotMore, SchedulerExpression, TimeZone
+from policies.deploy.limit import Limit
 
-# botocore's cloudfront model (FrameOptionsList, ReferrerPolicyList); components/security_headers.py checks
-# the same lists before any resource exists.
-FRAME_OPTIONS = ("DENY", "SAMEORIGIN")
-REFERRER_POLICIES = (
-    "no-referrer",
-    "no-referrer-when-downgrade",
-    "origin",
-    "origin-when-cross-origin",
-    "same-origin",
-    "strict-origin",
-    "strict-origin-when-cross-origin",
-    "unsafe-url",
-)
 _HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
 _HEADERS_SOURCE = TF + "cloudfront/response_headers_policy.go (enum.Validate of the SDK's lists)"
 _LOGS = TF + "logs/"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cloud_facts.aws.cloudwatch import LOG_RETENTION_DAYS
+from cloud_facts.checks import AllOf, Between, Count, Forbidden, JsonSize, Length, OneOf, Pattern
 from policies.deploy.aws.common import API, TF
-from policies.deploy.checks import AllOf, Between, Count, Forbidden, JsonSize, Length, Limit, OneOf, Pattern
-from policies.deploy.facts import LOG_RETENTION_DAYS
+from policies.deploy.limit import Limit
 
 _IAM = TF + "iam/"
 IAM_NAME = Pattern(r"[\w+=,.@-]+", "letters, digits and +=,.@_-")

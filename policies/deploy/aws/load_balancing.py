@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern, Smaller
 from policies.deploy.aws.common import ALNUM_HYPHEN, API, LB, TF, TG
-from policies.deploy.checks import AllOf, Between, Forbidden, Length, Limit, OneOf, Pattern
-from policies.deploy.formats import Smaller
+from policies.deploy.limit import Limit
 
 ELB_SSL_POLICIES = (
     "ELBSecurityPolicy-2016-08",

@@ -1,0 +1,1 @@
+"""What AWS and its Pulumi provider accept, one module per service."""

@@ -1,0 +1,1 @@
+"""What Google Cloud and its Pulumi provider accept, one module per service."""
