@@ -298,7 +298,7 @@ class StackSettings(MonitoringSettings, ComputeSettings, GcpSettings):
     artifact_keep_count: Annotated[
         int, Field(ge=1, le=100, json_schema_extra=_fix("pulumi config set artifactKeepCount 10"))
     ]
-    # A rollback pins an image the stack ran before (scripts/rollback.py); empty builds one.
+    # A rollback pins an image the stack ran before (delivery/rollback.py); empty builds one.
     image_digest: Annotated[
         str,
         Field(
