@@ -37,6 +37,8 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"^\.venv/bin/python -m pytest\b", "a test run: this test is part of one"),
     (r"^\.venv/bin/python scripts/api_docs\.py", "rewrites docs/api.md: tests/app/test_app_api_docs.py "
      "checks the committed file equals its output"),
+    (r"^\.venv/bin/python scripts/plan_snapshot\.py", "writes a folder outside the repository: "
+     "tests/infra/test_plan_snapshot.py runs its snapshot and comparison"),
     (r"^pulumi\b", "needs the Pulumi CLI and a backend, which this machine and a fork's CI do not have"),
     (r"^(aws|gcloud) ", "needs a cloud account and its credentials"),
     (r"\bgcloud ", "needs Google Cloud credentials"),
