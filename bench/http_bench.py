@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import psutil  # a pinned dev dependency, as are the tests' servers the bench starts
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere: `python bench/http_bench.py`
 from app.serve import EVENT_LOOP  # noqa: E402 - needs the path above
@@ -323,22 +325,11 @@ def backends_for(profile: str, placement: Placement | None = None):
     with throwaway_backends("launchpad_bench") as (postgres, redis_server, url):
         if placement is not None and placement.client_cpu is not None:
             postmaster = int((postgres.datadir / "postmaster.pid").read_text().split()[0])
-            for pid in (redis_server.process.pid, postmaster, *_children(postmaster)):
+            children = [child.pid for child in psutil.Process(postmaster).children()]
+            for pid in (redis_server.process.pid, postmaster, *children):
                 with contextlib.suppress(ProcessLookupError):  # a short-lived child ended meanwhile
                     os.sched_setaffinity(pid, {placement.client_cpu})  # new backends inherit the postmaster's
         yield {"DATABASE_URL": url, "REDIS_URL": redis_server.url}
-
-
-def _children(parent: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        if int(fields[1]) == parent:
-            children.append(int(stat.parent.name))
-    return children
 
 
 @contextmanager

@@ -25,25 +25,20 @@ class PeriodicFlusher(ABC):
         if self.flush_interval_seconds > 0:
             self._task = asyncio.create_task(self._run())
 
-    def flush_soon(self) -> bool:
+    def flush_soon(self) -> None:
         """Start a flush now, ahead of the interval, unless a flush is under way (it takes these rows too)."""
-        if self._in_flight is None:
-            self._in_flight = set()
-        if self._in_flight:
-            return False
-        self._tracked()
-        return True
+        if not self._in_flight:
+            self._tracked()
 
     def _tracked(self) -> asyncio.Future[Any]:
-        assert self._in_flight is not None
+        if self._in_flight is None:  # made here: subclasses do not call an __init__ of this class
+            self._in_flight = set()
         flushing = asyncio.ensure_future(self.flush())
         self._in_flight.add(flushing)
         flushing.add_done_callback(self._in_flight.discard)
         return flushing
 
     async def _run(self) -> None:
-        if self._in_flight is None:
-            self._in_flight = set()
         while True:
             await asyncio.sleep(self.flush_interval_seconds)
             # Shielded: stopping cancels the wait for the next interval, never a flush under way.
