@@ -15,7 +15,6 @@ second comment per stack for `pulumi preview` (delivery.preview_report writes it
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -164,7 +163,7 @@ def main(argv: list[str] | None = None, api: GitHubApi | None = None) -> int:
     parser.add_argument("--status-file", type=Path, help="the plan's exit code, when it wrote no Markdown")
     parser.add_argument("--stderr-file", type=Path, help="the plan's error output, quoted then")
     options = parser.parse_args(argv)
-    link = run_url() if os.environ.get("GITHUB_RUN_ID") else ""
+    link = run_url()
     body = comment_body(options.stack, markdown_for(options, link), link, kind=options.kind)
     posted = upsert_comment(
         api or RestClient(), repository(), options.pr, options.stack, body, kind=options.kind

@@ -10,7 +10,6 @@ before reading any of it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -40,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     output = options.output_file.read_text(errors="replace") if options.output_file.exists() else ""
     limit = GITHUB_COMMENT_LIMIT if options.target == "comment" else STEP_SUMMARY_LIMIT
-    link = run_url() if os.environ.get("GITHUB_RUN_ID") else ""
+    link = run_url()
     sys.stdout.write(preview_markdown(options.stack, output, options.exit_code, limit=limit, run_url=link))
     return 0
 
