@@ -77,6 +77,12 @@ def test_a_review_stack_takes_devs_config_and_keeps_its_own_encryption_lines(tmp
     assert written == {"secretsprovider": KMS, "encryptedkey": "AQICAHh=", "config": dev["config"]}
 
 
+def test_stack_references_name_the_project_pulumi_yaml_declares() -> None:
+    declared = yaml.safe_load((Path(__file__).resolve().parents[2] / "Pulumi.yaml").read_text())["name"]
+    assert stack_ref("", "pr-3") == f"organization/{declared}/pr-3"
+    assert review_stacks.review_stacks([{"name": f"organization/{declared}/pr-3"}])[0].pr == 3
+
+
 def test_review_stack_names_stay_within_the_stack_name_limit() -> None:
     assert review_stacks.review_stack_name(99_999_999) == "pr-99999999"
     with pytest.raises(ValueError):
