@@ -29,9 +29,7 @@ EXIT_ERROR, EXIT_STACK_NOT_FOUND, EXIT_NO_CHANGES = 1, 6, 7
 
 def cli_error(message: str, exit_code: int = EXIT_ERROR) -> PulumiError:
     """What run_pulumi raises for a failed command: the CLI's message and its exit code."""
-    error = PulumiError(message)
-    error.exit_code = exit_code
-    return error
+    return PulumiError(message, exit_code)
 
 
 # --- GitHub REST -------------------------------------------------------------------------------------
