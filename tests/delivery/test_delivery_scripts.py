@@ -35,7 +35,9 @@ def test_drift_opens_one_issue_per_stack_and_updates_it_while_it_lasts() -> None
     assert _report(github, "dev", True, "~ aws:rds/instance:Instance").startswith("updated #")
     assert len(github.issues) == 2
     [dev] = [i for i in github.issues if i["title"] == "Drift on stack dev"]
-    assert "aws:rds/instance:Instance" in dev["body"] and dev["labels"] == ["drift"]
+    assert "aws:rds/instance:Instance" in dev["body"] and [label["name"] for label in dev["labels"]] == [
+        "drift"
+    ]
 
 
 def test_a_clean_night_closes_the_issue_with_a_note_and_a_clean_stack_opens_none() -> None:
