@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from tests.delivery.workflow_model import (
+    PUSH_MAIN,
     SAME_REPOSITORY,
     Workflow,
     action,
     all_workflows,
+    job_runs,
     load,
     pinned_uses,
+    shell_commands,
     steps,
     uses_credentials,
 )
@@ -152,11 +155,13 @@ def test_deploy_runs_dev_then_previews_prod_then_deploys_it_behind_its_environme
     assert deploy.triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in deploy.triggers
     assert deploy.jobs["dev"]["with"]["environment"] == "dev"
     assert deploy.jobs["prod-preview"]["needs"] == "dev"
-    assert deploy.jobs["prod-preview"]["with"] == {
-        "stack": "prod",
-        "environment": "prod-preview",
-        "command": "preview",
-    }
+    # What the reviewers approve: on a push, prod previewed in prod-preview, and nothing there deploys.
+    [preview] = [r for r in job_runs(deploy, PUSH_MAIN) if r.environment == "prod-preview"]
+    ran = preview.steps()
+    assert not [s for s in ran if action(s) == "pulumi/actions" and s["with"].get("command")]
+    pulumi = [c for s in ran for c in shell_commands(str(s.get("run", "")), s["env"]) if c[:1] == ["pulumi"]]
+    assert [c[1] for c in pulumi] == ["preview"]
+    assert pulumi[0][pulumi[0].index("--stack") + 1] == "organization/launchpad/prod"
     assert deploy.jobs["prod"]["needs"] == ["dev", "prod-preview"]
     assert deploy.jobs["prod"]["with"]["environment"] == "prod"
     job = stack.jobs["run"]
