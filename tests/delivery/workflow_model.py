@@ -111,10 +111,7 @@ def _contains(search: Any, item: Any) -> bool:
 
 FUNCTIONS = {
     "contains": _contains,
-    "startsWith": lambda s, p: str(s or "").lower().startswith(str(p).lower()),
-    "endsWith": lambda s, p: str(s or "").lower().endswith(str(p).lower()),
     "format": lambda f, *a: re.sub(r"\{(\d+)\}", lambda m: as_string(a[int(m[1])]), f),
-    "hashFiles": lambda *patterns: "hash:" + ",".join(patterns),  # the model assumes the files exist
 }
 
 
