@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from delivery import drift_issue, find_pr, review_stacks, rollback
+from delivery import drift_issue, find_pr, preview_report, review_stacks, rollback
 from delivery.pr_comment import FENCE, GITHUB_COMMENT_LIMIT
 from delivery.pulumi_cli import PulumiError, stack_ref
 from tests.delivery.fakes import EXIT_NO_CHANGES, FakeGitHub, FakePulumi, FakeStack, pull
@@ -60,6 +60,28 @@ def test_a_failed_check_is_not_called_drift() -> None:
     drift_issue.report(github, REPO, "prod", exit_code=3, output="error: [403] AccessDenied", run_url=RUN)
     [issue] = github.issues
     assert "could not check the stack (exit 3)" in issue["body"] and "found drift" not in issue["body"]
+
+
+def test_the_drift_and_preview_scripts_read_whatever_the_check_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    monkeypatch.delenv("GITHUB_RUN_ID", raising=False)
+    raw = tmp_path / "drift-dev.txt"
+    raw.write_bytes(b"~ aws:s3/bucket:Bucket \xff\xfe\n")  # a tool's bytes that are not UTF-8
+    github = FakeGitHub()
+    argv = ["--stack", "dev", "--output-file", str(raw), "--exit-code", str(EXIT_NO_CHANGES)]
+    assert drift_issue.main(argv, api=github) == 0
+    assert "~ aws:s3/bucket:Bucket \ufffd\ufffd" in github.issues[0]["body"]
+    missing = tmp_path / "never-written.txt"  # the check died before writing anything
+    assert (
+        drift_issue.main(["--stack", "prod", "--output-file", str(missing), "--exit-code", "255"], api=github)
+        == 0
+    )
+    assert "could not check the stack (exit 255)" in github.issues[1]["body"]
+    assert preview_report.main(["--stack", "dev", "--output-file", str(missing), "--exit-code", "1"]) == 0
+    report = capsys.readouterr().out
+    assert "**failed** (exit 1)" in report and "(no output)" in report
 
 
 # --- review stacks -----------------------------------------------------------------------------------
