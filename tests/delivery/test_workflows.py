@@ -4,6 +4,8 @@ a fork's pull request never reaches a step with credentials or a token."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,8 @@ from tests.delivery.workflow_model import (
     uses_credentials,
 )
 
-PINS_TABLE = Path(__file__).resolve().parents[2] / "docs" / "actions-pins.md"
+ROOT = Path(__file__).resolve().parents[2]
+PINS_TABLE = ROOT / "docs" / "actions-pins.md"
 
 
 def _pins() -> dict[str, tuple[str, str]]:
@@ -180,3 +183,25 @@ def test_drift_refreshes_as_a_preview_expecting_no_changes_nightly() -> None:
     assert "pulumi refresh" in script and "--preview-only" in script and "--expect-no-changes" in script
     assert "--run-program" not in script and "delivery.drift_issue" in script
     assert drift.jobs["check"]["permissions"]["issues"] == "write"
+
+
+def test_scripts_run_by_a_bare_python_need_nothing_but_the_standard_library() -> None:
+    """pr-comment.yml runs its scripts with setup-python's interpreter and no `make setup`: a module that
+    imports a third-party package (yaml, pydantic, ...) would stop every comment with ModuleNotFoundError."""
+    bare = sorted(
+        {
+            command[2]
+            for workflow in WORKFLOWS
+            for job in workflow.jobs.values()
+            for step in steps(job)
+            for command in shell_commands(str(step.get("run", "")), {})
+            if command[:2] == ["python", "-m"]
+        }
+    )
+    assert bare, "no workflow runs a script with the bare interpreter: this test guards nothing"
+    imports = "; ".join(f"import {module}" for module in bare)
+    # -S: no site-packages, so only the standard library and this checkout can be imported.
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", imports], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
