@@ -3,10 +3,13 @@ a fork's pull request never reaches a step with credentials or a token."""
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,7 @@ from tests.delivery.workflow_model import (
     SAME_REPOSITORY,
     Workflow,
     action,
+    all_job_runs,
     all_workflows,
     job_runs,
     load,
@@ -205,3 +209,51 @@ def test_scripts_run_by_a_bare_python_need_nothing_but_the_standard_library() ->
         [sys.executable, "-S", "-c", imports], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+# Values the runner or an earlier line of the same script gives (GitHub's default environment variables,
+# the exit code a step keeps in `status`).
+RUNNER_ENV = {"GITHUB_REF": "refs/heads/main", "GITHUB_SHA": "a" * 40, "status": "0"}
+
+
+def _delivery_commands() -> list[tuple[str, list[str]]]:
+    found = {}
+    for run in all_job_runs():
+        for step in run.steps():
+            for command in shell_commands(str(step.get("run", "")), {**RUNNER_ENV, **step["env"]}):
+                at = command.index("-m") + 1 if "-m" in command else 0
+                if at and command[at].startswith("delivery."):
+                    found[" ".join(command[at:])] = (command[at], command[at + 1 :])
+    return sorted(found.values())
+
+
+class _Parsed(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("module", "args"), [pytest.param(m, a, id=" ".join([m, *a])) for m, a in _delivery_commands()]
+)
+def test_every_delivery_command_a_workflow_runs_is_one_its_script_accepts(
+    module: str, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag renamed in a script (--preview-file became --output-file) and missed in one of the workflows
+    that copy its call would fail only in CI: each call is parsed by the script's own parser here."""
+    parse = argparse.ArgumentParser.parse_args
+
+    def parse_then_stop(parser: argparse.ArgumentParser, *given: Any, **named: Any) -> Any:
+        raise _Parsed(parse(parser, *given, **named))
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", parse_then_stop)
+    with pytest.raises(_Parsed):
+        importlib.import_module(module).main(args)
+
+
+def test_every_delivery_script_is_run_by_some_workflow() -> None:
+    run = {module for module, _ in _delivery_commands()}
+    scripts = {
+        f"delivery.{p.stem}"
+        for p in (ROOT / "delivery").glob("*.py")
+        if 'if __name__ == "__main__"' in p.read_text()
+    }
+    assert scripts == run
