@@ -37,10 +37,7 @@ def _pins() -> dict[str, tuple[str, str]]:
     rows = re.findall(
         r"^\| ([\w/-]+)(?: \([\w-]+\))? \| (v[\d.]+) \| ([0-9a-f]{40}) \|", PINS_TABLE.read_text(), re.M
     )
-    return {
-        ("github/codeql-action/upload-sarif" if name == "github/codeql-action" else name): (sha, tag)
-        for name, tag, sha in rows
-    }
+    return {name: (sha, tag) for name, tag, sha in rows}
 
 
 PINS = _pins()
