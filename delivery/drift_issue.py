@@ -18,7 +18,7 @@ from pathlib import Path
 
 from delivery import cli
 from delivery.github_api import GitHubApi, GitHubError, RestClient, paginated, repository, run_url
-from delivery.pr_comment import GITHUB_COMMENT_LIMIT, fenced, marker
+from delivery.pr_comment import GITHUB_COMMENT_LIMIT, fenced, marker, read_if_written
 from delivery.pulumi_cli import EXIT_NO_CHANGES
 
 LABEL = "drift"
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None, api: GitHubApi | None = None) -> int:
     parser.add_argument("--output-file", type=Path, required=True, help="what the check printed")
     parser.add_argument("--exit-code", type=int, required=True, help="the check's exit code")
     options = parser.parse_args(argv)
-    output = options.output_file.read_text(errors="replace") if options.output_file.exists() else ""
+    output = read_if_written(options.output_file) or ""
     done = report(
         api or RestClient(),
         repository(),

@@ -90,9 +90,13 @@ def paginated(api: GitHubApi, path: str, params: dict[str, str] | None = None, l
 
 
 def run_url() -> str:
-    """The Actions run this workflow step belongs to (GITHUB_SERVER_URL, GITHUB_RUN_ID)."""
+    """The Actions run this workflow step belongs to (GITHUB_SERVER_URL, GITHUB_RUN_ID); "" outside a run,
+    where there is nothing to link to."""
+    run_id = os.environ.get("GITHUB_RUN_ID", "")
+    if not run_id:
+        return ""
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
-    return f"{server}/{repository()}/actions/runs/{os.environ.get('GITHUB_RUN_ID', '')}"
+    return f"{server}/{repository()}/actions/runs/{run_id}"
 
 
 def repository() -> str:

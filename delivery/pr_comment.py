@@ -15,7 +15,6 @@ second comment per stack for `pulumi preview` (delivery.preview_report writes it
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -137,21 +136,23 @@ def upsert_comment(
     return Posted(created["id"], created=True)
 
 
-def _read(path: Path | None) -> str | None:
+def read_if_written(path: Path | None) -> str | None:
+    """What an earlier step wrote to `path`, or None if it wrote nothing (it may have failed first);
+    bytes that are not UTF-8 (a tool's raw output) are replaced rather than stopping the script."""
     return path.read_text(errors="replace") if path is not None and path.is_file() else None
 
 
 def plan_status(path: Path | None) -> int | None:
     """The exit code the plan step wrote, or None when there is none (a number is all it may hold)."""
-    text = (_read(path) or "").strip()
+    text = (read_if_written(path) or "").strip()
     return int(text) if re.fullmatch(r"[0-9]{1,3}", text) else None
 
 
 def markdown_for(options: argparse.Namespace, link: str) -> str:
-    markdown = _read(options.body_file)
+    markdown = read_if_written(options.body_file)
     if markdown is not None:
         return markdown
-    stderr = _read(options.stderr_file) or ""
+    stderr = read_if_written(options.stderr_file) or ""
     return failure_markdown(options.stack, plan_status(options.status_file), stderr, link)
 
 
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None, api: GitHubApi | None = None) -> int:
     parser.add_argument("--status-file", type=Path, help="the plan's exit code, when it wrote no Markdown")
     parser.add_argument("--stderr-file", type=Path, help="the plan's error output, quoted then")
     options = parser.parse_args(argv)
-    link = run_url() if os.environ.get("GITHUB_RUN_ID") else ""
+    link = run_url()
     body = comment_body(options.stack, markdown_for(options, link), link, kind=options.kind)
     posted = upsert_comment(
         api or RestClient(), repository(), options.pr, options.stack, body, kind=options.kind

@@ -10,13 +10,12 @@ before reading any of it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from delivery import cli
 from delivery.github_api import run_url
-from delivery.pr_comment import GITHUB_COMMENT_LIMIT, fenced
+from delivery.pr_comment import GITHUB_COMMENT_LIMIT, fenced, read_if_written
 
 # GitHub refuses a step summary over 1 MiB; UTF-8 takes at most 4 bytes a character.
 STEP_SUMMARY_LIMIT = 1024 * 1024 // 4
@@ -38,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit-code", type=int, required=True)
     parser.add_argument("--for", dest="target", choices=("comment", "summary"), default="comment")
     options = parser.parse_args(argv)
-    output = options.output_file.read_text(errors="replace") if options.output_file.exists() else ""
+    output = read_if_written(options.output_file) or ""
     limit = GITHUB_COMMENT_LIMIT if options.target == "comment" else STEP_SUMMARY_LIMIT
-    link = run_url() if os.environ.get("GITHUB_RUN_ID") else ""
+    link = run_url()
     sys.stdout.write(preview_markdown(options.stack, output, options.exit_code, limit=limit, run_url=link))
     return 0
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from delivery.cli import SetupError
 
 Runner = Callable[[Sequence[str]], str]
+PROJECT = "launchpad"  # Pulumi.yaml's `name`: every stack reference and project filter names it
 
 # pulumi/pulumi pkg/cmd/pulumi/cmd/exit_codes.go:28-40 ("part of the contract ... stable once released").
 EXIT_ERROR = 1
@@ -46,7 +47,7 @@ def run_pulumi(args: Sequence[str]) -> str:
     return done.stdout
 
 
-def stack_ref(organization: str, stack: str, project: str = "launchpad") -> str:
+def stack_ref(organization: str, stack: str, project: str = PROJECT) -> str:
     """`organization/launchpad/dev`: one form for both backends (the S3 backend's organization is
     literally `organization`; Pulumi Cloud's is the account's)."""
     return f"{organization or 'organization'}/{project}/{stack}"

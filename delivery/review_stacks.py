@@ -33,9 +33,15 @@ import yaml
 
 from delivery import cli
 from delivery.github_api import GitHubApi, GitHubError, RestClient, paginated, repository
-from delivery.pulumi_cli import EXIT_STACK_NOT_FOUND, PulumiError, Runner, run_pulumi, stack_ref
+from delivery.pulumi_cli import (
+    EXIT_STACK_NOT_FOUND,
+    PROJECT,
+    PulumiError,
+    Runner,
+    run_pulumi,
+    stack_ref,
+)
 
-PROJECT = "launchpad"
 # `pr-3` as `stack ls` names a stack of the current project, `<org>/launchpad/pr-3` when fully qualified;
 # another project's `pr-*` never matches.
 REVIEW_STACK = re.compile(rf"(?:[^/]+/{PROJECT}/)?pr-([1-9][0-9]{{0,7}})")

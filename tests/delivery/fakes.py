@@ -29,9 +29,7 @@ EXIT_ERROR, EXIT_STACK_NOT_FOUND, EXIT_NO_CHANGES = 1, 6, 7
 
 def cli_error(message: str, exit_code: int = EXIT_ERROR) -> PulumiError:
     """What run_pulumi raises for a failed command: the CLI's message and its exit code."""
-    error = PulumiError(message)
-    error.exit_code = exit_code
-    return error
+    return PulumiError(message, exit_code)
 
 
 # --- GitHub REST -------------------------------------------------------------------------------------
@@ -71,8 +69,12 @@ class FakeGitHub:
         if m := re.fullmatch(r"/repos/[^/]+/[^/]+/issues/(\d+)/comments", path):
             items = self.comments.get(int(m[1]), [])
         elif re.fullmatch(r"/repos/[^/]+/[^/]+/issues", path):
-            items = [i for i in self.issues if i["state"] == params.get("state", "open")]
-            items = [i for i in items if params.get("labels", "") in i["labels"]]
+            # docs: REST issues, "List repository issues": `state` open (the default), closed or all;
+            # `labels` comma-separated names, an issue must carry every one; no `labels`, every issue.
+            state = params.get("state", "open")
+            wanted = {name for name in params.get("labels", "").split(",") if name}
+            items = [i for i in self.issues if state in ("all", i["state"])]
+            items = [i for i in items if wanted <= {label["name"] for label in i["labels"]}]
         elif re.fullmatch(r"/repos/[^/]+/[^/]+/pulls", path):
             items = [p for p in self.pulls if p["state"] == params.get("state", "open")]
             if "head" in params:  # `head=<owner>:<branch>` (docs: REST pulls, "List pull requests")
@@ -93,7 +95,9 @@ class FakeGitHub:
             self.comments.setdefault(int(m[1]), []).append(comment)
             return comment
         if re.fullmatch(r"/repos/[^/]+/[^/]+/issues", path):
-            issue = {"number": self._new_id(), "state": "open", **body}
+            # Created from label names; read back as label objects, like every issue GitHub lists.
+            labels = [{"name": name} for name in body.get("labels", [])]
+            issue = {"number": self._new_id(), "state": "open", **body, "labels": labels}
             self.issues.append(issue)
             return issue
         if re.fullmatch(r"/repos/[^/]+/[^/]+/code-scanning/sarifs", path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from delivery import drift_issue, find_pr, review_stacks, rollback
+from delivery import drift_issue, find_pr, preview_report, review_stacks, rollback
 from delivery.pr_comment import FENCE, GITHUB_COMMENT_LIMIT
 from delivery.pulumi_cli import PulumiError, stack_ref
 from tests.delivery.fakes import EXIT_NO_CHANGES, FakeGitHub, FakePulumi, FakeStack, pull
@@ -35,7 +35,9 @@ def test_drift_opens_one_issue_per_stack_and_updates_it_while_it_lasts() -> None
     assert _report(github, "dev", True, "~ aws:rds/instance:Instance").startswith("updated #")
     assert len(github.issues) == 2
     [dev] = [i for i in github.issues if i["title"] == "Drift on stack dev"]
-    assert "aws:rds/instance:Instance" in dev["body"] and dev["labels"] == ["drift"]
+    assert "aws:rds/instance:Instance" in dev["body"] and [label["name"] for label in dev["labels"]] == [
+        "drift"
+    ]
 
 
 def test_a_clean_night_closes_the_issue_with_a_note_and_a_clean_stack_opens_none() -> None:
@@ -60,6 +62,28 @@ def test_a_failed_check_is_not_called_drift() -> None:
     assert "could not check the stack (exit 3)" in issue["body"] and "found drift" not in issue["body"]
 
 
+def test_the_drift_and_preview_scripts_read_whatever_the_check_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    monkeypatch.delenv("GITHUB_RUN_ID", raising=False)
+    raw = tmp_path / "drift-dev.txt"
+    raw.write_bytes(b"~ aws:s3/bucket:Bucket \xff\xfe\n")  # a tool's bytes that are not UTF-8
+    github = FakeGitHub()
+    argv = ["--stack", "dev", "--output-file", str(raw), "--exit-code", str(EXIT_NO_CHANGES)]
+    assert drift_issue.main(argv, api=github) == 0
+    assert "~ aws:s3/bucket:Bucket \ufffd\ufffd" in github.issues[0]["body"]
+    missing = tmp_path / "never-written.txt"  # the check died before writing anything
+    assert (
+        drift_issue.main(["--stack", "prod", "--output-file", str(missing), "--exit-code", "255"], api=github)
+        == 0
+    )
+    assert "could not check the stack (exit 255)" in github.issues[1]["body"]
+    assert preview_report.main(["--stack", "dev", "--output-file", str(missing), "--exit-code", "1"]) == 0
+    report = capsys.readouterr().out
+    assert "**failed** (exit 1)" in report and "(no output)" in report
+
+
 # --- review stacks -----------------------------------------------------------------------------------
 
 
@@ -75,6 +99,12 @@ def test_a_review_stack_takes_devs_config_and_keeps_its_own_encryption_lines(tmp
     ]
     written = yaml.safe_load((tmp_path / "Pulumi.pr-12.yaml").read_text())
     assert written == {"secretsprovider": KMS, "encryptedkey": "AQICAHh=", "config": dev["config"]}
+
+
+def test_stack_references_name_the_project_pulumi_yaml_declares() -> None:
+    declared = yaml.safe_load((Path(__file__).resolve().parents[2] / "Pulumi.yaml").read_text())["name"]
+    assert stack_ref("", "pr-3") == f"organization/{declared}/pr-3"
+    assert review_stacks.review_stacks([{"name": f"organization/{declared}/pr-3"}])[0].pr == 3
 
 
 def test_review_stack_names_stay_within_the_stack_name_limit() -> None:

@@ -22,6 +22,19 @@ def test_list_endpoints_page_30_by_default_and_100_at_most() -> None:
     assert len(github.get(path, {"per_page": "100", "page": "3"})) == 50
 
 
+def test_the_issue_list_filters_by_state_and_by_every_label_named() -> None:
+    github = FakeGitHub()
+    path = f"/repos/{REPOSITORY}/issues"
+    for title, labels in (("a", ["drift"]), ("b", ["drift", "prod"]), ("c", [])):
+        github.post(path, {"title": title, "body": "", "labels": labels})
+    github.patch(f"{path}/{github.issues[0]['number']}", {"state": "closed"})
+    titles = [i["title"] for i in github.get(path)]
+    assert titles == ["b", "c"]  # open ones, whatever their labels
+    assert [i["title"] for i in github.get(path, {"labels": "drift,prod"})] == ["b"]
+    assert [i["title"] for i in github.get(path, {"state": "all", "labels": "drift"})] == ["a", "b"]
+    assert github.get(path, {"labels": "drift"})[0]["labels"] == [{"name": "drift"}, {"name": "prod"}]
+
+
 def test_a_commits_pull_requests_are_only_this_repositorys() -> None:
     sha = "1" * 40
     fork = pull(4, sha=sha, head_repo="someone/launchpad", branch="x", base_repo=REPOSITORY)

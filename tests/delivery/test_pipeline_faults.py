@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bootstrap import github_oidc
 from delivery import drift_issue, find_pr, pr_comment, review_stacks
 from tests.delivery.fakes import (
     EXIT_NO_CHANGES,
@@ -104,9 +105,10 @@ def test_every_credentialed_job_names_its_environment_and_reads_only_per_environ
     assert run.environment in ENVIRONMENTS, run.label
     assert run.variables_read() <= PER_ENVIRONMENT_VARIABLES | REPOSITORY_VARIABLES, run.label
     # GitHub puts the environment in the token's subject, in both forms: the roles trust exactly that.
-    for ids in (None, (1001, 2002)):
-        subject = oidc_subject(REPOSITORY, environment=run.environment, event_name="pull_request", ids=ids)
-        assert subject.endswith(f":environment:{run.environment}")
+    for form, ids in (("name", None), ("immutable", (1001, 2002))):
+        minted = oidc_subject(REPOSITORY, environment=run.environment, event_name="pull_request", ids=ids)
+        claim = github_oidc.repository_claim(REPOSITORY, *(ids or (0, 0)), form)
+        assert minted == github_oidc.environment_subject(claim, run.environment), run.label
 
 
 def test_pull_request_code_gets_only_dev_shaped_credentials_and_never_googles() -> None:

@@ -102,3 +102,15 @@ def test_the_client_refuses_to_run_without_a_token(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     with pytest.raises(github_api.GitHubError, match="GITHUB_TOKEN is not set"):
         github_api.RestClient()
+
+
+def test_the_run_link_is_the_runs_page_in_a_run_and_empty_outside_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GITHUB_RUN_ID", raising=False)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)  # outside a run nothing else is asked for
+    assert github_api.run_url() == ""
+    monkeypatch.setenv("GITHUB_RUN_ID", "42")
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.example.com")
+    assert github_api.run_url() == f"https://github.example.com/{REPO}/actions/runs/42"

@@ -3,23 +3,33 @@ a fork's pull request never reaches a step with credentials or a token."""
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.delivery.workflow_model import (
+    PUSH_MAIN,
     SAME_REPOSITORY,
     Workflow,
     action,
+    all_job_runs,
     all_workflows,
+    job_runs,
     load,
     pinned_uses,
+    shell_commands,
     steps,
     uses_credentials,
 )
 
-PINS_TABLE = Path(__file__).resolve().parents[2] / "docs" / "actions-pins.md"
+ROOT = Path(__file__).resolve().parents[2]
+PINS_TABLE = ROOT / "docs" / "actions-pins.md"
 
 
 def _pins() -> dict[str, tuple[str, str]]:
@@ -27,10 +37,7 @@ def _pins() -> dict[str, tuple[str, str]]:
     rows = re.findall(
         r"^\| ([\w/-]+)(?: \([\w-]+\))? \| (v[\d.]+) \| ([0-9a-f]{40}) \|", PINS_TABLE.read_text(), re.M
     )
-    return {
-        ("github/codeql-action/upload-sarif" if name == "github/codeql-action" else name): (sha, tag)
-        for name, tag, sha in rows
-    }
+    return {name: (sha, tag) for name, tag, sha in rows}
 
 
 PINS = _pins()
@@ -152,11 +159,13 @@ def test_deploy_runs_dev_then_previews_prod_then_deploys_it_behind_its_environme
     assert deploy.triggers["push"] == {"branches": ["main"]} and "workflow_dispatch" in deploy.triggers
     assert deploy.jobs["dev"]["with"]["environment"] == "dev"
     assert deploy.jobs["prod-preview"]["needs"] == "dev"
-    assert deploy.jobs["prod-preview"]["with"] == {
-        "stack": "prod",
-        "environment": "prod-preview",
-        "command": "preview",
-    }
+    # What the reviewers approve: on a push, prod previewed in prod-preview, and nothing there deploys.
+    [preview] = [r for r in job_runs(deploy, PUSH_MAIN) if r.environment == "prod-preview"]
+    ran = preview.steps()
+    assert not [s for s in ran if action(s) == "pulumi/actions" and s["with"].get("command")]
+    pulumi = [c for s in ran for c in shell_commands(str(s.get("run", "")), s["env"]) if c[:1] == ["pulumi"]]
+    assert [c[1] for c in pulumi] == ["preview"]
+    assert pulumi[0][pulumi[0].index("--stack") + 1] == "organization/launchpad/prod"
     assert deploy.jobs["prod"]["needs"] == ["dev", "prod-preview"]
     assert deploy.jobs["prod"]["with"]["environment"] == "prod"
     job = stack.jobs["run"]
@@ -175,3 +184,73 @@ def test_drift_refreshes_as_a_preview_expecting_no_changes_nightly() -> None:
     assert "pulumi refresh" in script and "--preview-only" in script and "--expect-no-changes" in script
     assert "--run-program" not in script and "delivery.drift_issue" in script
     assert drift.jobs["check"]["permissions"]["issues"] == "write"
+
+
+def test_scripts_run_by_a_bare_python_need_nothing_but_the_standard_library() -> None:
+    """pr-comment.yml runs its scripts with setup-python's interpreter and no `make setup`: a module that
+    imports a third-party package (yaml, pydantic, ...) would stop every comment with ModuleNotFoundError."""
+    bare = sorted(
+        {
+            command[2]
+            for workflow in WORKFLOWS
+            for job in workflow.jobs.values()
+            for step in steps(job)
+            for command in shell_commands(str(step.get("run", "")), {})
+            if command[:2] == ["python", "-m"]
+        }
+    )
+    assert bare, "no workflow runs a script with the bare interpreter: this test guards nothing"
+    imports = "; ".join(f"import {module}" for module in bare)
+    # -S: no site-packages, so only the standard library and this checkout can be imported.
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", imports], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+# Values the runner or an earlier line of the same script gives (GitHub's default environment variables,
+# the exit code a step keeps in `status`).
+RUNNER_ENV = {"GITHUB_REF": "refs/heads/main", "GITHUB_SHA": "a" * 40, "status": "0"}
+
+
+def _delivery_commands() -> list[tuple[str, list[str]]]:
+    found = {}
+    for run in all_job_runs():
+        for step in run.steps():
+            for command in shell_commands(str(step.get("run", "")), {**RUNNER_ENV, **step["env"]}):
+                at = command.index("-m") + 1 if "-m" in command else 0
+                if at and command[at].startswith("delivery."):
+                    found[" ".join(command[at:])] = (command[at], command[at + 1 :])
+    return sorted(found.values())
+
+
+class _Parsed(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("module", "args"), [pytest.param(m, a, id=" ".join([m, *a])) for m, a in _delivery_commands()]
+)
+def test_every_delivery_command_a_workflow_runs_is_one_its_script_accepts(
+    module: str, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag renamed in a script (--preview-file became --output-file) and missed in one of the workflows
+    that copy its call would fail only in CI: each call is parsed by the script's own parser here."""
+    parse = argparse.ArgumentParser.parse_args
+
+    def parse_then_stop(parser: argparse.ArgumentParser, *given: Any, **named: Any) -> Any:
+        raise _Parsed(parse(parser, *given, **named))
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", parse_then_stop)
+    with pytest.raises(_Parsed):
+        importlib.import_module(module).main(args)
+
+
+def test_every_delivery_script_is_run_by_some_workflow() -> None:
+    run = {module for module, _ in _delivery_commands()}
+    scripts = {
+        f"delivery.{p.stem}"
+        for p in (ROOT / "delivery").glob("*.py")
+        if 'if __name__ == "__main__"' in p.read_text()
+    }
+    assert scripts == run

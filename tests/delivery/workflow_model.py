@@ -111,10 +111,7 @@ def _contains(search: Any, item: Any) -> bool:
 
 FUNCTIONS = {
     "contains": _contains,
-    "startsWith": lambda s, p: str(s or "").lower().startswith(str(p).lower()),
-    "endsWith": lambda s, p: str(s or "").lower().endswith(str(p).lower()),
     "format": lambda f, *a: re.sub(r"\{(\d+)\}", lambda m: as_string(a[int(m[1])]), f),
-    "hashFiles": lambda *patterns: "hash:" + ",".join(patterns),  # the model assumes the files exist
 }
 
 
@@ -483,11 +480,18 @@ def workflow_run_event(fork: bool = False) -> dict[str, Any]:
 
 
 def shell_commands(script: str, env: dict[str, str]) -> list[list[str]]:
-    """The commands of a `run:` script, continuation lines joined, `$VAR`/`"$VAR"` taken from `env`, each
-    cut at its first pipe, redirection or `||` (what the tests feed to the Pulumi and script models)."""
+    """The commands of a `run:` script, continuation lines joined, `$VAR`/`"$VAR"` taken from `env` and
+    `${VAR:+word}` expanded as bash does, each `$(command)` read as a command of its own, each cut at its
+    first pipe, redirection or `||` (what the tests feed to the Pulumi and script models)."""
     joined = re.sub(r"\\\n\s*", " ", script)
+    joined = re.sub(r"\$\{(\w+):\+([^}]*)\}", lambda m: m[2] if env.get(m[1]) else "", joined)
+    lines = [
+        piece
+        for line in joined.splitlines()
+        for piece in (*re.findall(r"\$\(([^()]*)\)", line), re.sub(r"\$\([^()]*\)", "", line))
+    ]
     commands = []
-    for line in joined.splitlines():
+    for line in lines:
         words = []
         for word in shlex.split(line, posix=True) if line.strip() else []:
             if word in ("|", "||", "&&", ">", ">>", "2>&1", ";") or word.startswith((">", "2>")):
