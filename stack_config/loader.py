@@ -56,6 +56,10 @@ class SecretInputs:
         """The AI provider keys, by the env variable the app reads each from."""
         return {s.env: self.values.get(s.name) for s in contract.APP_SECRETS if s.provider is not None}
 
+    def kept_by(self, cloud: str) -> dict[str, pulumi.Output[str] | None]:
+        """The values config gave, by secret name, for the secrets `cloud`'s secret store keeps."""
+        return {s.name: self.values[s.name] for s in contract.app_secrets(cloud) if s.config_key}
+
 
 @dataclass(frozen=True)
 class StackConfig:
