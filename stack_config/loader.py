@@ -56,6 +56,10 @@ class SecretInputs:
         """The AI provider keys, by the env variable the app reads each from."""
         return {s.env: self.values.get(s.name) for s in contract.APP_SECRETS if s.provider is not None}
 
+    def kept_by(self, cloud: str) -> dict[str, pulumi.Output[str] | None]:
+        """The values config gave, by secret name, for the secrets `cloud`'s secret store keeps."""
+        return {s.name: self.values[s.name] for s in contract.app_secrets(cloud) if s.config_key}
+
 
 @dataclass(frozen=True)
 class StackConfig:
@@ -151,10 +155,11 @@ def _snake(camel: str) -> str:
 def _plain(raw: dict[str, Any]) -> dict[str, Any]:
     # The engine hands values over as strings; JSON-decode only where the field wants a number, a bool or
     # a list, so a string that merely looks like a number (dbEngineVersion "17") stays a string.
+    secrets = secret_keys()
     return {
         key: value if key in _STRING_KEYS else _decode(value)
         for key, value in raw.items()
-        if key not in secret_keys()
+        if key not in secrets
     }
 
 
@@ -248,7 +253,8 @@ def load() -> StackConfig:
         raise ConfigError(problems + error.problems) from None
     region = pulumi.Config("aws").get("region")
     gcp = pulumi.Config("gcp")
-    problems += provider_problems(settings.targets, region, gcp.get("project"), gcp.get("region"))
+    gcp_project, gcp_region = gcp.get("project"), gcp.get("region")
+    problems += provider_problems(settings.targets, region, gcp_project, gcp_region)
     if problems:
         raise ConfigError(problems)
     project_config = pulumi.Config(PROJECT)
@@ -261,6 +267,6 @@ def load() -> StackConfig:
         aws_region=region or "",
         settings=settings,
         secrets=secrets,
-        gcp_project=gcp.get("project") or "",
-        gcp_region=gcp.get("region") or "",
+        gcp_project=gcp_project or "",
+        gcp_region=gcp_region or "",
     )

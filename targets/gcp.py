@@ -116,7 +116,7 @@ def prepare(config: StackConfig) -> GcpBase:
             id_prefix=config.base_name,
             roles=[secret.name for secret in contract.app_secrets("gcp")],
             accessor_member=account.member,
-            values=_secret_values(config),
+            values=config.secrets.kept_by("gcp"),
             write_version=s.gcp_secret_write_version,
             depends_on=apis.needed_by(SECRETS_API),
         ),
@@ -216,12 +216,6 @@ def mounted_secret_env(config: StackConfig, secrets: GcpSecrets) -> dict[str, pu
     ready = set(config.settings.gcp_populated_secrets) | set(secrets.versions)
     env = {secret.name: secret.env for secret in contract.app_secrets("gcp")}
     return {env[role]: secret_id for role, secret_id in secrets.secret_ids.items() if role in ready}
-
-
-def _secret_values(config: StackConfig) -> dict[str, pulumi.Output[str] | None]:
-    """The values `pulumi config set --secret` gave (by secret name), for the secrets GCP keeps."""
-    kept = contract.app_secrets("gcp")
-    return {secret.name: config.secrets.values[secret.name] for secret in kept if secret.config_key}
 
 
 def labels(tags: dict[str, str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from cloud_facts.aws.cloudfront import CLOUDFRONT_CERTIFICATE_REGION
 from components.naming import fitted_name
 
 # The common rule set blocks bodies over 8 KB (SizeRestrictions_BODY); uploads are multipart files of
@@ -27,7 +28,9 @@ MANAGED_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputs
 # although the API itself accepts 10 since 2024; the provider is what a deploy meets first.
 RATE_LIMIT_MIN = 100
 RATE_LIMIT_MAX = 2_000_000_000
-CLOUDFRONT_REGION = "us-east-1"
+# CloudFront's home region: a CLOUDFRONT-scope web ACL lives there, as its certificates and delivery sources
+# do (targets/aws/edge.py puts one key there for the WAF's logs and CloudFront's).
+CLOUDFRONT_REGION = CLOUDFRONT_CERTIFICATE_REGION
 WAF_NAME_MAX = 128
 # WAF only delivers to CloudWatch Logs groups whose name starts so (logging-cw-logs.html).
 LOG_GROUP_PREFIX = "aws-waf-logs-"

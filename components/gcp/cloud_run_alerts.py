@@ -1,6 +1,6 @@
 """Cloud Monitoring for the Cloud Run service: e-mail channels and alert policies.
 
-One notification channel per address; one alert policy per concern (`gcp_alert_policy`): the service's
+One notification channel per address; one alert policy per concern (`alert_policy.py`): the service's
 5xx ratio (`run.googleapis.com/request_count` by `response_code_class`) over at least `min_requests`
 requests a period, as the AWS alarm counts them (one error in a quiet hour is no incident), its p95
 latency (`request_latencies`), and the instance count at its maximum, only where the service can scale
@@ -32,7 +32,7 @@ class CloudRunAlertsArgs:
     runbook_url: str  # each policy's documentation links this runbook
     error_rate_percent: int  # the 5xx share of requests that fires an alert
     min_requests: int  # requests a period below which the 5xx ratio is not judged (alarmMinRequests)
-    latency_ms: int  # the p99 request latency that fires an alert
+    latency_ms: int  # the p95 request latency that fires an alert
     min_instances: int  # the instances it keeps; at min = max there is no at-the-ceiling alert
     max_instances: int  # an alert when the service runs this many for five minutes
     period_seconds: int  # the alignment period of the service conditions

@@ -24,7 +24,6 @@ from pulumi_gcp import redis
 from components.naming import fitted_name
 
 INSTANCE_ID_MAX = 40  # redis.Instance name: 1-40 characters, a letter first (Memorystore API)
-TLS_PORT = 6378
 
 
 @dataclass

@@ -189,15 +189,14 @@ def _app_bucket(
 
 
 def _secrets(config: StackConfig, encryption: Encryption, opts: pulumi.ResourceOptions) -> AppSecrets:
-    kept = contract.app_secrets("aws")
     return AppSecrets(
         f"{config.base_name}-secrets",
         AppSecretsArgs(
             path_prefix=f"{config.project}/{config.stack}",
             kms_key_arn=encryption.key_arn,
             recovery_window_days=config.settings.secret_recovery_days,
-            descriptions={secret.name: secret.description for secret in kept},
-            values={secret.name: config.secrets.values[secret.name] for secret in kept if secret.config_key},
+            descriptions={secret.name: secret.description for secret in contract.app_secrets("aws")},
+            values=config.secrets.kept_by("aws"),
         ),
         opts=opts,
     )
