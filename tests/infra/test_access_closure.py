@@ -342,6 +342,18 @@ def test_conditional_needs_follow_the_inputs() -> None:
     assert extra.applies({"a": {"b": 1}}) and not extra.applies({"a": {}})
 
 
+def test_each_operation_asks_a_need_once() -> None:
+    """A row may list its read among its create calls (the provider reads back after each): asked once, else
+    it is checked, counted and named in a gap twice."""
+    listed_twice = row("aws:x/y:Y", sources=("test",), arn="a", create=("x:Get",), read=("x:Get",))
+    assert listed_twice.ops[Op.CREATE] == (Need("x:Get"),)
+    for table in (AWS_ROWS, GCP_ROWS):
+        for found in table.values():
+            for op in Op:
+                asked = found.needs_for(op, {})
+                assert len(set(asked)) == len(asked), (found.type, op)
+
+
 def test_requests_cover_every_resource_and_each_op() -> None:
     run = plan_of("dev")
     planned = plan_requests(run.resources, run.calls, tuple(Op), stack_region(run))
