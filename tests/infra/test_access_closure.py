@@ -289,6 +289,19 @@ def test_fault_11_a_pull_requests_preview_identity_cannot_read_prods_state_or_se
     assert [v.result for v in verdicts] == ["ExplicitlyDenied"] * 3 + ["Allowed"]
 
 
+def test_a_stack_outside_us_east_1_is_judged_under_its_keys_policies(bootstrap: Bootstrap) -> None:
+    """A key's requests name it in its provider's region; its policy must govern them there too."""
+    run = only(
+        run_program("dev", load_stack_config("dev").with_overrides({"aws:region": "eu-west-1"})), "aws:kms/"
+    )
+    planned = plan_requests(run.resources, run.calls, tuple(Op), stack_region(run))
+    on_keys = [
+        q for q in planned.requests if q.resource.startswith("arn:aws:kms:eu-west-1:123456789012:key/")
+    ]
+    assert on_keys and all(q.resource_policy for q in on_keys)
+    assert review_access(run, bootstrap, stack_region(run)).gaps == []
+
+
 def test_the_evaluator_refuses_a_row_naming_an_action_that_does_not_exist(
     bootstrap: Bootstrap, monkeypatch: pytest.MonkeyPatch
 ) -> None:
