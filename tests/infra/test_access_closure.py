@@ -92,7 +92,7 @@ def test_a_review_stack_on_google_cloud_is_refused_for_the_credential_it_cannot_
     bootstrap: Bootstrap,
 ) -> None:
     """Review stacks deploy from pull-request branches; Google admits only main's tokens."""
-    run = only(run_program("pr-12345", load_stack_config("dev").with_overrides(GCP)), "gcp:")
+    run = replace(only(plan_of("dev+gcp"), "gcp:"), stack="pr-12345")  # what decides is the stack's name
     review = review_access(run, bootstrap, stack_region(run))
     assert [(g.permission, g.result) for g in review.gaps] == [("a Google Cloud credential", "NotAdmitted")]
     assert [v.level for v in review.violations()] == ["mandatory"]
@@ -329,7 +329,7 @@ def test_a_planned_type_without_a_row_is_a_mandatory_finding(
 
 
 def test_a_stack_no_bootstrap_family_serves_is_reported_not_checked(bootstrap: Bootstrap) -> None:
-    run = run_program("staging", load_stack_config("dev"))
+    run = replace(plan_of("dev"), stack="staging")  # what decides is the stack's name
     review = review_access(run, bootstrap, stack_region(run))
     assert review.family == "" and review.coverages == []
     [violation] = review.violations()
