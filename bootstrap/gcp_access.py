@@ -93,6 +93,11 @@ class GcpAccess:
     accounts: list[FamilyAccounts]
     project_number: pulumi.Output[str]
 
+    def of(self, family: str) -> FamilyAccounts:
+        """The service accounts of one family (each family has exactly one pair)."""
+        [found] = [a for a in self.accounts if a.family.name == family]
+        return found
+
 
 def attribute_condition(config: BootstrapConfig) -> str:
     return (

@@ -26,7 +26,7 @@ def _variables(role: pulumi.Input[str], region: pulumi.Input[str], state: StateB
 def _gcp(gcp: GcpAccess | None, family: str, use: str) -> Variables:
     if gcp is None:
         return {}
-    [accounts] = [a for a in gcp.accounts if a.family.name == family]
+    accounts = gcp.of(family)
     return {
         "GCP_WORKLOAD_IDENTITY_PROVIDER": gcp.provider_name,
         "GCP_SERVICE_ACCOUNT": (accounts.deploy if use == "deploy" else accounts.preview).email,
@@ -61,13 +61,11 @@ def access_map(
 ) -> dict[str, Any]:
     families: dict[str, Any] = {}
     for family in roles:
-        accounts = [a for a in gcp.accounts if a.family.name == family.family.name] if gcp else []
+        accounts = gcp.of(family.family.name) if gcp else None
         families[family.family.name] = {
             "stacks": list(family.family.stacks),
             "aws": {"deploy": family.deploy.name, "preview": family.preview.name},
-            "gcp": {"deploy": accounts[0].deploy.email, "preview": accounts[0].preview.email}
-            if accounts
-            else None,
+            "gcp": {"deploy": accounts.deploy.email, "preview": accounts.preview.email} if accounts else None,
         }
     return {
         "families": families,

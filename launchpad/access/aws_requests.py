@@ -139,13 +139,22 @@ def _regions(resources: Sequence[Recorded], default: str) -> dict[str, str]:
     return found
 
 
-def resource_policies(resources: Sequence[Recorded]) -> dict[str, tuple[str, Any]]:
-    """The planned resource policies that govern requests on their resource: ARN -> (key, document)."""
+def _region_of(resource: Recorded, regions: Mapping[str, str], default: str) -> str:
+    """The resource's own region (pulumi-aws 7 `region`), else its provider's."""
+    return str(resource.inputs.get("region") or regions.get(resource.provider or "", default))
+
+
+def resource_policies(resources: Sequence[Recorded], region: str = REGION) -> dict[str, tuple[str, Any]]:
+    """The planned resource policies that govern requests on their resource: ARN -> (key, document). A key
+    is found by the ARN its row builds (its provider's region) and by its `arn` output, which the
+    resources that use it hold."""
+    regions = _regions(resources, region)
     policies: dict[str, tuple[str, Any]] = {}
     for r in resources:
         if r.type == "aws:kms/key:Key" and r.inputs.get("policy"):
-            arn = f"arn:{PARTITION}:kms:{REGION}:{ACCOUNT_ID}:key/{r.id}"
-            policies[arn] = (r.urn, json.loads(r.inputs["policy"]))
+            arn = f"arn:{PARTITION}:kms:{_region_of(r, regions, region)}:{ACCOUNT_ID}:key/{r.id}"
+            entry = (r.urn, json.loads(r.inputs["policy"]))
+            policies |= {arn: entry, str(r.outputs.get("arn") or arn): entry}
         elif r.type == "aws:s3/bucketPolicy:BucketPolicy":
             policies[f"arn:{PARTITION}:s3:::{r.inputs['bucket']}"] = (r.urn, json.loads(r.inputs["policy"]))
     return policies
@@ -171,7 +180,7 @@ def plan_requests(
     resources: Sequence[Recorded], calls: Iterable[tuple[str, Any, str]], ops: Sequence[Op], region: str
 ) -> AwsPlan:
     regions = _regions(resources, region)
-    policies = resource_policies(resources)
+    policies = resource_policies(resources, region)
     requests: list[Request] = []
     without_row: set[str] = set()
     for r in resources:
@@ -181,7 +190,7 @@ def plan_requests(
         if found is None:
             without_row.add(r.type)
             continue
-        resolver = _Resolver(r, str(r.inputs.get("region") or regions.get(r.provider or "", region)))
+        resolver = _Resolver(r, _region_of(r, regions, region))
         for op in ops:
             for need in found.needs_for(op, r.inputs):
                 requests += _requests(need, found, resolver, op, policies=policies)

@@ -132,17 +132,18 @@ class _AwsChecks:
 def _aws_checks(run: ProgramRun, bootstrap: Bootstrap, family: Family, region: str) -> _AwsChecks:
     state = bootstrap.access.get("state")
     state_policies = resource_policies(bootstrap.run.resources)
-    found = _AwsChecks([], [], {key: document for key, document in state_policies.values()}, [])
-    for use, role, ops in (
-        ("deploy", family.aws_deploy, DEPLOY_OPS),
-        ("preview", family.aws_preview, READ_OPS),
+    planned = plan_requests(run.resources, run.calls, DEPLOY_OPS, region)
+    deploy = list(planned.requests)
+    if state:
+        deploy += state_requests(run.stack, state["backendUrl"], state["key"], state_policies, DEPLOY_OPS)
+    policies = {key: document for key, document in state_policies.values()} | planned.resource_policies
+    found = _AwsChecks([], [], policies, planned.without_row)
+    # A preview asks exactly what a deploy reads.
+    preview = [r for r in deploy if r.op in READ_OPS]
+    for use, role, requests in (
+        ("deploy", family.aws_deploy, deploy),
+        ("preview", family.aws_preview, preview),
     ):
-        planned = plan_requests(run.resources, run.calls, ops, region)
-        found.without_row = planned.without_row
-        requests = list(planned.requests)
-        found.policies.update(planned.resource_policies)
-        if state:
-            requests += state_requests(run.stack, state["backendUrl"], state["key"], state_policies, ops)
         identity = bootstrap.aws_identity(role)
         found.checks += [(identity, r) for r in requests]
         found.counts.append((role, use, len(requests)))

@@ -53,6 +53,7 @@ class Needed(NamedTuple):
     subject: str  # the resource or data source and the operation
     sources: tuple[str, ...]
     resource: Resource | None = None  # what an IAM Condition on a grant is evaluated against
+    op: Op = Op.READ  # a data source's call is a read
 
 
 def _resource(need: Need, r: Recorded, project_number: str) -> Resource | None:
@@ -64,10 +65,9 @@ def _resource(need: Need, r: Recorded, project_number: str) -> Resource | None:
     return Resource(name, "secretmanager.googleapis.com/SecretVersion") if found else None
 
 
-def _requirements(
-    run: ProgramRun, ops: tuple[Op, ...], project_number: str
-) -> tuple[list[Needed], set[str], set[str]]:
-    """What every resource and call needs, the APIs they call, and the types without rows."""
+def _requirements(run: ProgramRun, project_number: str) -> tuple[list[Needed], set[str], set[str]]:
+    """What every resource and call needs for each operation, the APIs they call, and the types without
+    rows."""
     needed: list[Needed] = []
     apis: set[str] = set()
     uncovered: set[str] = set()
@@ -79,13 +79,12 @@ def _requirements(
             uncovered.add(r.type)
             continue
         apis.add(found.api)
-        for op in ops:
+        for op in DEPLOY_OPS:
             for need in found.needs_for(op, r.inputs):
                 scope = f"{BILLING}:{r.inputs.get('billingAccount')}" if need.resource == BILLING else PROJECT
                 subject = f"{r.type} {r.name} ({op})"
-                needed.append(
-                    Needed(need.permission, scope, subject, found.sources, _resource(need, r, project_number))
-                )
+                resource = _resource(need, r, project_number)
+                needed.append(Needed(need.permission, scope, subject, found.sources, resource, op))
     for token in sorted({c[0] for c in run.calls if c[0].startswith("gcp:")}):
         if token not in CALLS:
             uncovered.add(token)
@@ -148,14 +147,16 @@ def review(run: ProgramRun, bootstrap: Bootstrap, family: Family) -> GcpReview:
     own_apis, bootstrap_apis = _enabled_apis(run, bootstrap)
     gcp: dict[str, Any] = bootstrap.access.get("gcp") or {}
     project_number = str(gcp.get("projectNumber", ""))
-    for use, email, ops in (
-        ("deploy", family.gcp_deploy, DEPLOY_OPS),
-        ("preview", family.gcp_preview, READ_OPS),
+    needed, apis, uncovered = _requirements(run, project_number)
+    result.uncovered_types = sorted(uncovered)
+    # A preview asks exactly what a deploy reads.
+    preview = [n for n in needed if n.op in READ_OPS]
+    for use, email, asked in (
+        ("deploy", family.gcp_deploy, needed),
+        ("preview", family.gcp_preview, preview),
     ):
-        needed, apis, uncovered = _requirements(run, ops, project_number)
-        result.uncovered_types = sorted(uncovered)
         name = email or f"(no GCP {use} identity: bootstrap gcpEnabled is false)"
         grants = grants_of(bootstrap, email) if email else []
-        gaps = _permission_gaps(name, needed, grants) + _api_gaps(name, apis, own_apis, bootstrap_apis)
-        result.coverages.append(Coverage(name, "gcp", use, len(needed), gaps))
+        gaps = _permission_gaps(name, asked, grants) + _api_gaps(name, apis, own_apis, bootstrap_apis)
+        result.coverages.append(Coverage(name, "gcp", use, len(asked), gaps))
     return result

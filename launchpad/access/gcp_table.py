@@ -97,7 +97,6 @@ ROWS = (
                    "secretmanager.googleapis.com"),
     iam_member_row("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "run.services", "run.googleapis.com"),
     iam_member_row("gcp:cloudrunv2/jobIamMember:JobIamMember", "run.jobs", "run.googleapis.com"),
-    iam_member_row("gcp:serviceaccount/iAMMember:IAMMember", "iam.serviceAccounts", "iam.googleapis.com"),
     _row("gcp:serviceaccount/account:Account", _crud("iam", "serviceAccounts", api="iam.googleapis.com")),
     row(
         "gcp:cloudrunv2/service:Service",

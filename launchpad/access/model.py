@@ -50,7 +50,8 @@ class Need:
 
 
 def needs(*items: str | Need) -> tuple[Need, ...]:
-    return tuple(item if isinstance(item, Need) else Need(item) for item in items)
+    """The items as Needs, each once, in order: a need listed twice would be checked, and counted, twice."""
+    return tuple(dict.fromkeys(item if isinstance(item, Need) else Need(item) for item in items))
 
 
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -79,13 +80,13 @@ class Row:
     note: str = ""
 
     def needs_for(self, op: Op, inputs: Mapping[str, Any]) -> tuple[Need, ...]:
-        found = list(self.ops.get(op, ()))
+        found: list[str | Need] = list(self.ops.get(op, ()))
         if op is Op.READ:
             found += self.tag_read
         for extra in self.when:
             if extra.applies(inputs):
-                found += needs(*extra.ops.get(op, ()))
-        return tuple(found)
+                found += extra.ops.get(op, ())
+        return needs(*found)
 
 
 def row(
@@ -108,9 +109,9 @@ def row(
     return Row(
         type=type_,
         ops={
-            Op.CREATE: needs(*create) + reads,
+            Op.CREATE: needs(*create, *reads),
             Op.READ: reads,
-            Op.UPDATE: needs(*update) + reads,
+            Op.UPDATE: needs(*update, *reads),
             Op.DELETE: needs(*delete),
             Op.TAG: needs(*tag),
         },

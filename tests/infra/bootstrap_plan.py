@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from offline.program import run_program
-from offline.stack_files import REPO_ROOT, load_stack_config
+from launchpad.access.identities import BOOTSTRAP_DIR, load_bootstrap
 from tests.infra.plan_query import Plan
 
-BOOTSTRAP = REPO_ROOT / "bootstrap"
+BOOTSTRAP = BOOTSTRAP_DIR
 REPO = "example-org/launchpad"  # the shipped sample's repository, owner id 1234567, repository id 987654321
 IMMUTABLE = "example-org-1234567/launchpad-987654321"
 ISSUER = "token.actions.githubusercontent.com"
@@ -22,8 +21,8 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def bootstrap_plan(**overrides: Any) -> Plan:
-    config = load_stack_config("example", root=BOOTSTRAP).with_overrides(overrides)
-    return Plan(run_program("example", config, program_dir=BOOTSTRAP))
+    """The sample bootstrap planned with these config overrides, as the permission closure plans it."""
+    return Plan(load_bootstrap(overrides=overrides).run)
 
 
 @pytest.fixture(scope="module")

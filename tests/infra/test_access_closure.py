@@ -19,17 +19,17 @@ from components.iam_policy import Condition
 from launchpad import cli
 from launchpad.access import aws_data, aws_evaluate
 from launchpad.access.aws_requests import ROWS as AWS_ROWS
-from launchpad.access.aws_requests import plan_requests
+from launchpad.access.aws_requests import Request, governing_policy, plan_requests, resource_policies
 from launchpad.access.closure import AccessReview, review_access, stack_region
 from launchpad.access.gcp_closure import ROWS_BY_TYPE as GCP_ROWS
 from launchpad.access.identities import Bootstrap, load_bootstrap
 from launchpad.access.model import Need, Op, When, input_set, row
 from offline.program import ProgramRun, run_program
 from offline.stack_files import load_stack_config
+from tests.infra.bootstrap_plan import BILLING_ACCOUNT
 from tests.infra.conftest import GCP_PROJECT
 from tests.infra.test_launchpad_formats import PLAN_SCHEMA
 
-BILLING_ACCOUNT = "012345-6789AB-CDEF01"
 GCP = {"targets": ["aws", "gcp"], "gcp:project": GCP_PROJECT}
 DOMAIN = {"domainName": "api.example.com", "hostedZoneId": "Z123456ABCDEFG"}
 GCP_BUDGET = {"gcpBillingAccount": BILLING_ACCOUNT, "gcpMonthlyBudgetUsd": 100}
@@ -92,7 +92,7 @@ def test_a_review_stack_on_google_cloud_is_refused_for_the_credential_it_cannot_
     bootstrap: Bootstrap,
 ) -> None:
     """Review stacks deploy from pull-request branches; Google admits only main's tokens."""
-    run = only(run_program("pr-12345", load_stack_config("dev").with_overrides(GCP)), "gcp:")
+    run = replace(only(plan_of("dev+gcp"), "gcp:"), stack="pr-12345")  # what decides is the stack's name
     review = review_access(run, bootstrap, stack_region(run))
     assert [(g.permission, g.result) for g in review.gaps] == [("a Google Cloud credential", "NotAdmitted")]
     assert [v.level for v in review.violations()] == ["mandatory"]
@@ -161,7 +161,7 @@ def test_fault_3_waf_logging_needs_the_log_delivery_rights(rebuilt: pytest.Monke
 
 
 def test_an_encrypted_schedule_needs_the_key_through_scheduler_for_the_stacks_schedules_only(
-    rebuilt: pytest.MonkeyPatch,
+    rebuilt: pytest.MonkeyPatch, bootstrap: Bootstrap
 ) -> None:
     original = deploy_permissions.data_statements
 
@@ -189,8 +189,8 @@ def test_an_encrypted_schedule_needs_the_key_through_scheduler_for_the_stacks_sc
     gaps = _gaps("prod", "aws:scheduler/schedule:Schedule", "aws:kms/key:Key")
     for permission in ("kms:GenerateDataKey", "kms:Decrypt"):
         assert any(s.startswith("aws:scheduler/schedule:Schedule") for s in gaps[permission]), permission
-    rebuilt.setattr(aws_access, "data_statements", original)
-    assert _gaps("prod", "aws:scheduler/schedule:Schedule", "aws:kms/key:Key") == {}
+    shipped = only(plan_of("prod"), "aws:scheduler/schedule:Schedule", "aws:kms/key:Key")
+    assert review_access(shipped, bootstrap, stack_region(shipped)).gaps == []  # planned before the patch
 
 
 def test_the_edges_vended_access_logs_need_the_delivery_rights_and_cloudfronts_own_check(
@@ -267,8 +267,6 @@ def test_fault_11_a_pull_requests_preview_identity_cannot_read_prods_state_or_se
     bootstrap: Bootstrap,
 ) -> None:
     """preview-dev is what any same-repository branch can reach (dev-preview allows every branch)."""
-    from launchpad.access.aws_requests import Request, resource_policies
-
     state = bootstrap.access["state"]
     bucket = state["backendUrl"].split("?")[0].removeprefix("s3://")
     policies = resource_policies(bootstrap.run.resources)
@@ -279,22 +277,29 @@ def test_fault_11_a_pull_requests_preview_identity_cannot_read_prods_state_or_se
         ("kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/0b0e5c6e-1111-2222-3333-444455556666",
          {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com",
           "kms:EncryptionContext:SecretARN": secret.format("db-readonly")}),
+        ("s3:GetObject", f"arn:aws:s3:::{bucket}/.pulumi/stacks/launchpad/dev.json", {}),  # its own
     ]  # fmt: skip
     identity = bootstrap.aws_identity("github-launchpad-preview-dev")
     requests = [
-        Request(p, r, {"aws:SecureTransport": "true", **c}, "probe", Op.READ, f"probe|{p}", "", ())
+        Request(p, r, {"aws:SecureTransport": "true", **c}, "probe", Op.READ, f"probe|{p}",
+                governing_policy(r, policies), ())
         for p, r, c in probes
-    ]
-    requests = [
-        Request(q.permission, q.resource, q.context, q.subject, q.op, q.shape,
-                next((k for arn, (k, _) in policies.items() if q.resource.startswith(arn)), ""), ())
-        for q in requests
     ]  # fmt: skip
     verdicts = aws_evaluate.evaluate([(identity, q) for q in requests], {k: d for k, d in policies.values()})
-    assert [v.result for v in verdicts] == ["ExplicitlyDenied"] * 3
-    own = Request("s3:GetObject", f"arn:aws:s3:::{bucket}/.pulumi/stacks/launchpad/dev.json",
-                  {"aws:SecureTransport": "true"}, "probe", Op.READ, "probe|own", "", ())  # fmt: skip
-    assert aws_evaluate.evaluate([(identity, own)], {})[0].allowed
+    assert [v.result for v in verdicts] == ["ExplicitlyDenied"] * 3 + ["Allowed"]
+
+
+def test_a_stack_outside_us_east_1_is_judged_under_its_keys_policies(bootstrap: Bootstrap) -> None:
+    """A key's requests name it in its provider's region; its policy must govern them there too."""
+    run = only(
+        run_program("dev", load_stack_config("dev").with_overrides({"aws:region": "eu-west-1"})), "aws:kms/"
+    )
+    planned = plan_requests(run.resources, run.calls, tuple(Op), stack_region(run))
+    on_keys = [
+        q for q in planned.requests if q.resource.startswith("arn:aws:kms:eu-west-1:123456789012:key/")
+    ]
+    assert on_keys and all(q.resource_policy for q in on_keys)
+    assert review_access(run, bootstrap, stack_region(run)).gaps == []
 
 
 def test_the_evaluator_refuses_a_row_naming_an_action_that_does_not_exist(
@@ -324,7 +329,7 @@ def test_a_planned_type_without_a_row_is_a_mandatory_finding(
 
 
 def test_a_stack_no_bootstrap_family_serves_is_reported_not_checked(bootstrap: Bootstrap) -> None:
-    run = run_program("staging", load_stack_config("dev"))
+    run = replace(plan_of("dev"), stack="staging")  # what decides is the stack's name
     review = review_access(run, bootstrap, stack_region(run))
     assert review.family == "" and review.coverages == []
     [violation] = review.violations()
@@ -340,6 +345,18 @@ def test_conditional_needs_follow_the_inputs() -> None:
     assert aws_data.MANAGED_MASTER_SECRET in rds.when
     extra = When(input_set("a.b"), "nested", {Op.READ: (Need("x:Y"),)})
     assert extra.applies({"a": {"b": 1}}) and not extra.applies({"a": {}})
+
+
+def test_each_operation_asks_a_need_once() -> None:
+    """A row may list its read among its create calls (the provider reads back after each): asked once, else
+    it is checked, counted and named in a gap twice."""
+    listed_twice = row("aws:x/y:Y", sources=("test",), arn="a", create=("x:Get",), read=("x:Get",))
+    assert listed_twice.ops[Op.CREATE] == (Need("x:Get"),)
+    for table in (AWS_ROWS, GCP_ROWS):
+        for found in table.values():
+            for op in Op:
+                asked = found.needs_for(op, {})
+                assert len(set(asked)) == len(asked), (found.type, op)
 
 
 def test_requests_cover_every_resource_and_each_op() -> None:
