@@ -46,6 +46,25 @@ def test_a_value_unknown_during_preview_is_reported_not_passed() -> None:
     assert [v.level for v in unknown] == ["advisory"] and "unknown until apply" in unknown[0].message
 
 
+@pytest.mark.parametrize(
+    ("rule", "prop", "name_max"),
+    [
+        ("aws-iam-role-name-prefix", "namePrefix", 64),
+        ("aws-s3-bucket-prefix", "bucketPrefix", 63),
+        ("aws-rds-identifier-prefix", "identifierPrefix", 63),
+    ],
+)
+def test_a_name_prefix_leaves_room_for_the_26_characters_terraform_appends(
+    rule: str, prop: str, name_max: int
+) -> None:
+    [limit] = [limit for limit in LIMITS if limit.id == rule]
+
+    def refused(prefix: str) -> bool:
+        return any(v.policy == rule for v in check(_plan(limit.resource_type, {prop: prefix})))
+
+    assert not refused("a" * (name_max - 26)) and refused("a" * (name_max - 25))
+
+
 def _service(limits: dict[str, str], **template: Any) -> dict[str, Any]:
     gen2 = {"executionEnvironment": "EXECUTION_ENVIRONMENT_GEN2"}
     return {"template": {**gen2, **template, "containers": [{"resources": {"limits": limits}}]}}
