@@ -32,7 +32,6 @@ from stack_config.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "launchpad"
-_PRIMITIVE_TYPES = ("string", "integer", "boolean")
 
 
 class ProjectConfigError(ConfigError):
