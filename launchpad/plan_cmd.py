@@ -125,6 +125,7 @@ class PlanInputs:
     config: StackFileConfig  # its `stack` is the stack planned (pr-123 for dev's file)
     overrides: dict[str, Any]
     usage: Usage
+    pack_config: dict[str, Any]  # the policy config its review uses, read and checked once
     base_file: tuple[dict[str, Any], str] | None = None  # --compare: a saved plan and its label
     base_stack: PlanInputs | None = None  # --compare-stack: another stack to plan now
     bootstrap: StackFileConfig | None = None  # the bootstrap stack whose identities are checked
@@ -153,7 +154,7 @@ def read_inputs(options: argparse.Namespace) -> PlanInputs:
     )
     source = options.config_from or options.stack
     usage = _collect(problems, lambda: load_usage(source, options.usage))
-    _collect(problems, lambda: load_pack_config(source))
+    pack_config = _collect(problems, lambda: load_pack_config(source))
     bootstrap = _collect(
         problems,
         lambda: load_stack_config(options.bootstrap_stack, root=BOOTSTRAP_DIR),
@@ -168,11 +169,14 @@ def read_inputs(options: argparse.Namespace) -> PlanInputs:
             problems, lambda: stack_inputs(name, None, {}), lambda p: f"--compare-stack {name}: {p}"
         )
         base_usage = _collect(problems, lambda: load_usage(name, options.usage))
-        base_stack = PlanInputs(base_config, {}, base_usage, bootstrap=bootstrap)
+        base_pack_config = _collect(
+            problems, lambda: load_pack_config(name), lambda p: f"--compare-stack {name}: {p}"
+        )
+        base_stack = PlanInputs(base_config, {}, base_usage, base_pack_config)
     if problems:
         raise UsageError(problems)
     labelled = (base_file, str(options.compare)) if base_file else None
-    return PlanInputs(config, overrides, usage, labelled, base_stack, bootstrap)
+    return PlanInputs(config, overrides, usage, pack_config, labelled, base_stack, bootstrap)
 
 
 def _out_problems(out: Path | None) -> list[str]:
@@ -208,28 +212,34 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     return document
 
 
-def build(inputs: PlanInputs) -> PlanReport:
+def build(inputs: PlanInputs, bootstrap: Bootstrap | None) -> PlanReport:
     stack = inputs.config.stack
     with progress.status(f"Planning stack {stack} offline under Pulumi's mocks"):
         run = run_program(stack, inputs.config)
         # The permission closure's IAM evaluation runs beside the policy review and the cost estimate.
-        access = (
-            start_review(run, Bootstrap.planned(inputs.bootstrap), stack_region(run))
-            if inputs.bootstrap
-            else None
-        )
-        findings, cost = review(run), estimate(run, inputs.usage)
+        access = start_review(run, bootstrap, stack_region(run)) if bootstrap else None
+        findings, cost = review(run, inputs.pack_config), estimate(run, inputs.usage)
         return build_report(
             run, findings, cost, overrides=inputs.overrides, access=access.finish() if access else None
         )
 
 
+def _plan_bootstrap(config: StackFileConfig | None) -> Bootstrap | None:
+    """The bootstrap program planned once per command, for both stacks of --compare-stack."""
+    if config is None:
+        return None
+    with progress.status(f"Planning the deploy identities of bootstrap stack {config.stack}"):
+        return Bootstrap.planned(config)
+
+
 def run(options: argparse.Namespace) -> int:
     inputs = read_inputs(options)
+    bootstrap = _plan_bootstrap(inputs.bootstrap)
     base = inputs.base_file
     if inputs.base_stack is not None:
-        base = json_format.document(build(inputs.base_stack)), f"stack {inputs.base_stack.config.stack}"
-    report = build(inputs)
+        base_report = build(inputs.base_stack, bootstrap)
+        base = json_format.document(base_report), f"stack {inputs.base_stack.config.stack}"
+    report = build(inputs, bootstrap)
     if base is not None:
         report.diff = compare(base[0], json_format.document(report), base[1])
     write(report, options)

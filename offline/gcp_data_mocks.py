@@ -4,11 +4,11 @@ Memorystore compute, the AUTH string, the service agents' identities."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from offline.gcp_docker_mocks import GCP_PROJECT, GCP_PROJECT_NUMBER, GCP_REGION, Answer
+from offline.aws_answers import hexed
+from offline.gcp_docker_mocks import GCP_PROJECT, GCP_PROJECT_NUMBER, GCP_REGION, Answer, iam_member
 
 # What a server CA looks like in the provider's outputs: PEM, one certificate.
 CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB{seed}offline\n-----END CERTIFICATE-----\n"
@@ -17,10 +17,6 @@ AGENT_DOMAINS = {
     "sqladmin.googleapis.com": "gcp-sa-cloud-sql",
     "redis.googleapis.com": "cloud-redis",
 }
-
-
-def _hex(seed: str, length: int) -> str:
-    return hashlib.sha256(seed.encode()).hexdigest()[:length]
 
 
 def _project(inputs: dict[str, Any]) -> str:
@@ -77,9 +73,9 @@ def _sql_instance(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any
     return own, {
         "name": own,
         "connectionName": f"{project}:{region}:{own}",
-        "privateIpAddress": f"10.91.0.{int(_hex(own, 2), 16) % 200 + 3}",
+        "privateIpAddress": f"10.91.0.{int(hexed(own, 2), 16) % 200 + 3}",
         "serverCaCerts": [
-            {"cert": CA_PEM.format(seed=_hex(own, 12)), "commonName": f"C=US,O=Google,CN={own}"}
+            {"cert": CA_PEM.format(seed=hexed(own, 12)), "commonName": f"C=US,O=Google,CN={own}"}
         ],
         "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{project}/instances/{own}",
     }
@@ -94,12 +90,12 @@ def _redis_instance(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
     tls = inputs.get("transitEncryptionMode") == "SERVER_AUTHENTICATION"
     outputs: dict[str, Any] = {
         "name": own,
-        "host": f"10.91.1.{int(_hex(own, 2), 16) % 200 + 3}",
+        "host": f"10.91.1.{int(hexed(own, 2), 16) % 200 + 3}",
         "port": 6378 if tls else 6379,
-        "serverCaCerts": [{"cert": CA_PEM.format(seed=_hex("redis" + own, 12))}] if tls else [],
+        "serverCaCerts": [{"cert": CA_PEM.format(seed=hexed("redis" + own, 12))}] if tls else [],
     }
     if inputs.get("authEnabled"):
-        outputs["authString"] = _hex("auth" + own, 8) + "-" + _hex("string" + own, 27)
+        outputs["authString"] = hexed("auth" + own, 8) + "-" + hexed("string" + own, 27)
     return f"projects/{project}/locations/{region}/instances/{own}", outputs
 
 
@@ -116,7 +112,7 @@ def _run_named(collection: str) -> Answer:
     def answer(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         own = inputs["name"]
         resource = f"projects/{_project(inputs)}/locations/{_region(inputs)}/{collection}/{own}"
-        return resource, {"name": own, "uid": _hex(own, 32), "generation": "1"}
+        return resource, {"name": own, "uid": hexed(own, 32), "generation": "1"}
 
     return answer
 
@@ -133,11 +129,6 @@ def _log_metric(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]
     return inputs["name"], {"name": inputs["name"]}
 
 
-def _iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    target = inputs.get("cryptoKeyId") or inputs.get("bucket") or inputs.get("name")
-    return f"{target}/{inputs['role']}/{inputs['member']}", {"etag": f"BwY{_hex(name, 9)}="}
-
-
 ANSWERS: dict[str, Answer] = {
     "gcp:compute/network:Network": _global("networks"),
     "gcp:compute/subnetwork:Subnetwork": _subnetwork,
@@ -145,17 +136,17 @@ ANSWERS: dict[str, Answer] = {
     "gcp:servicenetworking/connection:Connection": _peering,
     "gcp:kms/keyRing:KeyRing": _key_ring,
     "gcp:kms/cryptoKey:CryptoKey": _crypto_key,
-    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": _iam_member,
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": iam_member,
     "gcp:projects/serviceIdentity:ServiceIdentity": _service_identity,
     "gcp:sql/databaseInstance:DatabaseInstance": _sql_instance,
     "gcp:sql/database:Database": _sql_child,
     "gcp:sql/user:User": _sql_child,
     "gcp:redis/instance:Instance": _redis_instance,
     "gcp:storage/bucket:Bucket": _bucket,
-    "gcp:storage/bucketIAMMember:BucketIAMMember": _iam_member,
+    "gcp:storage/bucketIAMMember:BucketIAMMember": iam_member,
     "gcp:cloudrunv2/workerPool:WorkerPool": _run_named("workerPools"),
     "gcp:cloudrunv2/job:Job": _run_named("jobs"),
-    "gcp:cloudrunv2/jobIamMember:JobIamMember": _iam_member,
+    "gcp:cloudrunv2/jobIamMember:JobIamMember": iam_member,
     "gcp:cloudscheduler/job:Job": _scheduler_job,
     "gcp:logging/metric:Metric": _log_metric,
 }

@@ -60,8 +60,10 @@ def _secret_version(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, A
     return resource, {"name": resource, "version": "1", "enabled": True}
 
 
-def _iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    target = inputs.get("secretId") or inputs.get("name") or inputs.get("project")
+def iam_member(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Any `...IAMMember`: its id is the target, the role and the member; a new etag."""
+    keys = ("secretId", "cryptoKeyId", "bucket", "name", "project")
+    target = next((inputs[key] for key in keys if inputs.get(key)), None)
     return f"{target}/{inputs['role']}/{inputs['member']}", {"etag": f"BwY{_hex(name, 9)}="}
 
 
@@ -135,10 +137,10 @@ ANSWERS: dict[str, Answer] = {
     "gcp:artifactregistry/repository:Repository": _repository,
     "gcp:secretmanager/secret:Secret": _secret,
     "gcp:secretmanager/secretVersion:SecretVersion": _secret_version,
-    "gcp:secretmanager/secretIamMember:SecretIamMember": _iam_member,
+    "gcp:secretmanager/secretIamMember:SecretIamMember": iam_member,
     "gcp:cloudrunv2/service:Service": _run_service,
-    "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": _iam_member,
-    "gcp:projects/iAMMember:IAMMember": _iam_member,
+    "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": iam_member,
+    "gcp:projects/iAMMember:IAMMember": iam_member,
     "gcp:projects/iAMCustomRole:IAMCustomRole": _custom_role,
     "gcp:monitoring/notificationChannel:NotificationChannel": _monitoring("notificationChannels"),
     "gcp:monitoring/alertPolicy:AlertPolicy": _monitoring("alertPolicies"),

@@ -32,7 +32,6 @@ from stack_config.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "launchpad"
-_PRIMITIVE_TYPES = ("string", "integer", "boolean")
 
 
 class ProjectConfigError(ConfigError):
@@ -295,17 +294,20 @@ def _resolved(config: StackFileConfig) -> StackFileConfig:
     return replace(config, values=values)
 
 
+def yaml_problem(error: yaml.YAMLError, shown: str) -> str:
+    """A YAML syntax error as one problem: the file as `shown`, the line and column, and the fix."""
+    mark = getattr(error, "problem_mark", None)
+    where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"{shown}{where}: {problem} (not valid YAML). Fix: correct the YAML there"
+
+
 def read_yaml(path: Path) -> Any:
     """A YAML file, or a ProjectConfigError naming the file, line and column of its syntax error."""
     try:
         return yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ProjectConfigError(
-            [f"{path.name}{where}: {problem} (not valid YAML). Fix: correct the YAML there"]
-        ) from None
+        raise ProjectConfigError([yaml_problem(error, path.name)]) from None
 
 
 def _mapping(value: Any, where: str, example: str) -> Mapping[str, Any]:

@@ -1,5 +1,5 @@
 """Input formats of the smaller Google Cloud services, and those several share: labels, Artifact Registry
-image paths, Cloud Storage soft delete, Cloud Scheduler's cron and durations in seconds."""
+image paths, Cloud Storage soft delete and Cloud Scheduler's cron (durations: monitoring.Duration)."""
 
 from __future__ import annotations
 
@@ -60,21 +60,3 @@ class UnixCron:
         if len(text.split()) == 5 and croniter.is_valid(text):
             return []
         return [f"{text!r} is not a five-field cron expression"]
-
-
-@dataclass(frozen=True)
-class Seconds:
-    """A duration as "<n>s" within `minimum..maximum` seconds (Cloud Scheduler, Cloud KMS)."""
-
-    minimum: float
-    maximum: float | None = None
-
-    def problems(self, value: Any) -> list[str]:
-        match = re.fullmatch(r"([0-9]+(\.[0-9]{1,9})?)s", str(value))
-        if not match:
-            return [f"{value!r} is not a duration in seconds such as '180s'"]
-        seconds = float(match.group(1))
-        if seconds < self.minimum or (self.maximum is not None and seconds > self.maximum):
-            most = f"{self.maximum:g}" if self.maximum is not None else "unbounded"
-            return [f"{value!r} is outside {self.minimum:g}-{most} seconds"]
-        return []

@@ -14,26 +14,31 @@ from cloud_facts.checks import EMAIL_ADDRESS
 # (terraform-provider-google-beta billingbudgets/resource_billing_budget.go).
 GCP_BUDGET_DISPLAY_NAME_MAX, GCP_BUDGET_CHANNELS_MAX = 60, 5
 
-_DURATION = re.compile(r"(?P<seconds>\d+)(\.\d+)?s")
+# A protobuf Duration in JSON: seconds with at most 9 fractional digits, then "s".
+_DURATION = re.compile(r"[0-9]+(\.[0-9]{1,9})?s")
 
 
 @dataclass(frozen=True)
 class Duration:
-    """A protobuf Duration ("300s") within `minimum..maximum` seconds, and a multiple of `multiple`."""
+    """A protobuf Duration ("300s") within `minimum..maximum` seconds (no maximum when None), and a
+    multiple of `multiple`: alert policies, Cloud KMS periods, Cloud Scheduler deadlines."""
 
     minimum: int
-    maximum: int
+    maximum: int | None = None
     multiple: int = 1
 
     def problems(self, value: Any) -> list[str]:
-        match = _DURATION.fullmatch(str(value))
-        if match is None:
+        text = str(value)
+        if _DURATION.fullmatch(text) is None:
             return [f"{value!r} is not a duration in seconds such as '300s'"]
-        seconds = int(match["seconds"])
-        if self.minimum <= seconds <= self.maximum and seconds % self.multiple == 0:
+        seconds = float(text[:-1])
+        in_range = self.minimum <= seconds and (self.maximum is None or seconds <= self.maximum)
+        stepped = self.multiple == 1 or seconds % self.multiple == 0  # 1: any duration, fractions too
+        if in_range and stepped:
             return []
         step = f", a multiple of {self.multiple}" if self.multiple > 1 else ""
-        return [f"{value!r} is not within {self.minimum}s..{self.maximum}s{step}"]
+        top = f"{self.maximum}s" if self.maximum is not None else "(no maximum)"
+        return [f"{value!r} is not within {self.minimum}s..{top}{step}"]
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ def kms_key(_r: Recorded, plan: PlanIndex) -> list[CostComponent]:
 
 
 def log_group(r: Recorded, plan: PlanIndex) -> list[CostComponent]:
-    vended = plan.vended_log_groups()
+    vended = plan.vended_log_groups
     if r.urn in vended:
         # CloudFront's standard logs: a record per request, delivered at the same per-GB rate.
         ingested = plan.usage.requests_per_month * plan.usage.edge_log_kb_per_request / 1024 / 1024

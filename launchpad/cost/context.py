@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from launchpad.cost.prices import HOURS_PER_MONTH
@@ -39,16 +40,18 @@ class PlanIndex:
                 return self._by_urn[urn]
         return self.by_output("arn", resource.inputs.get(key))
 
-    def vended_log_groups(self) -> set[str]:
+    @cached_property
+    def vended_log_groups(self) -> frozenset[str]:
         """URNs of the log groups that a delivery destination names: vended logs (CloudFront's standard
-        logs), whose volume follows the requests rather than the app's logging."""
+        logs), whose volume follows the requests rather than the app's logging. Found once per plan,
+        not once per log group priced."""
         urns: set[str] = set()
         for destination in (r for r in self.resources if r.type == DELIVERY_DESTINATION):
             config = destination.inputs.get("deliveryDestinationConfiguration") or {}
             group = self.by_output("arn", config.get("destinationResourceArn"))
             if group is not None:
                 urns.add(group.urn)
-        return urns
+        return frozenset(urns)
 
     def by_output(self, key: str, value: Any) -> Recorded | None:
         if value is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cloud_facts.gcp.cloud_run import cpu_count, memory_mib
 from cloud_facts.gcp.cloud_sql import CLOUD_SQL_CUSTOM_TIER
 from launchpad.cost.aws import Pricer
 from launchpad.cost.context import PlanIndex
@@ -19,15 +20,19 @@ from launchpad.cost.prices import (
 from offline.mocks import Recorded
 
 
-def _gib(memory: str) -> float:
-    return float(memory[:-2]) / (1024 if memory.endswith("Mi") else 1)
+def _limits(container: dict) -> tuple[float, float]:
+    """A container's CPUs and GiB of memory, read as Cloud Run reads them (defaults: 1 CPU, 512 MiB)."""
+    limits = (container.get("resources") or {}).get("limits") or {}
+    cpu, mib = cpu_count(str(limits.get("cpu", 1))), memory_mib(str(limits.get("memory", "512Mi")))
+    if cpu is None or mib is None:
+        raise NotPriced(f"CPU or memory limit not a Cloud Run quantity: {dict(limits)}")
+    return cpu, mib / 1024
 
 
 def cloud_run(r: Recorded, plan: PlanIndex) -> list[CostComponent]:
     template = r.inputs.get("template") or {}
     container = (template.get("containers") or [{}])[0]
-    limits = (container.get("resources") or {}).get("limits") or {}
-    cpu, gib = float(limits.get("cpu", 1)), _gib(str(limits.get("memory", "512Mi")))
+    cpu, gib = _limits(container)
     warm = int((template.get("scaling") or {}).get("minInstanceCount") or 0)
     always = (container.get("resources") or {}).get("cpuIdle") is False
     billing = "instance" if always else "request"
@@ -63,11 +68,6 @@ def gcp_secret(_r: Recorded, _plan: PlanIndex) -> list[CostComponent]:
 def alert_policy(r: Recorded, _plan: PlanIndex) -> list[CostComponent]:
     conditions = len(r.inputs.get("conditions") or [])
     return [component(f"alerting conditions ({conditions})", "gcp_monitoring.condition_month", conditions)]
-
-
-def _limits(container: dict) -> tuple[float, float]:
-    limits = (container.get("resources") or {}).get("limits") or {}
-    return float(limits.get("cpu", 1)), _gib(str(limits.get("memory", "512Mi")))
 
 
 def worker_pool(r: Recorded, _plan: PlanIndex) -> list[CostComponent]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from offline.stack_files import yaml_problem
 from stack_config import ConfigError
 
 DEFAULT_USAGE_FILE = Path(__file__).resolve().parents[2] / "launchpad-usage.yml"
@@ -54,12 +55,7 @@ def _read(path: Path) -> dict[str, Any]:
             [f"usage file {path}: cannot read it ({error.strerror}). Fix: pass an existing file to --usage"]
         ) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise UsageFileError(
-            [f"usage file {path}{where}: {problem} (not valid YAML). Fix: correct the YAML there"]
-        ) from None
+        raise UsageFileError([yaml_problem(error, f"usage file {path}")]) from None
     if document is not None and not isinstance(document, dict):
         raise UsageFileError([f"usage file {path}: must be a mapping with `stacks:`. Fix: {_SHAPE}"])
     return document or {}

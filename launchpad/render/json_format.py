@@ -4,7 +4,6 @@ masked as `[secret]`, as the Pulumi CLI prints them."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from launchpad.access.closure import document as access_document
@@ -12,8 +11,6 @@ from launchpad.cost.model import CostEstimate, ResourceCost
 from launchpad.diff import PlanDiff
 from launchpad.report import SCHEMA_VERSION, SECRET, PlanReport
 from offline.mocks import Recorded
-
-_INDEX = re.compile(r"\[(\d+)\]")
 
 
 def _mask(value: Any, path: str, secret_paths: set[str]) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from app import contract
 from launchpad.clouds import NETWORK, aws_error
 from launchpad.errors import OperateError
 
@@ -22,6 +23,12 @@ class Check:
     @property
     def failed(self) -> bool:
         return self.status == "fail"
+
+
+def ai_provider_keys() -> tuple[str, ...]:
+    """The AI providers' keys (app/contract.py APP_SECRETS): optional, as the chain skips a provider
+    without one. Read from the table at each call (both clouds' checks use it)."""
+    return tuple(secret.name for secret in contract.APP_SECRETS if secret.provider is not None)
 
 
 def guarded(name: str, action: str, probe: Callable[[], Check]) -> Check:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from app import contract
 from launchpad.errors import OperateError
 from launchpad.gcp_errors import gcp_error, gcp_secret_name
 from launchpad.outputs import StackOutputs
-from launchpad.verify.checks import Check, Status
+from launchpad.verify.checks import Check, Status, ai_provider_keys
 
 SUCCEEDED = "CONDITION_SUCCEEDED"  # a google.cloud.run_v2.Condition.State
 
@@ -70,7 +69,5 @@ def _populated(secrets: Any, parent: str, role: str, name: str) -> Check:
     enabled = list(secrets.list_secret_versions(request={"parent": parent, "filter": "state:ENABLED"}))
     if enabled:
         return Check(name, "pass", f"{len(enabled)} enabled versions")
-    # An AI provider's key is optional: the chain skips a provider without one.
-    optional = {secret.name for secret in contract.APP_SECRETS if secret.provider is not None}
-    status: Status = "warn" if role in optional else "fail"
+    status: Status = "warn" if role in ai_provider_keys() else "fail"
     return Check(name, status, f"no enabled version: `launchpad secrets set {role} --stack S`")

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from app import contract
 from launchpad.clouds import aws_error_code
 from launchpad.outputs import StackOutputs
-from launchpad.verify.checks import Check, guarded
+from launchpad.verify.checks import Check, ai_provider_keys, guarded
 from targets.generated_secrets import AWS_CACHE_AUTH, AWS_DB_READONLY
 
 PUBLIC_BLOCKS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -21,11 +21,6 @@ GENERATED_OUTPUTS = {
     "db_readonly_secret_arn": AWS_DB_READONLY,
     "redis_auth_secret_arn": AWS_CACHE_AUTH,
 }
-
-
-def _ai_keys() -> tuple[str, ...]:
-    """The AI provider keys (app/contract.py APP_SECRETS): optional, as the chain skips a provider without."""
-    return tuple(secret.name for secret in contract.APP_SECRETS if secret.provider is not None)
 
 
 def bucket_checks(outputs: StackOutputs, s3: Any) -> list[Check]:
@@ -107,8 +102,8 @@ def secret_checks(outputs: StackOutputs, sm: Any, token_provider: str | None) ->
 
 def _ai_credential(present: dict[str, bool | Check], stack: str) -> Check:
     name = "an AI provider has a credential"
-    ai = [role for role in (*_ai_keys(), SYNCED) if present.get(role) is True]
-    unread = [role for role in (*_ai_keys(), SYNCED) if isinstance(present.get(role), Check)]
+    ai = [role for role in (*ai_provider_keys(), SYNCED) if present.get(role) is True]
+    unread = [role for role in (*ai_provider_keys(), SYNCED) if isinstance(present.get(role), Check)]
     if ai:
         return Check(name, "pass", ", ".join(ai))
     if unread:
@@ -143,7 +138,7 @@ def _secret_line(role: str, found: bool, stack: str, token_provider: str | None)
             fix = f"`launchpad token-sync push --stack {stack} --expires-in 30d`"
             return Check(name, "fail", f"{token_provider} runs on the synced token; fix: {fix}")
         return Check(name, "skip", "no value; the stack uses no synced token (syncedTokenProvider unset)")
-    if role in _ai_keys():
+    if role in ai_provider_keys():
         return Check(name, "warn", f"empty: the chain skips this provider; `launchpad secrets set {role}`")
     if role in GENERATED_OUTPUTS.values():
         return Check(name, "fail", "empty, though the stack writes it: run `pulumi up` and read its errors")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern, TimeZone
 from cloud_facts.gcp.cloud_run import CloudRunSizing, JobNameAndToken
 from cloud_facts.gcp.cloud_sql import CloudSqlInstanceId, CloudSqlMachine
-from cloud_facts.gcp.formats import ArtifactRegistryImage, Seconds, SoftDelete, UnixCron
+from cloud_facts.gcp.formats import ArtifactRegistryImage, SoftDelete, UnixCron
+from cloud_facts.gcp.monitoring import Duration
 from policies.deploy.gcp_table import AR_PATHS, GCP, RFC1035
 from policies.deploy.limit import Limit
 
@@ -81,14 +82,14 @@ _KMS = (
         "gcp-kms-rotation-period",
         "gcp:kms/cryptoKey:CryptoKey",
         "rotationPeriod",
-        Seconds(86_400),
+        Duration(86_400),
         TF + "kms/kms_utils.go (validateKmsCryptoKeyRotationPeriod)",
     ),
     Limit(
         "gcp-kms-destroy-duration",
         "gcp:kms/cryptoKey:CryptoKey",
         "destroyScheduledDuration",
-        Seconds(86_400, 120 * 86_400),
+        Duration(86_400, 120 * 86_400),
         GCP + "kms/docs/create-key#customize-destruction-duration (1-120 days)",
         at="up",
     ),
@@ -357,7 +358,7 @@ _WORKLOADS = (
         "gcp-scheduler-attempt-deadline",
         SCHEDULER,
         "attemptDeadline",
-        Seconds(15, 1800),
+        Duration(15, 1800),
         TF + "cloudscheduler/resource_cloud_scheduler_job.go (attempt_deadline: 15 s to 30 min for HTTP)",
         at="up",
     ),

@@ -46,6 +46,46 @@ def test_a_value_unknown_during_preview_is_reported_not_passed() -> None:
     assert [v.level for v in unknown] == ["advisory"] and "unknown until apply" in unknown[0].message
 
 
+@pytest.mark.parametrize(
+    ("rule", "prop", "name_max"),
+    [
+        ("aws-iam-role-name-prefix", "namePrefix", 64),
+        ("aws-s3-bucket-prefix", "bucketPrefix", 63),
+        ("aws-rds-identifier-prefix", "identifierPrefix", 63),
+    ],
+)
+def test_a_name_prefix_leaves_room_for_the_26_characters_terraform_appends(
+    rule: str, prop: str, name_max: int
+) -> None:
+    [limit] = [limit for limit in LIMITS if limit.id == rule]
+
+    def refused(prefix: str) -> bool:
+        return any(v.policy == rule for v in check(_plan(limit.resource_type, {prop: prefix})))
+
+    assert not refused("a" * (name_max - 26)) and refused("a" * (name_max - 25))
+
+
+@pytest.mark.parametrize(
+    ("rule", "prop", "accepted", "refused"),
+    [
+        # Fractions count (a protobuf Duration has up to 9 digits of them); one day at least, no maximum.
+        ("gcp-kms-rotation-period", "rotationPeriod", ["86400s", "86400.000000001s", "9999999s"],
+         ["86399.5s", "86400.0000000001s", "1d"]),
+        ("gcp-scheduler-attempt-deadline", "attemptDeadline", ["15s", "1800s"], ["14.9s", "1800.5s"]),
+    ],
+)  # fmt: skip
+def test_durations_are_read_as_protobuf_durations(
+    rule: str, prop: str, accepted: list[str], refused: list[str]
+) -> None:
+    [limit] = [limit for limit in LIMITS if limit.id == rule]
+
+    def found(value: str) -> bool:
+        return any(v.policy == rule for v in check(_plan(limit.resource_type, {prop: value})))
+
+    assert [value for value in accepted if found(value)] == []
+    assert [value for value in refused if not found(value)] == []
+
+
 def _service(limits: dict[str, str], **template: Any) -> dict[str, Any]:
     gen2 = {"executionEnvironment": "EXECUTION_ENVIRONMENT_GEN2"}
     return {"template": {**gen2, **template, "containers": [{"resources": {"limits": limits}}]}}

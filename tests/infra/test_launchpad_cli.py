@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from launchpad.access.identities import DEFAULT_BOOTSTRAP_STACK, Bootstrap
 from launchpad.cli import main
-from offline.stack_files import REPO_ROOT
+from offline.policy_check import config_path
+from offline.stack_files import REPO_ROOT, StackFileConfig
 from tests.infra.plan_query import Plan
 
 
@@ -105,3 +107,33 @@ def test_the_console_script_and_python_m_run_the_same_command() -> None:
             [*command, "plan", "--help"], capture_output=True, text=True, cwd=REPO_ROOT, check=False
         )
         assert result.returncode == 0 and "--compare-stack" in result.stdout, result.stderr
+
+
+def test_compare_stack_plans_the_bootstrap_once_for_both_stacks(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planned: list[str] = []
+    plan_bootstrap = Bootstrap.planned
+
+    def counted(config: StackFileConfig) -> Bootstrap:
+        planned.append(config.stack)
+        return plan_bootstrap(config)
+
+    monkeypatch.setattr(Bootstrap, "planned", counted)
+    assert main(["plan", "--stack", "dev", "--compare-stack", "local", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["diff"]["base"] == "stack local" and document["deployIdentities"] is not None
+    assert planned == [DEFAULT_BOOTSTRAP_STACK]
+
+
+def test_a_compare_stacks_policy_config_is_checked_with_the_other_inputs(
+    throwaway_stack: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (REPO_ROOT / f"Pulumi.{throwaway_stack}.yaml").write_text((REPO_ROOT / "Pulumi.dev.yaml").read_text())
+    config_path(throwaway_stack).write_text('{"rds-multi-azz": "advisory"}')
+    argv = ["plan", "--stack", "dev", "--compare-stack", throwaway_stack, "--set", "natStrategie=single"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    # One round, before any program runs: the --set key and the base stack's policy config together.
+    assert "natStrategie" in err and f"--compare-stack {throwaway_stack}: " in err
+    assert "did you mean rds-multi-az" in err

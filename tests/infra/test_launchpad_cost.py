@@ -6,8 +6,9 @@ import pytest
 
 from launchpad.cost.estimate import estimate
 from launchpad.cost.model import CostEstimate
-from launchpad.cost.prices import AI_MODELS, PRICES
+from launchpad.cost.prices import AI_MODELS, PRICES, SECONDS_PER_MONTH
 from launchpad.cost.usage import load_usage
+from offline.mocks import Recorded
 from offline.program import ProgramRun
 from tests.infra.conftest import plan_with
 from tests.infra.plan_query import Plan
@@ -176,3 +177,27 @@ def test_monitoring_prices_are_the_ones_the_stack_outputs_report() -> None:
 
 def test_every_price_names_its_source_and_confidence() -> None:
     assert all(p.source and p.confidence in ("high", "medium-high", "medium", "low") for p in PRICES.values())
+
+
+def _pool(limits: dict[str, str]) -> Recorded:
+    props = {
+        "scaling": {"manualInstanceCount": 2},
+        "template": {"containers": [{"resources": {"limits": limits}}]},
+    }
+    return rec("gcp:cloudrunv2/workerPool:WorkerPool", "pool", props)
+
+
+@pytest.mark.parametrize(
+    ("limits", "cpus", "gib"),
+    [({"cpu": "1", "memory": "2Gi"}, 1, 2), ({"cpu": "500m", "memory": "512Mi"}, 0.5, 0.5), ({}, 1, 0.5)],
+)
+def test_cloud_run_sizes_are_read_as_cloud_run_reads_them(limits: dict, cpus: float, gib: float) -> None:
+    cost = estimate(ProgramRun("prod", [_pool(limits)], {}, []), load_usage("prod"))
+    [item] = cost.resources
+    vcpu, memory = (c.quantity for c in item.components)
+    assert (vcpu, memory) == (2 * SECONDS_PER_MONTH * cpus, 2 * SECONDS_PER_MONTH * gib)
+
+
+def test_a_cloud_run_size_that_is_no_quantity_is_unpriced_not_a_crash() -> None:
+    cost = estimate(ProgramRun("prod", [_pool({"cpu": "1", "memory": "lots"})], {}, []), load_usage("prod"))
+    assert cost.resources == [] and [u.name for u in cost.unpriced] == ["pool"]

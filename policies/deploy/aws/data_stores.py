@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloud_facts.autonaming import NAME_PREFIX_SUFFIX_LENGTH
 from cloud_facts.aws.elasticache import ELASTICACHE_SNAPSHOT_RETENTION_DAYS
 from cloud_facts.aws.maintenance_windows import DAILY_WINDOW, WEEKLY_WINDOW, Windows
 from cloud_facts.aws.rds import RDS_BACKUP_RETENTION_DAYS, RDS_MONITORING_INTERVALS, StorageHeadroom
@@ -86,7 +87,7 @@ DATABASE_LIMITS = (
         "identifierPrefix",
         AllOf(
             [
-                Length(37),
+                Length(63 - NAME_PREFIX_SUFFIX_LENGTH),
                 Pattern(r"[a-z][0-9a-z-]*", "lower-case letters, digits and hyphens, starting with a letter"),
                 Forbidden(r"--", "no two hyphens in a row"),
             ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloud_facts.autonaming import NAME_PREFIX_SUFFIX_LENGTH
 from cloud_facts.aws.cloudwatch import LOG_RETENTION_DAYS
 from cloud_facts.checks import AllOf, Between, Count, Forbidden, JsonSize, Length, OneOf, Pattern
 from policies.deploy.aws.common import API, TF
@@ -11,7 +12,13 @@ _IAM = TF + "iam/"
 IAM_NAME = Pattern(r"[\w+=,.@-]+", "letters, digits and +=,.@_-")
 IDENTITY_LIMITS = (
     Limit("aws-iam-role-name", "aws:iam/role:Role", "name", AllOf([Length(64), IAM_NAME]), _IAM + "role.go"),
-    Limit("aws-iam-role-name-prefix", "aws:iam/role:Role", "namePrefix", Length(38), _IAM + "role.go"),
+    Limit(
+        "aws-iam-role-name-prefix",
+        "aws:iam/role:Role",
+        "namePrefix",
+        Length(64 - NAME_PREFIX_SUFFIX_LENGTH),
+        _IAM + "role.go",
+    ),
     Limit(
         "aws-iam-trust-policy-size",
         "aws:iam/role:Role",
@@ -164,7 +171,12 @@ STORAGE_LIMITS = (
         "aws-s3-bucket-prefix",
         "aws:s3/bucket:Bucket",
         "bucketPrefix",
-        AllOf([Length(37), Pattern(r"[a-z0-9][a-z0-9.-]*", "lower-case letters, digits, . and -")]),
+        AllOf(
+            [
+                Length(63 - NAME_PREFIX_SUFFIX_LENGTH),
+                Pattern(r"[a-z0-9][a-z0-9.-]*", "lower-case letters, digits, . and -"),
+            ]
+        ),
         TF + "s3/bucket.go (bucket_prefix: 63 less the 26 characters Terraform appends)",
     ),
     Limit(
