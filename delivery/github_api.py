@@ -79,14 +79,16 @@ class RestClient:
 
 
 def paginated(api: GitHubApi, path: str, params: dict[str, str] | None = None, limit: int = 10) -> list[Any]:
-    """Every item of a list endpoint, 100 a page, at most `limit` pages."""
+    """Every item of a list endpoint, 100 a page, at most `limit` pages. A longer list is refused, never
+    cut short: the callers act on what is missing from it (the sweeper destroys the review stack of every
+    pull request it does not see)."""
     items: list[Any] = []
     for page in range(1, limit + 1):
         batch = api.get(path, {**(params or {}), "per_page": "100", "page": str(page)}) or []
         items += batch
         if len(batch) < 100:
-            break
-    return items
+            return items
+    raise GitHubError(f"{path} lists more than {limit * 100} items; refusing to act on a partial list")
 
 
 def run_url() -> str:

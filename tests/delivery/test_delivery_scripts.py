@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from delivery import drift_issue, find_pr, preview_report, review_stacks, rollback
+from delivery.github_api import GitHubError
 from delivery.pr_comment import FENCE, GITHUB_COMMENT_LIMIT
 from delivery.pulumi_cli import PulumiError, stack_ref
 from tests.delivery.fakes import EXIT_NO_CHANGES, FakeGitHub, FakePulumi, FakeStack, pull
@@ -162,6 +163,18 @@ def test_a_stack_that_fails_to_go_does_not_stop_the_sweep(monkeypatch: pytest.Mo
         review_stacks.sweep(FakeGitHub(), pulumi, "review-stack", timedelta(hours=1))
     assert pulumi.commands[-1] == ["destroy", "--yes", "--remove", "--stack", stack_ref("", "pr-4")]
     assert [s.name for s in pulumi.stacks] == ["pr-3"]
+
+
+def test_a_sweep_that_cannot_list_every_open_pull_request_destroys_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ten pages of 100 are all `paginated` reads; the labelled PR 1001 is on the eleventh.
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPO)
+    github = FakeGitHub(pulls=[_pull(n, ["bug"]) for n in range(1, 1001)] + [_pull(1001, ["review-stack"])])
+    pulumi = _pulumi(_stack("pr-1001", 100))
+    with pytest.raises(GitHubError, match="more than 1000 items"):
+        review_stacks.sweep(github, pulumi, "review-stack", timedelta(hours=1))
+    assert not [c for c in pulumi.commands if c[0] == "destroy"]
 
 
 def test_a_dry_run_sweep_destroys_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
