@@ -150,6 +150,7 @@ VIOLATIONS: dict[str, dict[str, Any]] = {
     "aws-cloudfront-tls": {"viewerCertificate": {"minimumProtocolVersion": "TLSv1.3"}},
     "aws-cloudfront-price-class": {"priceClass": "PriceClass_50"},
     "aws-cloudfront-vpc-origin-protocol": {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http"}},
+    "aws-cloudfront-headers-comment": {"comment": "c" * 129},
     "aws-cloudfront-frame-option": {"securityHeadersConfig": {"frameOptions": {"frameOption": "ALLOW-FROM"}}},
     "aws-cloudfront-referrer-policy": {
         "securityHeadersConfig": {"referrerPolicy": {"referrerPolicy": "none"}}

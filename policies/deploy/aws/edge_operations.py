@@ -58,6 +58,14 @@ EDGE_LIMITS = (
         TF + "cloudfront/distribution.go",
     ),
     Limit(
+        "aws-cloudfront-headers-comment",
+        _HEADERS,
+        "comment",
+        Length(128, 0),
+        API + 'cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html (Comment: "cannot be '
+        "longer than 128 characters\"; botocore's cloudfront model says the same)",
+    ),
+    Limit(
         "aws-cloudfront-frame-option",
         _HEADERS,
         "securityHeadersConfig.frameOptions.frameOption",
