@@ -178,6 +178,17 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _one_readonly_login(self) -> Settings:
+        # The migration would grant one password and the read-only engine log in with the other: the
+        # engine's connect hook reads the secret over the given password, `app.migrate` the reverse.
+        if self.database_readonly_password and self.database_readonly_secret_arn:
+            raise ValueError(
+                f"set {ENV.DATABASE_READONLY_SECRET_ARN} (AWS) or {ENV.DATABASE_READONLY_PASSWORD} "
+                "(Google Cloud), not both"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:
         if self.deployment_env != "production":
             return self

@@ -176,3 +176,15 @@ def test_one_uploads_store_at_a_time() -> None:
 
     with pytest.raises(ValidationError, match="not both"):
         Settings(uploads_bucket="s3-bucket", uploads_gcs_bucket="gcs-bucket")
+
+
+def test_one_readonly_login_at_a_time() -> None:
+    from pydantic import ValidationError
+
+    from app.core.config import Settings
+
+    with pytest.raises(ValidationError, match=r"DATABASE_READONLY_SECRET_ARN .* not both"):
+        Settings(
+            database_readonly_password="from-secret-manager",
+            database_readonly_secret_arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:ro-abc123",
+        )
