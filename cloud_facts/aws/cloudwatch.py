@@ -13,6 +13,9 @@ LOG_RETENTION_DAYS = (
     3653,
 )  # fmt: skip
 
+# PutDeliverySource / PutDeliveryDestination: names of 1-60 characters of [\w-]
+# (terraform-provider-aws internal/service/logs/delivery_source.go, delivery_destination.go).
+LOG_DELIVERY_NAME_MAX = 60
 # CloudWatch PutMetricAlarm: period x evaluation periods is at most a day when the period is under an hour,
 # else at most seven days
 # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).

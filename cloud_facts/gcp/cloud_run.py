@@ -24,6 +24,11 @@ RUN_CPUS_FOR_MEMORY_MIB: tuple[tuple[int, int], ...] = (
 RUN_WHOLE_CPUS = (1, 2, 4, 6, 8)
 RUN_MEMORY_MIB_FOR_CPUS = {4: 2048, 6: 4096, 8: 4096}
 RUN_MIN_FRACTIONAL_CPU = 0.08
+# Service and worker-pool ids: a letter first, no trailing hyphen, fewer than 50 characters (REST v2
+# projects.locations.services/create serviceId, projects.locations.workerPools/create workerPoolId); job
+# ids up to 63 (projects.locations.jobs/create jobId).
+RUN_NAME_MAX = 49
+RUN_JOB_NAME_MAX = 63
 # Cloud Run sets PORT to the container port and refuses it among a container's variables
 # (https://cloud.google.com/run/docs/container-contract#env-vars).
 RUN_PORT_ENV = "PORT"
@@ -146,10 +151,11 @@ def _probe(probe: Mapping[str, Any], most: int) -> list[str]:
 
 @dataclass(frozen=True)
 class JobNameAndToken:
-    """A Cloud Run job's name and run token together stay under 63 characters (the execution's name)."""
+    """A Cloud Run job's name and run token together stay under RUN_JOB_NAME_MAX characters (the
+    execution's name, `<job>-<token>`)."""
 
     def problems(self, props: Mapping[str, Any]) -> list[str]:
         name, token = str(props.get("name") or ""), props.get("runExecutionToken")
-        if token is None or len(name) + len(str(token)) < 63:
+        if token is None or len(name) + len(str(token)) < RUN_JOB_NAME_MAX:
             return []
         return [f"name {name!r} and runExecutionToken are {len(name) + len(str(token))} characters together"]

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from cloud_facts.aws.cloudwatch import LOG_DELIVERY_NAME_MAX
 from components.naming import fitted_name
 
-# PutDeliverySource / PutDeliveryDestination: names of 1-60 characters of [\w-]
-# (terraform-provider-aws internal/service/logs/delivery_source.go, delivery_destination.go).
-DELIVERY_NAME_MAX = 60
 # A group under /aws/vendedlogs/ is covered by one wildcard in the account's log resource policy, which
 # AWS recommends so that policy stays under its 5,120 characters (AWS-logs-and-resource-policy.html).
 VENDED_LOG_GROUP_PREFIX = "/aws/vendedlogs/"
@@ -52,7 +50,7 @@ class VendedLogs(pulumi.ComponentResource):
         )
         source = aws.cloudwatch.LogDeliverySource(
             f"{name}-source",
-            name=fitted_name(name, "source", DELIVERY_NAME_MAX),
+            name=fitted_name(name, "source", LOG_DELIVERY_NAME_MAX),
             log_type=args.log_type,
             resource_arn=args.resource_arn,
             region=args.region,
@@ -60,7 +58,7 @@ class VendedLogs(pulumi.ComponentResource):
         )
         destination = aws.cloudwatch.LogDeliveryDestination(
             f"{name}-destination",
-            name=fitted_name(name, "destination", DELIVERY_NAME_MAX),
+            name=fitted_name(name, "destination", LOG_DELIVERY_NAME_MAX),
             output_format="json",
             delivery_destination_configuration=aws.cloudwatch.LogDeliveryDestinationDeliveryDestinationConfigurationArgs(
                 destination_resource_arn=group.arn

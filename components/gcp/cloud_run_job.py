@@ -17,12 +17,12 @@ import pulumi
 import pulumi_gcp as gcp
 from pulumi_gcp import cloudrunv2 as run
 
+from cloud_facts.gcp.cloud_run import RUN_JOB_NAME_MAX
 from components.gcp.cloud_run_env import JOB, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.gcp.service_account import ServiceAccount, ServiceAccountArgs
 from components.naming import fitted_name
 
 INVOKER_ROLE = "roles/run.invoker"
-JOB_NAME_MAX = 63
 RUN_TOKEN_LENGTH = 12
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -67,7 +67,7 @@ class CloudRunJob(pulumi.ComponentResource):
         _validate(args)
         super().__init__("launchpad:cloud_run_job:CloudRunJob", name, None, opts)
         # The provider refuses a job name and run token together past 62 characters.
-        limit = JOB_NAME_MAX - (RUN_TOKEN_LENGTH + 1 if args.run_token is not None else 0)
+        limit = RUN_JOB_NAME_MAX - (RUN_TOKEN_LENGTH + 1 if args.run_token is not None else 0)
         self.job = run.Job(
             f"{name}-job",
             name=fitted_name(name, "job", limit),

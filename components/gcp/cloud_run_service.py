@@ -15,12 +15,11 @@ from typing import Literal
 import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
-from cloud_facts.gcp.cloud_run import RUN_PORT_ENV
+from cloud_facts.gcp.cloud_run import RUN_NAME_MAX, RUN_PORT_ENV
 from components.gcp.cloud_run_env import SERVICE, DirectVpc, RunContainer, check_env, container, vpc_access
 from components.naming import fitted_name, stable_key
 
 INVOKER_ROLE = "roles/run.invoker"
-SERVICE_NAME_MAX = 49
 INGRESS = {
     "all": "INGRESS_TRAFFIC_ALL",
     "internal": "INGRESS_TRAFFIC_INTERNAL_ONLY",
@@ -72,7 +71,7 @@ class CloudRunService(pulumi.ComponentResource):
         service = run.Service(
             f"{name}-service",
             # Autonaming overflows Cloud Run's service-name limit for long stack names.
-            name=fitted_name(name, "service", SERVICE_NAME_MAX),
+            name=fitted_name(name, "service", RUN_NAME_MAX),
             project=args.project,
             location=args.location,
             ingress=INGRESS[args.ingress],

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import cloudrunv2 as run
 
+from cloud_facts.gcp.cloud_run import RUN_NAME_MAX
 from components.gcp.cloud_run_env import (
     WORKER_POOL,
     DirectVpc,
@@ -29,8 +30,6 @@ from components.gcp.cloud_run_env import (
     vpc_access,
 )
 from components.naming import fitted_name
-
-WORKER_POOL_NAME_MAX = 49  # workerPoolId: a letter first, no trailing hyphen, fewer than 50 characters
 
 
 @dataclass
@@ -66,7 +65,7 @@ class CloudRunWorker(pulumi.ComponentResource):
         super().__init__("launchpad:cloud_run_worker:CloudRunWorker", name, None, opts)
         pool = run.WorkerPool(
             f"{name}-pool",
-            name=fitted_name(name, "pool", WORKER_POOL_NAME_MAX),
+            name=fitted_name(name, "pool", RUN_NAME_MAX),
             project=args.project,
             location=args.location,
             deletion_protection=args.deletion_protection,

@@ -4,7 +4,7 @@ KMS, Cloud SQL, Memorystore, Cloud Storage, the worker pool, the jobs and their 
 from __future__ import annotations
 
 from cloud_facts.checks import AllOf, Between, Forbidden, Length, OneOf, Pattern, TimeZone
-from cloud_facts.gcp.cloud_run import CloudRunSizing, JobNameAndToken
+from cloud_facts.gcp.cloud_run import RUN_NAME_MAX, CloudRunSizing, JobNameAndToken
 from cloud_facts.gcp.cloud_sql import CloudSqlInstanceId, CloudSqlMachine
 from cloud_facts.gcp.formats import ArtifactRegistryImage, SoftDelete, UnixCron
 from cloud_facts.gcp.monitoring import Duration
@@ -310,7 +310,7 @@ _WORKLOADS = (
         "gcp-run-worker-pool-name",
         POOL,
         "name",
-        AllOf([Length(49), RFC1035]),
+        AllOf([Length(RUN_NAME_MAX), RFC1035]),
         GCP + "run/docs/reference/rest/v2/projects.locations.workerPools/create (workerPoolId)",
         at="up",
     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloud_facts.checks import AllOf, Between, Forbidden, Length, Pattern
-from cloud_facts.gcp.cloud_run import CloudRunProbes, CloudRunSizing
+from cloud_facts.gcp.cloud_run import RUN_NAME_MAX, CloudRunProbes, CloudRunSizing
 from cloud_facts.gcp.formats import ArtifactRegistryImage, LabelMap
 from policies.deploy.limit import Limit
 
@@ -89,7 +89,7 @@ _RUN = (
         "gcp-run-service-name",
         SERVICE,
         "name",
-        AllOf([Length(49), RFC1035]),
+        AllOf([Length(RUN_NAME_MAX), RFC1035]),
         GCP + "run/docs/reference/rest/v2/projects.locations.services/create (serviceId)",
         at="up",
     ),

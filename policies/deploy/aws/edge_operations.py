@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloud_facts.aws.cloudfront import FRAME_OPTIONS, REFERRER_POLICIES, DeliverySourceRegion
-from cloud_facts.aws.cloudwatch import AlarmPeriod
+from cloud_facts.aws.cloudwatch import LOG_DELIVERY_NAME_MAX, AlarmPeriod
 from cloud_facts.aws.scheduler import SchedulerExpression
 from cloud_facts.checks import AllOf, Between, Count, Length, NotMore, OneOf, Pattern, TimeZone
 from policies.deploy.aws.common import ALARM, ALARM_OPERATORS, API, TF, WEB_ACL
@@ -12,7 +12,7 @@ from policies.deploy.limit import Limit
 _HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
 _HEADERS_SOURCE = TF + "cloudfront/response_headers_policy.go (enum.Validate of the SDK's lists)"
 _LOGS = TF + "logs/"
-_DELIVERY_NAME = AllOf([Length(60), Pattern(r"[\w-]+", "letters, digits, _ and -")])
+_DELIVERY_NAME = AllOf([Length(LOG_DELIVERY_NAME_MAX), Pattern(r"[\w-]+", "letters, digits, _ and -")])
 
 _WAF = TF + "wafv2/schemas.go"
 WAF_NAME = AllOf([Length(128), Pattern(r"[0-9A-Za-z_-]+", "letters, digits, _ and -")])
